@@ -1,0 +1,3 @@
+//! Reading an article: one module per annotator.
+
+pub mod lang;

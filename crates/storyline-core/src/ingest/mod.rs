@@ -1,0 +1,328 @@
+//! Reading news articles from the formats newsrooms and researchers have.
+//!
+//! One file per format turns bytes (or a stream, for the formats that can be huge) into
+//! [`RawArticle`]s: [`text`], [`jsonl`], [`feed`] (RSS 2.0 and Atom), [`html`] and [`warc`].
+//! [`read_stream`] detects the format (extension first, then content), undoes gzip, and hands
+//! every record to a callback as it is read, so a bad record is reported and the rest still goes
+//! in. [`prepare`] then turns a raw record into an [`Article`](crate::model::Article): language,
+//! title, stable id and content hash.
+
+pub mod dedupe;
+pub mod encoding;
+pub mod feed;
+pub mod html;
+pub mod jsonl;
+pub mod prepare;
+pub mod text;
+pub mod warc;
+
+use std::fmt;
+use std::io::{self, BufRead, BufReader, Read};
+use std::str::FromStr;
+
+use crate::model::{Locator, RawArticle};
+
+pub use prepare::{prepare, PrepareOptions};
+
+/// The largest single record (a JSON line, a WARC record, a whole text or HTML file) read into
+/// memory. Larger records are skipped with an error naming their size.
+pub const DEFAULT_MAX_RECORD_BYTES: usize = 32 * 1024 * 1024;
+
+/// An input format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Plain text, one article per file.
+    Text,
+    /// JSON Lines, one article per line.
+    JsonLines,
+    /// An RSS 2.0 or Atom feed, one article per item.
+    Feed,
+    /// An HTML page, one article.
+    Html,
+    /// A WARC file, one article per HTML response record.
+    Warc,
+}
+
+impl Format {
+    /// Every format, in the order `--format` lists them.
+    pub const ALL: [Format; 5] =
+        [Format::Text, Format::JsonLines, Format::Feed, Format::Html, Format::Warc];
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::JsonLines => "jsonl",
+            Format::Feed => "feed",
+            Format::Html => "html",
+            Format::Warc => "warc",
+        }
+    }
+
+    /// The format a file name's extension implies (`.gz` is looked through), if any.
+    pub fn from_path(path: &str) -> Option<Format> {
+        let lower = path.to_ascii_lowercase();
+        let stem = lower.strip_suffix(".gz").unwrap_or(&lower);
+        let ext = stem.rsplit_once('.').map(|(_, e)| e)?;
+        if ext.contains('/') {
+            return None;
+        }
+        Some(match ext {
+            "txt" | "text" => Format::Text,
+            "jsonl" | "ndjson" | "json" => Format::JsonLines,
+            "rss" | "atom" | "xml" | "rdf" => Format::Feed,
+            "html" | "htm" | "xhtml" => Format::Html,
+            "warc" => Format::Warc,
+            _ => return None,
+        })
+    }
+
+    /// The format the first bytes of a (decompressed) stream suggest.
+    pub fn sniff(head: &[u8]) -> Option<Format> {
+        let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+        let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(head.len());
+        let head = &head[start..];
+        if head.starts_with(b"WARC/") {
+            return Some(Format::Warc);
+        }
+        if head.starts_with(b"{") {
+            return Some(Format::JsonLines);
+        }
+        let lower: Vec<u8> = head.iter().take(2048).map(u8::to_ascii_lowercase).collect();
+        let has = |needle: &[u8]| lower.windows(needle.len()).any(|w| w == needle);
+        if lower.starts_with(b"<") {
+            if has(b"<rss") || has(b"<feed") || has(b"<rdf:rdf") {
+                return Some(Format::Feed);
+            }
+            if has(b"<html") || has(b"<!doctype html") || has(b"<body") || has(b"<head") {
+                return Some(Format::Html);
+            }
+            if lower.starts_with(b"<?xml") {
+                return Some(Format::Feed);
+            }
+        }
+        None
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "text" | "txt" => Ok(Format::Text),
+            "jsonl" | "ndjson" | "json" => Ok(Format::JsonLines),
+            "feed" | "rss" | "atom" => Ok(Format::Feed),
+            "html" | "htm" => Ok(Format::Html),
+            "warc" => Ok(Format::Warc),
+            other => Err(format!("unknown format `{other}` (expected text, jsonl, feed, html or warc)")),
+        }
+    }
+}
+
+/// A problem with the file as a whole: nothing more can be read from it.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The operating system could not read it.
+    #[error("cannot read: {0}")]
+    Io(#[from] io::Error),
+    /// The gzip stream ends early or is corrupt.
+    #[error("compressed data is truncated or corrupt after {after} decompressed bytes: {source}")]
+    Gzip {
+        /// How many decompressed bytes were read before the failure.
+        after: u64,
+        /// The decoder's error.
+        source: io::Error,
+    },
+    /// There is nothing in it.
+    #[error("file is empty")]
+    Empty,
+    /// It is not text.
+    #[error("binary data, not text (byte {offset} is {byte:#04x})")]
+    Binary {
+        /// Offset of the first byte that gave it away.
+        offset: usize,
+        /// That byte.
+        byte: u8,
+    },
+    /// It is larger than one record may be.
+    #[error("document is over the {limit}-byte limit for one record")]
+    TooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// Its content does not fit the format.
+    #[error("{0}")]
+    Malformed(String),
+}
+
+/// A problem with one record; the rest of the file still goes in.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{locator}: {reason}")]
+pub struct RecordError {
+    /// Where the record is.
+    pub locator: Locator,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl RecordError {
+    /// A record error at `locator`.
+    pub fn new(locator: Locator, reason: impl Into<String>) -> Self {
+        RecordError { locator, reason: reason.into() }
+    }
+}
+
+/// The callback every reader hands its records to.
+pub type Emit<'a> = dyn FnMut(Result<RawArticle, RecordError>) + 'a;
+
+/// A reader that counts the bytes it passes on, so gzip failures can say where they happened.
+struct Counting<R> {
+    inner: R,
+    count: u64,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+/// Wraps decoder errors so the caller can tell a broken compressed stream from a broken disk.
+struct GzipGuard<R> {
+    inner: Counting<R>,
+}
+
+impl<R: Read> Read for GzipGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).map_err(|e| {
+            io::Error::new(io::ErrorKind::InvalidData, GzipFailure { after: self.inner.count, source: e })
+        })
+    }
+}
+
+#[derive(Debug)]
+struct GzipFailure {
+    after: u64,
+    source: io::Error,
+}
+
+impl fmt::Display for GzipFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "gzip failure after {} bytes: {}", self.after, self.source)
+    }
+}
+
+impl std::error::Error for GzipFailure {}
+
+/// Turns an I/O error from a (possibly decompressing) reader into an [`IngestError`].
+pub fn classify_io(e: io::Error) -> IngestError {
+    if e.get_ref().is_some_and(|inner| inner.is::<GzipFailure>()) {
+        let inner = e.into_inner().expect("checked above");
+        let failure = inner.downcast::<GzipFailure>().expect("checked above");
+        return IngestError::Gzip { after: failure.after, source: failure.source };
+    }
+    IngestError::Io(e)
+}
+
+/// Reads at most `limit` bytes of a whole document; more is an error.
+pub fn read_document<R: Read>(mut r: R, limit: usize) -> Result<Vec<u8>, IngestError> {
+    let mut buf = Vec::new();
+    (&mut r).take(limit as u64 + 1).read_to_end(&mut buf).map_err(classify_io)?;
+    if buf.len() > limit {
+        return Err(IngestError::TooLarge { limit });
+    }
+    Ok(buf)
+}
+
+/// Reads one source: undoes gzip (by its magic bytes, whatever the name), picks the format
+/// (`forced`, else the name's extension, else the content), and hands every record to `emit`.
+/// Returns the format used. An `Err` means the rest of the file could not be read; records
+/// emitted before it stand.
+pub fn read_stream(
+    name: &str,
+    reader: impl Read,
+    forced: Option<Format>,
+    max_record: usize,
+    emit: &mut Emit<'_>,
+) -> Result<Format, IngestError> {
+    let mut raw = BufReader::with_capacity(256 * 1024, reader);
+    let head = raw.fill_buf().map_err(IngestError::Io)?;
+    if head.is_empty() {
+        return Err(IngestError::Empty);
+    }
+    let gz = head.starts_with(&[0x1f, 0x8b]);
+    let mut input: Box<dyn BufRead + '_> = if gz {
+        let dec = flate2::read::MultiGzDecoder::new(raw);
+        Box::new(BufReader::with_capacity(
+            256 * 1024,
+            GzipGuard { inner: Counting { inner: dec, count: 0 } },
+        ))
+    } else {
+        Box::new(raw)
+    };
+    let head = input.fill_buf().map_err(classify_io)?;
+    if head.is_empty() {
+        return Err(IngestError::Empty);
+    }
+    let format = match forced.or_else(|| Format::from_path(name)) {
+        Some(f) => f,
+        None => match Format::sniff(head) {
+            Some(f) => f,
+            None => {
+                encoding::check_text(head)?;
+                Format::Text
+            }
+        },
+    };
+    match format {
+        Format::JsonLines => jsonl::read_jsonl(input, max_record, emit)?,
+        Format::Warc => warc::read_warc(input, max_record, emit)?,
+        Format::Text => {
+            let bytes = read_document(input, max_record)?;
+            emit(Ok(text::parse_text_bytes(&bytes)?));
+        }
+        Format::Html => {
+            let bytes = read_document(input, max_record)?;
+            emit(Ok(html::parse_html(&bytes)?));
+        }
+        Format::Feed => {
+            let bytes = read_document(input, max_record)?;
+            for record in feed::parse_feed(&bytes)? {
+                emit(record);
+            }
+        }
+    }
+    Ok(format)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_from_extensions() {
+        assert_eq!(Format::from_path("a/b/nos.xml"), Some(Format::Feed));
+        assert_eq!(Format::from_path("crawl.warc.gz"), Some(Format::Warc));
+        assert_eq!(Format::from_path("x.JSONL"), Some(Format::JsonLines));
+        assert_eq!(Format::from_path("seed.txt.gz"), Some(Format::Text));
+        assert_eq!(Format::from_path("README"), None);
+        assert_eq!(Format::from_path("dir.d/README"), None);
+    }
+
+    #[test]
+    fn formats_from_content() {
+        assert_eq!(Format::sniff(b"WARC/1.0\r\n"), Some(Format::Warc));
+        assert_eq!(Format::sniff(b"\xEF\xBB\xBF{\"id\":1}"), Some(Format::JsonLines));
+        assert_eq!(Format::sniff(b"<?xml version=\"1.0\"?><rss>"), Some(Format::Feed));
+        assert_eq!(Format::sniff(b"  <!DOCTYPE html><html>"), Some(Format::Html));
+        assert_eq!(Format::sniff(b"Gewoon een tekst."), None);
+    }
+}

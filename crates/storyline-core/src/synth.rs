@@ -1,0 +1,1 @@
+//! Synthetic corpus generation for benchmarks (placeholder while it is written).

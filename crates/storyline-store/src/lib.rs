@@ -1,1 +1,226 @@
-//! x
+//! # storyline-store
+//!
+//! Where storyline keeps what it has read. [`Store`] is the one interface every backend
+//! implements; [`sqlite::SqliteStore`] is the embedded default (one file, nothing to install).
+//! The trait takes `&self` and batches, so a backend can serve many writers at once: duplicate
+//! checks happen inside the backend's transaction, against its unique constraints, not in the
+//! caller.
+//!
+//! ```
+//! use storyline_core::ingest::{prepare::prepare_with_signature, text::parse_text, PrepareOptions};
+//! use storyline_store::{sqlite::SqliteStore, ArticleFilter, IngestSettings, Store};
+//!
+//! let store = SqliteStore::open_in_memory().unwrap();
+//! let raw = parse_text("Nieuwe brug in Zwolle geopend\n\nDe brug over het Zwarte Water is open.");
+//! let prepared = prepare_with_signature(raw, &PrepareOptions::default(), None);
+//! let outcomes = store.ingest(&[prepared.clone()], &IngestSettings::default()).unwrap();
+//! assert!(outcomes[0].is_inserted());
+//! // Ingesting the same article again changes nothing.
+//! assert!(!store.ingest(&[prepared], &IngestSettings::default()).unwrap()[0].is_inserted());
+//! assert_eq!(store.articles(&ArticleFilter::default()).unwrap().len(), 1);
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod sqlite;
+
+use serde::Serialize;
+use storyline_core::ingest::dedupe::DEFAULT_THRESHOLD;
+use storyline_core::ingest::prepare::Prepared;
+use storyline_core::model::{Article, Sighting};
+use storyline_core::Published;
+
+/// A storage failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database itself failed (I/O, corruption, locking).
+    #[error("database error: {0}")]
+    Database(String),
+    /// The database was written by a newer storyline.
+    #[error("database schema version {found} is newer than this storyline supports ({supported}); upgrade storyline")]
+    TooNew {
+        /// Version found in the database.
+        found: i64,
+        /// Newest version this build knows.
+        supported: i64,
+    },
+    /// A stored value could not be read back.
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+    /// An id prefix matches more than one article.
+    #[error("id prefix `{prefix}` is ambiguous: it matches {count} articles")]
+    Ambiguous {
+        /// The prefix given.
+        prefix: String,
+        /// How many ids start with it.
+        count: usize,
+    },
+}
+
+/// Settings that shape an ingest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IngestSettings {
+    /// Estimated Jaccard similarity at or above which a new article is linked to an earlier
+    /// one as its near-duplicate.
+    pub near_duplicate_threshold: f32,
+}
+
+impl Default for IngestSettings {
+    fn default() -> Self {
+        IngestSettings { near_duplicate_threshold: DEFAULT_THRESHOLD }
+    }
+}
+
+/// Why an article was not stored again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicateReason {
+    /// An article with the same id is stored.
+    SameId,
+    /// An article with the same URL is stored.
+    SameUrl,
+    /// An article with identical text is stored.
+    SameText,
+}
+
+/// What happened to one article of a batch.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum IngestOutcome {
+    /// Stored as new.
+    Inserted {
+        /// Its id.
+        id: String,
+        /// The earlier article it nearly duplicates, with the estimated similarity.
+        near_duplicate_of: Option<(String, f32)>,
+    },
+    /// Already stored; nothing changed except, for the same text from another outlet or
+    /// address, a new sighting.
+    Duplicate {
+        /// The stored article's id.
+        id: String,
+        /// Why it counts as the same article.
+        reason: DuplicateReason,
+        /// Whether a new sighting (another outlet or URL running the same text) was recorded.
+        sighting_added: bool,
+    },
+}
+
+impl IngestOutcome {
+    /// Whether the article was stored as new.
+    pub fn is_inserted(&self) -> bool {
+        matches!(self, IngestOutcome::Inserted { .. })
+    }
+}
+
+/// Filters for listing articles. Dates compare with the start of an article's publication
+/// period; undated articles are left out when a date bound is given.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ArticleFilter {
+    /// Only this outlet (case-insensitive).
+    pub source: Option<String>,
+    /// Only this language code.
+    pub language: Option<String>,
+    /// Published at or after.
+    pub since: Option<Published>,
+    /// Published before the end of this period.
+    pub until: Option<Published>,
+    /// At most this many, newest first.
+    pub limit: Option<usize>,
+    /// Skip this many first (for paging).
+    pub offset: usize,
+}
+
+/// One line of an article listing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleSummary {
+    /// The id.
+    pub id: String,
+    /// The headline.
+    pub title: String,
+    /// The outlet.
+    pub source: Option<String>,
+    /// Publication time at its precision.
+    pub published: Option<Published>,
+    /// Language code.
+    pub language: String,
+    /// Id of the article this one nearly duplicates.
+    pub near_duplicate_of: Option<String>,
+}
+
+/// Everything stored about one article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleRecord {
+    /// The article.
+    #[serde(flatten)]
+    pub article: Article,
+    /// When it was stored (seconds since the epoch).
+    pub ingested_at: i64,
+    /// Other outlets or addresses that ran exactly this text.
+    pub sightings: Vec<Sighting>,
+    /// Later articles stored as near-duplicates of this one, with their similarity.
+    pub near_duplicates: Vec<NearDuplicateOf>,
+}
+
+/// A later copy of an article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NearDuplicateOf {
+    /// The copy's id.
+    pub id: String,
+    /// Its outlet.
+    pub source: Option<String>,
+    /// Estimated similarity.
+    pub similarity: f32,
+}
+
+/// Counts over the whole store.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct StoreStats {
+    /// Stored articles.
+    pub articles: u64,
+    /// Articles linked to an earlier near-duplicate.
+    pub near_duplicates: u64,
+    /// Extra sightings of identical texts.
+    pub sightings: u64,
+    /// Distinct outlets.
+    pub sources: u64,
+    /// Schema version.
+    pub schema_version: i64,
+}
+
+/// The storage interface. Every method takes `&self`: implementations are shared between
+/// threads and may serve several writers at once.
+pub trait Store: Send + Sync {
+    /// Stores a batch in one transaction: all of it or, on error, none of it. Duplicates (same
+    /// id, same URL, identical text) are not stored again; the outcome for each article is
+    /// returned in order. Re-running the same batch changes nothing.
+    fn ingest(&self, batch: &[Prepared], settings: &IngestSettings) -> Result<Vec<IngestOutcome>, StoreError>;
+
+    /// One article by exact id.
+    fn article(&self, id: &str) -> Result<Option<ArticleRecord>, StoreError>;
+
+    /// The ids that start with `prefix` (at most `limit`), for resolving abbreviated ids.
+    fn ids_with_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError>;
+
+    /// Articles matching a filter, newest first (undated last), ties by ingest order.
+    fn articles(&self, filter: &ArticleFilter) -> Result<Vec<ArticleSummary>, StoreError>;
+
+    /// Counts over the whole store.
+    fn stats(&self) -> Result<StoreStats, StoreError>;
+
+    /// Resolves a full id or a unique prefix of one.
+    fn resolve(&self, id_or_prefix: &str) -> Result<Option<String>, StoreError> {
+        if self.article(id_or_prefix)?.is_some() {
+            return Ok(Some(id_or_prefix.to_string()));
+        }
+        let ids = self.ids_with_prefix(id_or_prefix, 2)?;
+        match ids.len() {
+            0 => Ok(None),
+            1 => Ok(ids.into_iter().next()),
+            _ => Err(StoreError::Ambiguous {
+                prefix: id_or_prefix.to_string(),
+                count: self.ids_with_prefix(id_or_prefix, 1000)?.len(),
+            }),
+        }
+    }
+}

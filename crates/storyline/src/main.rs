@@ -1,1 +1,225 @@
-fn main(){}
+//! The `storyline` command: ingest news articles, list and show them, run the demo and the
+//! ingest benchmark.
+
+mod bench;
+mod config;
+mod demo;
+mod pipeline;
+mod progress;
+mod show;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use storyline_core::ingest::{Format, PrepareOptions};
+use storyline_core::Published;
+use storyline_store::sqlite::SqliteStore;
+use storyline_store::{ArticleFilter, IngestSettings, Store};
+
+use crate::config::Config;
+use crate::pipeline::Options;
+use crate::progress::Progress;
+
+/// Follow news stories across outlets and over time.
+///
+/// storyline reads news articles (plain text, JSON Lines, RSS/Atom, HTML pages, WARC crawls),
+/// keeps them in a local store, and links copies of the same report.
+#[derive(Parser)]
+#[command(name = "storyline", version, propagate_version = true, max_term_width = 100)]
+#[command(after_help = "Start with `storyline demo`, then `storyline --db storyline-demo.db articles`.")]
+struct Cli {
+    /// The store: an SQLite file, created when missing [default: storyline.db]
+    #[arg(long, global = true, env = "STORYLINE_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// A settings file (TOML; see storyline.example.toml) [default: ./storyline.toml if present]
+    #[arg(long, global = true, env = "STORYLINE_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Print machine-readable JSON instead of text
+    #[arg(long, global = true)]
+    json: bool,
+    /// Print nothing but results and the summary; no progress line, no per-record errors
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read articles from files, directories or standard input into the store
+    #[command(after_help = "Examples:
+  storyline ingest ../shared/seeds
+  storyline ingest feeds/nos.xml crawl.warc.gz --source NOS
+  zcat dump.jsonl.gz | storyline ingest -
+  storyline ingest notes.txt --published 2017-10 --language nl
+
+Formats: text (.txt), JSON Lines (.jsonl, .ndjson), RSS/Atom feeds (.rss, .atom, .xml),
+HTML pages (.html, .htm), WARC (.warc); any of them gzip-compressed (.gz). Directories are
+walked recursively and only files with these extensions are read; a file named directly is
+read whatever its name, its format detected from its content.
+
+Exit status: 0 when everything was read, 1 when any file or record failed (the rest is
+stored), 2 for unusable arguments.")]
+    Ingest(IngestArgs),
+    /// List stored articles, newest first
+    #[command(after_help = "Examples:
+  storyline articles --source \"De Dagkoerier\" --since 2025-10-01
+  storyline articles --language en --limit 10 --json")]
+    Articles(ListArgs),
+    /// Show everything stored about one article
+    #[command(after_help = "Examples:
+  storyline article npb-a-001
+  storyline article 3f9c2e --json     (a unique prefix of an id is enough)")]
+    Article {
+        /// The article's id, or a unique prefix of it
+        id: String,
+    },
+    /// Load the bundled demo corpus into a demo store and show what is in it
+    #[command(after_help = "Example:
+  cargo run --release -- demo
+The demo store is storyline-demo.db in the working directory unless --db says otherwise.")]
+    Demo,
+    /// Measure ingest speed and memory on a generated corpus
+    #[command(after_help = "Example:
+  storyline bench --articles 200000
+Generates JSON Lines articles of about --text-bytes each into a temporary file, ingests them
+into a temporary store through the same path `storyline ingest` uses, and reports articles per
+second and peak memory.")]
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Args)]
+struct IngestArgs {
+    /// Files, directories (walked recursively) or `-` for standard input
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Read every input as this format instead of detecting it
+    #[arg(long, value_parser = parse_format, value_name = "FORMAT")]
+    format: Option<Format>,
+    /// Outlet for articles whose input does not name one
+    #[arg(long, value_name = "NAME")]
+    source: Option<String>,
+    /// Publication date for articles without one (2017-10-15, 2017-10, RFC 3339)
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    published: Option<Published>,
+    /// Language for articles that declare none (nl, en, ...); skips detection
+    #[arg(long, value_name = "CODE")]
+    language: Option<String>,
+}
+
+#[derive(Args)]
+struct ListArgs {
+    /// Only this outlet (case-insensitive)
+    #[arg(long)]
+    source: Option<String>,
+    /// Only this language (nl, en, ...)
+    #[arg(long)]
+    language: Option<String>,
+    /// Published on or after this date
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    since: Option<Published>,
+    /// Published on or before this date (a month means the whole month)
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    until: Option<Published>,
+    /// At most this many
+    #[arg(long, default_value_t = 50)]
+    limit: usize,
+    /// Skip this many first
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse()
+}
+
+fn parse_date(s: &str) -> Result<Published, String> {
+    Published::parse(s).map_err(|e| e.to_string())
+}
+
+/// An error in what the user asked for (exit status 2) rather than in the data (1).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+fn open_store(cfg: &Config) -> Result<SqliteStore> {
+    SqliteStore::open(&cfg.db).with_context(|| format!("{}: cannot open store", cfg.db.display()))
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let env = |k: &str| std::env::var(k).ok();
+    let cfg = Config::load(cli.config.as_deref(), cli.db.clone(), &env).map_err(|e| UsageError(format!("{e:#}")))?;
+    match cli.command {
+        Command::Ingest(args) => {
+            if let Some(l) = &args.language {
+                if storyline_core::analyze::lang::normalize_code(l).is_none() {
+                    return Err(UsageError(format!("--language: unknown language `{l}`")).into());
+                }
+            }
+            let store = open_store(&cfg)?;
+            let (inputs, missing) = pipeline::expand(&args.paths);
+            let opts = Options {
+                prepare: PrepareOptions { source: args.source, published: args.published, language: args.language },
+                format: args.format,
+                batch_size: cfg.batch_size,
+                max_record_bytes: cfg.max_record_bytes,
+                settings: IngestSettings { near_duplicate_threshold: cfg.near_duplicate_threshold },
+                keep_outcomes: false,
+            };
+            for m in &missing {
+                if !cli.quiet {
+                    eprintln!("{m}");
+                }
+            }
+            let mut progress = Progress::new("ingest", !cli.quiet && !cli.json);
+            let mut report = pipeline::run(&store, inputs, opts, &mut progress, cli.quiet)
+                .with_context(|| format!("{}: store failed; the batch in progress was not written", cfg.db.display()))?;
+            report.failed += missing.len() as u64;
+            report.errors.splice(0..0, missing);
+            show::ingest_report(&report, cli.json)?;
+            Ok(if report.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Articles(args) => {
+            let store = open_store(&cfg)?;
+            let filter = ArticleFilter {
+                source: args.source,
+                language: args.language,
+                since: args.since,
+                until: args.until,
+                limit: Some(args.limit),
+                offset: args.offset,
+            };
+            let list = store.articles(&filter)?;
+            show::article_list(&list, cli.json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Article { id } => {
+            let store = open_store(&cfg)?;
+            let Some(full) = store.resolve(&id)? else {
+                anyhow::bail!("no article with id `{id}` in {}", cfg.db.display());
+            };
+            let record = store.article(&full)?.with_context(|| format!("article `{full}` vanished while reading"))?;
+            show::article(&record, cli.json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo => demo::run(&cfg, cli.json, cli.quiet),
+        Command::Bench(args) => bench::run(&cfg, &args, cli.json),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let usage = e.downcast_ref::<UsageError>().is_some();
+            eprintln!("storyline: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(if usage { 2 } else { 1 })
+        }
+    }
+}

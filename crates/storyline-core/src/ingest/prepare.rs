@@ -1,7 +1,177 @@
-//! Prepare (placeholder).
-use crate::model::{Article, RawArticle};
-/// Options.
-#[derive(Debug, Default, Clone)]
-pub struct PrepareOptions {}
-/// Prepares.
-pub fn prepare(_raw: RawArticle, _o: &PrepareOptions) -> Article { unimplemented!() }
+//! From a raw record to an article: fill in what the command line knows, derive the title,
+//! detect the language, normalise the text, and compute the stable id and content digest.
+
+use crate::analyze::lang;
+use crate::date::Published;
+use crate::hash::hash64;
+use crate::ingest::dedupe::{content_digest, signature, Signature};
+use crate::ingest::text::{collapse, first_sentence};
+use crate::model::{Article, Language, RawArticle};
+
+/// What the user says about articles whose files cannot say it themselves.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PrepareOptions {
+    /// Outlet for articles without one (`--source`).
+    pub source: Option<String>,
+    /// Publication date for articles without one (`--published`).
+    pub published: Option<Published>,
+    /// Language for articles that declare none (`--language`); detection is skipped.
+    pub language: Option<String>,
+}
+
+/// An article ready to store, with its near-duplicate sketch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    /// The article.
+    pub article: Article,
+    /// Its MinHash signature, when the text is long enough to have one.
+    pub signature: Option<Signature>,
+}
+
+/// Normalises body text: paragraphs separated by one blank line, whitespace inside a paragraph
+/// collapsed to single spaces.
+pub fn normalize_text(text: &str) -> String {
+    let text = text.replace("\r\n", "\n");
+    let mut paras: Vec<String> = Vec::new();
+    for block in text.split("\n\n") {
+        let p = collapse(block);
+        if !p.is_empty() {
+            paras.push(p);
+        }
+    }
+    paras.join("\n\n")
+}
+
+/// Canonical form of a URL for identity: scheme and host lowercased, fragment and a trailing
+/// slash dropped.
+pub fn normalize_url(url: &str) -> String {
+    let url = url.trim();
+    let url = url.split('#').next().unwrap_or(url);
+    let (scheme, rest) = match url.split_once("://") {
+        Some((s, r)) => (s.to_ascii_lowercase(), r),
+        None => return url.trim_end_matches('/').to_string(),
+    };
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let path = path.trim_end_matches('/');
+    format!("{scheme}://{}{path}", host.to_ascii_lowercase())
+}
+
+/// Turns a raw record into an article (see the module docs). `origin` names where it came from.
+pub fn prepare(raw: RawArticle, opts: &PrepareOptions) -> Article {
+    prepare_with_signature(raw, opts, None).article
+}
+
+/// [`prepare`], also computing the near-duplicate signature.
+pub fn prepare_with_signature(raw: RawArticle, opts: &PrepareOptions, origin: Option<String>) -> Prepared {
+    let text = normalize_text(&raw.text);
+    let title = raw
+        .title
+        .as_deref()
+        .map(collapse)
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| first_sentence(&text, 160));
+    let mut metadata = raw.metadata;
+    let declared = raw
+        .language
+        .as_deref()
+        .or(opts.language.as_deref())
+        .and_then(|l| {
+            let code = lang::normalize_code(l);
+            if code.is_none() {
+                metadata.insert("language_declared".into(), l.to_string());
+            }
+            code
+        });
+    let language = match declared {
+        Some(code) => Language { code, confidence: 1.0, declared: true },
+        None => {
+            let mut sample = String::with_capacity(title.len() + 1 + text.len().min(4096));
+            sample.push_str(&title);
+            sample.push('\n');
+            let mut cut = text.len().min(4096);
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            sample.push_str(&text[..cut]);
+            lang::detect(&sample)
+        }
+    };
+    let body_for_digest = if text.is_empty() { &title } else { &text };
+    let content_hash = content_digest(body_for_digest);
+    let url = raw.url.filter(|u| !u.trim().is_empty());
+    let id = match (raw.id, &url) {
+        (Some(id), _) => id,
+        (None, Some(u)) => format!("{:016x}", hash64(11, normalize_url(u).as_bytes())),
+        (None, None) => content_hash[..16].to_string(),
+    };
+    let signature = signature(&text);
+    Prepared {
+        article: Article {
+            id,
+            title,
+            text,
+            source: raw.source.or_else(|| opts.source.clone()),
+            url,
+            published: raw.published.or(opts.published),
+            language,
+            author: raw.author,
+            metadata,
+            extra: raw.extra,
+            content_hash,
+            near_duplicate_of: None,
+            origin,
+        },
+        signature,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_fill_only_what_is_missing() {
+        let opts = PrepareOptions {
+            source: Some("Nieuwsdienst Noord".into()),
+            published: Published::parse("2025-11-01").ok(),
+            language: None,
+        };
+        let mut raw = RawArticle::with_text("Een   tekst\n\n\n\nmet  alinea's.");
+        raw.source = Some("De Dagkoerier".into());
+        let a = prepare(raw, &opts);
+        assert_eq!(a.source.as_deref(), Some("De Dagkoerier"));
+        assert_eq!(a.published.unwrap().to_string(), "2025-11-01");
+        assert_eq!(a.text, "Een tekst\n\nmet alinea's.");
+        assert_eq!(a.title, "Een tekst");
+    }
+
+    #[test]
+    fn ids_are_stable_and_prefer_the_source_id_then_the_url() {
+        let mut raw = RawArticle::with_text("Zelfde tekst.");
+        let by_text = prepare(raw.clone(), &PrepareOptions::default()).id;
+        assert_eq!(by_text, prepare(raw.clone(), &PrepareOptions::default()).id);
+        raw.url = Some("HTTPS://Www.Example.org/nieuws/1/#reacties".into());
+        let by_url = prepare(raw.clone(), &PrepareOptions::default()).id;
+        raw.url = Some("https://www.example.org/nieuws/1".into());
+        assert_eq!(by_url, prepare(raw.clone(), &PrepareOptions::default()).id);
+        assert_ne!(by_url, by_text);
+        raw.id = Some("npb-001".into());
+        assert_eq!(prepare(raw, &PrepareOptions::default()).id, "npb-001");
+    }
+
+    #[test]
+    fn declared_language_wins_and_garbage_is_kept_aside() {
+        let mut raw = RawArticle::with_text("The council met on Monday.");
+        raw.language = Some("nl-BE".into());
+        let a = prepare(raw.clone(), &PrepareOptions::default());
+        assert_eq!(a.language.code, "nl");
+        assert!(a.language.declared);
+        raw.language = Some("xx-yy".into());
+        let b = prepare(raw, &PrepareOptions::default());
+        assert!(!b.language.declared);
+        assert_eq!(b.metadata["language_declared"], "xx-yy");
+    }
+}

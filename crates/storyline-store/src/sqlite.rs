@@ -1,0 +1,395 @@
+//! The embedded SQLite backend: one file, write-ahead logging, one transaction per batch.
+//!
+//! Crash safety comes from SQLite's WAL: a batch is visible entirely or not at all, and a
+//! process killed at any point leaves the file as it was after the last committed batch.
+//! Schema changes are numbered migrations recorded in `schema_migrations`, each applied in its
+//! own transaction.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use storyline_core::ingest::dedupe::{similarity, Signature, BANDS};
+use storyline_core::ingest::prepare::Prepared;
+use storyline_core::model::{Article, Language, NearDuplicate, Sighting};
+use storyline_core::Published;
+
+use crate::{
+    ArticleFilter, ArticleRecord, ArticleSummary, DuplicateReason, IngestOutcome, IngestSettings,
+    NearDuplicateOf, Store, StoreError, StoreStats,
+};
+
+/// The numbered schema migrations, applied in order.
+const MIGRATIONS: &[(i64, &str)] = &[(
+    1,
+    "CREATE TABLE articles (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        source TEXT,
+        url TEXT,
+        published TEXT,
+        published_unix INTEGER,
+        language TEXT NOT NULL,
+        language_confidence REAL NOT NULL,
+        language_declared INTEGER NOT NULL,
+        author TEXT,
+        metadata TEXT NOT NULL,
+        extra TEXT NOT NULL,
+        content_hash TEXT NOT NULL UNIQUE,
+        minhash BLOB,
+        near_dup_of TEXT REFERENCES articles(id),
+        near_dup_similarity REAL,
+        origin TEXT,
+        ingested_at INTEGER NOT NULL
+    );
+    CREATE UNIQUE INDEX articles_url ON articles(url) WHERE url IS NOT NULL;
+    CREATE INDEX articles_published ON articles(published_unix);
+    CREATE INDEX articles_source ON articles(source COLLATE NOCASE);
+    CREATE INDEX articles_near_dup ON articles(near_dup_of) WHERE near_dup_of IS NOT NULL;
+    CREATE TABLE sightings (
+        article_id TEXT NOT NULL REFERENCES articles(id),
+        source TEXT NOT NULL,
+        url TEXT NOT NULL,
+        published TEXT,
+        PRIMARY KEY (article_id, source, url)
+    ) WITHOUT ROWID;
+    CREATE TABLE lsh_bands (
+        band_key INTEGER NOT NULL,
+        article_seq INTEGER NOT NULL,
+        PRIMARY KEY (band_key, article_seq)
+    ) WITHOUT ROWID;",
+)];
+
+/// The newest schema version this build knows.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// A store in one SQLite file (or in memory, for tests and evaluation).
+pub struct SqliteStore {
+    writer: Mutex<Connection>,
+    /// A second connection for reads, so listing does not wait for a long ingest batch.
+    reader: Option<Mutex<Connection>>,
+}
+
+fn db_err(e: rusqlite::Error) -> StoreError {
+    StoreError::Database(e.to_string())
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        db_err(e)
+    }
+}
+
+fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    // A panic while holding the lock cannot leave SQLite inconsistent (the transaction rolls
+    // back when dropped), so a poisoned lock is still usable.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn configure(conn: &Connection) -> Result<(), StoreError> {
+    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -32768;",
+    )?;
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY,
+            applied_at INTEGER NOT NULL
+        )",
+    )?;
+    let current: i64 =
+        conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
+    if current > SCHEMA_VERSION {
+        return Err(StoreError::TooNew { found: current, supported: SCHEMA_VERSION });
+    }
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Another process may have migrated while we waited for the lock.
+        let done: bool = tx
+            .query_row("SELECT 1 FROM schema_migrations WHERE version = ?1", [version], |_| Ok(true))
+            .optional()?
+            .unwrap_or(false);
+        if !done {
+            tx.execute_batch(sql)?;
+            tx.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)", params![version, now()])?;
+        }
+        tx.commit()?;
+    }
+    Ok(SCHEMA_VERSION)
+}
+
+fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let mut writer = Connection::open(path)?;
+        configure(&writer)?;
+        migrate(&mut writer)?;
+        let reader = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        reader.busy_timeout(std::time::Duration::from_secs(30))?;
+        Ok(SqliteStore { writer: Mutex::new(writer), reader: Some(Mutex::new(reader)) })
+    }
+
+    /// A private in-memory store.
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        let mut conn = Connection::open_in_memory()?;
+        conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+        migrate(&mut conn)?;
+        Ok(SqliteStore { writer: Mutex::new(conn), reader: None })
+    }
+
+    fn read(&self) -> MutexGuard<'_, Connection> {
+        lock(self.reader.as_ref().unwrap_or(&self.writer))
+    }
+}
+
+const ARTICLE_COLUMNS: &str = "id, title, text, source, url, published, language, language_confidence, \
+     language_declared, author, metadata, extra, content_hash, near_dup_of, near_dup_similarity, origin, ingested_at";
+
+fn published_from(s: Option<String>) -> Result<Option<Published>, StoreError> {
+    s.map(|s| Published::parse(&s).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
+}
+
+fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Article, i64, Option<String>, Option<String>, Option<String>)> {
+    let near_of: Option<String> = row.get(13)?;
+    let near_sim: Option<f64> = row.get(14)?;
+    Ok((
+        Article {
+            id: row.get(0)?,
+            title: row.get(1)?,
+            text: row.get(2)?,
+            source: row.get(3)?,
+            url: row.get(4)?,
+            published: None,
+            language: Language {
+                code: row.get(6)?,
+                confidence: row.get::<_, f64>(7)? as f32,
+                declared: row.get::<_, i64>(8)? != 0,
+            },
+            author: row.get(9)?,
+            metadata: Default::default(),
+            extra: Default::default(),
+            content_hash: row.get(12)?,
+            near_duplicate_of: near_of.map(|of| NearDuplicate { of, similarity: near_sim.unwrap_or(0.0) as f32 }),
+            origin: row.get(15)?,
+        },
+        row.get(16)?,
+        row.get(5)?,
+        row.get(10)?,
+        row.get(11)?,
+    ))
+}
+
+impl Store for SqliteStore {
+    fn ingest(&self, batch: &[Prepared], settings: &IngestSettings) -> Result<Vec<IngestOutcome>, StoreError> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut outcomes = Vec::with_capacity(batch.len());
+        {
+            let mut by_id = tx.prepare_cached("SELECT 1 FROM articles WHERE id = ?1")?;
+            let mut by_url = tx.prepare_cached("SELECT id FROM articles WHERE url = ?1")?;
+            let mut by_hash = tx.prepare_cached("SELECT id, source, url FROM articles WHERE content_hash = ?1")?;
+            let mut add_sighting = tx.prepare_cached(
+                "INSERT OR IGNORE INTO sightings (article_id, source, url, published) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            let placeholders: Vec<String> = (1..=BANDS).map(|i| format!("?{i}")).collect();
+            let mut candidates = tx.prepare_cached(&format!(
+                "SELECT DISTINCT article_seq FROM lsh_bands WHERE band_key IN ({}) ORDER BY article_seq",
+                placeholders.join(",")
+            ))?;
+            let mut candidate = tx.prepare_cached("SELECT id, minhash, near_dup_of FROM articles WHERE seq = ?1")?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO articles (id, title, text, source, url, published, published_unix, language, \
+                 language_confidence, language_declared, author, metadata, extra, content_hash, minhash, \
+                 near_dup_of, near_dup_similarity, origin, ingested_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+            )?;
+            let mut insert_band = tx.prepare_cached("INSERT OR IGNORE INTO lsh_bands (band_key, article_seq) VALUES (?1, ?2)")?;
+            let stamp = now();
+            for p in batch {
+                let a = &p.article;
+                if by_id.exists([&a.id])? {
+                    outcomes.push(IngestOutcome::Duplicate { id: a.id.clone(), reason: DuplicateReason::SameId, sighting_added: false });
+                    continue;
+                }
+                if let Some(url) = &a.url {
+                    if let Some(id) = by_url.query_row([url], |r| r.get::<_, String>(0)).optional()? {
+                        outcomes.push(IngestOutcome::Duplicate { id, reason: DuplicateReason::SameUrl, sighting_added: false });
+                        continue;
+                    }
+                }
+                let same_text = by_hash
+                    .query_row([&a.content_hash], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?)))
+                    .optional()?;
+                if let Some((id, source, url)) = same_text {
+                    let elsewhere = a.source != source || (a.url.is_some() && a.url != url);
+                    let added = elsewhere
+                        && add_sighting.execute(params![
+                            id,
+                            a.source.as_deref().unwrap_or(""),
+                            a.url.as_deref().unwrap_or(""),
+                            a.published.map(|p| p.to_string())
+                        ])? > 0;
+                    outcomes.push(IngestOutcome::Duplicate { id, reason: DuplicateReason::SameText, sighting_added: added });
+                    continue;
+                }
+                let mut near: Option<(String, f32)> = None;
+                let keys = p.signature.as_ref().map(Signature::band_keys);
+                if let (Some(sig), Some(keys)) = (&p.signature, &keys) {
+                    let seqs: Vec<i64> = candidates
+                        .query_map(rusqlite::params_from_iter(keys.iter()), |r| r.get(0))?
+                        .collect::<Result<_, _>>()?;
+                    for seq in seqs {
+                        let (cid, blob, root): (String, Option<Vec<u8>>, Option<String>) =
+                            candidate.query_row([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                        let Some(other) = blob.as_deref().and_then(Signature::from_bytes) else { continue };
+                        let s = similarity(sig, &other);
+                        if s >= settings.near_duplicate_threshold && near.as_ref().is_none_or(|(_, best)| s > *best) {
+                            near = Some((root.unwrap_or(cid), s));
+                        }
+                    }
+                }
+                let metadata = serde_json::to_string(&a.metadata).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let extra = serde_json::to_string(&a.extra).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                insert.execute(params![
+                    a.id,
+                    a.title,
+                    a.text,
+                    a.source,
+                    a.url,
+                    a.published.map(|p| p.to_string()),
+                    a.published.map(|p| p.unix),
+                    a.language.code,
+                    f64::from(a.language.confidence),
+                    a.language.declared,
+                    a.author,
+                    metadata,
+                    extra,
+                    a.content_hash,
+                    p.signature.as_ref().map(Signature::to_bytes),
+                    near.as_ref().map(|(id, _)| id.as_str()),
+                    near.as_ref().map(|(_, s)| f64::from(*s)),
+                    a.origin,
+                    stamp,
+                ])?;
+                let seq = tx.last_insert_rowid();
+                if let Some(keys) = keys {
+                    for k in keys {
+                        insert_band.execute(params![k, seq])?;
+                    }
+                }
+                outcomes.push(IngestOutcome::Inserted { id: a.id.clone(), near_duplicate_of: near });
+            }
+        }
+        tx.commit()?;
+        Ok(outcomes)
+    }
+
+    fn article(&self, id: &str) -> Result<Option<ArticleRecord>, StoreError> {
+        let conn = self.read();
+        let found = conn
+            .query_row(&format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?1"), [id], row_to_article)
+            .optional()?;
+        let Some((mut article, ingested_at, published, metadata, extra)) = found else { return Ok(None) };
+        article.published = published_from(published)?;
+        article.metadata = serde_json::from_str(metadata.as_deref().unwrap_or("{}")).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        article.extra = serde_json::from_str(extra.as_deref().unwrap_or("{}")).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut stmt = conn.prepare_cached("SELECT source, url, published FROM sightings WHERE article_id = ?1 ORDER BY published, source, url")?;
+        let raw: Vec<(String, String, Option<String>)> =
+            stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+        let mut sightings = Vec::with_capacity(raw.len());
+        for (source, url, published) in raw {
+            sightings.push(Sighting {
+                source: (!source.is_empty()).then_some(source),
+                url: (!url.is_empty()).then_some(url),
+                published: published_from(published)?,
+            });
+        }
+        let mut stmt = conn.prepare_cached("SELECT id, source, near_dup_similarity FROM articles WHERE near_dup_of = ?1 ORDER BY seq")?;
+        let near_duplicates = stmt
+            .query_map([id], |r| {
+                Ok(NearDuplicateOf { id: r.get(0)?, source: r.get(1)?, similarity: r.get::<_, Option<f64>>(2)?.unwrap_or(0.0) as f32 })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(Some(ArticleRecord { article, ingested_at, sightings, near_duplicates }))
+    }
+
+    fn ids_with_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError> {
+        let conn = self.read();
+        // Range scan on the unique index: ids >= prefix and < prefix with its last char bumped.
+        let mut stmt = conn.prepare_cached("SELECT id FROM articles WHERE id >= ?1 AND substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT ?2")?;
+        let ids = stmt.query_map(params![prefix, limit as i64], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
+    fn articles(&self, filter: &ArticleFilter) -> Result<Vec<ArticleSummary>, StoreError> {
+        let conn = self.read();
+        let mut sql = String::from("SELECT id, title, source, published, language, near_dup_of FROM articles WHERE 1 = 1");
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        if let Some(s) = &filter.source {
+            args.push(s.clone().into());
+            sql.push_str(&format!(" AND source = ?{} COLLATE NOCASE", args.len()));
+        }
+        if let Some(l) = &filter.language {
+            args.push(l.to_ascii_lowercase().into());
+            sql.push_str(&format!(" AND language = ?{}", args.len()));
+        }
+        if let Some(since) = &filter.since {
+            args.push(since.unix.into());
+            sql.push_str(&format!(" AND published_unix >= ?{}", args.len()));
+        }
+        if let Some(until) = &filter.until {
+            args.push(until.end_unix().into());
+            sql.push_str(&format!(" AND published_unix < ?{}", args.len()));
+        }
+        sql.push_str(" ORDER BY published_unix IS NULL, published_unix DESC, seq DESC");
+        args.push((filter.limit.map_or(-1, |l| l as i64)).into());
+        sql.push_str(&format!(" LIMIT ?{}", args.len()));
+        args.push((filter.offset as i64).into());
+        sql.push_str(&format!(" OFFSET ?{}", args.len()));
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows: Vec<(String, String, Option<String>, Option<String>, String, Option<String>)> = stmt
+            .query_map(rusqlite::params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+            .collect::<Result<_, _>>()?;
+        rows.into_iter()
+            .map(|(id, title, source, published, language, near)| {
+                Ok(ArticleSummary { id, title, source, published: published_from(published)?, language, near_duplicate_of: near })
+            })
+            .collect()
+    }
+
+    fn stats(&self) -> Result<StoreStats, StoreError> {
+        let conn = self.read();
+        let (articles, near_duplicates, sources): (i64, i64, i64) = conn.query_row(
+            "SELECT COUNT(*), COUNT(near_dup_of), COUNT(DISTINCT source) FROM articles",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let sightings: i64 = conn.query_row("SELECT COUNT(*) FROM sightings", [], |r| r.get(0))?;
+        let schema_version: i64 = conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
+        Ok(StoreStats {
+            articles: articles as u64,
+            near_duplicates: near_duplicates as u64,
+            sightings: sightings as u64,
+            sources: sources as u64,
+            schema_version,
+        })
+    }
+}

@@ -1,0 +1,154 @@
+//! The behaviour every `Store` backend must show. Each backend's test file calls [`run_all`]
+//! with a function that opens a fresh, empty store.
+
+use storyline_core::ingest::prepare::{prepare_with_signature, Prepared};
+use storyline_core::ingest::PrepareOptions;
+use storyline_core::{Published, RawArticle};
+use storyline_store::{ArticleFilter, DuplicateReason, IngestOutcome, IngestSettings, Store, StoreError};
+
+/// A wire report long enough to have a near-duplicate signature (the project's own text).
+pub const WIRE: &str = "Het waterschap Limburg heeft zaterdagavond besloten de noodpompen bij Roermond \
+    langer te laten draaien. Volgens een woordvoerder staat het water in de Maas nog altijd ruim een \
+    meter boven het normale peil.\n\nBewoners van de lage delen van de stad mogen nog niet terug naar \
+    hun huizen. De gemeente verwacht dat dit op zijn vroegst dinsdag kan. In totaal zijn sinds vrijdag \
+    ongeveer twaalfhonderd mensen geëvacueerd uit de wijken langs de rivier.\n\nDe burgemeester \
+    bedankte de hulpverleners voor hun inzet en vroeg inwoners de afzettingen te respecteren.";
+
+pub fn article(id: &str, source: &str, url: Option<&str>, published: &str, text: &str) -> Prepared {
+    let raw = RawArticle {
+        id: Some(id.to_string()),
+        title: Some(format!("Bericht {id}")),
+        text: text.to_string(),
+        source: Some(source.to_string()),
+        url: url.map(str::to_string),
+        published: Published::parse(published).ok(),
+        language: Some("nl".into()),
+        ..RawArticle::default()
+    };
+    prepare_with_signature(raw, &PrepareOptions::default(), Some(format!("test: {id}")))
+}
+
+fn settings() -> IngestSettings {
+    IngestSettings::default()
+}
+
+pub fn reingest_changes_nothing(store: &dyn Store) {
+    let batch = vec![
+        article("a1", "NPB", Some("https://npb.example/1"), "2025-10-12T09:00:00Z", WIRE),
+        article("a2", "De Dagkoerier", None, "2025-10-13", "De raad van Venlo vergaderde maandag urenlang over de dijken."),
+    ];
+    let first = store.ingest(&batch, &settings()).unwrap();
+    assert!(first.iter().all(IngestOutcome::is_inserted));
+    let before = store.stats().unwrap();
+    let again = store.ingest(&batch, &settings()).unwrap();
+    for o in &again {
+        assert!(matches!(o, IngestOutcome::Duplicate { reason: DuplicateReason::SameId, sighting_added: false, .. }), "{o:?}");
+    }
+    assert_eq!(store.stats().unwrap(), before);
+    let stored = store.article("a1").unwrap().unwrap();
+    assert_eq!(stored.article, batch[0].article);
+}
+
+pub fn same_url_and_same_text_are_duplicates_with_sightings(store: &dyn Store) {
+    store.ingest(&[article("b1", "NPB", Some("https://npb.example/b1"), "2025-10-12", WIRE)], &settings()).unwrap();
+    let out = store
+        .ingest(
+            &[
+                article("b2", "Het Morgenblad", Some("https://npb.example/b1"), "2025-10-12", "Andere tekst, zelfde adres."),
+                article("b3", "Het Morgenblad", Some("https://morgenblad.example/b3"), "2025-10-13", &WIRE.replace("  ", " ")),
+            ],
+            &settings(),
+        )
+        .unwrap();
+    assert_eq!(out[0], IngestOutcome::Duplicate { id: "b1".into(), reason: DuplicateReason::SameUrl, sighting_added: false });
+    assert_eq!(out[1], IngestOutcome::Duplicate { id: "b1".into(), reason: DuplicateReason::SameText, sighting_added: true });
+    // The same re-run again adds no second sighting.
+    let out = store.ingest(&[article("b4", "Het Morgenblad", Some("https://morgenblad.example/b3"), "2025-10-13", WIRE)], &settings()).unwrap();
+    assert!(matches!(out[0], IngestOutcome::Duplicate { sighting_added: false, .. }), "{out:?}");
+    let rec = store.article("b1").unwrap().unwrap();
+    assert_eq!(rec.sightings.len(), 1);
+    assert_eq!(rec.sightings[0].source.as_deref(), Some("Het Morgenblad"));
+    assert_eq!(rec.sightings[0].url.as_deref(), Some("https://morgenblad.example/b3"));
+}
+
+pub fn near_duplicates_link_to_the_original(store: &dyn Store) {
+    let edited = WIRE.replace("zaterdagavond", "zaterdag").replace(" en vroeg inwoners de afzettingen te respecteren", "");
+    let edited_twice = edited.replace("Bewoners van de lage delen", "Inwoners van de lage delen");
+    let other = "Bij Venlo is de Maas zondag opnieuw gestegen. Het waterschap houdt rekening met een piek op \
+        maandagochtend en vraagt bewoners van de uiterwaarden hun spullen naar boven te brengen. Een \
+        woordvoerder zegt dat de dijken het voorlopig houden, maar dat de situatie per uur wordt bekeken.";
+    let out = store
+        .ingest(
+            &[
+                article("c1", "NPB", None, "2025-10-12T09:00:00Z", WIRE),
+                article("c2", "De Dagkoerier", None, "2025-10-12T11:00:00Z", &edited),
+                article("c3", "Vlaamse Tijding", None, "2025-10-12T12:00:00Z", &edited_twice),
+                article("c4", "Het Morgenblad", None, "2025-10-12T13:00:00Z", other),
+            ],
+            &settings(),
+        )
+        .unwrap();
+    let link = |o: &IngestOutcome| match o {
+        IngestOutcome::Inserted { near_duplicate_of, .. } => near_duplicate_of.as_ref().map(|(id, _)| id.clone()),
+        other => panic!("not inserted: {other:?}"),
+    };
+    assert_eq!(link(&out[0]), None);
+    assert_eq!(link(&out[1]).as_deref(), Some("c1"));
+    assert_eq!(link(&out[2]).as_deref(), Some("c1"), "a copy of a copy links to the original");
+    assert_eq!(link(&out[3]), None);
+    let original = store.article("c1").unwrap().unwrap();
+    let copies: Vec<&str> = original.near_duplicates.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(copies, ["c2", "c3"]);
+    let copy = store.article("c2").unwrap().unwrap();
+    assert_eq!(copy.article.near_duplicate_of.as_ref().map(|n| n.of.as_str()), Some("c1"));
+    assert_eq!(store.stats().unwrap().near_duplicates, 2);
+}
+
+pub fn listing_filters_and_orders(store: &dyn Store) {
+    store
+        .ingest(
+            &[
+                article("d1", "NPB", None, "2025-10-01", "Eerste bericht over de brug in Zwolle."),
+                article("d2", "De Dagkoerier", None, "2025-10", "Tweede bericht over de kosten van de brug."),
+                article("d3", "de dagkoerier", None, "2025-11-02T08:00:00Z", "Derde bericht: de raad praat verder."),
+                article("d4", "NPB", None, "", "Een bericht zonder datum over de brug."),
+            ],
+            &settings(),
+        )
+        .unwrap();
+    let ids = |f: ArticleFilter| store.articles(&f).unwrap().into_iter().map(|a| a.id).collect::<Vec<_>>();
+    assert_eq!(ids(ArticleFilter::default()), ["d3", "d1", "d2", "d4"], "newest first, undated last");
+    assert_eq!(ids(ArticleFilter { source: Some("DE DAGKOERIER".into()), ..Default::default() }), ["d3", "d2"]);
+    let oct = Published::parse("2025-10").ok();
+    assert_eq!(ids(ArticleFilter { since: oct, until: oct, ..Default::default() }), ["d1", "d2"]);
+    assert_eq!(ids(ArticleFilter { since: Published::parse("2025-10-02").ok(), ..Default::default() }), ["d3"]);
+    assert_eq!(ids(ArticleFilter { limit: Some(2), offset: 1, ..Default::default() }), ["d1", "d2"]);
+    assert_eq!(ids(ArticleFilter { language: Some("en".into()), ..Default::default() }), Vec::<String>::new());
+    let d2 = store.article("d2").unwrap().unwrap();
+    assert_eq!(d2.article.published.unwrap().to_string(), "2025-10", "month precision survives storage");
+}
+
+pub fn ids_resolve_by_unique_prefix(store: &dyn Store) {
+    store
+        .ingest(
+            &[
+                article("npb-a-001", "NPB", None, "2025-10-01", "Een."),
+                article("npb-a-002", "NPB", None, "2025-10-01", "Twee."),
+                article("zz-9", "NPB", None, "2025-10-01", "Drie."),
+            ],
+            &settings(),
+        )
+        .unwrap();
+    assert_eq!(store.resolve("zz").unwrap().as_deref(), Some("zz-9"));
+    assert_eq!(store.resolve("npb-a-002").unwrap().as_deref(), Some("npb-a-002"));
+    assert!(matches!(store.resolve("npb-a"), Err(StoreError::Ambiguous { count: 2, .. })));
+    assert_eq!(store.resolve("nothing").unwrap(), None);
+}
+
+pub fn run_all(open: &dyn Fn() -> Box<dyn Store>) {
+    reingest_changes_nothing(open().as_ref());
+    same_url_and_same_text_are_duplicates_with_sightings(open().as_ref());
+    near_duplicates_link_to_the_original(open().as_ref());
+    listing_filters_and_orders(open().as_ref());
+    ids_resolve_by_unique_prefix(open().as_ref());
+}

@@ -1,0 +1,88 @@
+//! The SQLite backend against the shared conformance suite, plus what only a file store shows:
+//! migrations, several writers on one file.
+
+mod conformance;
+
+use std::sync::Arc;
+
+use storyline_store::sqlite::{SqliteStore, SCHEMA_VERSION};
+use storyline_store::{IngestSettings, Store, StoreError};
+
+#[test]
+fn in_memory_store_conforms() {
+    conformance::run_all(&|| Box::new(SqliteStore::open_in_memory().unwrap()));
+}
+
+#[test]
+fn file_store_conforms() {
+    let dir = tempfile::tempdir().unwrap();
+    let counter = std::cell::Cell::new(0);
+    conformance::run_all(&|| {
+        counter.set(counter.get() + 1);
+        Box::new(SqliteStore::open(&dir.path().join(format!("s{}.db", counter.get()))).unwrap())
+    });
+}
+
+#[test]
+fn reopening_keeps_data_and_schema_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    {
+        let store = SqliteStore::open(&path).unwrap();
+        store.ingest(&[conformance::article("k1", "NPB", None, "2025-10-01", conformance::WIRE)], &IngestSettings::default()).unwrap();
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    let stats = store.stats().unwrap();
+    assert_eq!(stats.articles, 1);
+    assert_eq!(stats.schema_version, SCHEMA_VERSION);
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    drop(SqliteStore::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)", []).unwrap();
+    drop(conn);
+    match SqliteStore::open(&path) {
+        Err(StoreError::TooNew { found: 99, .. }) => {}
+        Err(e) => panic!("wrong error: {e}"),
+        Ok(_) => panic!("a newer schema must be refused"),
+    }
+}
+
+#[test]
+fn several_writers_on_one_file_store_each_article_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    drop(SqliteStore::open(&path).unwrap());
+    let batches: Vec<_> = (0..4)
+        .map(|w| {
+            // Overlapping batches: every writer stores articles 0..60, in a different order.
+            let mut batch: Vec<_> = (0..60)
+                .map(|i| conformance::article(&format!("w{i}"), "NPB", None, "2025-10-01", &format!("Bericht nummer {i} over de raad.")))
+                .collect();
+            batch.rotate_left(w * 15);
+            batch
+        })
+        .collect();
+    let batches = Arc::new(batches);
+    let handles: Vec<_> = (0..4)
+        .map(|w| {
+            let path = path.clone();
+            let batches = batches.clone();
+            std::thread::spawn(move || {
+                let store = SqliteStore::open(&path).unwrap();
+                for chunk in batches[w].chunks(10) {
+                    store.ingest(chunk, &IngestSettings::default()).unwrap();
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.stats().unwrap().articles, 60);
+}

@@ -1,0 +1,118 @@
+//! `storyline bench`: ingest throughput and peak memory on a generated corpus.
+
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use storyline_core::ingest::PrepareOptions;
+use storyline_core::synth::{generate, SynthConfig};
+use storyline_store::sqlite::SqliteStore;
+use storyline_store::IngestSettings;
+
+use crate::config::Config;
+use crate::pipeline::{self, Input, Options};
+use crate::progress::{group, Progress};
+
+/// Options of `storyline bench`.
+#[derive(Args)]
+pub struct BenchArgs {
+    /// Articles to generate and ingest
+    #[arg(long, default_value_t = 100_000)]
+    articles: usize,
+    /// Mean body size of a generated article, in bytes
+    #[arg(long, default_value_t = 3_000)]
+    text_bytes: usize,
+    /// Seed of the generator
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+}
+
+/// Peak and current resident memory of this process in KiB, from /proc (Linux).
+pub fn memory_kib() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| {
+        status.lines().find(|l| l.starts_with(name)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok())
+    };
+    Some((field("VmHWM:")?, field("VmRSS:")?))
+}
+
+/// Resets the peak-memory mark so a phase can be measured on its own (Linux; ignored elsewhere).
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// Runs the benchmark.
+pub fn run(cfg: &Config, args: &BenchArgs, as_json: bool) -> Result<ExitCode> {
+    let dir = tempfile::tempdir().context("cannot create a temporary directory")?;
+    let corpus = dir.path().join("corpus.jsonl");
+    let synth = SynthConfig { seed: args.seed, articles: args.articles, mean_text_bytes: args.text_bytes, ..SynthConfig::default() };
+    let started = Instant::now();
+    let mut bytes = 0u64;
+    {
+        let mut out = BufWriter::new(std::fs::File::create(&corpus).with_context(|| format!("{}: cannot create", corpus.display()))?);
+        for a in generate(&synth) {
+            let line = a.to_json_line();
+            bytes += line.len() as u64 + 1;
+            out.write_all(line.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        out.flush()?;
+    }
+    let generate_s = started.elapsed().as_secs_f64();
+    if !as_json {
+        eprintln!("generated {} articles ({:.1} MB) in {:.1}s; ingesting…", group(args.articles as u64), bytes as f64 / 1e6, generate_s);
+    }
+    let store = SqliteStore::open(&dir.path().join("bench.db"))?;
+    let opts = Options {
+        prepare: PrepareOptions::default(),
+        format: None,
+        batch_size: cfg.batch_size,
+        max_record_bytes: cfg.max_record_bytes,
+        settings: IngestSettings { near_duplicate_threshold: cfg.near_duplicate_threshold },
+        keep_outcomes: false,
+    };
+    reset_peak();
+    let before = memory_kib();
+    let mut progress = Progress::new("bench", !as_json);
+    let report = pipeline::run(&store, vec![Input::File(corpus)], opts, &mut progress, false)?;
+    let after = memory_kib();
+    let db_bytes: u64 = std::fs::read_dir(dir.path())?
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("bench.db"))
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    let mb_per_s = bytes as f64 / 1e6 / report.elapsed_s;
+    let peak_mib = after.map(|(peak, _)| peak as f64 / 1024.0);
+    let start_mib = before.map(|(_, rss)| rss as f64 / 1024.0);
+    if as_json {
+        let v = serde_json::json!({
+            "articles": args.articles,
+            "ingested": report.ingested,
+            "near_duplicates": report.near_duplicates,
+            "duplicates": report.duplicates,
+            "failed": report.failed,
+            "input_mb": bytes as f64 / 1e6,
+            "elapsed_s": report.elapsed_s,
+            "articles_per_s": report.articles_per_s,
+            "mb_per_s": mb_per_s,
+            "peak_rss_mib": peak_mib,
+            "rss_before_mib": start_mib,
+            "store_mb": db_bytes as f64 / 1e6,
+            "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        println!("ingest bench: {} articles of ~{} bytes (JSON Lines, {:.1} MB)", group(args.articles as u64), args.text_bytes, bytes as f64 / 1e6);
+        println!("  stored      {} ({} near-duplicates, {} duplicates, {} failed)", group(report.ingested), group(report.near_duplicates), group(report.duplicates), group(report.failed));
+        println!("  time        {:.2}s", report.elapsed_s);
+        println!("  throughput  {} articles/s, {:.1} MB/s", group(report.articles_per_s as u64), mb_per_s);
+        if let (Some(peak), Some(start)) = (peak_mib, start_mib) {
+            println!("  memory      peak {peak:.1} MiB resident during ingest (started at {start:.1} MiB)");
+        }
+        println!("  store       {:.1} MB on disk", db_bytes as f64 / 1e6);
+    }
+    Ok(if report.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

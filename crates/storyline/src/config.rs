@@ -1,0 +1,158 @@
+//! Settings: defaults < `storyline.toml` < `STORYLINE_*` environment < command-line flags.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+/// The file read when `--config` is not given and it exists in the working directory.
+pub const DEFAULT_CONFIG_FILE: &str = "storyline.toml";
+/// The store used when nothing else is said.
+pub const DEFAULT_DB: &str = "storyline.db";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    db: Option<PathBuf>,
+    #[serde(default)]
+    ingest: IngestSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IngestSection {
+    batch_size: Option<usize>,
+    max_record_mb: Option<usize>,
+    near_duplicate_threshold: Option<f32>,
+}
+
+/// The resolved settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The store's path.
+    pub db: PathBuf,
+    /// Whether the db path was chosen explicitly (flag, environment or file).
+    pub db_explicit: bool,
+    /// Articles per store transaction.
+    pub batch_size: usize,
+    /// The largest single record read, in bytes.
+    pub max_record_bytes: usize,
+    /// Near-duplicate similarity threshold.
+    pub near_duplicate_threshold: f32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            db: PathBuf::from(DEFAULT_DB),
+            db_explicit: false,
+            batch_size: 1000,
+            max_record_bytes: storyline_core::ingest::DEFAULT_MAX_RECORD_BYTES,
+            near_duplicate_threshold: storyline_core::ingest::dedupe::DEFAULT_THRESHOLD,
+        }
+    }
+}
+
+fn env_parse<T: std::str::FromStr>(env: &dyn Fn(&str) -> Option<String>, key: &str) -> Result<Option<T>>
+where
+    T::Err: std::fmt::Display,
+{
+    match env(key) {
+        None => Ok(None),
+        Some(v) => v.trim().parse().map(Some).map_err(|e| anyhow::anyhow!("environment variable {key}=`{v}`: {e}")),
+    }
+}
+
+impl Config {
+    /// Loads the settings: `config` names a file that must exist; otherwise `storyline.toml` in
+    /// the working directory is read when present. `db_flag` is `--db` (or `STORYLINE_DB`).
+    pub fn load(config: Option<&Path>, db_flag: Option<PathBuf>, env: &dyn Fn(&str) -> Option<String>) -> Result<Config> {
+        let mut cfg = Config::default();
+        let path = match config {
+            Some(p) => Some(p.to_path_buf()),
+            None => Some(PathBuf::from(DEFAULT_CONFIG_FILE)).filter(|p| p.is_file()),
+        };
+        if let Some(path) = path {
+            let text = std::fs::read_to_string(&path).with_context(|| format!("{}: cannot read config", path.display()))?;
+            let file: FileConfig = toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.to_string().trim_end()))?;
+            if let Some(db) = file.db {
+                cfg.db = db;
+                cfg.db_explicit = true;
+            }
+            if let Some(n) = file.ingest.batch_size {
+                cfg.batch_size = n;
+            }
+            if let Some(n) = file.ingest.max_record_mb {
+                cfg.max_record_bytes = n.saturating_mul(1024 * 1024);
+            }
+            if let Some(t) = file.ingest.near_duplicate_threshold {
+                cfg.near_duplicate_threshold = t;
+            }
+        }
+        if let Some(n) = env_parse::<usize>(env, "STORYLINE_BATCH_SIZE")? {
+            cfg.batch_size = n;
+        }
+        if let Some(n) = env_parse::<usize>(env, "STORYLINE_MAX_RECORD_MB")? {
+            cfg.max_record_bytes = n.saturating_mul(1024 * 1024);
+        }
+        if let Some(t) = env_parse::<f32>(env, "STORYLINE_NEAR_DUPLICATE_THRESHOLD")? {
+            cfg.near_duplicate_threshold = t;
+        }
+        if let Some(db) = db_flag {
+            cfg.db = db;
+            cfg.db_explicit = true;
+        }
+        if cfg.batch_size == 0 {
+            bail!("batch_size must be at least 1");
+        }
+        if cfg.max_record_bytes == 0 {
+            bail!("max_record_mb must be at least 1");
+        }
+        if !(0.0..=1.0).contains(&cfg.near_duplicate_threshold) {
+            bail!("near_duplicate_threshold must be between 0 and 1, not {}", cfg.near_duplicate_threshold);
+        }
+        Ok(cfg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_override_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("s.toml");
+        std::fs::write(&file, "db = \"from-file.db\"\n[ingest]\nbatch_size = 50\nnear_duplicate_threshold = 0.7\n").unwrap();
+        let env = |k: &str| (k == "STORYLINE_BATCH_SIZE").then(|| "70".to_string());
+        let cfg = Config::load(Some(&file), None, &env).unwrap();
+        assert_eq!(cfg.db, PathBuf::from("from-file.db"));
+        assert_eq!(cfg.batch_size, 70);
+        assert_eq!(cfg.near_duplicate_threshold, 0.7);
+        let cfg = Config::load(Some(&file), Some("flag.db".into()), &env).unwrap();
+        assert_eq!(cfg.db, PathBuf::from("flag.db"));
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("s.toml");
+        std::fs::write(&file, "[ingest]\nbatch_sise = 50\n").unwrap();
+        let err = Config::load(Some(&file), None, &|_| None).unwrap_err().to_string();
+        assert!(err.contains("batch_sise"), "{err}");
+        let env = |k: &str| (k == "STORYLINE_BATCH_SIZE").then(|| "veel".to_string());
+        let err = Config::load(None, None, &env).unwrap_err().to_string();
+        assert!(err.contains("STORYLINE_BATCH_SIZE=`veel`"), "{err}");
+    }
+
+    #[test]
+    fn the_example_file_lists_every_key_with_its_default() {
+        let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../storyline.example.toml");
+        let cfg = Config::load(Some(Path::new(example)), None, &|_| None).unwrap();
+        let defaults = Config::default();
+        assert_eq!(cfg.db, defaults.db);
+        assert_eq!(cfg.batch_size, defaults.batch_size);
+        assert_eq!(cfg.max_record_bytes, defaults.max_record_bytes);
+        assert_eq!(cfg.near_duplicate_threshold, defaults.near_duplicate_threshold);
+    }
+}

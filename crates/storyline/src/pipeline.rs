@@ -1,0 +1,289 @@
+//! The ingest pipeline: walk the inputs, read and prepare articles on a worker thread, write
+//! them to the store in batches on this one, and report every failure by file and record.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use storyline_core::ingest::prepare::{prepare_with_signature, Prepared};
+use storyline_core::ingest::{read_stream, Format, IngestError, PrepareOptions, RecordError};
+use storyline_store::{IngestOutcome, IngestSettings, Store, StoreError};
+
+use crate::progress::Progress;
+
+/// One thing to read.
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// A file on disk.
+    File(PathBuf),
+    /// Standard input (JSON Lines unless `--format` says otherwise).
+    Stdin,
+    /// Bytes in memory under a display name (the bundled demo corpus).
+    Memory(String, &'static [u8]),
+}
+
+impl Input {
+    fn name(&self) -> String {
+        match self {
+            Input::File(p) => p.display().to_string(),
+            Input::Stdin => "<stdin>".into(),
+            Input::Memory(name, _) => name.clone(),
+        }
+    }
+
+    fn size(&self) -> u64 {
+        match self {
+            Input::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+            Input::Stdin => 0,
+            Input::Memory(_, b) => b.len() as u64,
+        }
+    }
+}
+
+/// Expands paths: files as given, directories walked recursively (sorted, hidden entries
+/// skipped, only files whose extension names a known format), `-` for standard input.
+/// Paths that do not exist are returned as failures.
+pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<Failure>) {
+    let mut inputs = Vec::new();
+    let mut failures = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            inputs.push(Input::Stdin);
+        } else if p.is_dir() {
+            let mut found = Vec::new();
+            walk(p, &mut found, &mut failures);
+            found.sort();
+            inputs.extend(found.into_iter().map(Input::File));
+        } else if p.exists() {
+            inputs.push(Input::File(p.clone()));
+        } else {
+            failures.push(Failure { file: p.display().to_string(), record: None, reason: "no such file or directory".into() });
+        }
+    }
+    (inputs, failures)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, failures: &mut Vec<Failure>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            failures.push(Failure { file: dir.display().to_string(), record: None, reason: format!("cannot list directory: {e}") });
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, out, failures);
+        } else if Format::from_path(&path.to_string_lossy()).is_some() {
+            out.push(path);
+        }
+    }
+}
+
+/// A failed file or record.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    /// The file.
+    pub file: String,
+    /// The record in it (`line 3`, `item 2`, `offset 1024`), when one record failed.
+    pub record: Option<String>,
+    /// Why.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.record {
+            Some(r) => write!(f, "{}: {}: {}", self.file, r, self.reason),
+            None => write!(f, "{}: {}", self.file, self.reason),
+        }
+    }
+}
+
+/// The counts an ingest reports.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    /// Files (or streams) read.
+    pub files: u64,
+    /// Articles stored as new.
+    pub ingested: u64,
+    /// Of those, linked to an earlier near-duplicate.
+    pub near_duplicates: u64,
+    /// Articles already stored (same id, URL or text).
+    pub duplicates: u64,
+    /// Of those, another outlet or URL running the same text, recorded as a sighting.
+    pub sightings_added: u64,
+    /// Files and records that could not be read.
+    pub failed: u64,
+    /// Each failure.
+    pub errors: Vec<Failure>,
+    /// Seconds taken.
+    pub elapsed_s: f64,
+    /// Articles read per second (stored and duplicates).
+    pub articles_per_s: f64,
+    /// What happened to each article, in input order (kept only when asked for).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub outcomes: Vec<IngestOutcome>,
+}
+
+/// How to run an ingest.
+pub struct Options {
+    /// What to fill in for articles that lack it.
+    pub prepare: PrepareOptions,
+    /// `--format`.
+    pub format: Option<Format>,
+    /// Articles per transaction.
+    pub batch_size: usize,
+    /// Largest record.
+    pub max_record_bytes: usize,
+    /// Store settings.
+    pub settings: IngestSettings,
+    /// Keep every outcome in the report.
+    pub keep_outcomes: bool,
+}
+
+enum Msg {
+    Batch(Vec<Prepared>),
+    Failed(Failure),
+    FileDone,
+}
+
+struct CountingReader<R> {
+    inner: R,
+    counter: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.counter.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+fn produce(inputs: Vec<Input>, opts: &Options, bytes_read: Arc<AtomicU64>, tx: SyncSender<Msg>) {
+    let mut batch: Vec<Prepared> = Vec::with_capacity(opts.batch_size);
+    for input in inputs {
+        let name = input.name();
+        let reader: Box<dyn Read> = match &input {
+            Input::File(p) => match File::open(p) {
+                Ok(f) => Box::new(f),
+                Err(e) => {
+                    let _ = tx.send(Msg::Failed(Failure { file: name, record: None, reason: format!("cannot open: {e}") }));
+                    continue;
+                }
+            },
+            Input::Stdin => Box::new(io::stdin().lock()),
+            Input::Memory(_, bytes) => Box::new(*bytes),
+        };
+        let reader = CountingReader { inner: reader, counter: bytes_read.clone() };
+        let format = match (&input, opts.format) {
+            (_, Some(f)) => Some(f),
+            (Input::Stdin, None) => Some(Format::JsonLines),
+            _ => None,
+        };
+        let mut emit = |record: Result<storyline_core::RawArticle, RecordError>| match record {
+            Ok(raw) => {
+                let origin = match raw.locator {
+                    Some(storyline_core::Locator::Whole) | None => name.clone(),
+                    Some(loc) => format!("{name}: {loc}"),
+                };
+                batch.push(prepare_with_signature(raw, &opts.prepare, Some(origin)));
+                if batch.len() >= opts.batch_size {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(opts.batch_size));
+                    let _ = tx.send(Msg::Batch(full));
+                }
+            }
+            Err(e) => {
+                let _ = tx.send(Msg::Failed(Failure { file: name.clone(), record: Some(e.locator.to_string()), reason: e.reason }));
+            }
+        };
+        let result = read_stream(&name, reader, format, opts.max_record_bytes, &mut emit);
+        if let Err(e) = result {
+            let reason = match &e {
+                IngestError::Io(io) if io.kind() == io::ErrorKind::InvalidData => format!("cannot read: {io}"),
+                _ => e.to_string(),
+            };
+            let _ = tx.send(Msg::Failed(Failure { file: name.clone(), record: None, reason }));
+        }
+        let _ = tx.send(Msg::FileDone);
+    }
+    if !batch.is_empty() {
+        let _ = tx.send(Msg::Batch(batch));
+    }
+}
+
+/// Runs an ingest. Failures are printed to standard error as they happen unless `quiet`;
+/// a store failure stops the run (the batch in progress is rolled back, earlier ones stand).
+pub fn run(store: &dyn Store, inputs: Vec<Input>, opts: Options, progress: &mut Progress, quiet: bool) -> Result<Report, StoreError> {
+    let started = Instant::now();
+    let total_bytes: u64 = inputs.iter().map(Input::size).sum();
+    let bytes_read = Arc::new(AtomicU64::new(0));
+    let mut report = Report::default();
+    let (tx, rx): (SyncSender<Msg>, Receiver<Msg>) = sync_channel(4);
+    let result = std::thread::scope(|scope| {
+        let counter = bytes_read.clone();
+        let opts_ref = &opts;
+        scope.spawn(move || produce(inputs, opts_ref, counter, tx));
+        let mut seen: u64 = 0;
+        loop {
+            let msg = match rx.recv_timeout(Duration::from_millis(150)) {
+                Ok(m) => m,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    progress.update(seen, bytes_read.load(Ordering::Relaxed), total_bytes);
+                    continue;
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            };
+            match msg {
+                Msg::Batch(batch) => {
+                    let outcomes = store.ingest(&batch, &opts.settings)?;
+                    for o in &outcomes {
+                        match o {
+                            IngestOutcome::Inserted { near_duplicate_of, .. } => {
+                                report.ingested += 1;
+                                report.near_duplicates += u64::from(near_duplicate_of.is_some());
+                            }
+                            IngestOutcome::Duplicate { sighting_added, .. } => {
+                                report.duplicates += 1;
+                                report.sightings_added += u64::from(*sighting_added);
+                            }
+                        }
+                    }
+                    seen += outcomes.len() as u64;
+                    if opts.keep_outcomes {
+                        report.outcomes.extend(outcomes);
+                    }
+                }
+                Msg::Failed(f) => {
+                    if !quiet {
+                        progress.clear();
+                        eprintln!("{f}");
+                    }
+                    report.failed += 1;
+                    report.errors.push(f);
+                }
+                Msg::FileDone => report.files += 1,
+            }
+            progress.update(seen, bytes_read.load(Ordering::Relaxed), total_bytes);
+        }
+        Ok::<(), StoreError>(())
+    });
+    progress.clear();
+    // Draining the channel is not needed: on a store error the producer's sends fail once the
+    // receiver is dropped at the end of the scope, and it stops.
+    result?;
+    report.elapsed_s = started.elapsed().as_secs_f64();
+    let n = report.ingested + report.duplicates;
+    report.articles_per_s = if report.elapsed_s > 0.0 { n as f64 / report.elapsed_s } else { 0.0 };
+    Ok(report)
+}

@@ -1,0 +1,145 @@
+//! Output for people (aligned text) and for machines (`--json`).
+
+use std::io::{self, Write};
+
+use anyhow::Result;
+use storyline_store::{ArticleRecord, ArticleSummary};
+
+use crate::pipeline::Report;
+use crate::progress::group;
+
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<()> {
+    let mut out = io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Cuts `s` to at most `max` characters, marking the cut with `…`.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// The summary of an ingest.
+pub fn ingest_report(r: &Report, as_json: bool) -> Result<()> {
+    if as_json {
+        return json(r);
+    }
+    let mut line = format!(
+        "ingested {} article{}",
+        group(r.ingested),
+        if r.ingested == 1 { "" } else { "s" }
+    );
+    if r.near_duplicates > 0 {
+        line.push_str(&format!(" ({} linked as near-duplicates)", group(r.near_duplicates)));
+    }
+    line.push_str(&format!(", {} duplicate{}", group(r.duplicates), if r.duplicates == 1 { "" } else { "s" }));
+    if r.sightings_added > 0 {
+        line.push_str(&format!(" ({} from another outlet, recorded)", group(r.sightings_added)));
+    }
+    line.push_str(&format!(", {} failed", group(r.failed)));
+    line.push_str(&format!(
+        " — {} file{} in {:.2}s ({} articles/s)",
+        group(r.files),
+        if r.files == 1 { "" } else { "s" },
+        r.elapsed_s,
+        group(r.articles_per_s as u64)
+    ));
+    println!("{line}");
+    Ok(())
+}
+
+/// A table of articles.
+pub fn article_list(list: &[ArticleSummary], as_json: bool) -> Result<()> {
+    if as_json {
+        return json(list);
+    }
+    let mut out = io::stdout().lock();
+    if list.is_empty() {
+        writeln!(out, "no articles match")?;
+        return Ok(());
+    }
+    let id_w = list.iter().map(|a| a.id.chars().count()).max().unwrap_or(2).clamp(2, 24);
+    let src_w = list.iter().map(|a| a.source.as_deref().unwrap_or("-").chars().count()).max().unwrap_or(6).clamp(6, 20);
+    writeln!(out, "{:<id_w$}  {:<17}  {:<src_w$}  {:<4}  TITLE", "ID", "PUBLISHED", "SOURCE", "LANG")?;
+    for a in list {
+        let published = a.published.map(|p| p.to_string()).unwrap_or_else(|| "-".into());
+        let mut title = clip(&a.title, 70);
+        if a.near_duplicate_of.is_some() {
+            title.push_str("  [copy]");
+        }
+        writeln!(
+            out,
+            "{:<id_w$}  {:<17}  {:<src_w$}  {:<4}  {}",
+            clip(&a.id, id_w),
+            published,
+            clip(a.source.as_deref().unwrap_or("-"), src_w),
+            a.language,
+            title
+        )?;
+    }
+    Ok(())
+}
+
+/// Everything about one article.
+pub fn article(r: &ArticleRecord, as_json: bool) -> Result<()> {
+    if as_json {
+        return json(r);
+    }
+    let a = &r.article;
+    let mut out = io::stdout().lock();
+    writeln!(out, "{}", a.title)?;
+    writeln!(out, "{}", "=".repeat(a.title.chars().count().min(100)))?;
+    writeln!(out, "id         {}", a.id)?;
+    writeln!(out, "source     {}", a.source.as_deref().unwrap_or("-"))?;
+    if let Some(p) = a.published {
+        writeln!(out, "published  {} ({} precision)", p, p.precision.as_str())?;
+    } else {
+        writeln!(out, "published  -")?;
+    }
+    writeln!(
+        out,
+        "language   {} ({}, confidence {:.2})",
+        a.language.code,
+        if a.language.declared { "declared" } else { "detected" },
+        a.language.confidence
+    )?;
+    if let Some(author) = &a.author {
+        writeln!(out, "author     {author}")?;
+    }
+    if let Some(url) = &a.url {
+        writeln!(out, "url        {url}")?;
+    }
+    if let Some(origin) = &a.origin {
+        writeln!(out, "read from  {origin}")?;
+    }
+    if let Some(nd) = &a.near_duplicate_of {
+        writeln!(out, "copy of    {} (similarity {:.2})", nd.of, nd.similarity)?;
+    }
+    for s in &r.sightings {
+        writeln!(
+            out,
+            "also ran   {} {} {}",
+            s.source.as_deref().unwrap_or("-"),
+            s.published.map(|p| p.to_string()).unwrap_or_default(),
+            s.url.as_deref().unwrap_or("")
+        )?;
+    }
+    for c in &r.near_duplicates {
+        writeln!(out, "copied by  {} {} (similarity {:.2})", c.id, c.source.as_deref().unwrap_or("-"), c.similarity)?;
+    }
+    for (k, v) in &a.metadata {
+        writeln!(out, "meta       {k}: {v}")?;
+    }
+    for (k, v) in &a.extra {
+        writeln!(out, "field      {k}: {v}")?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", a.text)?;
+    Ok(())
+}

@@ -1,0 +1,201 @@
+//! End-to-end tests of the `storyline` command: real files in a temporary directory, the real
+//! binary, its output and exit status.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_storyline"));
+    c.env_remove("STORYLINE_DB").env_remove("STORYLINE_CONFIG");
+    c
+}
+
+fn run(db: &Path, args: &[&str]) -> Output {
+    bin().arg("--db").arg(db).args(args).output().expect("binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json_of(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(o), stderr(o)))
+}
+
+fn seeds() -> Option<PathBuf> {
+    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seeds"));
+    p.is_dir().then_some(p)
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(bytes).unwrap();
+    enc.finish().unwrap()
+}
+
+#[test]
+fn seeds_are_stored_as_dutch_articles_with_titles_and_dates() {
+    let Some(seeds) = seeds() else {
+        eprintln!("../shared/seeds not present; skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let o = run(&db, &["ingest", seeds.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = json_of(&run(&db, &["articles", "--json"]));
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    for a in list {
+        assert_eq!(a["language"], "nl", "{a}");
+    }
+    let first = list.iter().find(|a| a["published"] == "2017-10").expect("the October report keeps month precision");
+    assert!(first["title"].as_str().unwrap().starts_with("Honderden strijders van Islamitische Staat"), "{first}");
+    let second = list.iter().find(|a| a["published"].is_null()).unwrap();
+    assert_eq!(second["title"], "Honderden IS-strijders en hun families kregen gewapende aftocht uit Raqqa dankzij geheime deal");
+    let full = json_of(&run(&db, &["article", second["id"].as_str().unwrap(), "--json"]));
+    let text = full["text"].as_str().unwrap();
+    assert!(!text.contains("20u07") && !text.contains("Bron: BBC") && !text.contains("Photo News"), "{text}");
+    assert!(text.starts_with("Zo'n 250 IS-strijders"), "{text}");
+    assert_eq!(full["metadata"]["credit"], "BBC");
+    assert_eq!(full["metadata"]["time"], "20u07");
+    assert_eq!(full["metadata"]["initials"], "JC");
+    assert_eq!(full["language"]["code"], "nl");
+    assert_eq!(full["language"]["declared"], false);
+    // Re-running the ingest changes nothing.
+    let again = json_of(&run(&db, &["ingest", seeds.to_str().unwrap(), "--json"]));
+    assert_eq!(again["ingested"], 0);
+    assert_eq!(again["duplicates"], 2);
+}
+
+#[test]
+fn bad_inputs_are_reported_by_file_and_record_and_the_rest_goes_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(input.join("empty.txt"), b"").unwrap();
+    std::fs::write(input.join("junk.txt"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0").unwrap();
+    let good = "{\"id\":\"g1\",\"title\":\"Brug in Kampen weer open\",\"text\":\"De brug over de IJssel in Kampen is sinds maandag weer open voor alle verkeer.\"}\n";
+    let mut gz = gzip(format!("{good}{}", good.replace("g1", "g2").replace("Kampen", "Deventer")).as_bytes());
+    gz.truncate(gz.len() - 12);
+    std::fs::write(input.join("cut.jsonl.gz"), &gz).unwrap();
+    let mut mixed = Vec::new();
+    mixed.extend_from_slice(good.replace("g1", "m1").as_bytes());
+    mixed.extend_from_slice(b"{\"id\":\"m2\",\"text\":\"kapotte \xff tekst\"}\n");
+    mixed.extend_from_slice(good.replace("g1", "m3").replace("Kampen", "Zwolle").as_bytes());
+    std::fs::write(input.join("mixed.jsonl"), &mixed).unwrap();
+    std::fs::write(
+        input.join("nieuws.rss"),
+        "<!DOCTYPE html><html><head><title>Pagina niet gevonden</title></head><body><p>Deze pagina bestaat niet.</p></body></html>",
+    )
+    .unwrap();
+    let db = dir.path().join("s.db");
+    let o = run(&db, &["ingest", input.to_str().unwrap(), dir.path().join("missing.txt").to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(1), "partial failure exits 1: {}", stderr(&o));
+    let err = stderr(&o);
+    let name = |f: &str| input.join(f).display().to_string();
+    assert!(err.contains(&format!("{}: file is empty", name("empty.txt"))), "{err}");
+    assert!(err.contains(&format!("{}: binary data, not text", name("junk.txt"))), "{err}");
+    assert!(err.contains(&format!("{}: compressed data is truncated or corrupt", name("cut.jsonl.gz"))), "{err}");
+    assert!(err.contains(&format!("{}: line 2: invalid UTF-8", name("mixed.jsonl"))), "{err}");
+    assert!(err.contains(&format!("{}: not an RSS or Atom feed", name("nieuws.rss"))), "{err}");
+    assert!(err.contains("missing.txt: no such file or directory"), "{err}");
+    let report = json_of(&o);
+    assert_eq!(report["failed"], 6, "{report}");
+    // m1 and m3 from the mixed file, and g1 from the truncated gzip, before it broke.
+    assert_eq!(report["ingested"], 3, "{report}");
+    let ids: Vec<String> = json_of(&run(&db, &["articles", "--json"])).as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap().to_string()).collect();
+    for id in ["m1", "m3", "g1"] {
+        assert!(ids.contains(&id.to_string()), "{id} missing from {ids:?}");
+    }
+}
+
+#[test]
+fn a_200_megabyte_line_is_skipped_and_the_next_line_goes_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.jsonl");
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        f.write_all(b"{\"id\":\"huge\",\"text\":\"").unwrap();
+        let chunk = vec![b'a'; 1 << 20];
+        for _ in 0..200 {
+            f.write_all(&chunk).unwrap();
+        }
+        f.write_all(b"\"}\n{\"id\":\"small\",\"text\":\"Een kort bericht over de gemeenteraad van Zwolle.\"}\n").unwrap();
+    }
+    let db = dir.path().join("s.db");
+    let o = run(&db, &["ingest", path.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("huge.jsonl: line 1: record is 209.7 MB, over the 33.6 MB limit"), "{}", stderr(&o));
+    assert_eq!(json_of(&o)["ingested"], 1);
+}
+
+#[test]
+fn standard_input_is_json_lines_and_options_fill_gaps() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let mut child = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["ingest", "-", "--source", "Stdin Courant", "--published", "2025-11", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"id\":\"s1\",\"text\":\"De raad van Almere stemde dinsdag in met het nieuwe plan voor de binnenstad.\",\"source\":\"Eigen Bron\"}\n{\"id\":\"s2\",\"text\":\"Het plan kost de gemeente ruim twaalf miljoen euro, meer dan eerder begroot.\"}\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s1 = json_of(&run(&db, &["article", "s1", "--json"]));
+    assert_eq!(s1["source"], "Eigen Bron");
+    assert_eq!(s1["published"], "2025-11");
+    let s2 = json_of(&run(&db, &["article", "s2", "--json"]));
+    assert_eq!(s2["source"], "Stdin Courant");
+    let list = json_of(&run(&db, &["articles", "--source", "stdin courant", "--json"]));
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn unusable_arguments_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    assert_eq!(run(&db, &["ingest", "x.txt", "--published", "gisteren"]).status.code(), Some(2));
+    assert_eq!(run(&db, &["ingest", "x.txt", "--format", "pdf"]).status.code(), Some(2));
+    assert_eq!(run(&db, &["articles", "--since", "2025-13"]).status.code(), Some(2));
+    let cfg = dir.path().join("bad.toml");
+    std::fs::write(&cfg, "[ingest]\nunknown_key = 1\n").unwrap();
+    let o = bin().arg("--db").arg(&db).arg("--config").arg(&cfg).arg("articles").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown_key"), "{}", stderr(&o));
+}
+
+#[test]
+fn every_command_explains_itself_with_an_example() {
+    for cmd in ["ingest", "articles", "article", "demo", "bench"] {
+        let o = bin().args([cmd, "--help"]).output().unwrap();
+        assert!(o.status.success());
+        let help = stdout(&o);
+        assert!(help.contains("Example"), "{cmd} --help has no example:\n{help}");
+    }
+}
+
+#[test]
+fn an_unknown_article_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let o = run(&db, &["article", "bestaat-niet"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no article with id `bestaat-niet`"), "{}", stderr(&o));
+}

@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use anyhow::Result;
+use storyline_core::{Precision, Published};
 use storyline_store::{ArticleRecord, ArticleSummary};
 
 use crate::pipeline::Report;
@@ -23,6 +24,15 @@ pub fn clip(s: &str, max: usize) -> String {
     let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
     out.push('…');
     out
+}
+
+/// A publication time for a table: at its precision, to the minute at most, in UTC.
+pub fn short_date(p: Published) -> String {
+    let s = p.to_string();
+    match p.precision {
+        Precision::Minute | Precision::Second => format!("{} {}", &s[..10], &s[11..16]),
+        _ => s,
+    }
 }
 
 /// The summary of an ingest.
@@ -64,19 +74,19 @@ pub fn article_list(list: &[ArticleSummary], as_json: bool) -> Result<()> {
         writeln!(out, "no articles match")?;
         return Ok(());
     }
-    let id_w = list.iter().map(|a| a.id.chars().count()).max().unwrap_or(2).clamp(2, 24);
+    let id_w = list.iter().map(|a| a.id.chars().count()).max().unwrap_or(2).clamp(2, 40);
     let src_w = list.iter().map(|a| a.source.as_deref().unwrap_or("-").chars().count()).max().unwrap_or(6).clamp(6, 20);
-    writeln!(out, "{:<id_w$}  {:<17}  {:<src_w$}  {:<4}  TITLE", "ID", "PUBLISHED", "SOURCE", "LANG")?;
+    writeln!(out, "{:<id_w$}  {:<16}  {:<src_w$}  {:<4}  TITLE", "ID", "PUBLISHED", "SOURCE", "LANG")?;
     for a in list {
-        let published = a.published.map(|p| p.to_string()).unwrap_or_else(|| "-".into());
+        let published = a.published.map(short_date).unwrap_or_else(|| "-".into());
         let mut title = clip(&a.title, 70);
         if a.near_duplicate_of.is_some() {
             title.push_str("  [copy]");
         }
         writeln!(
             out,
-            "{:<id_w$}  {:<17}  {:<src_w$}  {:<4}  {}",
-            clip(&a.id, id_w),
+            "{:<id_w$}  {:<16}  {:<src_w$}  {:<4}  {}",
+            a.id,
             published,
             clip(a.source.as_deref().unwrap_or("-"), src_w),
             a.language,

@@ -87,7 +87,7 @@ fn bad_inputs_are_reported_by_file_and_record_and_the_rest_goes_in() {
     gz.truncate(gz.len() - 12);
     std::fs::write(input.join("cut.jsonl.gz"), &gz).unwrap();
     let mut mixed = Vec::new();
-    mixed.extend_from_slice(good.replace("g1", "m1").as_bytes());
+    mixed.extend_from_slice(good.replace("g1", "m1").replace("Kampen", "Hattem").as_bytes());
     mixed.extend_from_slice(b"{\"id\":\"m2\",\"text\":\"kapotte \xff tekst\"}\n");
     mixed.extend_from_slice(good.replace("g1", "m3").replace("Kampen", "Zwolle").as_bytes());
     std::fs::write(input.join("mixed.jsonl"), &mixed).unwrap();
@@ -198,4 +198,78 @@ fn an_unknown_article_is_an_error_naming_it() {
     let o = run(&db, &["article", "bestaat-niet"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no article with id `bestaat-niet`"), "{}", stderr(&o));
+}
+
+/// The gold labels of the demo corpus: (path under demo/, record, story).
+fn demo_gold() -> Vec<(String, String, String)> {
+    let mut rows = Vec::new();
+    for name in ["gold-a.tsv", "gold-b.tsv"] {
+        let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo")).join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+            let cols: Vec<&str> = line.split('\t').collect();
+            rows.push((cols[0].to_string(), cols[1].to_string(), cols[2].to_string()));
+        }
+    }
+    rows
+}
+
+#[test]
+fn the_demo_corpus_goes_in_whole_and_copies_link_within_their_story() {
+    use storyline_store::{sqlite::SqliteStore, ArticleFilter, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let o = run(&db, &["demo", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = json_of(&o);
+    assert_eq!(out["ingest"]["failed"], 0, "{}", out["ingest"]);
+    let gold = demo_gold();
+    let stories: std::collections::BTreeSet<&str> = gold.iter().map(|g| g.2.as_str()).collect();
+    assert!(gold.len() >= 40 && stories.len() >= 8, "{} articles, {} stories", gold.len(), stories.len());
+
+    let store = SqliteStore::open(&db).unwrap();
+    let list = store.articles(&ArticleFilter::default()).unwrap();
+    let stats = store.stats().unwrap();
+    // Every gold article is stored, except exact re-runs, which are recorded as sightings.
+    assert_eq!(list.len() as u64 + stats.sightings, gold.len() as u64);
+    let sources: std::collections::BTreeSet<String> = list.iter().filter_map(|a| a.source.clone()).collect();
+    assert!(sources.len() >= 4, "{sources:?}");
+    assert!(list.iter().any(|a| a.language == "en") && list.iter().any(|a| a.language == "nl"));
+
+    // Map each stored article to its gold story through where it was read from.
+    let story_of = |id: &str| -> String {
+        let rec = store.article(id).unwrap().unwrap();
+        let origin = rec.article.origin.clone().unwrap();
+        let (path, record) = match origin.split_once(": ") {
+            Some((p, r)) => (p.trim_start_matches("demo/").to_string(), r.to_string()),
+            None => (origin.trim_start_matches("demo/").to_string(), "-".to_string()),
+        };
+        let number = record.rsplit(' ').next().unwrap_or("-").to_string();
+        let key = if path.contains(".warc") {
+            rec.article.metadata.get("warc_target_uri").cloned().unwrap_or_default()
+        } else if record == "-" {
+            "-".to_string()
+        } else {
+            number
+        };
+        gold.iter()
+            .find(|g| g.0 == path && g.1 == key)
+            .unwrap_or_else(|| panic!("no gold row for {path} {key}"))
+            .2
+            .clone()
+    };
+    let mut linked = 0;
+    for a in &list {
+        let story = story_of(&a.id);
+        if let Some(original) = &a.near_duplicate_of {
+            linked += 1;
+            assert_eq!(story_of(original), story, "{} is linked to {} across stories", a.id, original);
+        }
+    }
+    assert!(linked >= 5, "the corpus has at least five edited wire copies; {linked} were linked");
+    // Formats: every one is represented.
+    let origins: Vec<String> = list.iter().map(|a| store.article(&a.id).unwrap().unwrap().article.origin.unwrap()).collect();
+    for ext in [".txt", ".jsonl", ".rss", ".atom", ".html", ".warc.gz"] {
+        assert!(origins.iter().any(|o| o.contains(ext)), "no article read from a {ext} file");
+    }
 }

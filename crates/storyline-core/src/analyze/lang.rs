@@ -23,6 +23,10 @@ const LANGS: [&str; N] = ["nl", "en", "de", "fr", "es", "it", "pt", "da", "sv", 
 const N: usize = 12;
 const ES: usize = 4;
 
+/// A small prior (log odds) for the languages storyline reads most: Dutch first, English second.
+/// It only decides when the text itself hardly does.
+const PRIOR: [f32; N] = [0.5, 0.5, 0.2, 0.2, 0.1, 0.1, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
+
 /// Only this many bytes of the text are read (cut back to a char boundary).
 const MAX_BYTES: usize = 4096;
 /// Longest token kept; longer words are scored on their first characters.
@@ -32,7 +36,7 @@ const MAX_GRAM: usize = 5;
 /// Cap on the orthographic evidence one word can add to one language.
 const WORD_GRAM_CAP: f32 = 4.0;
 /// Below this best score the text is undetermined.
-const MIN_EVIDENCE: f32 = 2.5;
+const MIN_EVIDENCE: f32 = 1.0;
 /// Weight of capitalised words inside a sentence (probable names) in ordinary prose.
 const NAME_WEIGHT: f32 = 0.35;
 /// Weight of all-capitals words (acronyms) unless the text is mostly capitals.
@@ -81,7 +85,7 @@ const WORDS: [(&str, &str); N] = [
          one more after new also two about we can up out than there first all over into her \
          she them i when if no what so our other some only just year years last could may \
          people time most because while against during before between under government \
-         president police million billion percent company market report week state city world \
+         president prime police million billion percent company market report week state city world \
          country minister us news since told official officials former home make made like how \
          did do does should get back three four five many any each these those where then him \
          me my your via amid despite still now according group shares price prices sales deal \
@@ -267,6 +271,11 @@ const WORDS: [(&str, &str); N] = [
     ),
 ];
 
+/// Tokens that say nothing about the language of the text around them (pieces of addresses
+/// and file names); they are skipped rather than scored by their spelling.
+const NEUTRAL: &str = "http https www com org net html htm php asp aspx jpg jpeg png gif pdf xml rss \
+                       utc gmt cet cest";
+
 /// Orthographic evidence: one pattern per line, then `language:weight` pairs (natural log
 /// units). `_` marks a word boundary; a pattern is at most five characters with boundaries.
 const GRAMS: &str = "
@@ -306,6 +315,27 @@ er_ de:0.3 en:0.2 nl:0.2 da:0.2 no:0.2
 ers_ en:0.4 nl:0.4
 ng_ en:0.4 nl:0.3 de:0.3 sv:0.2 da:0.3 no:0.3
 ung_ de:1.5
+ing_ en:1.0 nl:0.4
+ings_ en:0.8
+nch en:0.6
+es_ en:0.3 es:0.3 fr:0.2 pt:0.2
+ts_ en:0.5 sv:0.2
+ks_ en:0.5
+ps_ en:0.5
+ds_ en:0.3
+ry_ en:0.8
+ould en:1.0
+_ex en:0.4 fr:0.3 es:0.2
+ct en:0.4 fr:0.3 nl:0.1
+ual en:0.4 es:0.3 pt:0.3
+ouw nl:1.2 af:0.3
+atie_ nl:1.5
+ties_ nl:0.6
+tie_ nl:0.6
+iteit nl:1.5
+ieel_ nl:1.5
+eert_ nl:1.2
+eren_ nl:0.6 de:0.2
 ungen de:1.0
 keit de:1.5
 heit de:1.5
@@ -489,8 +519,8 @@ _fö sv:0.8
 ör sv:0.6
 är sv:0.6 de:0.4
 ning_ da:0.5 no:0.5 sv:0.5
-ngen_ sv:0.6 da:0.6 no:0.6
-gt_ da:0.6 no:0.6 sv:0.5
+ngen_ sv:0.6 da:0.6 no:0.6 nl:0.5
+gt_ da:0.6 no:0.6 sv:0.5 nl:0.4
 kk da:0.4 no:0.4 nl:0.3
 _sk af:0.6 da:0.5 sv:0.5 no:0.5
 ł pl:3.0
@@ -594,10 +624,11 @@ struct Model {
     grams: Table,
 }
 
-/// Evidence from a word at `rank` on a frequency list: `ln(1 + p / p0)` with a Zipf estimate
-/// `p = 0.1 / (rank + 2)` and a floor `p0 = 5e-5` for a word the list does not have.
+/// Evidence from a word at `rank` on a frequency list: `ln(1 + p / p0)` with a flattened Zipf
+/// estimate `p = 0.1 / (rank + 10)` (the ranks are approximate, so the very top words do not
+/// differ much) and a floor `p0 = 5e-5` for a word the list does not have.
 fn rank_weight(rank: usize) -> f32 {
-    (1.0 + 2000.0 / (rank as f32 + 2.0)).ln()
+    (1.0 + 2000.0 / (rank as f32 + 10.0)).ln()
 }
 
 fn lang_index(code: &str) -> usize {
@@ -616,6 +647,9 @@ fn model() -> &'static Model {
                     row[lang] = rank_weight(rank);
                 }
             }
+        }
+        for word in NEUTRAL.split_whitespace() {
+            words.entry(key_of(word.chars()));
         }
         let mut grams = Table::new(512);
         for line in GRAMS.lines() {
@@ -662,7 +696,8 @@ impl Tally {
         }
     }
 
-    /// Combined scores, the effective number of words behind them.
+    /// Combined evidence per language (without the prior), and the effective number of words
+    /// behind it.
     fn scores(&self) -> ([f32; N], f32) {
         let counted = (self.n_plain + self.n_name) as f32;
         let name_w = if self.n_name >= 2 && self.n_name as f32 >= 0.6 * counted {
@@ -903,10 +938,16 @@ fn tally(text: &str) -> Tally {
     t
 }
 
-/// The detector's ranked scores for `text`: every known language with its evidence (natural
-/// log units, higher is better), best first. All zero when the text has no letters.
+/// The detector's ranked scores for `text`: every known language with its evidence plus a small
+/// prior for Dutch and English (natural log units, higher is better), best first. All zero
+/// when the text has no letters.
 pub fn detect_scores(text: &str) -> Vec<(&'static str, f32)> {
-    let (s, _) = tally(text).scores();
+    let (mut s, _) = tally(text).scores();
+    if s.iter().any(|&v| v > 0.0) {
+        for (v, p) in s.iter_mut().zip(PRIOR) {
+            *v += p;
+        }
+    }
     let mut ranked: Vec<(&'static str, f32)> = LANGS.iter().copied().zip(s).collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
     ranked
@@ -918,11 +959,14 @@ pub fn detect_scores(text: &str) -> Vec<(&'static str, f32)> {
 /// (then the confidence is 0). The confidence grows with the lead of the best language over
 /// the runner-up and with the number of words read.
 pub fn detect(text: &str) -> Language {
-    let (s, words) = tally(text).scores();
-    let ((best, top), second) = top_two(&s);
-    if top < MIN_EVIDENCE {
+    let (mut s, words) = tally(text).scores();
+    if s.iter().all(|&v| v < MIN_EVIDENCE) {
         return Language { code: "und".into(), confidence: 0.0, declared: false };
     }
+    for (v, p) in s.iter_mut().zip(PRIOR) {
+        *v += p;
+    }
+    let ((best, top), second) = top_two(&s);
     let margin = top - second;
     let confidence = (1.0 - (-margin / 4.0).exp()) * (words / (words + 2.0));
     Language { code: LANGS[best].into(), confidence: confidence.clamp(0.0, 1.0), declared: false }
@@ -1176,7 +1220,7 @@ mod tests {
             conf += f64::from(lang.confidence);
             if lang.code == want {
                 right += 1;
-            } else if misses.len() < 8 {
+            } else if misses.len() < 40 {
                 misses.push(format!("    {} {:.2} {text:.100}", lang.code, lang.confidence));
             }
         }
@@ -1209,5 +1253,22 @@ mod tests {
             let acc = accuracy(&format!("{file} {field}"), &texts, want);
             assert!(acc >= floor, "{file} {field}: accuracy {acc:.4} under {floor}");
         }
+    }
+}
+#[cfg(test)]
+mod scratch {
+    #[test]
+    fn scratch() {
+        let body = std::fs::read_to_string("/work/shared/data/ecbplus-dev.jsonl").unwrap();
+        let mut url_ok = 0;
+        let mut url_n = 0;
+        for line in body.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let t = v["title"].as_str().unwrap_or("");
+            let d = super::detect(t);
+            if t.starts_with("http") { url_n += 1; if d.code == "en" { url_ok += 1; } continue; }
+            if d.code != "en" { println!("MISS {} {:.2} {t}", d.code, d.confidence); }
+        }
+        println!("urls {url_ok}/{url_n}");
     }
 }

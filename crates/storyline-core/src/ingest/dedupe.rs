@@ -11,8 +11,8 @@ use crate::hash::{digest_hex, hash64, mix64};
 
 /// Values in a signature.
 pub const SIGNATURE_LEN: usize = 64;
-/// Bands a signature is cut into for candidate lookup (rows per band = 64 / 16 = 4).
-pub const BANDS: usize = 16;
+/// Bands a signature is cut into for candidate lookup (rows per band = 64 / 32 = 2).
+pub const BANDS: usize = 32;
 const ROWS: usize = SIGNATURE_LEN / BANDS;
 /// Words in a shingle.
 pub const SHINGLE: usize = 4;
@@ -20,7 +20,7 @@ pub const SHINGLE: usize = 4;
 /// two reports copies of one another.
 pub const MIN_WORDS: usize = 25;
 /// Estimated Jaccard similarity at or above which two texts are near-duplicates.
-pub const DEFAULT_THRESHOLD: f32 = 0.6;
+pub const DEFAULT_THRESHOLD: f32 = 0.5;
 
 /// A MinHash signature.
 #[derive(Debug, Clone, PartialEq, Eq)]

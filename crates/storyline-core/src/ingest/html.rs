@@ -16,8 +16,8 @@ use crate::model::{Locator, RawArticle};
 
 /// Elements that never have content.
 const VOID: &[&str] = &[
-    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
-    "keygen", "link", "meta", "param", "source", "track", "wbr",
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input", "keygen",
+    "link", "meta", "param", "source", "track", "wbr",
 ];
 
 /// Elements whose content is raw text up to the matching end tag, without entity decoding.
@@ -29,18 +29,91 @@ const RCDATA: &[&str] = &["title", "textarea"];
 
 /// Elements that start a new paragraph in the text output.
 const BLOCK: &[&str] = &[
-    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
-    "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
-    "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "li", "main", "nav", "ol", "p",
-    "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "dd",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
 ];
 
 /// Start tags that close an open `<p>`.
 const CLOSES_P: &[&str] = &[
-    "address", "article", "aside", "blockquote", "center", "dd", "details", "dialog", "dir",
-    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
-    "h4", "h5", "h6", "header", "hgroup", "hr", "li", "main", "menu", "nav", "ol", "p", "pre",
-    "section", "summary", "table", "ul",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "li",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "ul",
 ];
 
 /// Elements that belong in `<head>`.
@@ -53,28 +126,91 @@ const P_SCOPE_BOUNDARY: &[&str] =
 
 /// Elements that are page furniture whatever their class.
 const FURNITURE_TAGS: &[&str] = &[
-    "aside", "audio", "button", "canvas", "dialog", "embed", "footer", "form", "frameset", "head",
-    "header", "iframe", "input", "label", "link", "map", "math", "menu", "meta", "nav", "noscript",
-    "object", "script", "select", "style", "svg", "template", "textarea", "title", "video",
+    "aside", "audio", "button", "canvas", "dialog", "embed", "footer", "form", "frameset", "head", "header",
+    "iframe", "input", "label", "link", "map", "math", "menu", "meta", "nav", "noscript", "object", "script",
+    "select", "style", "svg", "template", "textarea", "title", "video",
 ];
 
 /// ARIA roles of page furniture.
 const FURNITURE_ROLES: &[&str] = &[
-    "alertdialog", "banner", "complementary", "contentinfo", "dialog", "menu", "menubar",
-    "navigation", "search", "toolbar",
+    "alertdialog",
+    "banner",
+    "complementary",
+    "contentinfo",
+    "dialog",
+    "menu",
+    "menubar",
+    "navigation",
+    "search",
+    "toolbar",
 ];
 
 /// Words in a class or id that mark page furniture, matched against whole segments of a token
 /// split on `-`, `_` and lower-to-upper case changes, so `ad-slot` matches and `shadow` does not.
 const FURNITURE_WORDS: &[&str] = &[
-    "ad", "ads", "adv", "advert", "advertentie", "advertenties", "advertisement", "adverts",
-    "adslot", "aside", "banner", "breadcrumb", "breadcrumbs", "byline", "comment", "comments",
-    "consent", "cookie", "cookiebar", "cookies", "crumbs", "delen", "disqus", "footer", "gdpr",
-    "header", "hidden", "masthead", "menu", "menubar", "modal", "nav", "navbar", "navigation",
-    "newsletter", "nieuwsbrief", "outbrain", "overlay", "pager", "pagination", "popup", "promo",
-    "promotion", "reactie", "reacties", "recommended", "related", "share", "sharebar", "sharing",
-    "sidebar", "skiplink", "social", "socials", "sponsor", "sponsored", "subscribe",
-    "subscription", "taboola", "tags", "toolbar", "widget", "widgets",
+    "ad",
+    "ads",
+    "adv",
+    "advert",
+    "advertentie",
+    "advertenties",
+    "advertisement",
+    "adverts",
+    "adslot",
+    "aside",
+    "banner",
+    "breadcrumb",
+    "breadcrumbs",
+    "byline",
+    "comment",
+    "comments",
+    "consent",
+    "cookie",
+    "cookiebar",
+    "cookies",
+    "crumbs",
+    "delen",
+    "disqus",
+    "footer",
+    "gdpr",
+    "header",
+    "hidden",
+    "masthead",
+    "menu",
+    "menubar",
+    "modal",
+    "nav",
+    "navbar",
+    "navigation",
+    "newsletter",
+    "nieuwsbrief",
+    "outbrain",
+    "overlay",
+    "pager",
+    "pagination",
+    "popup",
+    "promo",
+    "promotion",
+    "reactie",
+    "reacties",
+    "recommended",
+    "related",
+    "share",
+    "sharebar",
+    "sharing",
+    "sidebar",
+    "skiplink",
+    "social",
+    "socials",
+    "sponsor",
+    "sponsored",
+    "subscribe",
+    "subscription",
+    "taboola",
+    "tags",
+    "toolbar",
+    "widget",
+    "widgets",
 ];
 
 /// First segments of a class token that describe a state rather than the element itself
@@ -508,8 +644,7 @@ fn tokenize(src: &str) -> Vec<Token> {
                     out.push(Token::Text(text));
                 }
                 out.push(Token::End { name });
-                pos = close
-                    .map_or(bytes.len(), |c| find_from(lb, c, b">").map_or(bytes.len(), |e| e + 1));
+                pos = close.map_or(bytes.len(), |c| find_from(lb, c, b">").map_or(bytes.len(), |e| e + 1));
                 text_start = pos;
             }
         } else {
@@ -930,7 +1065,8 @@ fn classify(dom: &Dom, id: usize) -> Furniture {
         return Furniture::Yes;
     }
     if let Some(style) = dom.attr(id, "style") {
-        let style: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        let style: String =
+            style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
         if style.contains("display:none") || style.contains("visibility:hidden") {
             return Furniture::Yes;
         }
@@ -976,8 +1112,7 @@ impl Stats {
         let mut furniture = vec![Furniture::No; n];
         for id in 1..n {
             let inherited = furniture[dom.nodes[id].parent];
-            furniture[id] =
-                if dom.is_element(id) { inherited.max(classify(dom, id)) } else { inherited };
+            furniture[id] = if dom.is_element(id) { inherited.max(classify(dom, id)) } else { inherited };
         }
         let mut chars = vec![0usize; n];
         let mut link_chars = vec![0usize; n];
@@ -1212,7 +1347,9 @@ fn collect_ld_objects<'a>(
 fn ld_names(value: &serde_json::Value) -> Option<String> {
     let names: Vec<String> = match value {
         serde_json::Value::String(s) => vec![collapse(s)],
-        serde_json::Value::Object(o) => o.get("name").and_then(|n| n.as_str()).map(collapse).into_iter().collect(),
+        serde_json::Value::Object(o) => {
+            o.get("name").and_then(|n| n.as_str()).map(collapse).into_iter().collect()
+        }
         serde_json::Value::Array(items) => items.iter().filter_map(ld_names).collect(),
         _ => Vec::new(),
     };
@@ -1274,9 +1411,9 @@ fn extract(dom: &Dom) -> Result<RawArticle, IngestError> {
 
     // The article element around the text, where titles, bylines and times are looked up.
     let root = roots.first().copied().unwrap_or(0);
-    let scope = dom.closest(root, |n| n.name == "article").or_else(|| {
-        dom.closest(root, |n| n.name == "main" || has_token(attr_of(n, "role"), "main"))
-    });
+    let scope = dom
+        .closest(root, |n| n.name == "article")
+        .or_else(|| dom.closest(root, |n| n.name == "main" || has_token(attr_of(n, "role"), "main")));
 
     let site = meta.get("og:site_name").cloned().or_else(|| ld.publisher.clone());
     let page_title = dom
@@ -1285,7 +1422,10 @@ fn extract(dom: &Dom) -> Result<RawArticle, IngestError> {
         .map(|id| dom.inner_text(id))
         .filter(|t| !t.is_empty());
     let h1 = scope.and_then(|scope| {
-        dom.elements_in(scope).filter(|&id| dom.nodes[id].name == "h1").map(|id| dom.inner_text(id)).find(|t| !t.is_empty())
+        dom.elements_in(scope)
+            .filter(|&id| dom.nodes[id].name == "h1")
+            .map(|id| dom.inner_text(id))
+            .find(|t| !t.is_empty())
     });
     article.title = meta
         .get("og:title")
@@ -1310,17 +1450,25 @@ fn extract(dom: &Dom) -> Result<RawArticle, IngestError> {
         }
     }
     let time_scope = scope.unwrap_or(root);
-    if let Some(t) = dom
-        .elements_in(time_scope)
-        .find(|&id| dom.nodes[id].name == "time" && dom.attr(id, "datetime").is_some_and(|d| !d.trim().is_empty()))
-    {
+    if let Some(t) = dom.elements_in(time_scope).find(|&id| {
+        dom.nodes[id].name == "time" && dom.attr(id, "datetime").is_some_and(|d| !d.trim().is_empty())
+    }) {
         dates.extend(dom.attr(t, "datetime").map(str::to_owned));
     }
     dates.extend(ld.published.clone());
-    for key in ["date", "pubdate", "publishdate", "dc.date.issued", "dcterms.created", "dc.date", "og:published_time"] {
+    for key in [
+        "date",
+        "pubdate",
+        "publishdate",
+        "dc.date.issued",
+        "dcterms.created",
+        "dc.date",
+        "og:published_time",
+    ] {
         dates.extend(meta.get(key).cloned());
     }
-    let dates: Vec<String> = dates.into_iter().map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()).collect();
+    let dates: Vec<String> =
+        dates.into_iter().map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()).collect();
     article.published = dates.iter().find_map(|d| Published::parse(d).ok());
     if article.published.is_none() {
         if let Some(raw) = dates.first() {
@@ -1480,7 +1628,19 @@ mod tests {
         ]
         .join("\n\n");
         assert_eq!(a.text, expected);
-        for junk in ["cookies", "Binnenland", "Facebook", "ADVERTENTIE", "Brielle", "Kees", "Storm", "nieuwsbrief", "rechten", "geen tekst", "Foto"] {
+        for junk in [
+            "cookies",
+            "Binnenland",
+            "Facebook",
+            "ADVERTENTIE",
+            "Brielle",
+            "Kees",
+            "Storm",
+            "nieuwsbrief",
+            "rechten",
+            "geen tekst",
+            "Foto",
+        ] {
             assert!(!a.text.contains(junk), "`{junk}` leaked into the text");
         }
     }
@@ -1545,7 +1705,8 @@ mod tests {
 
     #[test]
     fn windows_1252_page_is_decoded() {
-        let mut page = b"<html><head><meta charset=\"windows-1252\"><title>Belgi\xEB wint</title></head><body>".to_vec();
+        let mut page =
+            b"<html><head><meta charset=\"windows-1252\"><title>Belgi\xEB wint</title></head><body>".to_vec();
         page.extend_from_slice(b"<article><p>Belgi\xEB won met 2\x962 gelijkgespeeld \x85 of toch niet.</p></article></body></html>");
         let a = parse_html(&page).unwrap();
         assert_eq!(a.metadata["encoding"], "windows-1252");
@@ -1574,7 +1735,10 @@ mod tests {
         let html = "<DIV CLASS=intro><P>Eerste alinea<p>Tweede alinea<!-- <p>verborgen</p> -->\
             <script>if (a < b) { document.write('</div>'); }</script></Div>\
             </span></div><ul><li>een<li>twee</ul><p>Derde <b>vet<i>schuin</b> en</i> meer<![CDATA[ en data]]>";
-        assert_eq!(fragment_text(html), "Eerste alinea\n\nTweede alinea\n\neen\n\ntwee\n\nDerde vetschuin en meer en data");
+        assert_eq!(
+            fragment_text(html),
+            "Eerste alinea\n\nTweede alinea\n\neen\n\ntwee\n\nDerde vetschuin en meer en data"
+        );
         let tokens = tokenize("<a href=/x?a=1&amp;b=2 title='een \"citaat\"' data-x disabled/>");
         assert_eq!(
             tokens,
@@ -1606,10 +1770,29 @@ mod tests {
 
     #[test]
     fn class_tokens_match_on_segments() {
-        for yes in ["ad", "ad-slot", "top_ads", "shareButtons", "main-nav", "cookie-consent", "article-header", "related"] {
+        for yes in [
+            "ad",
+            "ad-slot",
+            "top_ads",
+            "shareButtons",
+            "main-nav",
+            "cookie-consent",
+            "article-header",
+            "related",
+        ] {
             assert!(furniture_token(yes), "{yes}");
         }
-        for no in ["shadow", "box-shadow", "download", "heading", "has-sidebar", "no-ads", "article-body", "loading", "navigator"] {
+        for no in [
+            "shadow",
+            "box-shadow",
+            "download",
+            "heading",
+            "has-sidebar",
+            "no-ads",
+            "article-body",
+            "loading",
+            "navigator",
+        ] {
             assert!(!furniture_token(no), "{no}");
         }
     }
@@ -1648,9 +1831,45 @@ mod tests {
 
     #[test]
     fn site_suffix_is_removed_from_titles() {
-        assert_eq!(strip_site_suffix("Brand in loods Zaandam - De Waterbode", None), "Brand in loods Zaandam");
+        assert_eq!(
+            strip_site_suffix("Brand in loods Zaandam - De Waterbode", None),
+            "Brand in loods Zaandam"
+        );
         assert_eq!(strip_site_suffix("Nieuws | Stad", None), "Nieuws | Stad");
-        assert_eq!(strip_site_suffix("Kabinet valt | Politiek | Dagblad Oost", Some("Dagblad Oost")), "Kabinet valt | Politiek");
-        assert_eq!(strip_site_suffix("Rutte - Wilders: het debat van de week", None), "Rutte - Wilders: het debat van de week");
+        assert_eq!(
+            strip_site_suffix("Kabinet valt | Politiek | Dagblad Oost", Some("Dagblad Oost")),
+            "Kabinet valt | Politiek"
+        );
+        assert_eq!(
+            strip_site_suffix("Rutte - Wilders: het debat van de week", None),
+            "Rutte - Wilders: het debat van de week"
+        );
+    }
+}
+#[cfg(test)]
+mod scratch {
+    #[test]
+    fn scratch_fuzz_and_size() {
+        let parts = ["<", ">", "</", "p", "div", "&", "#", "x", ";", "é", "\"", "'", "=", " ", "<!--", "-->", "<![CDATA[", "]]>", "script", "/", "a", "amp", "<p>", "<li>", "<article>", "</div>", "<rss>", "<item>", "<title>", "</item>", "tekst, met komma", "\n", "K", "<?", "<!DOCTYPE html>"];
+        let mut seed: u64 = 12345;
+        for _ in 0..20000 {
+            let mut s = String::new();
+            let n = (seed >> 33) % 60;
+            for _ in 0..n {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                s.push_str(parts[((seed >> 33) as usize) % parts.len()]);
+            }
+            let _ = super::parse_html(s.as_bytes());
+            let _ = super::fragment_text(&s);
+            let _ = crate::ingest::feed::parse_feed(s.as_bytes());
+        }
+        let mut page = String::from("<html><head><title>Groot - Krant</title></head><body><nav><a href=/>x</a></nav>");
+        for i in 0..20000 {
+            page.push_str(&format!("<div class=\"blok-{i}\"><p>Alinea {i} met wat tekst, een komma en <a href=\"/l{i}\">een link</a> erin.</p></div>"));
+        }
+        page.push_str("</body></html>");
+        let t = std::time::Instant::now();
+        let a = super::parse_html(page.as_bytes()).unwrap();
+        eprintln!("{} bytes -> {} paragraphs in {:?}", page.len(), a.text.split("\n\n").count(), t.elapsed());
     }
 }

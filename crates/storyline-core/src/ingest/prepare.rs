@@ -59,6 +59,12 @@ pub fn normalize_url(url: &str) -> String {
     format!("{scheme}://{}{path}", host.to_ascii_lowercase())
 }
 
+/// Whether a source's id can serve as storyline's id as it is: short, and only letters, digits,
+/// `.`, `_` and `-`.
+pub fn is_simple_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 40 && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
 /// Turns a raw record into an article (see the module docs). `origin` names where it came from.
 pub fn prepare(raw: RawArticle, opts: &PrepareOptions) -> Article {
     prepare_with_signature(raw, opts, None).article
@@ -103,7 +109,13 @@ pub fn prepare_with_signature(raw: RawArticle, opts: &PrepareOptions, origin: Op
     let content_hash = content_digest(body_for_digest);
     let url = raw.url.filter(|u| !u.trim().is_empty());
     let id = match (raw.id, &url) {
-        (Some(id), _) => id,
+        (Some(id), _) if is_simple_id(&id) => id,
+        (Some(id), _) => {
+            // URLs and tag URIs make unwieldy ids: keep them as metadata, use their digest.
+            let hashed = format!("{:016x}", hash64(13, id.as_bytes()));
+            metadata.insert("source_id".into(), id);
+            hashed
+        }
         (None, Some(u)) => format!("{:016x}", hash64(11, normalize_url(u).as_bytes())),
         (None, None) => content_hash[..16].to_string(),
     };
@@ -159,7 +171,11 @@ mod tests {
         assert_eq!(by_url, prepare(raw.clone(), &PrepareOptions::default()).id);
         assert_ne!(by_url, by_text);
         raw.id = Some("npb-001".into());
-        assert_eq!(prepare(raw, &PrepareOptions::default()).id, "npb-001");
+        assert_eq!(prepare(raw.clone(), &PrepareOptions::default()).id, "npb-001");
+        raw.id = Some("tag:vlaamsetijding.example,2025:artikel/8812".into());
+        let a = prepare(raw, &PrepareOptions::default());
+        assert_eq!(a.id.len(), 16);
+        assert_eq!(a.metadata["source_id"], "tag:vlaamsetijding.example,2025:artikel/8812");
     }
 
     #[test]

@@ -300,9 +300,10 @@ impl Parser {
             return Ok(());
         };
 
-        // Inside a captured element: keep XHTML markup, note an author's name.
+        // Inside a captured element: keep the markup of XHTML content, and of HTML content that
+        // a feed wrote as elements instead of escaping it.
         if let Some(cap) = &mut self.capture {
-            if cap.markup == Markup::Xhtml {
+            if cap.markup != Markup::Text {
                 cap.buf.push('<');
                 cap.buf.push_str(&String::from_utf8_lossy(e.name().as_ref()));
                 cap.buf.push_str(&String::from_utf8_lossy(e.attributes_raw()));
@@ -421,7 +422,7 @@ impl Parser {
                 if let Some(cap) = self.capture.take() {
                     self.apply(cap);
                 }
-            } else if cap.markup == Markup::Xhtml {
+            } else if cap.markup != Markup::Text {
                 cap.buf.push_str("</");
                 cap.buf.push_str(&String::from_utf8_lossy(qname));
                 cap.buf.push('>');
@@ -790,6 +791,15 @@ Tweede alinea   met extra   spaties.</content>
         assert_eq!(a.source.as_deref(), Some("Polderpost"));
         assert_eq!(a.language, crate::analyze::lang::normalize_code("nl"));
         assert_eq!(a.extra["categories"], serde_json::json!(["Weer"]));
+    }
+
+    #[test]
+    fn unescaped_html_in_description_keeps_paragraphs() {
+        let feed = "<rss><channel><title>Havenkrant</title><item><title>Nieuwe veerpont</title>\
+<description><p>De pont vaart vanaf maart.</p><p>Een retour kost <b>2 euro</b>.</p></description>\
+</item></channel></rss>";
+        let results = parse_feed(feed.as_bytes()).unwrap();
+        assert_eq!(ok(&results, 0).text, "De pont vaart vanaf maart.\n\nEen retour kost 2 euro.");
     }
 
     #[test]

@@ -1846,30 +1846,3 @@ mod tests {
         );
     }
 }
-#[cfg(test)]
-mod scratch {
-    #[test]
-    fn scratch_fuzz_and_size() {
-        let parts = ["<", ">", "</", "p", "div", "&", "#", "x", ";", "é", "\"", "'", "=", " ", "<!--", "-->", "<![CDATA[", "]]>", "script", "/", "a", "amp", "<p>", "<li>", "<article>", "</div>", "<rss>", "<item>", "<title>", "</item>", "tekst, met komma", "\n", "K", "<?", "<!DOCTYPE html>"];
-        let mut seed: u64 = 12345;
-        for _ in 0..20000 {
-            let mut s = String::new();
-            let n = (seed >> 33) % 60;
-            for _ in 0..n {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                s.push_str(parts[((seed >> 33) as usize) % parts.len()]);
-            }
-            let _ = super::parse_html(s.as_bytes());
-            let _ = super::fragment_text(&s);
-            let _ = crate::ingest::feed::parse_feed(s.as_bytes());
-        }
-        let mut page = String::from("<html><head><title>Groot - Krant</title></head><body><nav><a href=/>x</a></nav>");
-        for i in 0..20000 {
-            page.push_str(&format!("<div class=\"blok-{i}\"><p>Alinea {i} met wat tekst, een komma en <a href=\"/l{i}\">een link</a> erin.</p></div>"));
-        }
-        page.push_str("</body></html>");
-        let t = std::time::Instant::now();
-        let a = super::parse_html(page.as_bytes()).unwrap();
-        eprintln!("{} bytes -> {} paragraphs in {:?}", page.len(), a.text.split("\n\n").count(), t.elapsed());
-    }
-}

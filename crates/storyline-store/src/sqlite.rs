@@ -38,8 +38,7 @@ const MIGRATIONS: &[(i64, &str)] = &[(
         author TEXT,
         metadata TEXT NOT NULL,
         extra TEXT NOT NULL,
-        content_hash TEXT NOT NULL UNIQUE,
-        minhash BLOB,
+        content_hash INTEGER NOT NULL UNIQUE,
         near_dup_of TEXT REFERENCES articles(id),
         near_dup_similarity REAL,
         origin TEXT,
@@ -56,12 +55,21 @@ const MIGRATIONS: &[(i64, &str)] = &[(
         published TEXT,
         PRIMARY KEY (article_id, source, url)
     ) WITHOUT ROWID;
+    CREATE TABLE signatures (
+        article_seq INTEGER PRIMARY KEY REFERENCES articles(seq),
+        article_id TEXT NOT NULL,
+        root_id TEXT NOT NULL,
+        minhash BLOB NOT NULL
+    );
     CREATE TABLE lsh_bands (
         band_key INTEGER NOT NULL,
         article_seq INTEGER NOT NULL,
         PRIMARY KEY (band_key, article_seq)
     ) WITHOUT ROWID;",
 )];
+
+/// The most near-duplicate candidates checked for one new article.
+const MAX_CANDIDATES: usize = 64;
 
 /// The newest schema version this build knows.
 pub const SCHEMA_VERSION: i64 = 1;
@@ -96,7 +104,8 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
          PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -32768;",
+         PRAGMA cache_size = -131072;
+         PRAGMA wal_autocheckpoint = 16384;",
     )?;
     Ok(())
 }
@@ -186,7 +195,7 @@ fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Article, i64, Op
             author: row.get(9)?,
             metadata: Default::default(),
             extra: Default::default(),
-            content_hash: row.get(12)?,
+            content_hash: format!("{:016x}", row.get::<_, i64>(12)? as u64),
             near_duplicate_of: near_of.map(|of| NearDuplicate { of, similarity: near_sim.unwrap_or(0.0) as f32 }),
             origin: row.get(15)?,
         },
@@ -195,6 +204,13 @@ fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Article, i64, Op
         row.get(10)?,
         row.get(11)?,
     ))
+}
+
+/// The 64-bit content digest (16 hex characters) as SQLite's signed integer.
+fn hash_to_db(hex: &str) -> Result<i64, StoreError> {
+    u64::from_str_radix(hex, 16)
+        .map(|v| v as i64)
+        .map_err(|_| StoreError::Corrupt(format!("content digest `{hex}` is not 16 hex digits")))
 }
 
 impl Store for SqliteStore {
@@ -210,16 +226,23 @@ impl Store for SqliteStore {
                 "INSERT OR IGNORE INTO sightings (article_id, source, url, published) VALUES (?1, ?2, ?3, ?4)",
             )?;
             let placeholders: Vec<String> = (1..=BANDS).map(|i| format!("?{i}")).collect();
+            // The most recent candidates first, and a bounded number of them: a band shared by
+            // very many articles (a stock phrase) must not make every ingest slower.
             let mut candidates = tx.prepare_cached(&format!(
-                "SELECT DISTINCT article_seq FROM lsh_bands WHERE band_key IN ({}) ORDER BY article_seq",
+                "SELECT DISTINCT article_seq FROM lsh_bands WHERE band_key IN ({}) \
+                 ORDER BY article_seq DESC LIMIT {MAX_CANDIDATES}",
                 placeholders.join(",")
             ))?;
-            let mut candidate = tx.prepare_cached("SELECT id, minhash, near_dup_of FROM articles WHERE seq = ?1")?;
+            let mut candidate =
+                tx.prepare_cached("SELECT article_id, minhash, root_id FROM signatures WHERE article_seq = ?1")?;
+            let mut insert_signature = tx.prepare_cached(
+                "INSERT INTO signatures (article_seq, article_id, root_id, minhash) VALUES (?1, ?2, ?3, ?4)",
+            )?;
             let mut insert = tx.prepare_cached(
                 "INSERT INTO articles (id, title, text, source, url, published, published_unix, language, \
-                 language_confidence, language_declared, author, metadata, extra, content_hash, minhash, \
+                 language_confidence, language_declared, author, metadata, extra, content_hash, \
                  near_dup_of, near_dup_similarity, origin, ingested_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
             )?;
             let mut insert_band = tx.prepare_cached("INSERT OR IGNORE INTO lsh_bands (band_key, article_seq) VALUES (?1, ?2)")?;
             let stamp = now();
@@ -236,7 +259,7 @@ impl Store for SqliteStore {
                     }
                 }
                 let same_text = by_hash
-                    .query_row([&a.content_hash], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?)))
+                    .query_row([hash_to_db(&a.content_hash)?], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?)))
                     .optional()?;
                 if let Some((id, source, url)) = same_text {
                     let elsewhere = a.source != source || (a.url.is_some() && a.url != url);
@@ -257,12 +280,12 @@ impl Store for SqliteStore {
                         .query_map(rusqlite::params_from_iter(keys.iter()), |r| r.get(0))?
                         .collect::<Result<_, _>>()?;
                     for seq in seqs {
-                        let (cid, blob, root): (String, Option<Vec<u8>>, Option<String>) =
+                        let (_cid, blob, root): (String, Vec<u8>, String) =
                             candidate.query_row([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-                        let Some(other) = blob.as_deref().and_then(Signature::from_bytes) else { continue };
+                        let Some(other) = Signature::from_bytes(&blob) else { continue };
                         let s = similarity(sig, &other);
                         if s >= settings.near_duplicate_threshold && near.as_ref().is_none_or(|(_, best)| s > *best) {
-                            near = Some((root.unwrap_or(cid), s));
+                            near = Some((root, s));
                         }
                     }
                 }
@@ -282,14 +305,17 @@ impl Store for SqliteStore {
                     a.author,
                     metadata,
                     extra,
-                    a.content_hash,
-                    p.signature.as_ref().map(Signature::to_bytes),
+                    hash_to_db(&a.content_hash)?,
                     near.as_ref().map(|(id, _)| id.as_str()),
                     near.as_ref().map(|(_, s)| f64::from(*s)),
                     a.origin,
                     stamp,
                 ])?;
                 let seq = tx.last_insert_rowid();
+                if let Some(sig) = &p.signature {
+                    let root = near.as_ref().map_or(a.id.as_str(), |(id, _)| id.as_str());
+                    insert_signature.execute(params![seq, a.id, root, sig.to_bytes()])?;
+                }
                 if let Some(keys) = keys {
                     for k in keys {
                         insert_band.execute(params![k, seq])?;

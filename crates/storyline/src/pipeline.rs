@@ -130,6 +130,9 @@ pub struct Report {
     pub elapsed_s: f64,
     /// Articles read per second (stored and duplicates).
     pub articles_per_s: f64,
+    /// Seconds spent writing to the store (the rest is reading, parsing and preparing, which
+    /// overlaps with writing on another thread).
+    pub store_s: f64,
     /// What happened to each article, in input order (kept only when asked for).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub outcomes: Vec<IngestOutcome>,
@@ -246,7 +249,9 @@ pub fn run(store: &dyn Store, inputs: Vec<Input>, opts: Options, progress: &mut 
             };
             match msg {
                 Msg::Batch(batch) => {
+                    let write_started = Instant::now();
                     let outcomes = store.ingest(&batch, &opts.settings)?;
+                    report.store_s += write_started.elapsed().as_secs_f64();
                     for o in &outcomes {
                         match o {
                             IngestOutcome::Inserted { near_duplicate_of, .. } => {

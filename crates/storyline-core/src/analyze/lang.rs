@@ -700,19 +700,14 @@ impl Tally {
     /// behind it.
     fn scores(&self) -> ([f32; N], f32) {
         let counted = (self.n_plain + self.n_name) as f32;
-        let name_w = if self.n_name >= 2 && self.n_name as f32 >= 0.6 * counted {
-            1.0
-        } else {
-            NAME_WEIGHT
-        };
+        let name_w = if self.n_name >= 2 && self.n_name as f32 >= 0.6 * counted { 1.0 } else { NAME_WEIGHT };
         let total = counted + self.n_upper as f32;
         let upper_w = if self.n_upper as f32 >= 0.6 * total { 1.0 } else { ACRONYM_WEIGHT };
         let mut s = [0.0; N];
         for (l, v) in s.iter_mut().enumerate() {
             *v = self.plain[l] + name_w * self.name[l] + upper_w * self.upper[l];
         }
-        let words =
-            self.n_plain as f32 + name_w * self.n_name as f32 + upper_w * self.n_upper as f32;
+        let words = self.n_plain as f32 + name_w * self.n_name as f32 + upper_w * self.n_upper as f32;
         (s, words)
     }
 }
@@ -838,11 +833,7 @@ impl Token {
             self.uppers += 1;
             self.first_upper |= self.letters == 1;
         }
-        let lower = if c.is_ascii() {
-            c.to_ascii_lowercase()
-        } else {
-            c.to_lowercase().next().unwrap_or(c)
-        };
+        let lower = if c.is_ascii() { c.to_ascii_lowercase() } else { c.to_lowercase().next().unwrap_or(c) };
         self.push(lower);
     }
 
@@ -902,8 +893,7 @@ fn tally(text: &str) -> Tally {
         end -= 1;
     }
     let mut t = Tally::default();
-    let mut token =
-        Token { buf: ['\0'; MAX_TOKEN], len: 0, letters: 0, uppers: 0, first_upper: false };
+    let mut token = Token { buf: ['\0'; MAX_TOKEN], len: 0, letters: 0, uppers: 0, first_upper: false };
     let mut sentence_start = true;
     for c in text[..end].chars() {
         if c.is_alphabetic() {
@@ -968,7 +958,7 @@ pub fn detect(text: &str) -> Language {
     }
     let ((best, top), second) = top_two(&s);
     let margin = top - second;
-    let confidence = (1.0 - (-margin / 4.0).exp()) * (words / (words + 2.0));
+    let confidence = (1.0 - (-margin / 4.0).exp()) * (1.0 - (-words / 5.0).exp());
     Language { code: LANGS[best].into(), confidence: confidence.clamp(0.0, 1.0), declared: false }
 }
 
@@ -1046,9 +1036,7 @@ pub fn normalize_code(s: &str) -> Option<String> {
         return None;
     }
     TAGS.iter()
-        .find(|(code, aliases)| {
-            *code == primary || aliases.split_whitespace().any(|alias| alias == primary)
-        })
+        .find(|(code, aliases)| *code == primary || aliases.split_whitespace().any(|alias| alias == primary))
         .map(|(code, _)| (*code).to_string())
 }
 
@@ -1292,7 +1280,7 @@ mod tests {
             conf += f64::from(lang.confidence);
             if lang.code == want {
                 right += 1;
-            } else if misses.len() < 40 {
+            } else if misses.len() < 8 {
                 misses.push(format!("    {} {:.2} {text:.100}", lang.code, lang.confidence));
             }
         }
@@ -1310,16 +1298,19 @@ mod tests {
 
     #[test]
     fn shared_data_accuracy() {
-        // (file, field, language, floor): floors sit a little under what was measured.
+        // (file, field, language, floor): the floors sit a little under what was measured.
+        // Measured (this version): meantime texts 60/60 each, meantime titles nl 56/60 and
+        // en 57/60, ECB+ texts 462/462, ECB+ titles 402/462 (every miss is a title that is a
+        // URL; the other 230 are all right), UCI headlines 3028/3059.
         let sets = [
             ("meantime-nl-dev.jsonl", "text", "nl", 0.99),
-            ("meantime-nl-dev.jsonl", "title", "nl", 0.0),
+            ("meantime-nl-dev.jsonl", "title", "nl", 0.88),
             ("meantime-en-dev.jsonl", "text", "en", 0.99),
-            ("meantime-en-dev.jsonl", "title", "en", 0.0),
-            ("ecbplus-dev.jsonl", "text", "en", 0.0),
-            ("ecbplus-dev.jsonl", "title", "en", 0.0),
-            ("ecbplus-dev.jsonl", "title (not a URL)", "en", 0.0),
-            ("uci-headlines-dev.jsonl", "title", "en", 0.0),
+            ("meantime-en-dev.jsonl", "title", "en", 0.9),
+            ("ecbplus-dev.jsonl", "text", "en", 0.99),
+            ("ecbplus-dev.jsonl", "title", "en", 0.83),
+            ("ecbplus-dev.jsonl", "title (not a URL)", "en", 0.98),
+            ("uci-headlines-dev.jsonl", "title", "en", 0.975),
         ];
         for (file, field, want, floor) in sets {
             let (field, urls) = match field.strip_suffix(" (not a URL)") {

@@ -38,11 +38,7 @@ const MAX_HEADER_BYTES: usize = 1024 * 1024;
 /// that starts a record). A stream that ends inside a record ends with a [`RecordError`] and
 /// `Ok(())`. An `Err` means the stream itself failed: it could not be read (a truncated or corrupt
 /// gzip layer underneath) or it is not WARC at all.
-pub fn read_warc<R: BufRead>(
-    r: R,
-    max_record: usize,
-    emit: &mut Emit<'_>,
-) -> Result<(), IngestError> {
+pub fn read_warc<R: BufRead>(r: R, max_record: usize, emit: &mut Emit<'_>) -> Result<(), IngestError> {
     let mut input = Tracked { inner: r, pos: 0 };
     let mut line = Vec::new();
     let first = next_line(&mut input, &mut line).map_err(classify_io)?;
@@ -90,15 +86,9 @@ fn read_record<R: BufRead>(
     let version = trim_eol(first);
     if !is_version_line(version) {
         let reason = if version.starts_with(b"WARC/") {
-            format!(
-                "unsupported WARC version `{}` (expected 1.0 or 1.1)",
-                preview(version)
-            )
+            format!("unsupported WARC version `{}` (expected 1.0 or 1.1)", preview(version))
         } else {
-            format!(
-                "expected a WARC version line such as `WARC/1.1`, found `{}`",
-                preview(version)
-            )
+            format!("expected a WARC version line such as `WARC/1.1`, found `{}`", preview(version))
         };
         emit(Err(RecordError::new(at, reason)));
         return Ok(Step::Resync);
@@ -106,43 +96,31 @@ fn read_record<R: BufRead>(
     let headers = match read_headers(input)? {
         HeaderRead::Complete(h) => h,
         HeaderRead::Truncated => {
-            emit(Err(RecordError::new(
-                at,
-                "record truncated: the stream ends inside its header",
-            )));
+            emit(Err(RecordError::new(at, "record truncated: the stream ends inside its header")));
             return Ok(Step::End);
         }
         HeaderRead::Bad(reason) => {
-            emit(Err(RecordError::new(
-                at,
-                format!("malformed WARC header: {reason}"),
-            )));
+            emit(Err(RecordError::new(at, format!("malformed WARC header: {reason}"))));
             return Ok(Step::Resync);
         }
     };
     let len = match field(&headers, "content-length") {
         None => {
-            emit(Err(RecordError::new(
-                at,
-                "malformed WARC header: no Content-Length",
-            )));
+            emit(Err(RecordError::new(at, "malformed WARC header: no Content-Length")));
             return Ok(Step::Resync);
         }
         Some(v) => match v.parse::<u64>() {
             Ok(n) => n,
             Err(_) => {
-                let reason = format!(
-                    "malformed WARC header: invalid Content-Length `{}`",
-                    preview(v.as_bytes())
-                );
+                let reason =
+                    format!("malformed WARC header: invalid Content-Length `{}`", preview(v.as_bytes()));
                 emit(Err(RecordError::new(at, reason)));
                 return Ok(Step::Resync);
             }
         },
     };
     let kind = field(&headers, "warc-type").unwrap_or("");
-    let http =
-        field(&headers, "content-type").is_some_and(|ct| media_type(ct) == "application/http");
+    let http = field(&headers, "content-type").is_some_and(|ct| media_type(ct) == "application/http");
     let wanted = kind.eq_ignore_ascii_case("response") && http;
     if !wanted || len > max_record as u64 {
         let got = input.skip(len)?;
@@ -172,10 +150,7 @@ fn read_record<R: BufRead>(
 }
 
 fn truncated(at: Locator, expected: u64, got: u64) -> RecordError {
-    RecordError::new(
-        at,
-        format!("record truncated: expected {expected} bytes of content, got {got}"),
-    )
+    RecordError::new(at, format!("record truncated: expected {expected} bytes of content, got {got}"))
 }
 
 /// `WARC/1.0`, `WARC/1.1` (any `WARC/1.<digits>`).
@@ -229,15 +204,11 @@ fn read_headers<R: BufRead>(input: &mut Tracked<R>) -> io::Result<HeaderRead> {
             return Ok(HeaderRead::Truncated);
         }
         if n > line.len() {
-            return Ok(HeaderRead::Bad(format!(
-                "a header line is longer than {MAX_HEADER_LINE} bytes"
-            )));
+            return Ok(HeaderRead::Bad(format!("a header line is longer than {MAX_HEADER_LINE} bytes")));
         }
         total += n;
         if total > MAX_HEADER_BYTES {
-            return Ok(HeaderRead::Bad(format!(
-                "the header is longer than {MAX_HEADER_BYTES} bytes"
-            )));
+            return Ok(HeaderRead::Bad(format!("the header is longer than {MAX_HEADER_BYTES} bytes")));
         }
         if !line.ends_with(b"\n") {
             return Ok(HeaderRead::Truncated);
@@ -272,10 +243,7 @@ fn add_field(fields: &mut Fields, line: &[u8]) -> Result<(), String> {
     };
     let name = String::from_utf8_lossy(trim_ascii(&line[..colon])).to_ascii_lowercase();
     if name.is_empty() {
-        return Err(format!(
-            "header line without a field name: `{}`",
-            preview(line)
-        ));
+        return Err(format!("header line without a field name: `{}`", preview(line)));
     }
     let value = String::from_utf8_lossy(trim_ascii(&line[colon + 1..])).into_owned();
     fields.push((name, value));
@@ -284,31 +252,19 @@ fn add_field(fields: &mut Fields, line: &[u8]) -> Result<(), String> {
 
 /// The first value of a field, by its lowercase name.
 fn field<'f>(fields: &'f Fields, name: &str) -> Option<&'f str> {
-    fields
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.as_str())
+    fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
 }
 
 /// The record's `WARC-Target-URI`, without the angle brackets some WARC 1.0 writers put around it.
 fn target_uri(fields: &Fields) -> Option<&str> {
     let v = field(fields, "warc-target-uri")?;
-    let v = v
-        .strip_prefix('<')
-        .and_then(|v| v.strip_suffix('>'))
-        .unwrap_or(v)
-        .trim();
+    let v = v.strip_prefix('<').and_then(|v| v.strip_suffix('>')).unwrap_or(v).trim();
     (!v.is_empty()).then_some(v)
 }
 
 /// The lowercased media type of a Content-Type value, without parameters.
 fn media_type(content_type: &str) -> String {
-    content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase()
+    content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
 }
 
 /// The `charset` parameter of a Content-Type value.
@@ -336,37 +292,19 @@ fn parse_http(block: &[u8]) -> Result<HttpResponse<'_>, String> {
         if rest.is_empty() {
             return None;
         }
-        let end = rest
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(rest.len(), |i| i + 1);
+        let end = rest.iter().position(|&b| b == b'\n').map_or(rest.len(), |i| i + 1);
         let (line, tail) = rest.split_at(end);
         rest = tail;
         Some(trim_eol(line))
     };
     let status_line = take_line().unwrap_or(b"");
     if !status_line.starts_with(b"HTTP/") {
-        return Err(format!(
-            "expected an HTTP status line, found `{}`",
-            preview(status_line)
-        ));
+        return Err(format!("expected an HTTP status line, found `{}`", preview(status_line)));
     }
-    let code = status_line
-        .split(|&b| b == b' ')
-        .filter(|t| !t.is_empty())
-        .nth(1)
-        .unwrap_or(b"");
-    let status = match std::str::from_utf8(code)
-        .ok()
-        .and_then(|c| c.parse::<u16>().ok())
-    {
+    let code = status_line.split(|&b| b == b' ').filter(|t| !t.is_empty()).nth(1).unwrap_or(b"");
+    let status = match std::str::from_utf8(code).ok().and_then(|c| c.parse::<u16>().ok()) {
         Some(s) if code.len() == 3 => s,
-        _ => {
-            return Err(format!(
-                "invalid HTTP status line `{}`",
-                preview(status_line)
-            ))
-        }
+        _ => return Err(format!("invalid HTTP status line `{}`", preview(status_line))),
     };
     let mut fields = Fields::new();
     while let Some(line) = take_line() {
@@ -376,11 +314,7 @@ fn parse_http(block: &[u8]) -> Result<HttpResponse<'_>, String> {
         // Servers send odd header lines; one that cannot be read is not worth losing the page.
         let _ = add_field(&mut fields, line);
     }
-    Ok(HttpResponse {
-        status,
-        fields,
-        payload: rest,
-    })
+    Ok(HttpResponse { status, fields, payload: rest })
 }
 
 /// Turns a response record's block into an article; `None` for responses that are not pages.
@@ -417,12 +351,7 @@ fn article_from_response(
     let charset = content_type.and_then(charset_param);
     let raw = match html::parse_html_declared(&body, charset.as_deref()) {
         Ok(raw) => raw,
-        Err(e) => {
-            return Some(Err(RecordError::new(
-                at,
-                format!("{name}: no article in the page: {e}"),
-            )))
-        }
+        Err(e) => return Some(Err(RecordError::new(at, format!("{name}: no article in the page: {e}")))),
     };
     let record = RecordFields {
         target,
@@ -444,8 +373,7 @@ struct RecordFields<'a> {
 /// Fills in what the page itself did not say from the record, and records provenance.
 fn finish_article(mut raw: RawArticle, record: &RecordFields<'_>, offset: u64) -> RawArticle {
     if let Some(target) = record.target {
-        raw.metadata
-            .insert("warc_target_uri".into(), target.to_string());
+        raw.metadata.insert("warc_target_uri".into(), target.to_string());
         raw.url = match raw.url.take().filter(|u| !u.trim().is_empty()) {
             Some(url) => Some(resolve_url(target, url.trim())),
             None => Some(target.to_string()),
@@ -458,10 +386,7 @@ fn finish_article(mut raw: RawArticle, record: &RecordFields<'_>, offset: u64) -
         }
     }
     if let Some(id) = record.record_id {
-        let id = id
-            .strip_prefix('<')
-            .and_then(|v| v.strip_suffix('>'))
-            .unwrap_or(id);
+        let id = id.strip_prefix('<').and_then(|v| v.strip_suffix('>')).unwrap_or(id);
         raw.metadata.insert("warc_record_id".into(), id.to_string());
     }
     if raw.language.is_none() {
@@ -504,10 +429,7 @@ fn resolve_url(base: &str, link: &str) -> String {
 fn decode_payload<'a>(http: &HttpResponse<'a>, limit: usize) -> Result<Cow<'a, [u8]>, String> {
     let mut body = Cow::Borrowed(http.payload);
     let te = field(&http.fields, "transfer-encoding").unwrap_or("");
-    if te
-        .split(',')
-        .any(|t| t.trim().eq_ignore_ascii_case("chunked"))
-    {
+    if te.split(',').any(|t| t.trim().eq_ignore_ascii_case("chunked")) {
         match dechunk(&body) {
             Ok(plain) => body = Cow::Owned(plain),
             // Crawlers often store the payload already de-chunked but keep the header.
@@ -516,30 +438,20 @@ fn decode_payload<'a>(http: &HttpResponse<'a>, limit: usize) -> Result<Cow<'a, [
         }
     }
     let ce = field(&http.fields, "content-encoding").unwrap_or("");
-    let codings: Vec<String> = ce
-        .split(',')
-        .map(|c| c.trim().to_ascii_lowercase())
-        .filter(|c| !c.is_empty())
-        .collect();
+    let codings: Vec<String> =
+        ce.split(',').map(|c| c.trim().to_ascii_lowercase()).filter(|c| !c.is_empty()).collect();
     for coding in codings.iter().rev() {
         body = match coding.as_str() {
             "identity" => body,
             // A payload that is not gzip was stored decoded by the crawler.
             "gzip" | "x-gzip" if !body.starts_with(&[0x1f, 0x8b]) => body,
-            "gzip" | "x-gzip" => {
-                Cow::Owned(inflate(MultiGzDecoder::new(&body[..]), limit, "gzip")?)
-            }
+            "gzip" | "x-gzip" => Cow::Owned(inflate(MultiGzDecoder::new(&body[..]), limit, "gzip")?),
             "deflate" => match inflate(ZlibDecoder::new(&body[..]), limit, "deflate") {
                 Ok(plain) => Cow::Owned(plain),
                 // Some servers send raw deflate data without the zlib wrapper.
                 Err(_) => Cow::Owned(inflate(DeflateDecoder::new(&body[..]), limit, "deflate")?),
             },
-            other => {
-                return Err(format!(
-                    "unsupported content-encoding `{}`",
-                    preview(other.as_bytes())
-                ))
-            }
+            other => return Err(format!("unsupported content-encoding `{}`", preview(other.as_bytes()))),
         };
     }
     Ok(body)
@@ -553,9 +465,7 @@ fn inflate(decoder: impl Read, limit: usize, name: &str) -> Result<Vec<u8>, Stri
         .read_to_end(&mut out)
         .map_err(|e| format!("cannot undo {name} content-encoding: {e}"))?;
     if out.len() > limit {
-        return Err(format!(
-            "the {name}-decoded page is over the {limit}-byte limit for one record"
-        ));
+        return Err(format!("the {name}-decoded page is over the {limit}-byte limit for one record"));
     }
     Ok(out)
 }
@@ -566,10 +476,7 @@ fn dechunk(data: &[u8]) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(data.len());
     let mut i = 0;
     while i < data.len() {
-        let end = data[i..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(data.len(), |p| i + p + 1);
+        let end = data[i..].iter().position(|&b| b == b'\n').map_or(data.len(), |p| i + p + 1);
         let line = trim_ascii(trim_eol(&data[i..end]));
         let size_text = line.split(|&b| b == b';').next().unwrap_or(b"");
         let size_text = trim_ascii(size_text);
@@ -678,10 +585,7 @@ impl<R: BufRead> Tracked<R> {
     fn skip_blank(&mut self) -> io::Result<()> {
         loop {
             let buf = self.fill()?;
-            let n = buf
-                .iter()
-                .take_while(|&&b| b == b'\r' || b == b'\n')
-                .count();
+            let n = buf.iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
             let whole = n == buf.len();
             if n == 0 {
                 return Ok(());
@@ -763,46 +667,23 @@ later dan de provincie had beloofd.</p>
     }
 
     fn response(uri: &str, message: &[u8]) -> Vec<u8> {
-        record(
-            "response",
-            uri,
-            "application/http; msgtype=response",
-            message,
-        )
+        record("response", uri, "application/http; msgtype=response", message)
     }
 
     fn html_response(uri: &str) -> Vec<u8> {
-        let message = http(
-            "200 OK",
-            &[("Content-Type", "text/html; charset=UTF-8")],
-            PAGE.as_bytes(),
-        );
+        let message = http("200 OK", &[("Content-Type", "text/html; charset=UTF-8")], PAGE.as_bytes());
         response(uri, &message)
     }
 
-    fn read_all(
-        input: &[u8],
-        max: usize,
-    ) -> (
-        Vec<Result<RawArticle, RecordError>>,
-        Result<(), IngestError>,
-    ) {
+    fn read_all(input: &[u8], max: usize) -> (Vec<Result<RawArticle, RecordError>>, Result<(), IngestError>) {
         let mut out = Vec::new();
         let res = read_warc(input, max, &mut |r| out.push(r));
         (out, res)
     }
 
     fn assert_is_the_page(article: &RawArticle) {
-        assert!(article
-            .title
-            .as_deref()
-            .unwrap_or("")
-            .contains("Fietsbrug over de IJssel"));
-        assert!(
-            article.text.contains("tussen Zutphen en De Hoven"),
-            "text: {}",
-            article.text
-        );
+        assert!(article.title.as_deref().unwrap_or("").contains("Fietsbrug over de IJssel"));
+        assert!(article.text.contains("tussen Zutphen en De Hoven"), "text: {}", article.text);
         assert!(article.text.contains("17,5 miljoen euro"));
         assert!(!article.text.contains("Voorpagina"));
     }
@@ -835,24 +716,11 @@ later dan de provincie had beloofd.</p>
             b"<html><body><p>Pagina niet gevonden</p></body></html>",
         );
         warc.extend(response("https://nieuws.example.nl/weg", &not_found));
-        let moved = http(
-            "301 Moved Permanently",
-            &[("Location", "https://nieuws.example.nl/")],
-            b"",
-        );
+        let moved = http("301 Moved Permanently", &[("Location", "https://nieuws.example.nl/")], b"");
         warc.extend(response("http://nieuws.example.nl/", &moved));
-        let image = http(
-            "200 OK",
-            &[("Content-Type", "image/jpeg")],
-            b"\xff\xd8\xff\xe0\x00\x10JFIF\x00",
-        );
+        let image = http("200 OK", &[("Content-Type", "image/jpeg")], b"\xff\xd8\xff\xe0\x00\x10JFIF\x00");
         warc.extend(response("https://nieuws.example.nl/foto.jpg", &image));
-        warc.extend(record(
-            "resource",
-            "file:///tmp/x.html",
-            "text/html",
-            PAGE.as_bytes(),
-        ));
+        warc.extend(record("resource", "file:///tmp/x.html", "text/html", PAGE.as_bytes()));
 
         let (out, res) = read_all(&warc, 1 << 20);
         res.unwrap();
@@ -860,16 +728,10 @@ later dan de provincie had beloofd.</p>
         let article = out[0].as_ref().unwrap();
         assert_is_the_page(article);
         assert_eq!(article.locator, Some(Locator::Offset(offset)));
-        assert_eq!(
-            article.url.as_deref(),
-            Some("https://nieuws.example.nl/regio/fietsbrug")
-        );
+        assert_eq!(article.url.as_deref(), Some("https://nieuws.example.nl/regio/fietsbrug"));
         assert_eq!(article.published, Some(Published::parse(DATE).unwrap()));
         assert_eq!(article.metadata["crawled"], DATE);
-        assert_eq!(
-            article.metadata["warc_target_uri"],
-            "https://nieuws.example.nl/regio/fietsbrug"
-        );
+        assert_eq!(article.metadata["warc_target_uri"], "https://nieuws.example.nl/regio/fietsbrug");
         assert_eq!(
             article.metadata["warc_record_id"],
             "urn:test:response:https://nieuws.example.nl/regio/fietsbrug"
@@ -886,10 +748,7 @@ later dan de provincie had beloofd.</p>
         body.extend_from_slice(b"\r\n0\r\nX-Trailer: yes\r\n\r\n");
         let message = http(
             "200 OK",
-            &[
-                ("Content-Type", "text/html; charset=utf-8"),
-                ("Transfer-Encoding", "chunked"),
-            ],
+            &[("Content-Type", "text/html; charset=utf-8"), ("Transfer-Encoding", "chunked")],
             &body,
         );
         let (out, res) = read_all(&response("https://nieuws.example.nl/a", &message), 1 << 20);
@@ -899,11 +758,23 @@ later dan de provincie had beloofd.</p>
     }
 
     #[test]
+    fn the_http_charset_reaches_the_page() {
+        let page = "<html><head><title>Terrasseizoen</title></head><body><article>\
+            <p>Het caf\u{e9} aan de Grote Markt in Groningen mag zijn terras tot middernacht openhouden, \
+            besliste de gemeente na een lange discussie in de raad.</p></article></body></html>";
+        // Windows-1252: every character here is one byte, é is 0xE9.
+        let body: Vec<u8> = page.chars().map(|c| c as u32 as u8).collect();
+        let headers = [("Content-Type", "text/html; charset=windows-1252")];
+        let warc = response("https://nieuws.example.nl/terras", &http("200 OK", &headers, &body));
+        let (out, res) = read_all(&warc, 1 << 20);
+        res.unwrap();
+        let article = out[0].as_ref().unwrap();
+        assert!(article.text.contains("Het café aan de Grote Markt"), "{}", article.text);
+    }
+
+    #[test]
     fn dechunking() {
-        assert_eq!(
-            dechunk(b"4\r\nWiki\r\n5\r\npedia\r\n0\r\n\r\n").unwrap(),
-            b"Wikipedia"
-        );
+        assert_eq!(dechunk(b"4\r\nWiki\r\n5\r\npedia\r\n0\r\n\r\n").unwrap(), b"Wikipedia");
         // Cut off inside a chunk, as crawlers truncate long responses: keep what is there.
         assert_eq!(dechunk(b"a\r\nabc").unwrap(), b"abc");
         assert!(dechunk(b"zz\r\nabc").unwrap_err().contains("`zz`"));
@@ -919,22 +790,11 @@ later dan de provincie had beloofd.</p>
         let zl = zl.finish().unwrap();
         let mut warc = response(
             "https://nieuws.example.nl/gz",
-            &http(
-                "200 OK",
-                &[("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
-                &gz,
-            ),
+            &http("200 OK", &[("Content-Type", "text/html"), ("Content-Encoding", "gzip")], &gz),
         );
         warc.extend(response(
             "https://nieuws.example.nl/zl",
-            &http(
-                "200 OK",
-                &[
-                    ("content-type", "TEXT/HTML"),
-                    ("content-encoding", "deflate"),
-                ],
-                &zl,
-            ),
+            &http("200 OK", &[("content-type", "TEXT/HTML"), ("content-encoding", "deflate")], &zl),
         ));
         let (out, res) = read_all(&warc, 1 << 20);
         res.unwrap();
@@ -943,29 +803,27 @@ later dan de provincie had beloofd.</p>
             assert_is_the_page(r.as_ref().unwrap());
         }
         // A bomb is stopped at the record limit.
-        let (out, _) = read_all(&warc, 1000);
-        assert!(
-            out.iter()
-                .all(|r| r.as_ref().unwrap_err().reason.contains("limit")),
-            "{out:?}"
-        );
+        let mut bomb = GzEncoder::new(Vec::new(), Compression::best());
+        bomb.write_all(PAGE.replace("<p>De kosten", &" ".repeat(200_000)).as_bytes()).unwrap();
+        let bomb = bomb.finish().unwrap();
+        let headers = [("Content-Type", "text/html"), ("Content-Encoding", "gzip")];
+        let warc = response("https://nieuws.example.nl/bom", &http("200 OK", &headers, &bomb));
+        assert!(warc.len() < 10_000);
+        let (out, res) = read_all(&warc, 10_000);
+        res.unwrap();
+        let err = out[0].as_ref().unwrap_err();
+        assert!(err.reason.contains("gzip-decoded page is over the 10000-byte limit"), "{err}");
     }
 
     #[test]
     fn unsupported_content_encoding_is_a_record_error() {
-        let message = http(
-            "200 OK",
-            &[("Content-Type", "text/html"), ("Content-Encoding", "br")],
-            b"\x1b\x00",
-        );
+        let message =
+            http("200 OK", &[("Content-Type", "text/html"), ("Content-Encoding", "br")], b"\x1b\x00");
         let (out, res) = read_all(&response("https://nieuws.example.nl/br", &message), 1 << 20);
         res.unwrap();
         let err = out[0].as_ref().unwrap_err();
         assert_eq!(err.locator, Locator::Offset(0));
-        assert!(
-            err.reason.contains("unsupported content-encoding `br`"),
-            "{err}"
-        );
+        assert!(err.reason.contains("unsupported content-encoding `br`"), "{err}");
         assert!(err.reason.contains("https://nieuws.example.nl/br"), "{err}");
     }
 
@@ -973,20 +831,12 @@ later dan de provincie had beloofd.</p>
     fn bad_content_length_is_reported_and_the_next_record_read() {
         let mut bad = html_response("https://nieuws.example.nl/kapot");
         let text = String::from_utf8(bad.clone()).unwrap();
-        let len_line = text
-            .lines()
-            .find(|l| l.starts_with("Content-Length"))
-            .unwrap()
-            .to_string();
-        bad = text
-            .replacen(&len_line, "Content-Length: twaalf", 1)
-            .into_bytes();
+        let len_line = text.lines().find(|l| l.starts_with("Content-Length")).unwrap().to_string();
+        bad = text.replacen(&len_line, "Content-Length: twaalf", 1).into_bytes();
         let mut warc = bad.clone();
         let second = warc.len() as u64;
         warc.extend(html_response("https://nieuws.example.nl/heel"));
-        let missing = text
-            .replacen(&format!("{len_line}\r\n"), "", 1)
-            .into_bytes();
+        let missing = text.replacen(&format!("{len_line}\r\n"), "", 1).into_bytes();
         let third = warc.len() as u64;
         warc.extend(missing);
         let fourth = warc.len() as u64;
@@ -997,21 +847,12 @@ later dan de provincie had beloofd.</p>
         assert_eq!(out.len(), 4, "{out:?}");
         let err = out[0].as_ref().unwrap_err();
         assert_eq!(err.locator, Locator::Offset(0));
-        assert!(
-            err.reason.contains("invalid Content-Length `twaalf`"),
-            "{err}"
-        );
-        assert_eq!(
-            out[1].as_ref().unwrap().locator,
-            Some(Locator::Offset(second))
-        );
+        assert!(err.reason.contains("invalid Content-Length `twaalf`"), "{err}");
+        assert_eq!(out[1].as_ref().unwrap().locator, Some(Locator::Offset(second)));
         let err = out[2].as_ref().unwrap_err();
         assert_eq!(err.locator, Locator::Offset(third));
         assert!(err.reason.contains("no Content-Length"), "{err}");
-        assert_eq!(
-            out[3].as_ref().unwrap().locator,
-            Some(Locator::Offset(fourth))
-        );
+        assert_eq!(out[3].as_ref().unwrap().locator, Some(Locator::Offset(fourth)));
     }
 
     #[test]
@@ -1029,15 +870,8 @@ later dan de provincie had beloofd.</p>
         let err = out[1].as_ref().unwrap_err();
         assert_eq!(err.locator, Locator::Offset(garbage));
         assert!(err.reason.contains("`dit hoort hier niet`"), "{err}");
-        assert_eq!(
-            out[2].as_ref().unwrap().locator,
-            Some(Locator::Offset(next))
-        );
-        assert!(out[3]
-            .as_ref()
-            .unwrap_err()
-            .reason
-            .contains("unsupported WARC version `WARC/2.0`"));
+        assert_eq!(out[2].as_ref().unwrap().locator, Some(Locator::Offset(next)));
+        assert!(out[3].as_ref().unwrap_err().reason.contains("unsupported WARC version `WARC/2.0`"));
     }
 
     #[test]
@@ -1054,33 +888,19 @@ later dan de provincie had beloofd.</p>
         assert!(out[0].is_ok());
         let err = out[1].as_ref().unwrap_err();
         assert_eq!(err.locator, Locator::Offset(second));
-        assert_eq!(
-            err.reason,
-            format!("record truncated: expected {block_len} bytes of content, got 100")
-        );
+        assert_eq!(err.reason, format!("record truncated: expected {block_len} bytes of content, got 100"));
         // Ending inside the header.
         let (out, res) = read_all(&last[..40], 1 << 20);
         res.unwrap();
-        assert!(out[0]
-            .as_ref()
-            .unwrap_err()
-            .reason
-            .contains("inside its header"));
+        assert!(out[0].as_ref().unwrap_err().reason.contains("inside its header"));
     }
 
     #[test]
     fn records_over_the_limit_are_skipped_with_their_size() {
-        let big_page = PAGE.replace(
-            "<p>De kosten",
-            &"<p>Nog meer tekst over de brug.</p>".repeat(200),
-        );
+        let big_page = PAGE.replace("<p>De kosten", &"<p>Nog meer tekst over de brug.</p>".repeat(200));
         let big = response(
             "https://nieuws.example.nl/lang",
-            &http(
-                "200 OK",
-                &[("Content-Type", "text/html")],
-                big_page.as_bytes(),
-            ),
+            &http("200 OK", &[("Content-Type", "text/html")], big_page.as_bytes()),
         );
         let size = big.len() - big.windows(4).position(|w| w == b"\r\n\r\n").unwrap() - 8;
         let mut warc = big;
@@ -1089,26 +909,15 @@ later dan de provincie had beloofd.</p>
         res.unwrap();
         assert_eq!(out.len(), 2, "{out:?}");
         let err = out[0].as_ref().unwrap_err();
-        assert!(
-            err.reason.contains(&format!(
-                "record of {size} bytes is over the 4000-byte limit"
-            )),
-            "{err}"
-        );
-        assert!(
-            err.reason.contains("https://nieuws.example.nl/lang"),
-            "{err}"
-        );
+        assert!(err.reason.contains(&format!("record of {size} bytes is over the 4000-byte limit")), "{err}");
+        assert!(err.reason.contains("https://nieuws.example.nl/lang"), "{err}");
         assert_is_the_page(out[1].as_ref().unwrap());
     }
 
     #[test]
     fn a_page_without_an_article_is_a_record_error() {
-        let empty = http(
-            "200 OK",
-            &[("Content-Type", "text/html")],
-            b"<html><head></head><body></body></html>",
-        );
+        let empty =
+            http("200 OK", &[("Content-Type", "text/html")], b"<html><head></head><body></body></html>");
         let mut warc = response("https://nieuws.example.nl/leeg", &empty);
         warc.extend(html_response("https://nieuws.example.nl/vol"));
         let (out, res) = read_all(&warc, 1 << 20);
@@ -1116,50 +925,29 @@ later dan de provincie had beloofd.</p>
         assert_eq!(out.len(), 2, "{out:?}");
         let err = out[0].as_ref().unwrap_err();
         assert_eq!(err.locator, Locator::Offset(0));
-        assert!(
-            err.reason
-                .starts_with("https://nieuws.example.nl/leeg: no article"),
-            "{err}"
-        );
+        assert!(err.reason.starts_with("https://nieuws.example.nl/leeg: no article"), "{err}");
         assert!(out[1].is_ok());
     }
 
     #[test]
     fn a_bad_http_status_line_is_a_record_error() {
-        let (out, res) = read_all(
-            &response("https://x.example/", b"HTTP/1.1 twee\r\n\r\n"),
-            1 << 20,
-        );
+        let (out, res) = read_all(&response("https://x.example/", b"HTTP/1.1 twee\r\n\r\n"), 1 << 20);
         res.unwrap();
-        assert!(out[0]
-            .as_ref()
-            .unwrap_err()
-            .reason
-            .contains("invalid HTTP status line"));
+        assert!(out[0].as_ref().unwrap_err().reason.contains("invalid HTTP status line"));
     }
 
     #[test]
     fn input_that_is_not_warc_is_refused() {
-        let err = read_all(b"<html><body>hallo</body></html>", 1 << 20)
-            .1
-            .unwrap_err();
-        assert!(
-            matches!(&err, IngestError::Malformed(m) if m.contains("not a WARC file")),
-            "{err}"
-        );
-        assert!(matches!(
-            read_all(b"\r\n\r\n", 1 << 20).1,
-            Err(IngestError::Empty)
-        ));
+        let err = read_all(b"<html><body>hallo</body></html>", 1 << 20).1.unwrap_err();
+        assert!(matches!(&err, IngestError::Malformed(m) if m.contains("not a WARC file")), "{err}");
+        assert!(matches!(read_all(b"\r\n\r\n", 1 << 20).1, Err(IngestError::Empty)));
     }
 
     #[test]
     fn header_fields_fold_and_ignore_case() {
-        let input: &[u8] = b"warc-type: response\r\nX-Note: een\r\n  lange\r\n\twaarde\r\nCONTENT-length:  12 \r\n\r\n";
-        let mut t = Tracked {
-            inner: input,
-            pos: 0,
-        };
+        let input: &[u8] =
+            b"warc-type: response\r\nX-Note: een\r\n  lange\r\n\twaarde\r\nCONTENT-length:  12 \r\n\r\n";
+        let mut t = Tracked { inner: input, pos: 0 };
         let HeaderRead::Complete(fields) = read_headers(&mut t).unwrap() else {
             panic!("header not read");
         };
@@ -1167,10 +955,7 @@ later dan de provincie had beloofd.</p>
         assert_eq!(field(&fields, "x-note"), Some("een lange waarde"));
         assert_eq!(field(&fields, "content-length"), Some("12"));
         assert_eq!(t.pos, input.len() as u64);
-        assert_eq!(
-            charset_param("text/html; Charset=\"ISO-8859-1\""),
-            Some("ISO-8859-1".into())
-        );
+        assert_eq!(charset_param("text/html; Charset=\"ISO-8859-1\""), Some("ISO-8859-1".into()));
         assert_eq!(charset_param("text/html"), None);
     }
 
@@ -1188,10 +973,7 @@ later dan de provincie had beloofd.</p>
             ..RawArticle::with_text("tekst")
         };
         let a = finish_article(page, &record, 7);
-        assert_eq!(
-            a.url.as_deref(),
-            Some("https://nieuws.example.nl/regio/fietsbrug")
-        );
+        assert_eq!(a.url.as_deref(), Some("https://nieuws.example.nl/regio/fietsbrug"));
         assert_eq!(a.published, Published::day(2025, 3, 3));
         assert_eq!(a.metadata["crawled"], DATE);
         assert_eq!(a.metadata["warc_record_id"], "urn:uuid:1");
@@ -1205,10 +987,7 @@ later dan de provincie had beloofd.</p>
     #[test]
     fn relative_links_resolve() {
         let base = "https://a.example/x/y.html?q=1";
-        assert_eq!(
-            resolve_url(base, "https://b.example/z"),
-            "https://b.example/z"
-        );
+        assert_eq!(resolve_url(base, "https://b.example/z"), "https://b.example/z");
         assert_eq!(resolve_url(base, "//c.example/z"), "https://c.example/z");
         assert_eq!(resolve_url(base, "/z"), "https://a.example/z");
         assert_eq!(resolve_url(base, "z.html"), "https://a.example/x/z.html");
@@ -1227,12 +1006,7 @@ later dan de provincie had beloofd.</p>
 
     #[test]
     fn gzip_per_record_through_read_stream() {
-        let info = record(
-            "warcinfo",
-            "",
-            "application/warc-fields",
-            b"software: test\r\n",
-        );
+        let info = record("warcinfo", "", "application/warc-fields", b"software: test\r\n");
         let page = html_response("https://nieuws.example.nl/regio/fietsbrug");
         let request = record(
             "request",
@@ -1241,36 +1015,23 @@ later dan de provincie had beloofd.</p>
             b"GET /b HTTP/1.1\r\n\r\n",
         );
         let second = (info.len() + page.len() + request.len()) as u64;
-        let records = [
-            info.clone(),
-            page.clone(),
-            request,
-            html_response("https://nieuws.example.nl/b"),
-        ];
+        let records = [info.clone(), page.clone(), request, html_response("https://nieuws.example.nl/b")];
         let gz = gzip_per_record(&records);
         let mut out = Vec::new();
         let format =
-            super::super::read_stream("cc-news.warc.gz", &gz[..], None, 1 << 20, &mut |r| {
-                out.push(r)
-            })
-            .unwrap();
+            super::super::read_stream("cc-news.warc.gz", &gz[..], None, 1 << 20, &mut |r| out.push(r))
+                .unwrap();
         assert_eq!(format, Format::Warc);
         assert_eq!(out.len(), 2, "{out:?}");
-        assert_eq!(
-            out[0].as_ref().unwrap().locator,
-            Some(Locator::Offset(info.len() as u64))
-        );
-        assert_eq!(
-            out[1].as_ref().unwrap().locator,
-            Some(Locator::Offset(second))
-        );
+        assert_eq!(out[0].as_ref().unwrap().locator, Some(Locator::Offset(info.len() as u64)));
+        assert_eq!(out[1].as_ref().unwrap().locator, Some(Locator::Offset(second)));
         assert_is_the_page(out[1].as_ref().unwrap());
 
         // A gzip stream cut short is an error of the whole stream, after what was read.
         let cut = &gz[..gz.len() - 30];
         let mut out = Vec::new();
-        let err = super::super::read_stream("x.warc.gz", cut, None, 1 << 20, &mut |r| out.push(r))
-            .unwrap_err();
+        let err =
+            super::super::read_stream("x.warc.gz", cut, None, 1 << 20, &mut |r| out.push(r)).unwrap_err();
         assert!(matches!(err, IngestError::Gzip { .. }), "{err}");
         assert_eq!(out.iter().filter(|r| r.is_ok()).count(), 1, "{out:?}");
     }

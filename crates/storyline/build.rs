@@ -33,7 +33,8 @@ fn main() {
     for f in &files {
         let rel = f.strip_prefix(&demo).expect("walked under demo").to_string_lossy().replace('\\', "/");
         let abs = f.canonicalize().expect("file exists");
-        writeln!(code, "    ({rel:?}, include_bytes!({:?})),", abs.display().to_string()).expect("string write");
+        writeln!(code, "    ({rel:?}, include_bytes!({:?})),", abs.display().to_string())
+            .expect("string write");
     }
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("demo_files.rs");

@@ -244,8 +244,7 @@ fn parse_compact(t: &str) -> Option<Published> {
 
 /// Parses a UTC offset: `Z`, `+01:00`, `+0100`, `+01`, `-05:30`. Returns seconds east of UTC.
 fn parse_offset(s: &str) -> Option<i64> {
-    if s.eq_ignore_ascii_case("z") || s.eq_ignore_ascii_case("utc") || s.eq_ignore_ascii_case("gmt")
-    {
+    if s.eq_ignore_ascii_case("z") || s.eq_ignore_ascii_case("utc") || s.eq_ignore_ascii_case("gmt") {
         return Some(0);
     }
     let sign = match s.as_bytes().first()? {
@@ -323,16 +322,12 @@ fn parse_iso(t: &str) -> Option<Published> {
 /// English month names and abbreviations, as RFC 2822 and many feeds use them.
 pub fn month_from_name(name: &str) -> Option<u32> {
     let n = name.trim_end_matches('.').to_ascii_lowercase();
-    const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
+    const MONTHS: [&str; 12] =
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
     if n.len() < 3 {
         return None;
     }
-    MONTHS
-        .iter()
-        .position(|m| n.starts_with(m) || (n == "sept"))
-        .map(|i| i as u32 + 1)
+    MONTHS.iter().position(|m| n.starts_with(m) || (n == "sept")).map(|i| i as u32 + 1)
 }
 
 fn parse_rfc2822(t: &str) -> Option<Published> {
@@ -374,7 +369,13 @@ fn named_zone(z: &str) -> Option<i64> {
         "CET" | "BST" | "WEST" => 1,
         "CEST" | "EET" => 2,
         "EST" => -5,
-        "EDT" | "CST" => if z.eq_ignore_ascii_case("EDT") { -4 } else { -6 },
+        "EDT" | "CST" => {
+            if z.eq_ignore_ascii_case("EDT") {
+                -4
+            } else {
+                -6
+            }
+        }
         "CDT" => -5,
         "MST" => -7,
         "MDT" => -6,

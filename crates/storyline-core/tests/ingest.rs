@@ -106,7 +106,10 @@ fn damaged_input_never_panics() {
                 let mut count = 0usize;
                 let result = read_stream(&name, damaged.as_slice(), None, 1 << 20, &mut |r| {
                     if let Err(e) = r {
-                        assert!(!e.reason.is_empty(), "{name} ({label}, seed {seed}): an error without a reason");
+                        assert!(
+                            !e.reason.is_empty(),
+                            "{name} ({label}, seed {seed}): an error without a reason"
+                        );
                     }
                     count += 1;
                 });

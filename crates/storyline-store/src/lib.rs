@@ -194,7 +194,8 @@ pub trait Store: Send + Sync {
     /// Stores a batch in one transaction: all of it or, on error, none of it. Duplicates (same
     /// id, same URL, identical text) are not stored again; the outcome for each article is
     /// returned in order. Re-running the same batch changes nothing.
-    fn ingest(&self, batch: &[Prepared], settings: &IngestSettings) -> Result<Vec<IngestOutcome>, StoreError>;
+    fn ingest(&self, batch: &[Prepared], settings: &IngestSettings)
+        -> Result<Vec<IngestOutcome>, StoreError>;
 
     /// One article by exact id.
     fn article(&self, id: &str) -> Result<Option<ArticleRecord>, StoreError>;

@@ -10,7 +10,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
-use storyline_core::ingest::dedupe::{similarity, Signature, BANDS};
+use storyline_core::ingest::dedupe::{similarity, Signature};
 use storyline_core::ingest::prepare::Prepared;
 use storyline_core::model::{Article, Language, NearDuplicate, Sighting};
 use storyline_core::Published;
@@ -70,6 +70,8 @@ const MIGRATIONS: &[(i64, &str)] = &[(
 
 /// The most near-duplicate candidates checked for one new article.
 const MAX_CANDIDATES: usize = 64;
+/// The most recent members of one band considered as candidates.
+const PER_BAND: usize = 8;
 
 /// The newest schema version this build knows.
 pub const SCHEMA_VERSION: i64 = 1;
@@ -100,7 +102,8 @@ fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
 fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.busy_timeout(std::time::Duration::from_secs(30))?;
     conn.execute_batch(
-        "PRAGMA journal_mode = WAL;
+        "PRAGMA page_size = 8192;
+         PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
@@ -131,7 +134,10 @@ fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
             .unwrap_or(false);
         if !done {
             tx.execute_batch(sql)?;
-            tx.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)", params![version, now()])?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
+                params![version, now()],
+            )?;
         }
         tx.commit()?;
     }
@@ -176,7 +182,9 @@ fn published_from(s: Option<String>) -> Result<Option<Published>, StoreError> {
     s.map(|s| Published::parse(&s).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
 }
 
-fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Article, i64, Option<String>, Option<String>, Option<String>)> {
+fn row_to_article(
+    row: &rusqlite::Row<'_>,
+) -> rusqlite::Result<(Article, i64, Option<String>, Option<String>, Option<String>)> {
     let near_of: Option<String> = row.get(13)?;
     let near_sim: Option<f64> = row.get(14)?;
     Ok((
@@ -196,7 +204,8 @@ fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Article, i64, Op
             metadata: Default::default(),
             extra: Default::default(),
             content_hash: format!("{:016x}", row.get::<_, i64>(12)? as u64),
-            near_duplicate_of: near_of.map(|of| NearDuplicate { of, similarity: near_sim.unwrap_or(0.0) as f32 }),
+            near_duplicate_of: near_of
+                .map(|of| NearDuplicate { of, similarity: near_sim.unwrap_or(0.0) as f32 }),
             origin: row.get(15)?,
         },
         row.get(16)?,
@@ -214,84 +223,84 @@ fn hash_to_db(hex: &str) -> Result<i64, StoreError> {
 }
 
 impl Store for SqliteStore {
-    fn ingest(&self, batch: &[Prepared], settings: &IngestSettings) -> Result<Vec<IngestOutcome>, StoreError> {
+    fn ingest(
+        &self,
+        batch: &[Prepared],
+        settings: &IngestSettings,
+    ) -> Result<Vec<IngestOutcome>, StoreError> {
         let mut conn = lock(&self.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut outcomes = Vec::with_capacity(batch.len());
         {
             let mut by_id = tx.prepare_cached("SELECT 1 FROM articles WHERE id = ?1")?;
             let mut by_url = tx.prepare_cached("SELECT id FROM articles WHERE url = ?1")?;
-            let mut by_hash = tx.prepare_cached("SELECT id, source, url FROM articles WHERE content_hash = ?1")?;
+            let mut by_hash =
+                tx.prepare_cached("SELECT id, source, url FROM articles WHERE content_hash = ?1")?;
             let mut add_sighting = tx.prepare_cached(
                 "INSERT OR IGNORE INTO sightings (article_id, source, url, published) VALUES (?1, ?2, ?3, ?4)",
             )?;
-            let placeholders: Vec<String> = (1..=BANDS).map(|i| format!("?{i}")).collect();
-            // The most recent candidates first, and a bounded number of them: a band shared by
-            // very many articles (a stock phrase) must not make every ingest slower.
-            let mut candidates = tx.prepare_cached(&format!(
-                "SELECT DISTINCT article_seq FROM lsh_bands WHERE band_key IN ({}) \
-                 ORDER BY article_seq DESC LIMIT {MAX_CANDIDATES}",
-                placeholders.join(",")
+            // The most recent articles in each band first, and a bounded number of them: a band
+            // shared by very many articles (a stock phrase) must not make every ingest slower.
+            let mut band_members = tx.prepare_cached(&format!(
+                "SELECT article_seq FROM lsh_bands WHERE band_key = ?1 ORDER BY article_seq DESC LIMIT {PER_BAND}"
             ))?;
             let mut candidate =
-                tx.prepare_cached("SELECT article_id, minhash, root_id FROM signatures WHERE article_seq = ?1")?;
+                tx.prepare_cached("SELECT minhash, root_id FROM signatures WHERE article_seq = ?1")?;
             let mut insert_signature = tx.prepare_cached(
                 "INSERT INTO signatures (article_seq, article_id, root_id, minhash) VALUES (?1, ?2, ?3, ?4)",
             )?;
             let mut insert = tx.prepare_cached(
-                "INSERT INTO articles (id, title, text, source, url, published, published_unix, language, \
+                "INSERT OR IGNORE INTO articles (id, title, text, source, url, published, published_unix, language, \
                  language_confidence, language_declared, author, metadata, extra, content_hash, \
                  near_dup_of, near_dup_similarity, origin, ingested_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
             )?;
-            let mut insert_band = tx.prepare_cached("INSERT OR IGNORE INTO lsh_bands (band_key, article_seq) VALUES (?1, ?2)")?;
+            let mut insert_band =
+                tx.prepare_cached("INSERT OR IGNORE INTO lsh_bands (band_key, article_seq) VALUES (?1, ?2)")?;
             let stamp = now();
             for p in batch {
                 let a = &p.article;
+                // Re-ingesting is common: the id probe keeps it cheap.
                 if by_id.exists([&a.id])? {
-                    outcomes.push(IngestOutcome::Duplicate { id: a.id.clone(), reason: DuplicateReason::SameId, sighting_added: false });
-                    continue;
-                }
-                if let Some(url) = &a.url {
-                    if let Some(id) = by_url.query_row([url], |r| r.get::<_, String>(0)).optional()? {
-                        outcomes.push(IngestOutcome::Duplicate { id, reason: DuplicateReason::SameUrl, sighting_added: false });
-                        continue;
-                    }
-                }
-                let same_text = by_hash
-                    .query_row([hash_to_db(&a.content_hash)?], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?)))
-                    .optional()?;
-                if let Some((id, source, url)) = same_text {
-                    let elsewhere = a.source != source || (a.url.is_some() && a.url != url);
-                    let added = elsewhere
-                        && add_sighting.execute(params![
-                            id,
-                            a.source.as_deref().unwrap_or(""),
-                            a.url.as_deref().unwrap_or(""),
-                            a.published.map(|p| p.to_string())
-                        ])? > 0;
-                    outcomes.push(IngestOutcome::Duplicate { id, reason: DuplicateReason::SameText, sighting_added: added });
+                    outcomes.push(IngestOutcome::Duplicate {
+                        id: a.id.clone(),
+                        reason: DuplicateReason::SameId,
+                        sighting_added: false,
+                    });
                     continue;
                 }
                 let mut near: Option<(String, f32)> = None;
                 let keys = p.signature.as_ref().map(Signature::band_keys);
                 if let (Some(sig), Some(keys)) = (&p.signature, &keys) {
-                    let seqs: Vec<i64> = candidates
-                        .query_map(rusqlite::params_from_iter(keys.iter()), |r| r.get(0))?
-                        .collect::<Result<_, _>>()?;
+                    let mut seqs: Vec<i64> = Vec::new();
+                    for key in keys {
+                        for seq in band_members.query_map([key], |r| r.get::<_, i64>(0))? {
+                            seqs.push(seq?);
+                        }
+                    }
+                    seqs.sort_unstable_by(|x, y| y.cmp(x));
+                    seqs.dedup();
+                    seqs.truncate(MAX_CANDIDATES);
                     for seq in seqs {
-                        let (_cid, blob, root): (String, Vec<u8>, String) =
-                            candidate.query_row([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                        let (blob, root): (Vec<u8>, String) =
+                            candidate.query_row([seq], |r| Ok((r.get(0)?, r.get(1)?)))?;
                         let Some(other) = Signature::from_bytes(&blob) else { continue };
                         let s = similarity(sig, &other);
-                        if s >= settings.near_duplicate_threshold && near.as_ref().is_none_or(|(_, best)| s > *best) {
+                        if s >= settings.near_duplicate_threshold
+                            && near.as_ref().is_none_or(|(_, best)| s > *best)
+                        {
                             near = Some((root, s));
                         }
                     }
                 }
-                let metadata = serde_json::to_string(&a.metadata).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                let extra = serde_json::to_string(&a.extra).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                insert.execute(params![
+                let metadata =
+                    serde_json::to_string(&a.metadata).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let extra =
+                    serde_json::to_string(&a.extra).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let hash = hash_to_db(&a.content_hash)?;
+                // Insert first; the unique constraints on id, URL and content digest decide, and
+                // only a refused insert pays for finding out which one.
+                let inserted = insert.execute(params![
                     a.id,
                     a.title,
                     a.text,
@@ -305,12 +314,56 @@ impl Store for SqliteStore {
                     a.author,
                     metadata,
                     extra,
-                    hash_to_db(&a.content_hash)?,
+                    hash,
                     near.as_ref().map(|(id, _)| id.as_str()),
                     near.as_ref().map(|(_, s)| f64::from(*s)),
                     a.origin,
                     stamp,
                 ])?;
+                if inserted == 0 {
+                    if let Some(url) = &a.url {
+                        if let Some(id) = by_url.query_row([url], |r| r.get::<_, String>(0)).optional()? {
+                            outcomes.push(IngestOutcome::Duplicate {
+                                id,
+                                reason: DuplicateReason::SameUrl,
+                                sighting_added: false,
+                            });
+                            continue;
+                        }
+                    }
+                    let same_text = by_hash
+                        .query_row([hash], |r| {
+                            Ok((
+                                r.get::<_, String>(0)?,
+                                r.get::<_, Option<String>>(1)?,
+                                r.get::<_, Option<String>>(2)?,
+                            ))
+                        })
+                        .optional()?;
+                    let Some((id, source, url)) = same_text else {
+                        // Only the id can have collided (written by another writer meanwhile).
+                        outcomes.push(IngestOutcome::Duplicate {
+                            id: a.id.clone(),
+                            reason: DuplicateReason::SameId,
+                            sighting_added: false,
+                        });
+                        continue;
+                    };
+                    let elsewhere = a.source != source || (a.url.is_some() && a.url != url);
+                    let added = elsewhere
+                        && add_sighting.execute(params![
+                            id,
+                            a.source.as_deref().unwrap_or(""),
+                            a.url.as_deref().unwrap_or(""),
+                            a.published.map(|p| p.to_string())
+                        ])? > 0;
+                    outcomes.push(IngestOutcome::Duplicate {
+                        id,
+                        reason: DuplicateReason::SameText,
+                        sighting_added: added,
+                    });
+                    continue;
+                }
                 let seq = tx.last_insert_rowid();
                 if let Some(sig) = &p.signature {
                     let root = near.as_ref().map_or(a.id.as_str(), |(id, _)| id.as_str());
@@ -335,8 +388,10 @@ impl Store for SqliteStore {
             .optional()?;
         let Some((mut article, ingested_at, published, metadata, extra)) = found else { return Ok(None) };
         article.published = published_from(published)?;
-        article.metadata = serde_json::from_str(metadata.as_deref().unwrap_or("{}")).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        article.extra = serde_json::from_str(extra.as_deref().unwrap_or("{}")).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        article.metadata = serde_json::from_str(metadata.as_deref().unwrap_or("{}"))
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        article.extra = serde_json::from_str(extra.as_deref().unwrap_or("{}"))
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut stmt = conn.prepare_cached("SELECT source, url, published FROM sightings WHERE article_id = ?1 ORDER BY published, source, url")?;
         let raw: Vec<(String, String, Option<String>)> =
             stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
@@ -348,10 +403,16 @@ impl Store for SqliteStore {
                 published: published_from(published)?,
             });
         }
-        let mut stmt = conn.prepare_cached("SELECT id, source, near_dup_similarity FROM articles WHERE near_dup_of = ?1 ORDER BY seq")?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, source, near_dup_similarity FROM articles WHERE near_dup_of = ?1 ORDER BY seq",
+        )?;
         let near_duplicates = stmt
             .query_map([id], |r| {
-                Ok(NearDuplicateOf { id: r.get(0)?, source: r.get(1)?, similarity: r.get::<_, Option<f64>>(2)?.unwrap_or(0.0) as f32 })
+                Ok(NearDuplicateOf {
+                    id: r.get(0)?,
+                    source: r.get(1)?,
+                    similarity: r.get::<_, Option<f64>>(2)?.unwrap_or(0.0) as f32,
+                })
             })?
             .collect::<Result<_, _>>()?;
         Ok(Some(ArticleRecord { article, ingested_at, sightings, near_duplicates }))
@@ -360,14 +421,18 @@ impl Store for SqliteStore {
     fn ids_with_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError> {
         let conn = self.read();
         // Range scan on the unique index: ids >= prefix and < prefix with its last char bumped.
-        let mut stmt = conn.prepare_cached("SELECT id FROM articles WHERE id >= ?1 AND substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT ?2")?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT id FROM articles WHERE id >= ?1 AND substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT ?2",
+        )?;
         let ids = stmt.query_map(params![prefix, limit as i64], |r| r.get(0))?.collect::<Result<_, _>>()?;
         Ok(ids)
     }
 
     fn articles(&self, filter: &ArticleFilter) -> Result<Vec<ArticleSummary>, StoreError> {
         let conn = self.read();
-        let mut sql = String::from("SELECT id, title, source, published, language, near_dup_of FROM articles WHERE 1 = 1");
+        let mut sql = String::from(
+            "SELECT id, title, source, published, language, near_dup_of FROM articles WHERE 1 = 1",
+        );
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         if let Some(s) = &filter.source {
             args.push(s.clone().into());
@@ -392,11 +457,20 @@ impl Store for SqliteStore {
         sql.push_str(&format!(" OFFSET ?{}", args.len()));
         let mut stmt = conn.prepare_cached(&sql)?;
         let rows: Vec<(String, String, Option<String>, Option<String>, String, Option<String>)> = stmt
-            .query_map(rusqlite::params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+            .query_map(rusqlite::params_from_iter(args), |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            })?
             .collect::<Result<_, _>>()?;
         rows.into_iter()
             .map(|(id, title, source, published, language, near)| {
-                Ok(ArticleSummary { id, title, source, published: published_from(published)?, language, near_duplicate_of: near })
+                Ok(ArticleSummary {
+                    id,
+                    title,
+                    source,
+                    published: published_from(published)?,
+                    language,
+                    near_duplicate_of: near,
+                })
             })
             .collect()
     }
@@ -409,7 +483,8 @@ impl Store for SqliteStore {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
         let sightings: i64 = conn.query_row("SELECT COUNT(*) FROM sightings", [], |r| r.get(0))?;
-        let schema_version: i64 = conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
+        let schema_version: i64 =
+            conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
         Ok(StoreStats {
             articles: articles as u64,
             near_duplicates: near_duplicates as u64,

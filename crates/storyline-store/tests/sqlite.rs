@@ -29,7 +29,12 @@ fn reopening_keeps_data_and_schema_version() {
     let path = dir.path().join("s.db");
     {
         let store = SqliteStore::open(&path).unwrap();
-        store.ingest(&[conformance::article("k1", "NPB", None, "2025-10-01", conformance::WIRE)], &IngestSettings::default()).unwrap();
+        store
+            .ingest(
+                &[conformance::article("k1", "NPB", None, "2025-10-01", conformance::WIRE)],
+                &IngestSettings::default(),
+            )
+            .unwrap();
     }
     let store = SqliteStore::open(&path).unwrap();
     let stats = store.stats().unwrap();
@@ -61,7 +66,15 @@ fn several_writers_on_one_file_store_each_article_once() {
         .map(|w| {
             // Overlapping batches: every writer stores articles 0..60, in a different order.
             let mut batch: Vec<_> = (0..60)
-                .map(|i| conformance::article(&format!("w{i}"), "NPB", None, "2025-10-01", &format!("Bericht nummer {i} over de raad.")))
+                .map(|i| {
+                    conformance::article(
+                        &format!("w{i}"),
+                        "NPB",
+                        None,
+                        "2025-10-01",
+                        &format!("Bericht nummer {i} over de raad."),
+                    )
+                })
                 .collect();
             batch.rotate_left(w * 15);
             batch

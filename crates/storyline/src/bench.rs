@@ -36,7 +36,11 @@ pub struct BenchArgs {
 pub fn memory_kib() -> Option<(u64, u64)> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let field = |name: &str| {
-        status.lines().find(|l| l.starts_with(name)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok())
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
     };
     Some((field("VmHWM:")?, field("VmRSS:")?))
 }
@@ -59,11 +63,18 @@ pub fn run(cfg: &Config, args: &BenchArgs, as_json: bool) -> Result<ExitCode> {
     let dir = dir_path.as_path();
     let corpus = dir.join("corpus.jsonl");
     let _ = std::fs::remove_file(dir.join("bench.db"));
-    let synth = SynthConfig { seed: args.seed, articles: args.articles, mean_text_bytes: args.text_bytes, ..SynthConfig::default() };
+    let synth = SynthConfig {
+        seed: args.seed,
+        articles: args.articles,
+        mean_text_bytes: args.text_bytes,
+        ..SynthConfig::default()
+    };
     let started = Instant::now();
     let mut bytes = 0u64;
     {
-        let mut out = BufWriter::new(std::fs::File::create(&corpus).with_context(|| format!("{}: cannot create", corpus.display()))?);
+        let mut out = BufWriter::new(
+            std::fs::File::create(&corpus).with_context(|| format!("{}: cannot create", corpus.display()))?,
+        );
         for a in generate(&synth) {
             let line = a.to_json_line();
             bytes += line.len() as u64 + 1;
@@ -74,7 +85,12 @@ pub fn run(cfg: &Config, args: &BenchArgs, as_json: bool) -> Result<ExitCode> {
     }
     let generate_s = started.elapsed().as_secs_f64();
     if !as_json {
-        eprintln!("generated {} articles ({:.1} MB) in {:.1}s; ingesting…", group(args.articles as u64), bytes as f64 / 1e6, generate_s);
+        eprintln!(
+            "generated {} articles ({:.1} MB) in {:.1}s; ingesting…",
+            group(args.articles as u64),
+            bytes as f64 / 1e6,
+            generate_s
+        );
     }
     let store = SqliteStore::open(&dir.join("bench.db"))?;
     let opts = Options {
@@ -118,9 +134,23 @@ pub fn run(cfg: &Config, args: &BenchArgs, as_json: bool) -> Result<ExitCode> {
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
-        println!("ingest bench: {} articles of ~{} bytes (JSON Lines, {:.1} MB)", group(args.articles as u64), args.text_bytes, bytes as f64 / 1e6);
-        println!("  stored      {} ({} near-duplicates, {} duplicates, {} failed)", group(report.ingested), group(report.near_duplicates), group(report.duplicates), group(report.failed));
-        println!("  time        {:.2}s ({:.2}s of it writing to the store)", report.elapsed_s, report.store_s);
+        println!(
+            "ingest bench: {} articles of ~{} bytes (JSON Lines, {:.1} MB)",
+            group(args.articles as u64),
+            args.text_bytes,
+            bytes as f64 / 1e6
+        );
+        println!(
+            "  stored      {} ({} near-duplicates, {} duplicates, {} failed)",
+            group(report.ingested),
+            group(report.near_duplicates),
+            group(report.duplicates),
+            group(report.failed)
+        );
+        println!(
+            "  time        {:.2}s ({:.2}s of it writing to the store)",
+            report.elapsed_s, report.store_s
+        );
         println!("  throughput  {} articles/s, {:.1} MB/s", group(report.articles_per_s as u64), mb_per_s);
         if let (Some(peak), Some(start)) = (peak_mib, start_mib) {
             println!("  memory      peak {peak:.1} MiB resident during ingest (started at {start:.1} MiB)");

@@ -59,22 +59,30 @@ where
 {
     match env(key) {
         None => Ok(None),
-        Some(v) => v.trim().parse().map(Some).map_err(|e| anyhow::anyhow!("environment variable {key}=`{v}`: {e}")),
+        Some(v) => {
+            v.trim().parse().map(Some).map_err(|e| anyhow::anyhow!("environment variable {key}=`{v}`: {e}"))
+        }
     }
 }
 
 impl Config {
     /// Loads the settings: `config` names a file that must exist; otherwise `storyline.toml` in
     /// the working directory is read when present. `db_flag` is `--db` (or `STORYLINE_DB`).
-    pub fn load(config: Option<&Path>, db_flag: Option<PathBuf>, env: &dyn Fn(&str) -> Option<String>) -> Result<Config> {
+    pub fn load(
+        config: Option<&Path>,
+        db_flag: Option<PathBuf>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Config> {
         let mut cfg = Config::default();
         let path = match config {
             Some(p) => Some(p.to_path_buf()),
             None => Some(PathBuf::from(DEFAULT_CONFIG_FILE)).filter(|p| p.is_file()),
         };
         if let Some(path) = path {
-            let text = std::fs::read_to_string(&path).with_context(|| format!("{}: cannot read config", path.display()))?;
-            let file: FileConfig = toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.to_string().trim_end()))?;
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("{}: cannot read config", path.display()))?;
+            let file: FileConfig = toml::from_str(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.to_string().trim_end()))?;
             if let Some(db) = file.db {
                 cfg.db = db;
                 cfg.db_explicit = true;
@@ -123,7 +131,11 @@ mod tests {
     fn layers_override_in_order() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("s.toml");
-        std::fs::write(&file, "db = \"from-file.db\"\n[ingest]\nbatch_size = 50\nnear_duplicate_threshold = 0.7\n").unwrap();
+        std::fs::write(
+            &file,
+            "db = \"from-file.db\"\n[ingest]\nbatch_size = 50\nnear_duplicate_threshold = 0.7\n",
+        )
+        .unwrap();
         let env = |k: &str| (k == "STORYLINE_BATCH_SIZE").then(|| "70".to_string());
         let cfg = Config::load(Some(&file), None, &env).unwrap();
         assert_eq!(cfg.db, PathBuf::from("from-file.db"));

@@ -44,7 +44,10 @@ pub fn run(cfg: &Config, as_json: bool, quiet: bool) -> Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&value)?);
         return Ok(if report.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS });
     }
-    println!("storyline demo — {} files of invented Dutch and English news, in every supported format", DEMO_FILES.len());
+    println!(
+        "storyline demo — {} files of invented Dutch and English news, in every supported format",
+        DEMO_FILES.len()
+    );
     show::ingest_report(&report, false)?;
     let stats = store.stats()?;
     let mut by_source: BTreeMap<String, usize> = BTreeMap::new();
@@ -54,12 +57,22 @@ pub fn run(cfg: &Config, as_json: bool, quiet: bool) -> Result<ExitCode> {
         *by_lang.entry(a.language.clone()).or_default() += 1;
     }
     println!();
-    println!("The store {} now holds {} articles from {} outlets:", db.display(), stats.articles, stats.sources);
+    println!(
+        "The store {} now holds {} articles from {} outlets:",
+        db.display(),
+        stats.articles,
+        stats.sources
+    );
     for (source, n) in &by_source {
         println!("  {n:>3}  {source}");
     }
     let langs: Vec<String> = by_lang.iter().map(|(l, n)| format!("{l} {n}")).collect();
-    println!("Languages: {}. Near-duplicate copies linked: {}; identical re-runs recorded: {}.", langs.join(", "), stats.near_duplicates, stats.sightings);
+    println!(
+        "Languages: {}. Near-duplicate copies linked: {}; identical re-runs recorded: {}.",
+        langs.join(", "),
+        stats.near_duplicates,
+        stats.sightings
+    );
     println!();
     show::article_list(&all, false)?;
     println!();

@@ -150,7 +150,8 @@ fn open_store(cfg: &Config) -> Result<SqliteStore> {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     let env = |k: &str| std::env::var(k).ok();
-    let cfg = Config::load(cli.config.as_deref(), cli.db.clone(), &env).map_err(|e| UsageError(format!("{e:#}")))?;
+    let cfg = Config::load(cli.config.as_deref(), cli.db.clone(), &env)
+        .map_err(|e| UsageError(format!("{e:#}")))?;
     match cli.command {
         Command::Ingest(args) => {
             if let Some(l) = &args.language {
@@ -161,7 +162,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let store = open_store(&cfg)?;
             let (inputs, missing) = pipeline::expand(&args.paths);
             let opts = Options {
-                prepare: PrepareOptions { source: args.source, published: args.published, language: args.language },
+                prepare: PrepareOptions {
+                    source: args.source,
+                    published: args.published,
+                    language: args.language,
+                },
                 format: args.format,
                 batch_size: cfg.batch_size,
                 max_record_bytes: cfg.max_record_bytes,
@@ -174,8 +179,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
             let mut progress = Progress::new("ingest", !cli.quiet && !cli.json);
-            let mut report = pipeline::run(&store, inputs, opts, &mut progress, cli.quiet)
-                .with_context(|| format!("{}: store failed; the batch in progress was not written", cfg.db.display()))?;
+            let mut report =
+                pipeline::run(&store, inputs, opts, &mut progress, cli.quiet).with_context(|| {
+                    format!("{}: store failed; the batch in progress was not written", cfg.db.display())
+                })?;
             report.failed += missing.len() as u64;
             report.errors.splice(0..0, missing);
             show::ingest_report(&report, cli.json)?;
@@ -200,7 +207,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let Some(full) = store.resolve(&id)? else {
                 anyhow::bail!("no article with id `{id}` in {}", cfg.db.display());
             };
-            let record = store.article(&full)?.with_context(|| format!("article `{full}` vanished while reading"))?;
+            let record =
+                store.article(&full)?.with_context(|| format!("article `{full}` vanished while reading"))?;
             show::article(&record, cli.json)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -62,7 +62,11 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<Failure>) {
         } else if p.exists() {
             inputs.push(Input::File(p.clone()));
         } else {
-            failures.push(Failure { file: p.display().to_string(), record: None, reason: "no such file or directory".into() });
+            failures.push(Failure {
+                file: p.display().to_string(),
+                record: None,
+                reason: "no such file or directory".into(),
+            });
         }
     }
     (inputs, failures)
@@ -72,7 +76,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, failures: &mut Vec<Failure>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            failures.push(Failure { file: dir.display().to_string(), record: None, reason: format!("cannot list directory: {e}") });
+            failures.push(Failure {
+                file: dir.display().to_string(),
+                record: None,
+                reason: format!("cannot list directory: {e}"),
+            });
             return;
         }
     };
@@ -181,7 +189,11 @@ fn produce(inputs: Vec<Input>, opts: &Options, bytes_read: Arc<AtomicU64>, tx: S
             Input::File(p) => match File::open(p) {
                 Ok(f) => Box::new(f),
                 Err(e) => {
-                    let _ = tx.send(Msg::Failed(Failure { file: name, record: None, reason: format!("cannot open: {e}") }));
+                    let _ = tx.send(Msg::Failed(Failure {
+                        file: name,
+                        record: None,
+                        reason: format!("cannot open: {e}"),
+                    }));
                     continue;
                 }
             },
@@ -207,13 +219,19 @@ fn produce(inputs: Vec<Input>, opts: &Options, bytes_read: Arc<AtomicU64>, tx: S
                 }
             }
             Err(e) => {
-                let _ = tx.send(Msg::Failed(Failure { file: name.clone(), record: Some(e.locator.to_string()), reason: e.reason }));
+                let _ = tx.send(Msg::Failed(Failure {
+                    file: name.clone(),
+                    record: Some(e.locator.to_string()),
+                    reason: e.reason,
+                }));
             }
         };
         let result = read_stream(&name, reader, format, opts.max_record_bytes, &mut emit);
         if let Err(e) = result {
             let reason = match &e {
-                IngestError::Io(io) if io.kind() == io::ErrorKind::InvalidData => format!("cannot read: {io}"),
+                IngestError::Io(io) if io.kind() == io::ErrorKind::InvalidData => {
+                    format!("cannot read: {io}")
+                }
                 _ => e.to_string(),
             };
             let _ = tx.send(Msg::Failed(Failure { file: name.clone(), record: None, reason }));
@@ -227,7 +245,13 @@ fn produce(inputs: Vec<Input>, opts: &Options, bytes_read: Arc<AtomicU64>, tx: S
 
 /// Runs an ingest. Failures are printed to standard error as they happen unless `quiet`;
 /// a store failure stops the run (the batch in progress is rolled back, earlier ones stand).
-pub fn run(store: &dyn Store, inputs: Vec<Input>, opts: Options, progress: &mut Progress, quiet: bool) -> Result<Report, StoreError> {
+pub fn run(
+    store: &dyn Store,
+    inputs: Vec<Input>,
+    opts: Options,
+    progress: &mut Progress,
+    quiet: bool,
+) -> Result<Report, StoreError> {
     let started = Instant::now();
     let total_bytes: u64 = inputs.iter().map(Input::size).sum();
     let bytes_read = Arc::new(AtomicU64::new(0));

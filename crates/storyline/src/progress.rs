@@ -16,7 +16,13 @@ pub struct Progress {
 impl Progress {
     /// A progress line labelled `label`, drawn only if `wanted` and standard error is a terminal.
     pub fn new(label: &'static str, wanted: bool) -> Self {
-        Progress { enabled: wanted && std::io::stderr().is_terminal(), started: Instant::now(), last_draw: None, drawn: false, label }
+        Progress {
+            enabled: wanted && std::io::stderr().is_terminal(),
+            started: Instant::now(),
+            last_draw: None,
+            drawn: false,
+            label,
+        }
     }
 
     /// Redraws (at most ten times a second) with `done` articles and `bytes` of `total` read.

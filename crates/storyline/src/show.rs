@@ -40,15 +40,16 @@ pub fn ingest_report(r: &Report, as_json: bool) -> Result<()> {
     if as_json {
         return json(r);
     }
-    let mut line = format!(
-        "ingested {} article{}",
-        group(r.ingested),
-        if r.ingested == 1 { "" } else { "s" }
-    );
+    let mut line =
+        format!("ingested {} article{}", group(r.ingested), if r.ingested == 1 { "" } else { "s" });
     if r.near_duplicates > 0 {
         line.push_str(&format!(" ({} linked as near-duplicates)", group(r.near_duplicates)));
     }
-    line.push_str(&format!(", {} duplicate{}", group(r.duplicates), if r.duplicates == 1 { "" } else { "s" }));
+    line.push_str(&format!(
+        ", {} duplicate{}",
+        group(r.duplicates),
+        if r.duplicates == 1 { "" } else { "s" }
+    ));
     if r.sightings_added > 0 {
         line.push_str(&format!(" ({} from another outlet, recorded)", group(r.sightings_added)));
     }
@@ -75,7 +76,12 @@ pub fn article_list(list: &[ArticleSummary], as_json: bool) -> Result<()> {
         return Ok(());
     }
     let id_w = list.iter().map(|a| a.id.chars().count()).max().unwrap_or(2).clamp(2, 40);
-    let src_w = list.iter().map(|a| a.source.as_deref().unwrap_or("-").chars().count()).max().unwrap_or(6).clamp(6, 20);
+    let src_w = list
+        .iter()
+        .map(|a| a.source.as_deref().unwrap_or("-").chars().count())
+        .max()
+        .unwrap_or(6)
+        .clamp(6, 20);
     writeln!(out, "{:<id_w$}  {:<16}  {:<src_w$}  {:<4}  TITLE", "ID", "PUBLISHED", "SOURCE", "LANG")?;
     for a in list {
         let published = a.published.map(short_date).unwrap_or_else(|| "-".into());
@@ -141,7 +147,13 @@ pub fn article(r: &ArticleRecord, as_json: bool) -> Result<()> {
         )?;
     }
     for c in &r.near_duplicates {
-        writeln!(out, "copied by  {} {} (similarity {:.2})", c.id, c.source.as_deref().unwrap_or("-"), c.similarity)?;
+        writeln!(
+            out,
+            "copied by  {} {} (similarity {:.2})",
+            c.id,
+            c.source.as_deref().unwrap_or("-"),
+            c.similarity
+        )?;
     }
     for (k, v) in &a.metadata {
         writeln!(out, "meta       {k}: {v}")?;

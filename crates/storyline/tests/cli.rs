@@ -26,7 +26,8 @@ fn stderr(o: &Output) -> String {
 }
 
 fn json_of(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(o), stderr(o)))
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(o), stderr(o)))
 }
 
 fn seeds() -> Option<PathBuf> {
@@ -56,10 +57,17 @@ fn seeds_are_stored_as_dutch_articles_with_titles_and_dates() {
     for a in list {
         assert_eq!(a["language"], "nl", "{a}");
     }
-    let first = list.iter().find(|a| a["published"] == "2017-10").expect("the October report keeps month precision");
-    assert!(first["title"].as_str().unwrap().starts_with("Honderden strijders van Islamitische Staat"), "{first}");
+    let first =
+        list.iter().find(|a| a["published"] == "2017-10").expect("the October report keeps month precision");
+    assert!(
+        first["title"].as_str().unwrap().starts_with("Honderden strijders van Islamitische Staat"),
+        "{first}"
+    );
     let second = list.iter().find(|a| a["published"].is_null()).unwrap();
-    assert_eq!(second["title"], "Honderden IS-strijders en hun families kregen gewapende aftocht uit Raqqa dankzij geheime deal");
+    assert_eq!(
+        second["title"],
+        "Honderden IS-strijders en hun families kregen gewapende aftocht uit Raqqa dankzij geheime deal"
+    );
     let full = json_of(&run(&db, &["article", second["id"].as_str().unwrap(), "--json"]));
     let text = full["text"].as_str().unwrap();
     assert!(!text.contains("20u07") && !text.contains("Bron: BBC") && !text.contains("Photo News"), "{text}");
@@ -97,13 +105,19 @@ fn bad_inputs_are_reported_by_file_and_record_and_the_rest_goes_in() {
     )
     .unwrap();
     let db = dir.path().join("s.db");
-    let o = run(&db, &["ingest", input.to_str().unwrap(), dir.path().join("missing.txt").to_str().unwrap(), "--json"]);
+    let o = run(
+        &db,
+        &["ingest", input.to_str().unwrap(), dir.path().join("missing.txt").to_str().unwrap(), "--json"],
+    );
     assert_eq!(o.status.code(), Some(1), "partial failure exits 1: {}", stderr(&o));
     let err = stderr(&o);
     let name = |f: &str| input.join(f).display().to_string();
     assert!(err.contains(&format!("{}: file is empty", name("empty.txt"))), "{err}");
     assert!(err.contains(&format!("{}: binary data, not text", name("junk.txt"))), "{err}");
-    assert!(err.contains(&format!("{}: compressed data is truncated or corrupt", name("cut.jsonl.gz"))), "{err}");
+    assert!(
+        err.contains(&format!("{}: compressed data is truncated or corrupt", name("cut.jsonl.gz"))),
+        "{err}"
+    );
     assert!(err.contains(&format!("{}: line 2: invalid UTF-8", name("mixed.jsonl"))), "{err}");
     assert!(err.contains(&format!("{}: not an RSS or Atom feed", name("nieuws.rss"))), "{err}");
     assert!(err.contains("missing.txt: no such file or directory"), "{err}");
@@ -111,7 +125,12 @@ fn bad_inputs_are_reported_by_file_and_record_and_the_rest_goes_in() {
     assert_eq!(report["failed"], 6, "{report}");
     // m1 and m3 from the mixed file, and g1 from the truncated gzip, before it broke.
     assert_eq!(report["ingested"], 3, "{report}");
-    let ids: Vec<String> = json_of(&run(&db, &["articles", "--json"])).as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap().to_string()).collect();
+    let ids: Vec<String> = json_of(&run(&db, &["articles", "--json"]))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect();
     for id in ["m1", "m3", "g1"] {
         assert!(ids.contains(&id.to_string()), "{id} missing from {ids:?}");
     }
@@ -128,12 +147,19 @@ fn a_200_megabyte_line_is_skipped_and_the_next_line_goes_in() {
         for _ in 0..200 {
             f.write_all(&chunk).unwrap();
         }
-        f.write_all(b"\"}\n{\"id\":\"small\",\"text\":\"Een kort bericht over de gemeenteraad van Zwolle.\"}\n").unwrap();
+        f.write_all(
+            b"\"}\n{\"id\":\"small\",\"text\":\"Een kort bericht over de gemeenteraad van Zwolle.\"}\n",
+        )
+        .unwrap();
     }
     let db = dir.path().join("s.db");
     let o = run(&db, &["ingest", path.to_str().unwrap(), "--json"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("huge.jsonl: line 1: record is 209.7 MB, over the 33.6 MB limit"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("huge.jsonl: line 1: record is 209.7 MB, over the 33.6 MB limit"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(json_of(&o)["ingested"], 1);
 }
 
@@ -268,7 +294,8 @@ fn the_demo_corpus_goes_in_whole_and_copies_link_within_their_story() {
     }
     assert!(linked >= 5, "the corpus has at least five edited wire copies; {linked} were linked");
     // Formats: every one is represented.
-    let origins: Vec<String> = list.iter().map(|a| store.article(&a.id).unwrap().unwrap().article.origin.unwrap()).collect();
+    let origins: Vec<String> =
+        list.iter().map(|a| store.article(&a.id).unwrap().unwrap().article.origin.unwrap()).collect();
     for ext in [".txt", ".jsonl", ".rss", ".atom", ".html", ".warc.gz"] {
         assert!(origins.iter().any(|o| o.contains(ext)), "no article read from a {ext} file");
     }

@@ -18,9 +18,9 @@ pub struct Decoded {
 
 /// Windows-1252 code points for bytes 0x80..=0x9F (0 where the code page leaves a hole).
 const CP1252_HIGH: [u16; 32] = [
-    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039,
-    0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC,
-    0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,
+    0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A,
+    0x0153, 0, 0x017E, 0x0178,
 ];
 
 fn decode_cp1252(bytes: &[u8]) -> String {
@@ -147,15 +147,10 @@ pub fn check_text(head: &[u8]) -> Result<(), IngestError> {
     if let Some(offset) = sample.iter().position(|&b| b == 0) {
         return Err(IngestError::Binary { offset, byte: 0 });
     }
-    let control = sample
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C))
-        .count();
+    let control = sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C)).count();
     if control * 20 > sample.len().max(1) {
-        let offset = sample
-            .iter()
-            .position(|&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C))
-            .unwrap_or(0);
+        let offset =
+            sample.iter().position(|&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C)).unwrap_or(0);
         return Err(IngestError::Binary { offset, byte: sample[offset] });
     }
     Ok(())
@@ -186,7 +181,8 @@ mod tests {
         assert_eq!(declared_charset(bytes), Some("iso-8859-15"));
         let d = decode(bytes, None);
         assert!(d.text.contains("€ 10, België"), "{}", d.text);
-        let html = b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\">";
+        let html =
+            b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\">";
         assert_eq!(declared_charset(html), Some("iso-8859-1"));
     }
 

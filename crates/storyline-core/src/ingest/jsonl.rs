@@ -91,10 +91,15 @@ pub fn read_jsonl<R: BufRead>(mut r: R, max_record: usize, emit: &mut Emit<'_>) 
             Line::Eof => return Ok(()),
             Line::TooLong(n) => emit(Err(RecordError::new(
                 loc,
-                format!("record is {}, over the {} limit for one record", human_bytes(n), human_bytes(max_record as u64)),
+                format!(
+                    "record is {}, over the {} limit for one record",
+                    human_bytes(n),
+                    human_bytes(max_record as u64)
+                ),
             ))),
             Line::Complete => {
-                let bytes = if line_no == 1 { buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf) } else { &buf[..] };
+                let bytes =
+                    if line_no == 1 { buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf) } else { &buf[..] };
                 if bytes.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
@@ -203,15 +208,22 @@ mod tests {
         input.extend_from_slice(b"{\"id\":\"7\",\"text\":\"\"}\n");
         input.extend_from_slice(b"{\"id\":\"8\",\"text\":\"laatste\"}");
         let out = read(&input, 1 << 20);
-        let reasons: Vec<String> = out.iter().map(|r| match r {
-            Ok(a) => format!("ok {}", a.id.as_deref().unwrap()),
-            Err(e) => e.to_string(),
-        }).collect();
+        let reasons: Vec<String> = out
+            .iter()
+            .map(|r| match r {
+                Ok(a) => format!("ok {}", a.id.as_deref().unwrap()),
+                Err(e) => e.to_string(),
+            })
+            .collect();
         assert_eq!(reasons[0], "ok 1");
         assert_eq!(reasons[1], "line 2: invalid UTF-8 at byte 24 of the line");
         assert!(reasons[2].starts_with("line 3: invalid JSON"), "{}", reasons[2]);
         assert_eq!(reasons[3], "line 5: missing field `id`");
-        assert!(reasons[4].starts_with("line 6: field `published`: cannot read date `gisteren`"), "{}", reasons[4]);
+        assert!(
+            reasons[4].starts_with("line 6: field `published`: cannot read date `gisteren`"),
+            "{}",
+            reasons[4]
+        );
         assert_eq!(reasons[5], "line 7: expected a JSON object, found an array");
         assert_eq!(reasons[6], "line 8: no title or text");
         assert_eq!(reasons[7], "ok 8");
@@ -223,13 +235,17 @@ mod tests {
         input.extend(std::iter::repeat_n(b'a', 5_000));
         input.extend_from_slice(b"\"}\n{\"id\":\"2\",\"text\":\"kort\"}\n");
         let out = read(&input, 1_000);
-        assert_eq!(out[0].as_ref().unwrap_err().to_string(), "line 1: record is 5.0 KB, over the 1.0 KB limit for one record");
+        assert_eq!(
+            out[0].as_ref().unwrap_err().to_string(),
+            "line 1: record is 5.0 KB, over the 1.0 KB limit for one record"
+        );
         assert_eq!(out[1].as_ref().unwrap().id.as_deref(), Some("2"));
     }
 
     #[test]
     fn crlf_and_bom_are_accepted() {
-        let out = read(b"\xEF\xBB\xBF{\"id\":\"1\",\"text\":\"a\"}\r\n{\"id\":\"2\",\"text\":\"b\"}\r\n", 1 << 20);
+        let out =
+            read(b"\xEF\xBB\xBF{\"id\":\"1\",\"text\":\"a\"}\r\n{\"id\":\"2\",\"text\":\"b\"}\r\n", 1 << 20);
         assert!(out.iter().all(Result::is_ok));
         assert_eq!(out.len(), 2);
     }

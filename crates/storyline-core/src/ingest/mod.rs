@@ -45,8 +45,7 @@ pub enum Format {
 
 impl Format {
     /// Every format, in the order `--format` lists them.
-    pub const ALL: [Format; 5] =
-        [Format::Text, Format::JsonLines, Format::Feed, Format::Html, Format::Warc];
+    pub const ALL: [Format; 5] = [Format::Text, Format::JsonLines, Format::Feed, Format::Html, Format::Warc];
 
     /// The name used on the command line.
     pub fn name(self) -> &'static str {
@@ -261,10 +260,7 @@ pub fn read_stream(
     let gz = head.starts_with(&[0x1f, 0x8b]);
     let mut input: Box<dyn BufRead + '_> = if gz {
         let dec = flate2::read::MultiGzDecoder::new(raw);
-        Box::new(BufReader::with_capacity(
-            256 * 1024,
-            GzipGuard { inner: Counting { inner: dec, count: 0 } },
-        ))
+        Box::new(BufReader::with_capacity(256 * 1024, GzipGuard { inner: Counting { inner: dec, count: 0 } }))
     } else {
         Box::new(raw)
     };

@@ -4,7 +4,7 @@
 use crate::analyze::lang;
 use crate::date::Published;
 use crate::hash::hash64;
-use crate::ingest::dedupe::{content_digest, signature, Signature};
+use crate::ingest::dedupe::{content_digest, digest_of_words, signature_of_words, word_hashes, Signature};
 use crate::ingest::text::{collapse, first_sentence};
 use crate::model::{Article, Language, RawArticle};
 
@@ -31,6 +31,9 @@ pub struct Prepared {
 /// Normalises body text: paragraphs separated by one blank line, whitespace inside a paragraph
 /// collapsed to single spaces.
 pub fn normalize_text(text: &str) -> String {
+    if is_normalized(text) {
+        return text.to_string();
+    }
     let text = text.replace("\r\n", "\n");
     let mut paras: Vec<String> = Vec::new();
     for block in text.split("\n\n") {
@@ -40,6 +43,61 @@ pub fn normalize_text(text: &str) -> String {
         }
     }
     paras.join("\n\n")
+}
+
+/// Whether [`normalize_text`] would leave `text` as it is: no leading or trailing whitespace,
+/// no whitespace but single spaces and single blank lines, no no-break spaces.
+fn is_normalized(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.first().is_some_and(u8::is_ascii_whitespace) || b.last().is_some_and(u8::is_ascii_whitespace) {
+        return false;
+    }
+    let mut prev = ' ';
+    let mut newlines = 0;
+    for c in text.chars() {
+        match c {
+            ' ' => {
+                if prev == ' ' || prev == '\n' {
+                    return false;
+                }
+                newlines = 0;
+            }
+            '\n' => {
+                if prev == ' ' || newlines == 2 {
+                    return false;
+                }
+                newlines += 1;
+            }
+            c if c.is_whitespace() || c == '\u{a0}' => return false,
+            _ => {
+                if newlines == 1 {
+                    return false; // a single line break inside a paragraph
+                }
+                newlines = 0;
+            }
+        }
+        prev = c;
+    }
+    true
+}
+
+#[cfg(test)]
+#[test]
+fn the_fast_path_agrees_with_normalisation() {
+    for t in [
+        "Een tekst.\n\nMet „alinea’s” — zo.",
+        "a  b",
+        "a\nb",
+        "a\n\n\nb",
+        " a",
+        "a\u{a0}b",
+        "a \n\nb",
+        "a\n\n b",
+        "a\tb",
+        "",
+    ] {
+        assert_eq!(is_normalized(t), normalize_text(t) == t, "{t:?}");
+    }
 }
 
 /// Canonical form of a URL for identity: scheme and host lowercased, fragment and a trailing
@@ -62,7 +120,9 @@ pub fn normalize_url(url: &str) -> String {
 /// Whether a source's id can serve as storyline's id as it is: short, and only letters, digits,
 /// `.`, `_` and `-`.
 pub fn is_simple_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 40 && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    !id.is_empty()
+        && id.len() <= 40
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
 /// Turns a raw record into an article (see the module docs). `origin` names where it came from.
@@ -80,17 +140,13 @@ pub fn prepare_with_signature(raw: RawArticle, opts: &PrepareOptions, origin: Op
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| first_sentence(&text, 160));
     let mut metadata = raw.metadata;
-    let declared = raw
-        .language
-        .as_deref()
-        .or(opts.language.as_deref())
-        .and_then(|l| {
-            let code = lang::normalize_code(l);
-            if code.is_none() {
-                metadata.insert("language_declared".into(), l.to_string());
-            }
-            code
-        });
+    let declared = raw.language.as_deref().or(opts.language.as_deref()).and_then(|l| {
+        let code = lang::normalize_code(l);
+        if code.is_none() {
+            metadata.insert("language_declared".into(), l.to_string());
+        }
+        code
+    });
     let language = match declared {
         Some(code) => Language { code, confidence: 1.0, declared: true },
         None => {
@@ -105,8 +161,8 @@ pub fn prepare_with_signature(raw: RawArticle, opts: &PrepareOptions, origin: Op
             lang::detect(&sample)
         }
     };
-    let body_for_digest = if text.is_empty() { &title } else { &text };
-    let content_hash = content_digest(body_for_digest);
+    let words = word_hashes(&text);
+    let content_hash = if words.is_empty() { content_digest(&title) } else { digest_of_words(&words) };
     let url = raw.url.filter(|u| !u.trim().is_empty());
     let id = match (raw.id, &url) {
         (Some(id), _) if is_simple_id(&id) => id,
@@ -119,7 +175,7 @@ pub fn prepare_with_signature(raw: RawArticle, opts: &PrepareOptions, origin: Op
         (None, Some(u)) => format!("{:016x}", hash64(11, normalize_url(u).as_bytes())),
         (None, None) => content_hash[..16].to_string(),
     };
-    let signature = signature(&text);
+    let signature = signature_of_words(&words);
     Prepared {
         article: Article {
             id,

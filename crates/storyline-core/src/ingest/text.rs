@@ -40,9 +40,9 @@ pub fn parse_text_bytes(bytes: &[u8]) -> Result<RawArticle, IngestError> {
 
 /// Acronyms that end headlines and are not author initials.
 const ACRONYMS: &[&str] = &[
-    "AI", "ANP", "AP", "BBC", "CDA", "CEO", "D66", "DNA", "EK", "EU", "FBI", "FNV", "GL", "IS",
-    "ISIS", "KNMI", "KLM", "NAVO", "NATO", "NOS", "NS", "OM", "PSV", "PVV", "RIVM", "SP", "TV",
-    "UK", "UN", "US", "USA", "VN", "VS", "VVD", "WK", "WHO", "ZZP",
+    "AI", "ANP", "AP", "BBC", "CDA", "CEO", "D66", "DNA", "EK", "EU", "FBI", "FNV", "GL", "IS", "ISIS",
+    "KNMI", "KLM", "NAVO", "NATO", "NOS", "NS", "OM", "PSV", "PVV", "RIVM", "SP", "TV", "UK", "UN", "US",
+    "USA", "VN", "VS", "VVD", "WK", "WHO", "ZZP",
 ];
 
 /// Photo agencies whose names appear as a bare credit around copied article text.
@@ -91,8 +91,18 @@ fn is_lone_time(line: &str) -> bool {
 fn month_number(word: &str) -> Option<u32> {
     let w = word.to_lowercase();
     const NL: [&str; 12] = [
-        "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-        "oktober", "november", "december",
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
     ];
     if let Some(i) = NL.iter().position(|m| *m == w) {
         return Some(i as u32 + 1);
@@ -104,15 +114,32 @@ fn month_number(word: &str) -> Option<u32> {
 }
 
 const WEEKDAYS: &[&str] = &[
-    "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "monday",
-    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "ma", "di", "wo", "do",
-    "vr", "za", "zo",
+    "maandag",
+    "dinsdag",
+    "woensdag",
+    "donderdag",
+    "vrijdag",
+    "zaterdag",
+    "zondag",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "ma",
+    "di",
+    "wo",
+    "do",
+    "vr",
+    "za",
+    "zo",
 ];
 
 /// A dateline such as `dinsdag 14 november 2017, 20:07` or `14 Nov 2017`.
 fn parse_dateline(line: &str) -> Option<Published> {
-    let cleaned: String =
-        line.chars().map(|c| if c == ',' || c == '|' { ' ' } else { c }).collect();
+    let cleaned: String = line.chars().map(|c| if c == ',' || c == '|' { ' ' } else { c }).collect();
     let mut words: Vec<&str> = cleaned.split_whitespace().collect();
     if words.len() < 3 || words.len() > 6 {
         return None;
@@ -287,7 +314,8 @@ fn trailing_initials(title: &str) -> Option<(&str, &str)> {
     if letters.is_empty() || letters.len() > 4 || head.split_whitespace().count() < 3 {
         return None;
     }
-    let dotted = last.contains('.') && last.split('.').filter(|s| !s.is_empty()).all(|s| s.chars().count() == 1);
+    let dotted =
+        last.contains('.') && last.split('.').filter(|s| !s.is_empty()).all(|s| s.chars().count() == 1);
     let all_caps = letters.iter().all(|c| c.is_uppercase()) && (2..=3).contains(&letters.len());
     let mixed = letters.len() >= 3
         && letters.first().is_some_and(|c| c.is_uppercase())
@@ -314,7 +342,9 @@ fn paragraphs(lines: &[&str]) -> Vec<String> {
             return;
         }
         let wrapped = block.len() > 1
-            && block[..block.len() - 1].iter().all(|l| l.chars().count() >= 50 && !l.ends_with(['.', '!', '?', '"', '”']));
+            && block[..block.len() - 1]
+                .iter()
+                .all(|l| l.chars().count() >= 50 && !l.ends_with(['.', '!', '?', '"', '”']));
         if wrapped {
             out.push(collapse(&block.join(" ")));
         } else {
@@ -361,7 +391,9 @@ pub fn first_sentence(text: &str, max: usize) -> String {
         if matches!(c, '.' | '!' | '?') && i > 20 {
             let next = bytes.get(i + 1).copied();
             let after = para[i + 1..].trim_start().chars().next();
-            if next.is_none_or(|b| b == b' ') && after.is_none_or(|c| c.is_uppercase() || c == '„' || c == '"') {
+            if next.is_none_or(|b| b == b' ')
+                && after.is_none_or(|c| c.is_uppercase() || c == '„' || c == '"')
+            {
                 end = i + c.len_utf8();
                 break;
             }
@@ -550,7 +582,8 @@ mod tests {
 
     #[test]
     fn acronyms_at_the_end_of_a_title_stay() {
-        let raw = parse_text("Nieuwe sancties tegen Rusland door de EU\n\n20:15\n\nDe lidstaten zijn het eens.");
+        let raw =
+            parse_text("Nieuwe sancties tegen Rusland door de EU\n\n20:15\n\nDe lidstaten zijn het eens.");
         assert_eq!(raw.title.as_deref(), Some("Nieuwe sancties tegen Rusland door de EU"));
         assert!(!raw.metadata.contains_key("initials"));
         assert_eq!(raw.metadata["time"], "20:15");

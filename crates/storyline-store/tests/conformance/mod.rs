@@ -35,14 +35,26 @@ fn settings() -> IngestSettings {
 pub fn reingest_changes_nothing(store: &dyn Store) {
     let batch = vec![
         article("a1", "NPB", Some("https://npb.example/1"), "2025-10-12T09:00:00Z", WIRE),
-        article("a2", "De Dagkoerier", None, "2025-10-13", "De raad van Venlo vergaderde maandag urenlang over de dijken."),
+        article(
+            "a2",
+            "De Dagkoerier",
+            None,
+            "2025-10-13",
+            "De raad van Venlo vergaderde maandag urenlang over de dijken.",
+        ),
     ];
     let first = store.ingest(&batch, &settings()).unwrap();
     assert!(first.iter().all(IngestOutcome::is_inserted));
     let before = store.stats().unwrap();
     let again = store.ingest(&batch, &settings()).unwrap();
     for o in &again {
-        assert!(matches!(o, IngestOutcome::Duplicate { reason: DuplicateReason::SameId, sighting_added: false, .. }), "{o:?}");
+        assert!(
+            matches!(
+                o,
+                IngestOutcome::Duplicate { reason: DuplicateReason::SameId, sighting_added: false, .. }
+            ),
+            "{o:?}"
+        );
     }
     assert_eq!(store.stats().unwrap(), before);
     let stored = store.article("a1").unwrap().unwrap();
@@ -50,20 +62,45 @@ pub fn reingest_changes_nothing(store: &dyn Store) {
 }
 
 pub fn same_url_and_same_text_are_duplicates_with_sightings(store: &dyn Store) {
-    store.ingest(&[article("b1", "NPB", Some("https://npb.example/b1"), "2025-10-12", WIRE)], &settings()).unwrap();
+    store
+        .ingest(&[article("b1", "NPB", Some("https://npb.example/b1"), "2025-10-12", WIRE)], &settings())
+        .unwrap();
     let out = store
         .ingest(
             &[
-                article("b2", "Het Morgenblad", Some("https://npb.example/b1"), "2025-10-12", "Andere tekst, zelfde adres."),
-                article("b3", "Het Morgenblad", Some("https://morgenblad.example/b3"), "2025-10-13", &WIRE.replace("  ", " ")),
+                article(
+                    "b2",
+                    "Het Morgenblad",
+                    Some("https://npb.example/b1"),
+                    "2025-10-12",
+                    "Andere tekst, zelfde adres.",
+                ),
+                article(
+                    "b3",
+                    "Het Morgenblad",
+                    Some("https://morgenblad.example/b3"),
+                    "2025-10-13",
+                    &WIRE.replace("  ", " "),
+                ),
             ],
             &settings(),
         )
         .unwrap();
-    assert_eq!(out[0], IngestOutcome::Duplicate { id: "b1".into(), reason: DuplicateReason::SameUrl, sighting_added: false });
-    assert_eq!(out[1], IngestOutcome::Duplicate { id: "b1".into(), reason: DuplicateReason::SameText, sighting_added: true });
+    assert_eq!(
+        out[0],
+        IngestOutcome::Duplicate { id: "b1".into(), reason: DuplicateReason::SameUrl, sighting_added: false }
+    );
+    assert_eq!(
+        out[1],
+        IngestOutcome::Duplicate { id: "b1".into(), reason: DuplicateReason::SameText, sighting_added: true }
+    );
     // The same re-run again adds no second sighting.
-    let out = store.ingest(&[article("b4", "Het Morgenblad", Some("https://morgenblad.example/b3"), "2025-10-13", WIRE)], &settings()).unwrap();
+    let out = store
+        .ingest(
+            &[article("b4", "Het Morgenblad", Some("https://morgenblad.example/b3"), "2025-10-13", WIRE)],
+            &settings(),
+        )
+        .unwrap();
     assert!(matches!(out[0], IngestOutcome::Duplicate { sighting_added: false, .. }), "{out:?}");
     let rec = store.article("b1").unwrap().unwrap();
     assert_eq!(rec.sightings.len(), 1);
@@ -72,9 +109,12 @@ pub fn same_url_and_same_text_are_duplicates_with_sightings(store: &dyn Store) {
 }
 
 pub fn near_duplicates_link_to_the_original(store: &dyn Store) {
-    let edited = WIRE.replace("zaterdagavond", "zaterdag").replace(" en vroeg inwoners de afzettingen te respecteren", "");
+    let edited = WIRE
+        .replace("zaterdagavond", "zaterdag")
+        .replace(" en vroeg inwoners de afzettingen te respecteren", "");
     let edited_twice = edited.replace("Bewoners van de lage delen", "Inwoners van de lage delen");
-    let other = "Bij Venlo is de Maas zondag opnieuw gestegen. Het waterschap houdt rekening met een piek op \
+    let other =
+        "Bij Venlo is de Maas zondag opnieuw gestegen. Het waterschap houdt rekening met een piek op \
         maandagochtend en vraagt bewoners van de uiterwaarden hun spullen naar boven te brengen. Een \
         woordvoerder zegt dat de dijken het voorlopig houden, maar dat de situatie per uur wordt bekeken.";
     let out = store
@@ -89,7 +129,9 @@ pub fn near_duplicates_link_to_the_original(store: &dyn Store) {
         )
         .unwrap();
     let link = |o: &IngestOutcome| match o {
-        IngestOutcome::Inserted { near_duplicate_of, .. } => near_duplicate_of.as_ref().map(|(id, _)| id.clone()),
+        IngestOutcome::Inserted { near_duplicate_of, .. } => {
+            near_duplicate_of.as_ref().map(|(id, _)| id.clone())
+        }
         other => panic!("not inserted: {other:?}"),
     };
     assert_eq!(link(&out[0]), None);
@@ -110,7 +152,13 @@ pub fn listing_filters_and_orders(store: &dyn Store) {
             &[
                 article("d1", "NPB", None, "2025-10-01", "Eerste bericht over de brug in Zwolle."),
                 article("d2", "De Dagkoerier", None, "2025-10", "Tweede bericht over de kosten van de brug."),
-                article("d3", "de dagkoerier", None, "2025-11-02T08:00:00Z", "Derde bericht: de raad praat verder."),
+                article(
+                    "d3",
+                    "de dagkoerier",
+                    None,
+                    "2025-11-02T08:00:00Z",
+                    "Derde bericht: de raad praat verder.",
+                ),
                 article("d4", "NPB", None, "", "Een bericht zonder datum over de brug."),
             ],
             &settings(),
@@ -118,12 +166,21 @@ pub fn listing_filters_and_orders(store: &dyn Store) {
         .unwrap();
     let ids = |f: ArticleFilter| store.articles(&f).unwrap().into_iter().map(|a| a.id).collect::<Vec<_>>();
     assert_eq!(ids(ArticleFilter::default()), ["d3", "d1", "d2", "d4"], "newest first, undated last");
-    assert_eq!(ids(ArticleFilter { source: Some("DE DAGKOERIER".into()), ..Default::default() }), ["d3", "d2"]);
+    assert_eq!(
+        ids(ArticleFilter { source: Some("DE DAGKOERIER".into()), ..Default::default() }),
+        ["d3", "d2"]
+    );
     let oct = Published::parse("2025-10").ok();
     assert_eq!(ids(ArticleFilter { since: oct, until: oct, ..Default::default() }), ["d1", "d2"]);
-    assert_eq!(ids(ArticleFilter { since: Published::parse("2025-10-02").ok(), ..Default::default() }), ["d3"]);
+    assert_eq!(
+        ids(ArticleFilter { since: Published::parse("2025-10-02").ok(), ..Default::default() }),
+        ["d3"]
+    );
     assert_eq!(ids(ArticleFilter { limit: Some(2), offset: 1, ..Default::default() }), ["d1", "d2"]);
-    assert_eq!(ids(ArticleFilter { language: Some("en".into()), ..Default::default() }), Vec::<String>::new());
+    assert_eq!(
+        ids(ArticleFilter { language: Some("en".into()), ..Default::default() }),
+        Vec::<String>::new()
+    );
     let d2 = store.article("d2").unwrap().unwrap();
     assert_eq!(d2.article.published.unwrap().to_string(), "2025-10", "month precision survives storage");
 }

@@ -182,9 +182,10 @@ fn published_from(s: Option<String>) -> Result<Option<Published>, StoreError> {
     s.map(|s| Published::parse(&s).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
 }
 
-fn row_to_article(
-    row: &rusqlite::Row<'_>,
-) -> rusqlite::Result<(Article, i64, Option<String>, Option<String>, Option<String>)> {
+/// An article row with the columns that still need parsing kept as text.
+type ArticleRow = (Article, i64, Option<String>, Option<String>, Option<String>);
+
+fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
     let near_of: Option<String> = row.get(13)?;
     let near_sim: Option<f64> = row.get(14)?;
     Ok((
@@ -456,21 +457,23 @@ impl Store for SqliteStore {
         args.push((filter.offset as i64).into());
         sql.push_str(&format!(" OFFSET ?{}", args.len()));
         let mut stmt = conn.prepare_cached(&sql)?;
-        let rows: Vec<(String, String, Option<String>, Option<String>, String, Option<String>)> = stmt
+        let rows: Vec<(ArticleSummary, Option<String>)> = stmt
             .query_map(rusqlite::params_from_iter(args), |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+                let summary = ArticleSummary {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    source: r.get(2)?,
+                    published: None,
+                    language: r.get(4)?,
+                    near_duplicate_of: r.get(5)?,
+                };
+                Ok((summary, r.get(3)?))
             })?
             .collect::<Result<_, _>>()?;
         rows.into_iter()
-            .map(|(id, title, source, published, language, near)| {
-                Ok(ArticleSummary {
-                    id,
-                    title,
-                    source,
-                    published: published_from(published)?,
-                    language,
-                    near_duplicate_of: near,
-                })
+            .map(|(mut summary, published)| {
+                summary.published = published_from(published)?;
+                Ok(summary)
             })
             .collect()
     }

@@ -300,3 +300,60 @@ fn the_demo_corpus_goes_in_whole_and_copies_link_within_their_story() {
         assert!(origins.iter().any(|o| o.contains(ext)), "no article read from a {ext} file");
     }
 }
+
+#[test]
+fn a_killed_ingest_leaves_a_consistent_store_and_a_rerun_stores_the_rest() {
+    use storyline_core::synth::{generate, SynthConfig};
+    use storyline_store::{sqlite::SqliteStore, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("stream.jsonl");
+    let cfg =
+        SynthConfig { articles: 20_000, stories: 2_000, mean_text_bytes: 1_500, ..SynthConfig::default() };
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&corpus).unwrap());
+        for a in generate(&cfg) {
+            writeln!(f, "{}", a.to_json_line()).unwrap();
+        }
+    }
+    let db = dir.path().join("s.db");
+    let mut child = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["ingest", corpus.to_str().unwrap(), "--quiet"])
+        .env("STORYLINE_BATCH_SIZE", "200")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait (bounded) until some batches are committed, then kill without warning.
+    let wal = dir.path().join("s.db-wal");
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(30) {
+        if std::fs::metadata(&wal).map(|m| m.len() > 2_000_000).unwrap_or(false) {
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let _ = child.kill(); // SIGKILL on Unix
+    let _ = child.wait();
+    // The store opens, is intact, and holds whole batches only.
+    let partial = {
+        let store = SqliteStore::open(&db).unwrap();
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(check, "ok");
+        store.stats().unwrap().articles
+    };
+    eprintln!("killed after {partial} of 20000 articles were stored");
+    assert_eq!(partial % 200, 0, "only whole batches are stored: {partial}");
+    // Re-running stores the rest, and only the rest.
+    let o = run(&db, &["ingest", corpus.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = json_of(&o);
+    assert_eq!(report["ingested"].as_u64().unwrap() + report["duplicates"].as_u64().unwrap(), 20_000);
+    assert_eq!(report["duplicates"].as_u64().unwrap(), partial, "{report}");
+    assert_eq!(SqliteStore::open(&db).unwrap().stats().unwrap().articles, 20_000);
+}

@@ -80,8 +80,7 @@ pub fn word_hashes(text: &str) -> Vec<u64> {
         *h ^= u64::from(b);
         *h = h.wrapping_mul(PRIME);
     };
-    let mut chars = text.char_indices();
-    while let Some((_, c)) = chars.next() {
+    for c in text.chars() {
         if c.is_ascii() {
             if c.is_ascii_alphanumeric() {
                 feed(&mut h, c.to_ascii_lowercase() as u8);

@@ -329,7 +329,7 @@ impl Parser {
                 "link" => {
                     if let Some(href) = attr(&attrs, "href") {
                         let rel = attr(&attrs, "rel").unwrap_or("alternate").to_ascii_lowercase();
-                        let html = attr(&attrs, "type").map_or(true, |t| t.contains("html"));
+                        let html = attr(&attrs, "type").is_none_or(|t| t.contains("html"));
                         if rel == "alternate" && html && item.link.is_none() {
                             item.link = Some(href.to_owned());
                         }

@@ -186,7 +186,10 @@ impl Published {
             if t.len() == 14 && t.bytes().all(|b| b.is_ascii_digit()) {
                 return parse_compact(t).ok_or_else(|| date_error(text, "not a valid date"));
             }
-            return parse_iso(t).ok_or_else(|| date_error(text, "not a valid ISO 8601 date"));
+            // `2017-11-14...` is ISO 8601; `14 Nov 2017` is RFC 2822 without a weekday.
+            return parse_iso(t)
+                .or_else(|| parse_rfc2822(t))
+                .ok_or_else(|| date_error(text, "not a valid ISO 8601 or RFC 2822 date"));
         }
         parse_rfc2822(t).ok_or_else(|| date_error(text, "not a valid RFC 2822 or ISO 8601 date"))
     }

@@ -165,18 +165,22 @@ pub fn listing_filters_and_orders(store: &dyn Store) {
         )
         .unwrap();
     let ids = |f: ArticleFilter| store.articles(&f).unwrap().into_iter().map(|a| a.id).collect::<Vec<_>>();
-    assert_eq!(ids(ArticleFilter::default()), ["d3", "d1", "d2", "d4"], "newest first, undated last");
+    assert_eq!(
+        ids(ArticleFilter::default()),
+        ["d3", "d2", "d1", "d4"],
+        "newest first (ties: latest ingested first), undated last"
+    );
     assert_eq!(
         ids(ArticleFilter { source: Some("DE DAGKOERIER".into()), ..Default::default() }),
         ["d3", "d2"]
     );
     let oct = Published::parse("2025-10").ok();
-    assert_eq!(ids(ArticleFilter { since: oct, until: oct, ..Default::default() }), ["d1", "d2"]);
+    assert_eq!(ids(ArticleFilter { since: oct, until: oct, ..Default::default() }), ["d2", "d1"]);
     assert_eq!(
         ids(ArticleFilter { since: Published::parse("2025-10-02").ok(), ..Default::default() }),
         ["d3"]
     );
-    assert_eq!(ids(ArticleFilter { limit: Some(2), offset: 1, ..Default::default() }), ["d1", "d2"]);
+    assert_eq!(ids(ArticleFilter { limit: Some(2), offset: 1, ..Default::default() }), ["d2", "d1"]);
     assert_eq!(
         ids(ArticleFilter { language: Some("en".into()), ..Default::default() }),
         Vec::<String>::new()

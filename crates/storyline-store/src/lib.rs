@@ -63,11 +63,22 @@ pub struct IngestSettings {
     /// Estimated Jaccard similarity at or above which a new article is linked to an earlier
     /// one as its near-duplicate.
     pub near_duplicate_threshold: f32,
+    /// How far back, in articles ingested, a new article is compared for near-duplicates: at
+    /// least this many of the most recent articles (and at most twice as many) are searched.
+    /// Wire copies arrive close together; bounding the search keeps ingest speed and the
+    /// index size flat however large the archive grows.
+    pub near_duplicate_horizon: u64,
 }
+
+/// The default [`IngestSettings::near_duplicate_horizon`].
+pub const DEFAULT_NEAR_DUPLICATE_HORIZON: u64 = 50_000;
 
 impl Default for IngestSettings {
     fn default() -> Self {
-        IngestSettings { near_duplicate_threshold: DEFAULT_THRESHOLD }
+        IngestSettings {
+            near_duplicate_threshold: DEFAULT_THRESHOLD,
+            near_duplicate_horizon: DEFAULT_NEAR_DUPLICATE_HORIZON,
+        }
     }
 }
 

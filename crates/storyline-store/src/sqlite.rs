@@ -61,11 +61,24 @@ const MIGRATIONS: &[(i64, &str)] = &[(
         root_id TEXT NOT NULL,
         minhash BLOB NOT NULL
     );
-    CREATE TABLE lsh_bands (
+    -- Band keys of recent articles only, in two generations of `near_duplicate_horizon`
+    -- articles each (by ingest order): the generation before last is emptied when a new one
+    -- starts, so the index stays the same size however large the archive grows.
+    CREATE TABLE lsh_bands_0 (
         band_key INTEGER NOT NULL,
         article_seq INTEGER NOT NULL,
         PRIMARY KEY (band_key, article_seq)
-    ) WITHOUT ROWID;",
+    ) WITHOUT ROWID;
+    CREATE TABLE lsh_bands_1 (
+        band_key INTEGER NOT NULL,
+        article_seq INTEGER NOT NULL,
+        PRIMARY KEY (band_key, article_seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE lsh_generations (
+        slot INTEGER PRIMARY KEY,
+        generation INTEGER NOT NULL
+    );
+    INSERT INTO lsh_generations (slot, generation) VALUES (0, -1), (1, -1);",
 )];
 
 /// The most near-duplicate candidates checked for one new article.
@@ -243,8 +256,21 @@ impl Store for SqliteStore {
             // The most recent articles in each band first, and a bounded number of them: a band
             // shared by very many articles (a stock phrase) must not make every ingest slower.
             let mut band_members = tx.prepare_cached(&format!(
-                "SELECT article_seq FROM lsh_bands WHERE band_key = ?1 ORDER BY article_seq DESC LIMIT {PER_BAND}"
+                "SELECT article_seq FROM (SELECT article_seq FROM lsh_bands_0 WHERE band_key = ?1 \
+                 ORDER BY article_seq DESC LIMIT {PER_BAND}) UNION ALL SELECT article_seq FROM \
+                 (SELECT article_seq FROM lsh_bands_1 WHERE band_key = ?1 ORDER BY article_seq DESC LIMIT {PER_BAND})"
             ))?;
+            let mut generations: [i64; 2] = [-1, -1];
+            for row in tx
+                .prepare_cached("SELECT slot, generation FROM lsh_generations")?
+                .query_map([], |r| Ok((r.get::<_, usize>(0)?, r.get::<_, i64>(1)?)))?
+            {
+                let (slot, generation) = row?;
+                if slot < 2 {
+                    generations[slot] = generation;
+                }
+            }
+            let horizon = settings.near_duplicate_horizon.max(1) as i64;
             let mut candidate =
                 tx.prepare_cached("SELECT minhash, root_id FROM signatures WHERE article_seq = ?1")?;
             let mut insert_signature = tx.prepare_cached(
@@ -256,8 +282,14 @@ impl Store for SqliteStore {
                  near_dup_of, near_dup_similarity, origin, ingested_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
             )?;
-            let mut insert_band =
-                tx.prepare_cached("INSERT OR IGNORE INTO lsh_bands (band_key, article_seq) VALUES (?1, ?2)")?;
+            let mut insert_band = [
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO lsh_bands_0 (band_key, article_seq) VALUES (?1, ?2)",
+                )?,
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO lsh_bands_1 (band_key, article_seq) VALUES (?1, ?2)",
+                )?,
+            ];
             let stamp = now();
             for p in batch {
                 let a = &p.article;
@@ -371,8 +403,19 @@ impl Store for SqliteStore {
                     insert_signature.execute(params![seq, a.id, root, sig.to_bytes()])?;
                 }
                 if let Some(keys) = keys {
+                    let generation = (seq - 1) / horizon;
+                    let slot = (generation % 2) as usize;
+                    if generations[slot] != generation {
+                        // A new generation starts: the one two before it leaves the window.
+                        tx.execute(&format!("DELETE FROM lsh_bands_{slot}"), [])?;
+                        tx.execute(
+                            "UPDATE lsh_generations SET generation = ?1 WHERE slot = ?2",
+                            params![generation, slot],
+                        )?;
+                        generations[slot] = generation;
+                    }
                     for k in keys {
-                        insert_band.execute(params![k, seq])?;
+                        insert_band[slot].execute(params![k, seq])?;
                     }
                 }
                 outcomes.push(IngestOutcome::Inserted { id: a.id.clone(), near_duplicate_of: near });

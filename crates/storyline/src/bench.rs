@@ -9,7 +9,6 @@ use clap::Args;
 use storyline_core::ingest::PrepareOptions;
 use storyline_core::synth::{generate, SynthConfig};
 use storyline_store::sqlite::SqliteStore;
-use storyline_store::IngestSettings;
 
 use crate::config::Config;
 use crate::pipeline::{self, Input, Options};
@@ -98,7 +97,7 @@ pub fn run(cfg: &Config, args: &BenchArgs, as_json: bool) -> Result<ExitCode> {
         format: None,
         batch_size: cfg.batch_size,
         max_record_bytes: cfg.max_record_bytes,
-        settings: IngestSettings { near_duplicate_threshold: cfg.near_duplicate_threshold },
+        settings: cfg.ingest_settings(),
         keep_outcomes: false,
     };
     reset_peak();

@@ -24,6 +24,7 @@ struct IngestSection {
     batch_size: Option<usize>,
     max_record_mb: Option<usize>,
     near_duplicate_threshold: Option<f32>,
+    near_duplicate_horizon: Option<u64>,
 }
 
 /// The resolved settings.
@@ -39,6 +40,8 @@ pub struct Config {
     pub max_record_bytes: usize,
     /// Near-duplicate similarity threshold.
     pub near_duplicate_threshold: f32,
+    /// How many recent articles a new one is compared with for near-duplicates.
+    pub near_duplicate_horizon: u64,
 }
 
 impl Default for Config {
@@ -49,6 +52,7 @@ impl Default for Config {
             batch_size: 1000,
             max_record_bytes: storyline_core::ingest::DEFAULT_MAX_RECORD_BYTES,
             near_duplicate_threshold: storyline_core::ingest::dedupe::DEFAULT_THRESHOLD,
+            near_duplicate_horizon: storyline_store::DEFAULT_NEAR_DUPLICATE_HORIZON,
         }
     }
 }
@@ -96,6 +100,9 @@ impl Config {
             if let Some(t) = file.ingest.near_duplicate_threshold {
                 cfg.near_duplicate_threshold = t;
             }
+            if let Some(h) = file.ingest.near_duplicate_horizon {
+                cfg.near_duplicate_horizon = h;
+            }
         }
         if let Some(n) = env_parse::<usize>(env, "STORYLINE_BATCH_SIZE")? {
             cfg.batch_size = n;
@@ -105,6 +112,9 @@ impl Config {
         }
         if let Some(t) = env_parse::<f32>(env, "STORYLINE_NEAR_DUPLICATE_THRESHOLD")? {
             cfg.near_duplicate_threshold = t;
+        }
+        if let Some(h) = env_parse::<u64>(env, "STORYLINE_NEAR_DUPLICATE_HORIZON")? {
+            cfg.near_duplicate_horizon = h;
         }
         if let Some(db) = db_flag {
             cfg.db = db;
@@ -116,10 +126,21 @@ impl Config {
         if cfg.max_record_bytes == 0 {
             bail!("max_record_mb must be at least 1");
         }
+        if cfg.near_duplicate_horizon == 0 {
+            bail!("near_duplicate_horizon must be at least 1");
+        }
         if !(0.0..=1.0).contains(&cfg.near_duplicate_threshold) {
             bail!("near_duplicate_threshold must be between 0 and 1, not {}", cfg.near_duplicate_threshold);
         }
         Ok(cfg)
+    }
+
+    /// The settings the store needs for an ingest.
+    pub fn ingest_settings(&self) -> storyline_store::IngestSettings {
+        storyline_store::IngestSettings {
+            near_duplicate_threshold: self.near_duplicate_threshold,
+            near_duplicate_horizon: self.near_duplicate_horizon,
+        }
     }
 }
 
@@ -166,5 +187,6 @@ mod tests {
         assert_eq!(cfg.batch_size, defaults.batch_size);
         assert_eq!(cfg.max_record_bytes, defaults.max_record_bytes);
         assert_eq!(cfg.near_duplicate_threshold, defaults.near_duplicate_threshold);
+        assert_eq!(cfg.near_duplicate_horizon, defaults.near_duplicate_horizon);
     }
 }

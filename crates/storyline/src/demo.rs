@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use storyline_core::ingest::PrepareOptions;
 use storyline_store::sqlite::SqliteStore;
-use storyline_store::{ArticleFilter, IngestSettings, Store};
+use storyline_store::{ArticleFilter, Store};
 
 use crate::config::Config;
 use crate::pipeline::{self, Input, Options};
@@ -33,7 +33,7 @@ pub fn run(cfg: &Config, as_json: bool, quiet: bool) -> Result<ExitCode> {
         format: None,
         batch_size: cfg.batch_size,
         max_record_bytes: cfg.max_record_bytes,
-        settings: IngestSettings { near_duplicate_threshold: cfg.near_duplicate_threshold },
+        settings: cfg.ingest_settings(),
         keep_outcomes: false,
     };
     let mut progress = Progress::new("demo", !quiet && !as_json);

@@ -16,7 +16,7 @@ use clap::{Args, Parser, Subcommand};
 use storyline_core::ingest::{Format, PrepareOptions};
 use storyline_core::Published;
 use storyline_store::sqlite::SqliteStore;
-use storyline_store::{ArticleFilter, IngestSettings, Store};
+use storyline_store::{ArticleFilter, Store};
 
 use crate::config::Config;
 use crate::pipeline::Options;
@@ -170,7 +170,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 format: args.format,
                 batch_size: cfg.batch_size,
                 max_record_bytes: cfg.max_record_bytes,
-                settings: IngestSettings { near_duplicate_threshold: cfg.near_duplicate_threshold },
+                settings: cfg.ingest_settings(),
                 keep_outcomes: false,
             };
             for m in &missing {

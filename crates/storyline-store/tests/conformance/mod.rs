@@ -146,6 +146,32 @@ pub fn near_duplicates_link_to_the_original(store: &dyn Store) {
     assert_eq!(store.stats().unwrap().near_duplicates, 2);
 }
 
+pub fn near_duplicates_are_searched_within_the_horizon(store: &dyn Store) {
+    let narrow = IngestSettings { near_duplicate_horizon: 2, ..IngestSettings::default() };
+    let copy = WIRE.replace("zaterdagavond", "zaterdag");
+    let filler = |i: usize| {
+        format!(
+            "Bericht {i} gaat over iets heel anders: de gemeente Hengelo opent een nieuwe bibliotheek \
+             in het oude postkantoor, met ruimte voor studenten, een leescafé en een kleine zaal voor \
+             lezingen over de geschiedenis van de textielindustrie in Twente en in de regio {i}."
+        )
+    };
+    store.ingest(&[article("h1", "NPB", None, "2025-10-01", WIRE)], &narrow).unwrap();
+    // Within the horizon the copy is found.
+    let out = store.ingest(&[article("h2", "De Dagkoerier", None, "2025-10-01", &copy)], &narrow).unwrap();
+    assert!(
+        matches!(&out[0], IngestOutcome::Inserted { near_duplicate_of: Some((id, _)), .. } if id == "h1"),
+        "{out:?}"
+    );
+    // Five articles later, both have left the window (it holds two to four articles).
+    let fillers: Vec<_> =
+        (0..5).map(|i| article(&format!("f{i}"), "NPB", None, "2025-10-02", &filler(i))).collect();
+    store.ingest(&fillers, &narrow).unwrap();
+    let late = copy.replace("Bewoners", "Inwoners");
+    let out = store.ingest(&[article("h3", "Het Morgenblad", None, "2025-10-03", &late)], &narrow).unwrap();
+    assert!(matches!(&out[0], IngestOutcome::Inserted { near_duplicate_of: None, .. }), "{out:?}");
+}
+
 pub fn listing_filters_and_orders(store: &dyn Store) {
     store
         .ingest(
@@ -210,6 +236,7 @@ pub fn run_all(open: &dyn Fn() -> Box<dyn Store>) {
     reingest_changes_nothing(open().as_ref());
     same_url_and_same_text_are_duplicates_with_sightings(open().as_ref());
     near_duplicates_link_to_the_original(open().as_ref());
+    near_duplicates_are_searched_within_the_horizon(open().as_ref());
     listing_filters_and_orders(open().as_ref());
     ids_resolve_by_unique_prefix(open().as_ref());
 }

@@ -22,6 +22,7 @@
 
 #![warn(missing_docs)]
 
+pub mod bands;
 pub mod sqlite;
 
 use serde::Serialize;

@@ -15,6 +15,7 @@ use storyline_core::ingest::prepare::Prepared;
 use storyline_core::model::{Article, Language, NearDuplicate, Sighting};
 use storyline_core::Published;
 
+use crate::bands::BandIndex;
 use crate::{
     ArticleFilter, ArticleRecord, ArticleSummary, DuplicateReason, IngestOutcome, IngestSettings,
     NearDuplicateOf, Store, StoreError, StoreStats,
@@ -60,31 +61,11 @@ const MIGRATIONS: &[(i64, &str)] = &[(
         article_id TEXT NOT NULL,
         root_id TEXT NOT NULL,
         minhash BLOB NOT NULL
-    );
-    -- Band keys of recent articles only, in two generations of `near_duplicate_horizon`
-    -- articles each (by ingest order): the generation before last is emptied when a new one
-    -- starts, so the index stays the same size however large the archive grows.
-    CREATE TABLE lsh_bands_0 (
-        band_key INTEGER NOT NULL,
-        article_seq INTEGER NOT NULL,
-        PRIMARY KEY (band_key, article_seq)
-    ) WITHOUT ROWID;
-    CREATE TABLE lsh_bands_1 (
-        band_key INTEGER NOT NULL,
-        article_seq INTEGER NOT NULL,
-        PRIMARY KEY (band_key, article_seq)
-    ) WITHOUT ROWID;
-    CREATE TABLE lsh_generations (
-        slot INTEGER PRIMARY KEY,
-        generation INTEGER NOT NULL
-    );
-    INSERT INTO lsh_generations (slot, generation) VALUES (0, -1), (1, -1);",
+    );",
 )];
 
 /// The most near-duplicate candidates checked for one new article.
 const MAX_CANDIDATES: usize = 64;
-/// The most recent members of one band considered as candidates.
-const PER_BAND: usize = 8;
 
 /// The newest schema version this build knows.
 pub const SCHEMA_VERSION: i64 = 1;
@@ -94,6 +75,8 @@ pub struct SqliteStore {
     writer: Mutex<Connection>,
     /// A second connection for reads, so listing does not wait for a long ingest batch.
     reader: Option<Mutex<Connection>>,
+    /// Near-duplicate candidates among recent articles; built on the first ingest.
+    bands: Mutex<Option<BandIndex>>,
 }
 
 fn db_err(e: rusqlite::Error) -> StoreError {
@@ -172,7 +155,11 @@ impl SqliteStore {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
         )?;
         reader.busy_timeout(std::time::Duration::from_secs(30))?;
-        Ok(SqliteStore { writer: Mutex::new(writer), reader: Some(Mutex::new(reader)) })
+        Ok(SqliteStore {
+            writer: Mutex::new(writer),
+            reader: Some(Mutex::new(reader)),
+            bands: Mutex::new(None),
+        })
     }
 
     /// A private in-memory store.
@@ -180,7 +167,7 @@ impl SqliteStore {
         let mut conn = Connection::open_in_memory()?;
         conn.execute_batch("PRAGMA foreign_keys = ON;")?;
         migrate(&mut conn)?;
-        Ok(SqliteStore { writer: Mutex::new(conn), reader: None })
+        Ok(SqliteStore { writer: Mutex::new(conn), reader: None, bands: Mutex::new(None) })
     }
 
     fn read(&self) -> MutexGuard<'_, Connection> {
@@ -244,184 +231,20 @@ impl Store for SqliteStore {
     ) -> Result<Vec<IngestOutcome>, StoreError> {
         let mut conn = lock(&self.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut outcomes = Vec::with_capacity(batch.len());
-        {
-            let mut by_id = tx.prepare_cached("SELECT 1 FROM articles WHERE id = ?1")?;
-            let mut by_url = tx.prepare_cached("SELECT id FROM articles WHERE url = ?1")?;
-            let mut by_hash =
-                tx.prepare_cached("SELECT id, source, url FROM articles WHERE content_hash = ?1")?;
-            let mut add_sighting = tx.prepare_cached(
-                "INSERT OR IGNORE INTO sightings (article_id, source, url, published) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            // The most recent articles in each band first, and a bounded number of them: a band
-            // shared by very many articles (a stock phrase) must not make every ingest slower.
-            let mut band_members = tx.prepare_cached(&format!(
-                "SELECT article_seq FROM (SELECT article_seq FROM lsh_bands_0 WHERE band_key = ?1 \
-                 ORDER BY article_seq DESC LIMIT {PER_BAND}) UNION ALL SELECT article_seq FROM \
-                 (SELECT article_seq FROM lsh_bands_1 WHERE band_key = ?1 ORDER BY article_seq DESC LIMIT {PER_BAND})"
-            ))?;
-            let mut generations: [i64; 2] = [-1, -1];
-            for row in tx
-                .prepare_cached("SELECT slot, generation FROM lsh_generations")?
-                .query_map([], |r| Ok((r.get::<_, usize>(0)?, r.get::<_, i64>(1)?)))?
-            {
-                let (slot, generation) = row?;
-                if slot < 2 {
-                    generations[slot] = generation;
-                }
-            }
-            let horizon = settings.near_duplicate_horizon.max(1) as i64;
-            let mut candidate =
-                tx.prepare_cached("SELECT minhash, root_id FROM signatures WHERE article_seq = ?1")?;
-            let mut insert_signature = tx.prepare_cached(
-                "INSERT INTO signatures (article_seq, article_id, root_id, minhash) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            let mut insert = tx.prepare_cached(
-                "INSERT OR IGNORE INTO articles (id, title, text, source, url, published, published_unix, language, \
-                 language_confidence, language_declared, author, metadata, extra, content_hash, \
-                 near_dup_of, near_dup_similarity, origin, ingested_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-            )?;
-            let mut insert_band = [
-                tx.prepare_cached(
-                    "INSERT OR IGNORE INTO lsh_bands_0 (band_key, article_seq) VALUES (?1, ?2)",
-                )?,
-                tx.prepare_cached(
-                    "INSERT OR IGNORE INTO lsh_bands_1 (band_key, article_seq) VALUES (?1, ?2)",
-                )?,
-            ];
-            let stamp = now();
-            for p in batch {
-                let a = &p.article;
-                // Re-ingesting is common: the id probe keeps it cheap.
-                if by_id.exists([&a.id])? {
-                    outcomes.push(IngestOutcome::Duplicate {
-                        id: a.id.clone(),
-                        reason: DuplicateReason::SameId,
-                        sighting_added: false,
-                    });
-                    continue;
-                }
-                let mut near: Option<(String, f32)> = None;
-                let keys = p.signature.as_ref().map(Signature::band_keys);
-                if let (Some(sig), Some(keys)) = (&p.signature, &keys) {
-                    let mut seqs: Vec<i64> = Vec::new();
-                    for key in keys {
-                        for seq in band_members.query_map([key], |r| r.get::<_, i64>(0))? {
-                            seqs.push(seq?);
-                        }
-                    }
-                    seqs.sort_unstable_by(|x, y| y.cmp(x));
-                    seqs.dedup();
-                    seqs.truncate(MAX_CANDIDATES);
-                    for seq in seqs {
-                        let (blob, root): (Vec<u8>, String) =
-                            candidate.query_row([seq], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                        let Some(other) = Signature::from_bytes(&blob) else { continue };
-                        let s = similarity(sig, &other);
-                        if s >= settings.near_duplicate_threshold
-                            && near.as_ref().is_none_or(|(_, best)| s > *best)
-                        {
-                            near = Some((root, s));
-                        }
-                    }
-                }
-                let metadata =
-                    serde_json::to_string(&a.metadata).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                let extra =
-                    serde_json::to_string(&a.extra).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                let hash = hash_to_db(&a.content_hash)?;
-                // Insert first; the unique constraints on id, URL and content digest decide, and
-                // only a refused insert pays for finding out which one.
-                let inserted = insert.execute(params![
-                    a.id,
-                    a.title,
-                    a.text,
-                    a.source,
-                    a.url,
-                    a.published.map(|p| p.to_string()),
-                    a.published.map(|p| p.unix),
-                    a.language.code,
-                    f64::from(a.language.confidence),
-                    a.language.declared,
-                    a.author,
-                    metadata,
-                    extra,
-                    hash,
-                    near.as_ref().map(|(id, _)| id.as_str()),
-                    near.as_ref().map(|(_, s)| f64::from(*s)),
-                    a.origin,
-                    stamp,
-                ])?;
-                if inserted == 0 {
-                    if let Some(url) = &a.url {
-                        if let Some(id) = by_url.query_row([url], |r| r.get::<_, String>(0)).optional()? {
-                            outcomes.push(IngestOutcome::Duplicate {
-                                id,
-                                reason: DuplicateReason::SameUrl,
-                                sighting_added: false,
-                            });
-                            continue;
-                        }
-                    }
-                    let same_text = by_hash
-                        .query_row([hash], |r| {
-                            Ok((
-                                r.get::<_, String>(0)?,
-                                r.get::<_, Option<String>>(1)?,
-                                r.get::<_, Option<String>>(2)?,
-                            ))
-                        })
-                        .optional()?;
-                    let Some((id, source, url)) = same_text else {
-                        // Only the id can have collided (written by another writer meanwhile).
-                        outcomes.push(IngestOutcome::Duplicate {
-                            id: a.id.clone(),
-                            reason: DuplicateReason::SameId,
-                            sighting_added: false,
-                        });
-                        continue;
-                    };
-                    let elsewhere = a.source != source || (a.url.is_some() && a.url != url);
-                    let added = elsewhere
-                        && add_sighting.execute(params![
-                            id,
-                            a.source.as_deref().unwrap_or(""),
-                            a.url.as_deref().unwrap_or(""),
-                            a.published.map(|p| p.to_string())
-                        ])? > 0;
-                    outcomes.push(IngestOutcome::Duplicate {
-                        id,
-                        reason: DuplicateReason::SameText,
-                        sighting_added: added,
-                    });
-                    continue;
-                }
-                let seq = tx.last_insert_rowid();
-                if let Some(sig) = &p.signature {
-                    let root = near.as_ref().map_or(a.id.as_str(), |(id, _)| id.as_str());
-                    insert_signature.execute(params![seq, a.id, root, sig.to_bytes()])?;
-                }
-                if let Some(keys) = keys {
-                    let generation = (seq - 1) / horizon;
-                    let slot = (generation % 2) as usize;
-                    if generations[slot] != generation {
-                        // A new generation starts: the one two before it leaves the window.
-                        tx.execute(&format!("DELETE FROM lsh_bands_{slot}"), [])?;
-                        tx.execute(
-                            "UPDATE lsh_generations SET generation = ?1 WHERE slot = ?2",
-                            params![generation, slot],
-                        )?;
-                        generations[slot] = generation;
-                    }
-                    for k in keys {
-                        insert_band[slot].execute(params![k, seq])?;
-                    }
-                }
-                outcomes.push(IngestOutcome::Inserted { id: a.id.clone(), near_duplicate_of: near });
-            }
+        let mut guard = self.bands.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.as_ref().is_none_or(|b| b.horizon() != settings.near_duplicate_horizon) {
+            *guard = Some(BandIndex::new(settings.near_duplicate_horizon));
         }
-        tx.commit()?;
+        let bands = guard.as_mut().expect("set above");
+        let result = catch_up(&tx, bands).and_then(|()| ingest_batch(&tx, bands, batch, settings));
+        let outcomes = match result.and_then(|o| tx.commit().map(|()| o).map_err(db_err)) {
+            Ok(o) => o,
+            Err(e) => {
+                // The batch was rolled back: the in-memory index may hold its articles.
+                *guard = None;
+                return Err(e);
+            }
+        };
         Ok(outcomes)
     }
 
@@ -539,4 +362,168 @@ impl Store for SqliteStore {
             schema_version,
         })
     }
+}
+
+/// Adds to the band index what was committed since it last looked (by this or another writer),
+/// starting no earlier than the window.
+fn catch_up(tx: &rusqlite::Transaction<'_>, bands: &mut BandIndex) -> Result<(), StoreError> {
+    let newest: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| r.get(0))?;
+    if newest <= bands.seen_up_to {
+        return Ok(());
+    }
+    let from = bands.seen_up_to.max(bands.window_start(newest) - 1);
+    let mut stmt = tx.prepare_cached(
+        "SELECT article_seq, minhash FROM signatures WHERE article_seq > ?1 ORDER BY article_seq",
+    )?;
+    let mut rows = stmt.query([from])?;
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        let blob: Vec<u8> = row.get(1)?;
+        if let Some(sig) = Signature::from_bytes(&blob) {
+            bands.add(seq, &sig.band_keys());
+        }
+    }
+    bands.seen_up_to = bands.seen_up_to.max(newest);
+    Ok(())
+}
+
+fn ingest_batch(
+    tx: &rusqlite::Transaction<'_>,
+    bands: &mut BandIndex,
+    batch: &[Prepared],
+    settings: &IngestSettings,
+) -> Result<Vec<IngestOutcome>, StoreError> {
+    let mut outcomes = Vec::with_capacity(batch.len());
+    {
+        let mut by_id = tx.prepare_cached("SELECT 1 FROM articles WHERE id = ?1")?;
+        let mut by_url = tx.prepare_cached("SELECT id FROM articles WHERE url = ?1")?;
+        let mut by_hash =
+            tx.prepare_cached("SELECT id, source, url FROM articles WHERE content_hash = ?1")?;
+        let mut add_sighting = tx.prepare_cached(
+            "INSERT OR IGNORE INTO sightings (article_id, source, url, published) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        let mut candidate =
+            tx.prepare_cached("SELECT minhash, root_id FROM signatures WHERE article_seq = ?1")?;
+        let mut insert_signature = tx.prepare_cached(
+            "INSERT INTO signatures (article_seq, article_id, root_id, minhash) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO articles (id, title, text, source, url, published, published_unix, language, \
+                 language_confidence, language_declared, author, metadata, extra, content_hash, \
+                 near_dup_of, near_dup_similarity, origin, ingested_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+            )?;
+        let stamp = now();
+        for p in batch {
+            let a = &p.article;
+            // Re-ingesting is common: the id probe keeps it cheap.
+            if by_id.exists([&a.id])? {
+                outcomes.push(IngestOutcome::Duplicate {
+                    id: a.id.clone(),
+                    reason: DuplicateReason::SameId,
+                    sighting_added: false,
+                });
+                continue;
+            }
+            let mut near: Option<(String, f32)> = None;
+            let keys = p.signature.as_ref().map(Signature::band_keys);
+            if let (Some(sig), Some(keys)) = (&p.signature, &keys) {
+                for seq in bands.candidates(keys, MAX_CANDIDATES) {
+                    let Some((blob, root)) = candidate
+                        .query_row([seq], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?)))
+                        .optional()?
+                    else {
+                        continue;
+                    };
+                    let Some(other) = Signature::from_bytes(&blob) else { continue };
+                    let s = similarity(sig, &other);
+                    if s >= settings.near_duplicate_threshold
+                        && near.as_ref().is_none_or(|(_, best)| s > *best)
+                    {
+                        near = Some((root, s));
+                    }
+                }
+            }
+            let metadata =
+                serde_json::to_string(&a.metadata).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let extra = serde_json::to_string(&a.extra).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let hash = hash_to_db(&a.content_hash)?;
+            // Insert first; the unique constraints on id, URL and content digest decide, and
+            // only a refused insert pays for finding out which one.
+            let inserted = insert.execute(params![
+                a.id,
+                a.title,
+                a.text,
+                a.source,
+                a.url,
+                a.published.map(|p| p.to_string()),
+                a.published.map(|p| p.unix),
+                a.language.code,
+                f64::from(a.language.confidence),
+                a.language.declared,
+                a.author,
+                metadata,
+                extra,
+                hash,
+                near.as_ref().map(|(id, _)| id.as_str()),
+                near.as_ref().map(|(_, s)| f64::from(*s)),
+                a.origin,
+                stamp,
+            ])?;
+            if inserted == 0 {
+                if let Some(url) = &a.url {
+                    if let Some(id) = by_url.query_row([url], |r| r.get::<_, String>(0)).optional()? {
+                        outcomes.push(IngestOutcome::Duplicate {
+                            id,
+                            reason: DuplicateReason::SameUrl,
+                            sighting_added: false,
+                        });
+                        continue;
+                    }
+                }
+                let same_text = by_hash
+                    .query_row([hash], |r| {
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, Option<String>>(1)?,
+                            r.get::<_, Option<String>>(2)?,
+                        ))
+                    })
+                    .optional()?;
+                let Some((id, source, url)) = same_text else {
+                    // Only the id can have collided (written by another writer meanwhile).
+                    outcomes.push(IngestOutcome::Duplicate {
+                        id: a.id.clone(),
+                        reason: DuplicateReason::SameId,
+                        sighting_added: false,
+                    });
+                    continue;
+                };
+                let elsewhere = a.source != source || (a.url.is_some() && a.url != url);
+                let added = elsewhere
+                    && add_sighting.execute(params![
+                        id,
+                        a.source.as_deref().unwrap_or(""),
+                        a.url.as_deref().unwrap_or(""),
+                        a.published.map(|p| p.to_string())
+                    ])? > 0;
+                outcomes.push(IngestOutcome::Duplicate {
+                    id,
+                    reason: DuplicateReason::SameText,
+                    sighting_added: added,
+                });
+                continue;
+            }
+            let seq = tx.last_insert_rowid();
+            if let Some(sig) = &p.signature {
+                let root = near.as_ref().map_or(a.id.as_str(), |(id, _)| id.as_str());
+                insert_signature.execute(params![seq, a.id, root, sig.to_bytes()])?;
+            }
+            if let Some(keys) = keys {
+                bands.add(seq, &keys);
+            }
+            outcomes.push(IngestOutcome::Inserted { id: a.id.clone(), near_duplicate_of: near });
+        }
+    }
+    Ok(outcomes)
 }

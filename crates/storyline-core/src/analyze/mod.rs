@@ -1,3 +1,319 @@
-//! Reading an article: one module per annotator.
+//! Reading an article: sentences and tokens, stems, named entities, quotes with their speakers,
+//! quantities with what they count, and time expressions.
+//!
+//! Each annotator is an independent module behind the small [`Annotator`] trait; [`analyze`]
+//! runs the default pipeline in order (segmentation first, then entities, quotes, quantities,
+//! times), each one reading the [`Document`] and what earlier annotators wrote into the
+//! [`Analysis`]. A better annotator (a statistical tagger, another language) replaces a
+//! rule-based one by implementing the same trait.
+//!
+//! All spans are byte offsets into the article text while annotators run;
+//! [`Analysis::into_char_offsets`] turns them into character (Unicode scalar) offsets for
+//! storage and output.
 
+pub mod entities;
 pub mod lang;
+pub mod quantities;
+pub mod quotes;
+pub mod segment;
+pub mod stem;
+pub mod times;
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::Published;
+pub use segment::{Token, TokenKind};
+
+/// A stretch of the text: `start..end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Span {
+    /// First offset.
+    pub start: usize,
+    /// One past the last offset.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span.
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    /// Whether two spans share at least one offset.
+    pub fn overlaps(&self, other: &Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+
+    /// Whether `other` lies inside this span.
+    pub fn contains(&self, other: &Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+}
+
+/// A sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sentence {
+    /// The sentence's text.
+    pub text: String,
+    /// Start offset.
+    pub start: usize,
+    /// End offset.
+    pub end: usize,
+}
+
+/// What kind of thing a name names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityType {
+    /// A person.
+    Person,
+    /// An organisation: a company, a party, an army, a government, an armed group.
+    Organization,
+    /// A place: a country, a city, a region, a river.
+    Place,
+    /// Another name: an event, a product, a law.
+    Other,
+}
+
+/// A named entity mention.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    /// The text as written (without the role: `Ryan Dillon` in `kolonel Ryan Dillon`).
+    pub text: String,
+    /// Person, organisation, place or other.
+    #[serde(rename = "type")]
+    pub kind: EntityType,
+    /// Normalised key joining the variants of one entity within and across articles
+    /// (`ryan-dillon` for `kolonel Ryan Dillon`, `Ryan Dillon` and a later `Dillon`;
+    /// `islamitische-staat` for `IS` and `Islamitische Staat`).
+    pub key: String,
+    /// A title or function given with the name (`kolonel`, `woordvoerder van de coalitie`).
+    pub role: Option<String>,
+    /// Start offset.
+    pub start: usize,
+    /// End offset.
+    pub end: usize,
+}
+
+/// How a quote is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuoteKind {
+    /// Between quotation marks.
+    Direct,
+    /// A pull-quote line followed by the speaker's name and function.
+    Pull,
+    /// Reported speech without quotation marks (`Dat zeggen woordvoerders van de SDF`).
+    Indirect,
+}
+
+/// A quote and who said it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quote {
+    /// The quoted words (without the quotation marks), or the reported claim.
+    pub text: String,
+    /// The speaker as named in the article, resolved to the fullest name given.
+    pub speaker: Option<String>,
+    /// The speaker's entity key, when the speaker is a named entity.
+    pub speaker_key: Option<String>,
+    /// Direct, pull quote or indirect.
+    pub kind: QuoteKind,
+    /// Start offset of the quoted words.
+    pub start: usize,
+    /// End offset of the quoted words.
+    pub end: usize,
+}
+
+/// A number in the text and what it counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quantity {
+    /// The text of the expression (`meer dan honderd voertuigen`).
+    pub text: String,
+    /// The value (`100`).
+    pub value: f64,
+    /// Lower bound, when the text gives or implies one (`meer dan honderd`: 100, exclusive).
+    pub min: Option<f64>,
+    /// Upper bound (`hooguit`, `bijna`, the top of a range).
+    pub max: Option<f64>,
+    /// Whether the value is approximate (`zo'n`, `ongeveer`, `ruim`, `honderden`).
+    pub approx: bool,
+    /// The counted thing's head noun, singular (`strijder`, `familielid`, `voertuig`).
+    pub noun: Option<String>,
+    /// Its modifiers (`IS` in `IS-strijders`, `buitenlandse`).
+    pub modifiers: Vec<String>,
+    /// A unit or currency (`kilometer`, `EUR`, `%`).
+    pub unit: Option<String>,
+    /// Start offset.
+    pub start: usize,
+    /// End offset.
+    pub end: usize,
+}
+
+/// How precise a resolved time expression is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Granularity {
+    /// A calendar day.
+    Day,
+    /// A week.
+    Week,
+    /// A weekend.
+    Weekend,
+    /// A month, or part of one (`midden oktober`).
+    Month,
+    /// A season or quarter.
+    Season,
+    /// A year.
+    Year,
+    /// Not resolvable to the calendar.
+    Unknown,
+}
+
+/// A time expression, resolved against the publication date where possible.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimeExpr {
+    /// The text (`zondag`, `midden oktober`, `sinds 2014`).
+    pub text: String,
+    /// The resolved value: `2017-10-15`, `2017-10`, `2014`, `2017-W41`; `None` when it cannot
+    /// be resolved (no publication date, or too vague).
+    pub value: Option<String>,
+    /// Its granularity.
+    pub granularity: Granularity,
+    /// Start offset.
+    pub start: usize,
+    /// End offset.
+    pub end: usize,
+}
+
+/// Everything the analysis finds in one article.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Analysis {
+    /// The language the analysis used.
+    pub language: String,
+    /// Sentences in order.
+    pub sentences: Vec<Sentence>,
+    /// Named entity mentions in order.
+    pub entities: Vec<Entity>,
+    /// Quotes in order.
+    pub quotes: Vec<Quote>,
+    /// Quantities in order.
+    pub quantities: Vec<Quantity>,
+    /// Time expressions in order.
+    pub times: Vec<TimeExpr>,
+}
+
+/// The text an annotator reads, with the segmentation every annotator shares.
+#[derive(Debug, Clone)]
+pub struct Document<'a> {
+    /// The article text (paragraphs separated by a blank line).
+    pub text: &'a str,
+    /// Language code (`nl`, `en`, ...).
+    pub language: &'a str,
+    /// Publication time at its precision, to resolve relative time expressions.
+    pub published: Option<Published>,
+    /// Tokens in order (byte spans).
+    pub tokens: Vec<Token>,
+    /// Sentence spans in order (byte spans), each covering whole tokens.
+    pub sentences: Vec<Span>,
+}
+
+impl<'a> Document<'a> {
+    /// Segments `text` into tokens and sentences.
+    pub fn new(text: &'a str, language: &'a str, published: Option<Published>) -> Self {
+        let tokens = segment::tokenize(text);
+        let sentences = segment::sentences(text, &tokens, language);
+        Document { text, language, published, tokens, sentences }
+    }
+
+    /// The text of a span.
+    pub fn slice(&self, span: Span) -> &'a str {
+        &self.text[span.start..span.end]
+    }
+
+    /// Index of the sentence containing byte offset `at`.
+    pub fn sentence_of(&self, at: usize) -> Option<usize> {
+        let i = self.sentences.partition_point(|s| s.end <= at);
+        (i < self.sentences.len() && self.sentences[i].start <= at).then_some(i)
+    }
+
+    /// Indexes of the tokens inside a span.
+    pub fn tokens_in(&self, span: Span) -> std::ops::Range<usize> {
+        let from = self.tokens.partition_point(|t| t.end <= span.start);
+        let to = self.tokens.partition_point(|t| t.start < span.end);
+        from..to.max(from)
+    }
+}
+
+/// One annotator: reads the document and what earlier annotators found, adds its own.
+pub trait Annotator: Send + Sync {
+    /// A short name (`entities`, `quotes`).
+    fn name(&self) -> &'static str;
+    /// Adds annotations to `out`, with byte offsets.
+    fn annotate(&self, doc: &Document<'_>, out: &mut Analysis);
+}
+
+/// The default pipeline: entities, quotes (which use the entities), quantities, times.
+pub fn default_annotators() -> [&'static dyn Annotator; 4] {
+    [&entities::EntityAnnotator, &quotes::QuoteAnnotator, &quantities::QuantityAnnotator, &times::TimeAnnotator]
+}
+
+/// Analyses a text with the default pipeline; offsets are characters.
+pub fn analyze(text: &str, language: &str, published: Option<Published>) -> Analysis {
+    run(&default_annotators(), text, language, published)
+}
+
+/// Runs annotators over a text and returns the analysis with character offsets.
+pub fn run(
+    annotators: &[&dyn Annotator],
+    text: &str,
+    language: &str,
+    published: Option<Published>,
+) -> Analysis {
+    let doc = Document::new(text, language, published);
+    let mut out = Analysis {
+        language: language.to_string(),
+        sentences: doc
+            .sentences
+            .iter()
+            .map(|s| Sentence { text: doc.slice(*s).to_string(), start: s.start, end: s.end })
+            .collect(),
+        ..Analysis::default()
+    };
+    for a in annotators {
+        a.annotate(&doc, &mut out);
+    }
+    out.into_char_offsets(text)
+}
+
+impl Analysis {
+    /// Converts every byte offset into a character offset of `text`.
+    pub fn into_char_offsets(mut self, text: &str) -> Self {
+        // Byte offset -> char offset, for every char boundary.
+        let mut map = vec![0usize; text.len() + 1];
+        let mut chars = 0;
+        for (i, c) in text.char_indices() {
+            for slot in map.iter_mut().skip(i).take(c.len_utf8()) {
+                *slot = chars;
+            }
+            chars += 1;
+        }
+        map[text.len()] = chars;
+        let conv = |b: usize| map[b.min(text.len())];
+        for s in &mut self.sentences {
+            (s.start, s.end) = (conv(s.start), conv(s.end));
+        }
+        for e in &mut self.entities {
+            (e.start, e.end) = (conv(e.start), conv(e.end));
+        }
+        for q in &mut self.quotes {
+            (q.start, q.end) = (conv(q.start), conv(q.end));
+        }
+        for q in &mut self.quantities {
+            (q.start, q.end) = (conv(q.start), conv(q.end));
+        }
+        for t in &mut self.times {
+            (t.start, t.end) = (conv(t.start), conv(t.end));
+        }
+        self
+    }
+}

@@ -1,0 +1,106 @@
+//! Stems and stopwords per language: the same stemmer the search index uses, so a word matches
+//! its inflections (`strijders`/`strijder`, `regeringen`/`regering`).
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// The Snowball algorithm for a language code, if there is one.
+fn algorithm(language: &str) -> Option<Algorithm> {
+    Some(match language {
+        "nl" | "af" => Algorithm::Dutch,
+        "en" => Algorithm::English,
+        "de" => Algorithm::German,
+        "fr" => Algorithm::French,
+        "es" => Algorithm::Spanish,
+        "it" => Algorithm::Italian,
+        "pt" => Algorithm::Portuguese,
+        "da" => Algorithm::Danish,
+        "sv" => Algorithm::Swedish,
+        "no" => Algorithm::Norwegian,
+        _ => return None,
+    })
+}
+
+/// A stemmer for one language; words are lowercased before stemming.
+pub struct LanguageStemmer {
+    inner: Option<Stemmer>,
+}
+
+impl LanguageStemmer {
+    /// The stemmer for `language` (an ISO 639-1 code); unknown languages only lowercase.
+    pub fn new(language: &str) -> Self {
+        LanguageStemmer { inner: algorithm(language).map(Stemmer::create) }
+    }
+
+    /// The stem of a word.
+    pub fn stem(&self, word: &str) -> String {
+        let lower = word.to_lowercase();
+        match &self.inner {
+            Some(s) => s.stem(&lower).into_owned(),
+            None => lower,
+        }
+    }
+}
+
+/// Dutch stopwords: function words that carry no topic.
+const NL_STOP: &[&str] = &[
+    "aan", "af", "al", "alle", "alleen", "als", "altijd", "ander", "andere", "anders", "ben", "bij",
+    "bijna", "binnen", "bovendien", "daar", "daarom", "dan", "dat", "de", "deze", "die", "dit",
+    "doch", "doen", "door", "dus", "een", "eens", "eigen", "en", "enige", "er", "even", "ge",
+    "geen", "geweest", "haar", "had", "hadden", "heb", "hebben", "heeft", "hem", "het", "hier",
+    "hij", "hoe", "hun", "ik", "in", "is", "ja", "je", "kan", "kon", "konden", "kunnen", "maar",
+    "me", "meer", "men", "met", "mij", "mijn", "moet", "moeten", "na", "naar", "niet", "niets",
+    "nog", "nu", "of", "om", "omdat", "onder", "ons", "ook", "op", "over", "reeds", "te", "tegen",
+    "toch", "toen", "tot", "u", "uit", "uw", "van", "veel", "voor", "want", "waren", "was", "wat",
+    "we", "wel", "werd", "werden", "wie", "wij", "wil", "worden", "wordt", "zal", "ze", "zei",
+    "zelf", "zich", "zij", "zijn", "zo", "zonder", "zou", "zouden", "'t", "'s", "waar", "waarin",
+    "waarbij", "wanneer", "welke", "zoals", "sinds", "tussen", "via", "per", "hun", "hen", "jullie",
+    "onze", "ons", "zeer", "heel", "steeds", "nadat", "terwijl", "hierbij", "daarbij", "volgens",
+];
+
+/// English stopwords.
+const EN_STOP: &[&str] = &[
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
+    "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
+    "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few",
+    "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers",
+    "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its",
+    "itself", "just", "me", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on",
+    "once", "only", "or", "other", "our", "ours", "out", "over", "own", "said", "same", "she",
+    "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then",
+    "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up",
+    "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why",
+    "will", "with", "would", "you", "your", "yours", "says", "say", "according", "since", "per",
+];
+
+/// Whether a (lowercase) word is a stopword in `language`. Languages without a list have none.
+pub fn is_stopword(language: &str, lower: &str) -> bool {
+    match language {
+        "nl" => NL_STOP.contains(&lower),
+        "en" => EN_STOP.contains(&lower),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inflections_share_a_stem() {
+        let nl = LanguageStemmer::new("nl");
+        assert_eq!(nl.stem("strijders"), nl.stem("strijder"));
+        assert_eq!(nl.stem("regeringen"), nl.stem("regering"));
+        assert_eq!(nl.stem("Gevechten"), nl.stem("gevecht"));
+        let en = LanguageStemmer::new("en");
+        assert_eq!(en.stem("fighters"), en.stem("fighter"));
+        assert_eq!(LanguageStemmer::new("xx").stem("Woord"), "woord");
+    }
+
+    #[test]
+    fn stopwords() {
+        assert!(is_stopword("nl", "het"));
+        assert!(!is_stopword("nl", "konvooi"));
+        assert!(is_stopword("en", "the"));
+        assert!(!is_stopword("de", "der"));
+    }
+}

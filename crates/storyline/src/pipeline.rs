@@ -1,12 +1,13 @@
 //! The ingest pipeline: walk the inputs, read and prepare articles on a worker thread, write
 //! them to the store in batches on this one, and report every failure by file and record.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -163,10 +164,17 @@ pub struct Options {
 }
 
 enum Msg {
-    Batch(Vec<Prepared>),
+    /// Prepared articles of chunk `n`, in input order within the chunk.
+    Prepared(u64, Vec<Prepared>),
     Failed(Failure),
     FileDone,
 }
+
+/// Raw records read but not yet prepared: chunk number and `(record, origin)` pairs.
+type RawChunk = (u64, Vec<(storyline_core::RawArticle, String)>);
+
+/// Records per unit of work handed to a prepare worker.
+const CHUNK: usize = 32;
 
 struct CountingReader<R> {
     inner: R,
@@ -181,8 +189,16 @@ impl<R: Read> Read for CountingReader<R> {
     }
 }
 
-fn produce(inputs: Vec<Input>, opts: &Options, bytes_read: Arc<AtomicU64>, tx: SyncSender<Msg>) {
-    let mut batch: Vec<Prepared> = Vec::with_capacity(opts.batch_size);
+/// Reads every input and hands raw records, in chunks, to the prepare workers.
+fn read_inputs(
+    inputs: Vec<Input>,
+    opts: &Options,
+    bytes_read: Arc<AtomicU64>,
+    tx: SyncSender<Msg>,
+    work: SyncSender<RawChunk>,
+) {
+    let mut chunk: Vec<(storyline_core::RawArticle, String)> = Vec::with_capacity(CHUNK);
+    let mut chunk_no = 0u64;
     for input in inputs {
         let name = input.name();
         let reader: Box<dyn Read> = match &input {
@@ -212,10 +228,11 @@ fn produce(inputs: Vec<Input>, opts: &Options, bytes_read: Arc<AtomicU64>, tx: S
                     Some(storyline_core::Locator::Whole) | None => name.clone(),
                     Some(loc) => format!("{name}: {loc}"),
                 };
-                batch.push(prepare_with_signature(raw, &opts.prepare, Some(origin)));
-                if batch.len() >= opts.batch_size {
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(opts.batch_size));
-                    let _ = tx.send(Msg::Batch(full));
+                chunk.push((raw, origin));
+                if chunk.len() >= CHUNK {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                    let _ = work.send((chunk_no, full));
+                    chunk_no += 1;
                 }
             }
             Err(e) => {
@@ -238,9 +255,53 @@ fn produce(inputs: Vec<Input>, opts: &Options, bytes_read: Arc<AtomicU64>, tx: S
         }
         let _ = tx.send(Msg::FileDone);
     }
-    if !batch.is_empty() {
-        let _ = tx.send(Msg::Batch(batch));
+    if !chunk.is_empty() {
+        let _ = work.send((chunk_no, chunk));
     }
+}
+
+/// Prepares (and analyses) chunks of raw records until the reader is done.
+fn prepare_chunks(work: &Mutex<Receiver<RawChunk>>, opts: &Options, tx: SyncSender<Msg>) {
+    loop {
+        let next = work.lock().unwrap_or_else(|p| p.into_inner()).recv();
+        let Ok((n, raws)) = next else { return };
+        let prepared = raws
+            .into_iter()
+            .map(|(raw, origin)| prepare_with_signature(raw, &opts.prepare, Some(origin)))
+            .collect();
+        if tx.send(Msg::Prepared(n, prepared)).is_err() {
+            return;
+        }
+    }
+}
+
+/// Writes one batch and counts what happened; returns how many articles it held.
+fn write(
+    store: &dyn Store,
+    opts: &Options,
+    batch: Vec<Prepared>,
+    report: &mut Report,
+) -> Result<u64, StoreError> {
+    let write_started = Instant::now();
+    let outcomes = store.ingest(&batch, &opts.settings)?;
+    report.store_s += write_started.elapsed().as_secs_f64();
+    for o in &outcomes {
+        match o {
+            IngestOutcome::Inserted { near_duplicate_of, .. } => {
+                report.ingested += 1;
+                report.near_duplicates += u64::from(near_duplicate_of.is_some());
+            }
+            IngestOutcome::Duplicate { sighting_added, .. } => {
+                report.duplicates += 1;
+                report.sightings_added += u64::from(*sighting_added);
+            }
+        }
+    }
+    let n = outcomes.len() as u64;
+    if opts.keep_outcomes {
+        report.outcomes.extend(outcomes);
+    }
+    Ok(n)
 }
 
 /// Runs an ingest. Failures are printed to standard error as they happen unless `quiet`;
@@ -257,11 +318,23 @@ pub fn run(
     let bytes_read = Arc::new(AtomicU64::new(0));
     let mut report = Report::default();
     let (tx, rx): (SyncSender<Msg>, Receiver<Msg>) = sync_channel(4);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).max(1);
+    let (work_tx, work_rx) = sync_channel::<RawChunk>(workers * 2);
+    let work_rx = Mutex::new(work_rx);
     let result = std::thread::scope(|scope| {
         let counter = bytes_read.clone();
         let opts_ref = &opts;
-        scope.spawn(move || produce(inputs, opts_ref, counter, tx));
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let work_rx = &work_rx;
+            scope.spawn(move || prepare_chunks(work_rx, opts_ref, tx));
+        }
+        scope.spawn(move || read_inputs(inputs, opts_ref, counter, tx, work_tx));
         let mut seen: u64 = 0;
+        // Chunks come back from the workers in any order; they are stored in input order.
+        let mut pending: BTreeMap<u64, Vec<Prepared>> = BTreeMap::new();
+        let mut next_chunk = 0u64;
+        let mut batch: Vec<Prepared> = Vec::with_capacity(opts.batch_size);
         loop {
             let msg = match rx.recv_timeout(Duration::from_millis(150)) {
                 Ok(m) => m,
@@ -269,28 +342,24 @@ pub fn run(
                     progress.update(seen, bytes_read.load(Ordering::Relaxed), total_bytes);
                     continue;
                 }
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    if !batch.is_empty() {
+                        write(store, &opts, std::mem::take(&mut batch), &mut report)?;
+                    }
+                    break;
+                }
             };
             match msg {
-                Msg::Batch(batch) => {
-                    let write_started = Instant::now();
-                    let outcomes = store.ingest(&batch, &opts.settings)?;
-                    report.store_s += write_started.elapsed().as_secs_f64();
-                    for o in &outcomes {
-                        match o {
-                            IngestOutcome::Inserted { near_duplicate_of, .. } => {
-                                report.ingested += 1;
-                                report.near_duplicates += u64::from(near_duplicate_of.is_some());
-                            }
-                            IngestOutcome::Duplicate { sighting_added, .. } => {
-                                report.duplicates += 1;
-                                report.sightings_added += u64::from(*sighting_added);
-                            }
+                Msg::Prepared(n, prepared) => {
+                    pending.insert(n, prepared);
+                    while let Some(ready) = pending.remove(&next_chunk) {
+                        next_chunk += 1;
+                        batch.extend(ready);
+                        // Batches of exactly `batch_size`: one transaction each.
+                        while batch.len() >= opts.batch_size {
+                            let rest = batch.split_off(opts.batch_size);
+                            seen += write(store, &opts, std::mem::replace(&mut batch, rest), &mut report)?;
                         }
-                    }
-                    seen += outcomes.len() as u64;
-                    if opts.keep_outcomes {
-                        report.outcomes.extend(outcomes);
                     }
                 }
                 Msg::Failed(f) => {

@@ -15,6 +15,7 @@ pub mod entities;
 pub mod lang;
 pub mod quantities;
 pub mod quotes;
+pub mod score;
 pub mod segment;
 pub mod stem;
 pub mod times;
@@ -254,7 +255,12 @@ pub trait Annotator: Send + Sync {
 
 /// The default pipeline: entities, quotes (which use the entities), quantities, times.
 pub fn default_annotators() -> [&'static dyn Annotator; 4] {
-    [&entities::EntityAnnotator, &quotes::QuoteAnnotator, &quantities::QuantityAnnotator, &times::TimeAnnotator]
+    [
+        &entities::EntityAnnotator,
+        &quotes::QuoteAnnotator,
+        &quantities::QuantityAnnotator,
+        &times::TimeAnnotator,
+    ]
 }
 
 /// Analyses a text with the default pipeline; offsets are characters.

@@ -127,14 +127,13 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// Abbreviations (lowercase, without their dots) that do not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
     // Dutch
-    "dhr", "mevr", "mw", "mr", "mrs", "drs", "dr", "prof", "ir", "ing", "bc", "ds", "st", "sr", "jr",
-    "bijv", "bv", "ca", "nr", "nrs", "jl", "blz", "enz", "etc", "incl", "excl", "resp", "ong",
-    "gem", "max", "min", "tel", "vgl", "zgn", "mln", "mld", "mrd", "kol", "gen", "lt", "luit",
-    "burg", "weth", "min", "art", "afb", "hfst", "pag", "ned", "vz", "vs", "ggz", "kapt",
-    // English
-    "ms", "messrs", "gov", "sen", "rep", "col", "capt", "sgt", "cpl", "maj", "adm", "inc", "ltd",
-    "co", "corp", "no", "nos", "approx", "dept", "est", "fig", "jan", "feb", "mar", "apr", "jun",
-    "jul", "aug", "sep", "sept", "oct", "okt", "nov", "dec", "mt", "ft", "ave", "blvd",
+    "dhr", "mevr", "mw", "mr", "mrs", "drs", "dr", "prof", "ir", "ing", "bc", "ds", "st", "sr", "jr", "bijv",
+    "bv", "ca", "nr", "nrs", "jl", "blz", "enz", "etc", "incl", "excl", "resp", "ong", "gem", "max", "min",
+    "tel", "vgl", "zgn", "mln", "mld", "mrd", "kol", "gen", "lt", "luit", "burg", "weth", "min", "art",
+    "afb", "hfst", "pag", "ned", "vz", "vs", "ggz", "kapt", // English
+    "ms", "messrs", "gov", "sen", "rep", "col", "capt", "sgt", "cpl", "maj", "adm", "inc", "ltd", "co",
+    "corp", "no", "nos", "approx", "dept", "est", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "okt", "nov", "dec", "mt", "ft", "ave", "blvd",
 ];
 
 fn is_abbreviation(word: &str) -> bool {
@@ -202,7 +201,11 @@ pub fn sentences(text: &str, tokens: &[Token], _language: &str) -> Vec<Span> {
                 Some(n) => {
                     let nt = n.text(text);
                     let first = nt.chars().next().unwrap_or(' ');
-                    first.is_uppercase() || n.kind == TokenKind::Number || is_opener(nt) || nt == "-" || nt == "–"
+                    first.is_uppercase()
+                        || n.kind == TokenKind::Number
+                        || is_opener(nt)
+                        || nt == "-"
+                        || nt == "–"
                 }
             };
             // After an abbreviation, only a clearly new sentence (a capital after a common
@@ -239,7 +242,22 @@ mod tests {
     fn words_numbers_and_joiners() {
         assert_eq!(
             words("Zo'n 250 IS-strijders en 3.500 familieleden (2,5 km) vertrokken om 20u07."),
-            ["Zo'n", "250", "IS-strijders", "en", "3.500", "familieleden", "(", "2,5", "km", ")", "vertrokken", "om", "20u07", "."]
+            [
+                "Zo'n",
+                "250",
+                "IS-strijders",
+                "en",
+                "3.500",
+                "familieleden",
+                "(",
+                "2,5",
+                "km",
+                ")",
+                "vertrokken",
+                "om",
+                "20u07",
+                "."
+            ]
         );
         assert_eq!(words("IS’ers, massa's en 't dorp"), ["IS’ers", ",", "massa's", "en", "'t", "dorp"]);
         assert_eq!(words("zes-tot-zeven 10-12"), ["zes-tot-zeven", "10", "-", "12"]);
@@ -273,12 +291,18 @@ mod tests {
 
     #[test]
     fn line_breaks_end_sentences() {
-        assert_eq!(sents("Veilige aftocht\n\nOm een eindstrijd te voorkomen, vertrokken ze."), ["Veilige aftocht", "Om een eindstrijd te voorkomen, vertrokken ze."]);
+        assert_eq!(
+            sents("Veilige aftocht\n\nOm een eindstrijd te voorkomen, vertrokken ze."),
+            ["Veilige aftocht", "Om een eindstrijd te voorkomen, vertrokken ze."]
+        );
     }
 
     #[test]
     fn numbers_at_the_end_and_lowercase_continuations() {
-        assert_eq!(sents("Raqqa gold sinds 2014. Maar nu niet meer."), ["Raqqa gold sinds 2014.", "Maar nu niet meer."]);
+        assert_eq!(
+            sents("Raqqa gold sinds 2014. Maar nu niet meer."),
+            ["Raqqa gold sinds 2014.", "Maar nu niet meer."]
+        );
         assert_eq!(sents("Het kost 2.5 mln. euro, zegt hij."), ["Het kost 2.5 mln. euro, zegt hij."]);
     }
 }

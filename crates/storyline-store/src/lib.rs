@@ -26,6 +26,7 @@ pub mod bands;
 pub mod sqlite;
 
 use serde::Serialize;
+use storyline_core::analyze::Analysis;
 use storyline_core::ingest::dedupe::DEFAULT_THRESHOLD;
 use storyline_core::ingest::prepare::Prepared;
 use storyline_core::model::{Article, Sighting};
@@ -172,6 +173,8 @@ pub struct ArticleRecord {
     pub sightings: Vec<Sighting>,
     /// Later articles stored as near-duplicates of this one, with their similarity.
     pub near_duplicates: Vec<NearDuplicateOf>,
+    /// What the analysis found in its text, stored at ingest.
+    pub analysis: Option<Analysis>,
 }
 
 /// A later copy of an article.

@@ -22,9 +22,10 @@ use crate::{
 };
 
 /// The numbered schema migrations, applied in order.
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    "CREATE TABLE articles (
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "CREATE TABLE articles (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         id TEXT NOT NULL UNIQUE,
         title TEXT NOT NULL,
@@ -62,13 +63,21 @@ const MIGRATIONS: &[(i64, &str)] = &[(
         root_id TEXT NOT NULL,
         minhash BLOB NOT NULL
     );",
-)];
+    ),
+    (
+        2,
+        "CREATE TABLE analyses (
+            article_seq INTEGER PRIMARY KEY REFERENCES articles(seq),
+            analysis TEXT NOT NULL
+        );",
+    ),
+];
 
 /// The most near-duplicate candidates checked for one new article.
 const MAX_CANDIDATES: usize = 64;
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// A store in one SQLite file (or in memory, for tests and evaluation).
 pub struct SqliteStore {
@@ -176,20 +185,28 @@ impl SqliteStore {
 }
 
 const ARTICLE_COLUMNS: &str = "id, title, text, source, url, published, language, language_confidence, \
-     language_declared, author, metadata, extra, content_hash, near_dup_of, near_dup_similarity, origin, ingested_at";
+     language_declared, author, metadata, extra, content_hash, near_dup_of, near_dup_similarity, origin, ingested_at, \
+     (SELECT analysis FROM analyses WHERE analyses.article_seq = articles.seq)";
 
 fn published_from(s: Option<String>) -> Result<Option<Published>, StoreError> {
     s.map(|s| Published::parse(&s).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
 }
 
 /// An article row with the columns that still need parsing kept as text.
-type ArticleRow = (Article, i64, Option<String>, Option<String>, Option<String>);
+struct ArticleRow {
+    article: Article,
+    ingested_at: i64,
+    published: Option<String>,
+    metadata: Option<String>,
+    extra: Option<String>,
+    analysis: Option<String>,
+}
 
 fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
     let near_of: Option<String> = row.get(13)?;
     let near_sim: Option<f64> = row.get(14)?;
-    Ok((
-        Article {
+    Ok(ArticleRow {
+        article: Article {
             id: row.get(0)?,
             title: row.get(1)?,
             text: row.get(2)?,
@@ -209,11 +226,12 @@ fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
                 .map(|of| NearDuplicate { of, similarity: near_sim.unwrap_or(0.0) as f32 }),
             origin: row.get(15)?,
         },
-        row.get(16)?,
-        row.get(5)?,
-        row.get(10)?,
-        row.get(11)?,
-    ))
+        ingested_at: row.get(16)?,
+        published: row.get(5)?,
+        metadata: row.get(10)?,
+        extra: row.get(11)?,
+        analysis: row.get(17)?,
+    })
 }
 
 /// The 64-bit content digest (16 hex characters) as SQLite's signed integer.
@@ -253,7 +271,10 @@ impl Store for SqliteStore {
         let found = conn
             .query_row(&format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?1"), [id], row_to_article)
             .optional()?;
-        let Some((mut article, ingested_at, published, metadata, extra)) = found else { return Ok(None) };
+        let Some(ArticleRow { mut article, ingested_at, published, metadata, extra, analysis }) = found
+        else {
+            return Ok(None);
+        };
         article.published = published_from(published)?;
         article.metadata = serde_json::from_str(metadata.as_deref().unwrap_or("{}"))
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -282,7 +303,12 @@ impl Store for SqliteStore {
                 })
             })?
             .collect::<Result<_, _>>()?;
-        Ok(Some(ArticleRecord { article, ingested_at, sightings, near_duplicates }))
+        let analysis = analysis
+            .map(|a| {
+                serde_json::from_str(&a).map_err(|e| StoreError::Corrupt(format!("analysis of `{id}`: {e}")))
+            })
+            .transpose()?;
+        Ok(Some(ArticleRecord { article, ingested_at, sightings, near_duplicates, analysis }))
     }
 
     fn ids_with_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError> {
@@ -407,6 +433,8 @@ fn ingest_batch(
         let mut insert_signature = tx.prepare_cached(
             "INSERT INTO signatures (article_seq, article_id, root_id, minhash) VALUES (?1, ?2, ?3, ?4)",
         )?;
+        let mut insert_analysis =
+            tx.prepare_cached("INSERT INTO analyses (article_seq, analysis) VALUES (?1, ?2)")?;
         let mut insert = tx.prepare_cached(
                 "INSERT OR IGNORE INTO articles (id, title, text, source, url, published, published_unix, language, \
                  language_confidence, language_declared, author, metadata, extra, content_hash, \
@@ -515,6 +543,9 @@ fn ingest_batch(
                 continue;
             }
             let seq = tx.last_insert_rowid();
+            let analysis =
+                serde_json::to_string(&p.analysis).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            insert_analysis.execute(params![seq, analysis])?;
             if let Some(sig) = &p.signature {
                 let root = near.as_ref().map_or(a.id.as_str(), |(id, _)| id.as_str());
                 insert_signature.execute(params![seq, a.id, root, sig.to_bytes()])?;

@@ -209,7 +209,7 @@ fn unusable_arguments_exit_2() {
 
 #[test]
 fn every_command_explains_itself_with_an_example() {
-    for cmd in ["ingest", "articles", "article", "demo", "bench"] {
+    for cmd in ["ingest", "articles", "article", "analyze", "demo", "bench"] {
         let o = bin().args([cmd, "--help"]).output().unwrap();
         assert!(o.status.success());
         let help = stdout(&o);

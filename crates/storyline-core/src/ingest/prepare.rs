@@ -1,7 +1,7 @@
 //! From a raw record to an article: fill in what the command line knows, derive the title,
 //! detect the language, normalise the text, and compute the stable id and content digest.
 
-use crate::analyze::lang;
+use crate::analyze::{analyze, lang, Analysis};
 use crate::date::Published;
 use crate::hash::hash64;
 use crate::ingest::dedupe::{content_digest, digest_of_words, signature_of_words, word_hashes, Signature};
@@ -19,13 +19,15 @@ pub struct PrepareOptions {
     pub language: Option<String>,
 }
 
-/// An article ready to store, with its near-duplicate sketch.
+/// An article ready to store, with its near-duplicate sketch and its analysis.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prepared {
     /// The article.
     pub article: Article,
     /// Its MinHash signature, when the text is long enough to have one.
     pub signature: Option<Signature>,
+    /// What the analysis found in its text (character offsets).
+    pub analysis: Analysis,
 }
 
 /// Normalises body text: paragraphs separated by one blank line, whitespace inside a paragraph
@@ -176,6 +178,8 @@ pub fn prepare_with_signature(raw: RawArticle, opts: &PrepareOptions, origin: Op
         (None, None) => content_hash[..16].to_string(),
     };
     let signature = signature_of_words(&words);
+    let published = raw.published.or(opts.published);
+    let analysis = analyze(&text, &language.code, published);
     Prepared {
         article: Article {
             id,
@@ -193,6 +197,7 @@ pub fn prepare_with_signature(raw: RawArticle, opts: &PrepareOptions, origin: Op
             origin,
         },
         signature,
+        analysis,
     }
 }
 

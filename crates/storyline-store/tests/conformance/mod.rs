@@ -59,6 +59,7 @@ pub fn reingest_changes_nothing(store: &dyn Store) {
     assert_eq!(store.stats().unwrap(), before);
     let stored = store.article("a1").unwrap().unwrap();
     assert_eq!(stored.article, batch[0].article);
+    assert_eq!(stored.analysis.as_ref(), Some(&batch[0].analysis), "the analysis is stored with the article");
 }
 
 pub fn same_url_and_same_text_are_duplicates_with_sightings(store: &dyn Store) {

@@ -63,6 +63,14 @@ pub fn run(path: &Path, prepare: &PrepareOptions, as_json: bool) -> Result<ExitC
     Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
+/// The mentions of one entity key, for the readable listing.
+struct EntityGroup<'a> {
+    mentions: usize,
+    forms: Vec<&'a str>,
+    role: Option<&'a str>,
+    kind: EntityType,
+}
+
 fn kind_name(k: EntityType) -> &'static str {
     match k {
         EntityType::Person => "person",
@@ -97,24 +105,30 @@ fn print_readable(
     // Entities grouped by key, in order of first mention.
     writeln!(out, "\nEntities")?;
     let mut order: Vec<&str> = Vec::new();
-    let mut groups: BTreeMap<&str, (usize, Vec<&str>, Option<&str>, EntityType)> = BTreeMap::new();
+    let mut groups: BTreeMap<&str, EntityGroup<'_>> = BTreeMap::new();
     for e in &a.entities {
         let g = groups.entry(&e.key).or_insert_with(|| {
             order.push(&e.key);
-            (0, Vec::new(), None, e.kind)
+            EntityGroup { mentions: 0, forms: Vec::new(), role: None, kind: e.kind }
         });
-        g.0 += 1;
-        if !g.1.contains(&e.text.as_str()) {
-            g.1.push(&e.text);
+        g.mentions += 1;
+        if !g.forms.contains(&e.text.as_str()) {
+            g.forms.push(&e.text);
         }
-        if g.2.is_none() {
-            g.2 = e.role.as_deref();
+        if g.role.is_none() {
+            g.role = e.role.as_deref();
         }
     }
     for key in order {
-        let (n, forms, role, kind) = &groups[key];
-        let role = role.map(|r| format!("  ({r})")).unwrap_or_default();
-        writeln!(out, "  {:<13} {:<40} ×{n}  [{key}]{role}", kind_name(*kind), forms.join(" / "))?;
+        let g = &groups[key];
+        let role = g.role.map(|r| format!("  ({r})")).unwrap_or_default();
+        writeln!(
+            out,
+            "  {:<13} {:<40} ×{}  [{key}]{role}",
+            kind_name(g.kind),
+            g.forms.join(" / "),
+            g.mentions
+        )?;
     }
     writeln!(out, "\nQuotes")?;
     for q in &a.quotes {

@@ -357,3 +357,64 @@ fn a_killed_ingest_leaves_a_consistent_store_and_a_rerun_stores_the_rest() {
     assert_eq!(report["duplicates"].as_u64().unwrap(), partial, "{report}");
     assert_eq!(SqliteStore::open(&db).unwrap().stats().unwrap().articles, 20_000);
 }
+
+/// The seeds' acceptance check for the analysis (issue: Dutch-first text analysis).
+#[test]
+fn analyze_finds_what_the_seeds_say() {
+    let Some(seeds) = seeds() else {
+        eprintln!("../shared/seeds not present; skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("unused.db");
+    let second =
+        json_of(&run(&db, &["analyze", seeds.join("001_f93500ae73deb103.txt").to_str().unwrap(), "--json"]));
+    assert_eq!(second["language"], "nl");
+    let quantities = second["quantities"].as_array().unwrap();
+    let has = |value: f64, noun: &str| {
+        quantities.iter().any(|q| q["value"].as_f64() == Some(value) && q["noun"].as_str() == Some(noun))
+    };
+    assert!(has(250.0, "strijder"), "{quantities:#?}");
+    let fighters = quantities.iter().find(|q| q["value"].as_f64() == Some(250.0)).unwrap();
+    assert!(fighters["modifiers"].as_array().unwrap().iter().any(|m| m == "IS"), "{fighters}");
+    assert!(has(3500.0, "familielid"));
+    assert!(has(50.0, "vrachtwagen"));
+    assert!(has(13.0, "bus"));
+    let vehicles = quantities.iter().find(|q| q["noun"] == "voertuig").expect("voertuigen");
+    assert_eq!(vehicles["min"].as_f64(), Some(100.0), "{vehicles}");
+    let km = quantities.iter().find(|q| q["unit"] == "kilometer").expect("kilometer");
+    assert_eq!((km["min"].as_f64(), km["max"].as_f64()), (Some(6.0), Some(7.0)), "{km}");
+    let quotes = second["quotes"].as_array().unwrap();
+    let by_dillon: Vec<&Value> = quotes.iter().filter(|q| q["speaker_key"] == "ryan-dillon").collect();
+    assert!(by_dillon.iter().any(|q| q["kind"] == "pull"), "{quotes:#?}");
+    assert!(
+        by_dillon
+            .iter()
+            .any(|q| q["text"].as_str().unwrap().starts_with("We wilden niet dat er iemand vertrok")),
+        "{quotes:#?}"
+    );
+    let entities = second["entities"].as_array().unwrap();
+    for place in ["Raqqa", "Turkije", "Syrië"] {
+        assert!(entities.iter().any(|e| e["text"] == place && e["type"] == "place"), "{place} not a place");
+    }
+    assert!(second["times"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["text"].as_str().unwrap().contains("midden oktober")));
+
+    let first =
+        json_of(&run(&db, &["analyze", seeds.join("000_64d8d240d9b06057.txt").to_str().unwrap(), "--json"]));
+    let quantities = first["quantities"].as_array().unwrap();
+    assert!(quantities.iter().any(|q| q["value"].as_f64() == Some(275.0)), "{quantities:#?}");
+    assert!(first["quotes"].as_array().unwrap().iter().any(|q| q["speaker_key"] == "ryan-dillon"
+        && q["text"].as_str().unwrap().contains("burgerslachtoffers te minimaliseren")));
+    let times = first["times"].as_array().unwrap();
+    let sunday =
+        times.iter().find(|t| t["text"].as_str().unwrap().to_lowercase().contains("zondag")).expect("zondag");
+    assert!(sunday["value"].as_str().unwrap().starts_with("2017-10"), "{sunday}");
+    assert!(
+        times.iter().any(|t| t["text"].as_str().unwrap().contains("sinds 2014") && t["value"] == "2014"),
+        "{times:#?}"
+    );
+}

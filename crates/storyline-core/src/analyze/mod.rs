@@ -12,6 +12,7 @@
 //! storage and output.
 
 pub mod entities;
+pub mod gazetteer;
 pub mod lang;
 pub mod quantities;
 pub mod quotes;

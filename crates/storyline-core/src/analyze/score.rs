@@ -388,6 +388,8 @@ mod tests {
         }
     }
 
-    /// F1 floors for entities, quotes, quantities and times.
-    const FLOORS: [f64; 4] = [0.0, 0.0, 0.0, 0.0];
+    /// F1 floors for entities, quotes, quantities and times: the measured figures (0.980, 0.975,
+    /// 1.000, 0.991 when set) less a margin. The annotators were tuned while this set existed,
+    /// so held-out text will score lower; these floors guard against regressions.
+    const FLOORS: [f64; 4] = [0.95, 0.94, 0.96, 0.96];
 }

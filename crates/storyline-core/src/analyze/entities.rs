@@ -22,9 +22,8 @@
 //! 5. A later bare surname takes the key of the full name given in the article (`Dillon` →
 //!    `ryan-dillon`), and an acronym given in parentheses after a name takes that name's key.
 
-use std::collections::{HashMap, HashSet};
-
 use super::gazetteer;
+use super::table::{word_set, WordHashMap, WordHashSet, WordSet};
 use super::{Analysis, Annotator, Document, Entity, EntityType, Span, Token, TokenKind};
 
 /// Finds named entities (see the module documentation).
@@ -124,6 +123,11 @@ fn is_hyphen(c: char) -> bool {
 /// Lowercases and folds a word into `out`, keeping hyphens and apostrophes (as `-` and `'`).
 fn fold_word(word: &str, out: &mut String) {
     out.clear();
+    fold_append(word, out);
+}
+
+/// As [`fold_word`], appending to `out`.
+fn fold_append(word: &str, out: &mut String) {
     for c in word.chars() {
         if is_apostrophe(c) {
             out.push('\'');
@@ -135,12 +139,15 @@ fn fold_word(word: &str, out: &mut String) {
     }
 }
 
-fn in_list(list: &[&str], word: &str) -> bool {
-    list.binary_search(&word).is_ok()
+fn in_list(list: WordSet, word: &str) -> bool {
+    list.contains(word)
 }
 
 fn starts_upper(s: &str) -> bool {
-    s.chars().next().is_some_and(char::is_uppercase)
+    match s.as_bytes().first() {
+        Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+        _ => s.chars().next().is_some_and(char::is_uppercase),
+    }
 }
 
 /// Whether a word is written in capitals (two or more letters, no lowercase): `BBC`, `D66`.
@@ -155,8 +162,8 @@ fn wordlike(s: &str) -> bool {
 }
 
 /// Whether a folded word ends in one of `suffixes` as a compound (`Rekenkamer`, `Clausplein`).
-fn has_suffix(suffixes: &[&str], folded: &str) -> bool {
-    suffixes.iter().any(|s| folded.len() >= s.len() + 3 && folded.ends_with(s))
+fn has_suffix(suffixes: WordSet, folded: &str) -> bool {
+    suffixes.ends_compound(folded, 3)
 }
 
 /// Whether a folded word names a function: a listed title or a compound ending in one.
@@ -164,7 +171,7 @@ fn is_role_word(folded: &str) -> bool {
     if in_list(ROLES, folded) {
         return true;
     }
-    ROLE_SUFFIXES.iter().any(|s| folded.len() >= s.len() + 3 && folded.ends_with(s))
+    ROLE_SUFFIXES.ends_compound(folded, 3)
 }
 
 /// How a word token can take part in a name.
@@ -185,7 +192,15 @@ fn shape(text: &str, t: &Token) -> Shape {
         return Shape::Lower;
     }
     let w = t.text(text);
-    let joined = w.contains(|c| is_hyphen(c) || is_apostrophe(c));
+    // One pass over the bytes; the other hyphens and apostrophes are not ASCII.
+    let (mut joined, mut ascii) = (false, true);
+    for &b in w.as_bytes() {
+        joined |= b == b'-' || b == b'\'';
+        ascii &= b.is_ascii();
+    }
+    if !ascii && !joined {
+        joined = w.contains(|c| is_hyphen(c) || is_apostrophe(c));
+    }
     let upper = starts_upper(w);
     if !joined {
         return if upper { Shape::Full(t.span()) } else { Shape::Lower };
@@ -242,6 +257,10 @@ impl Mention {
     }
 }
 
+/// How many questions about the lowercase words of an article a pass over its tokens answers
+/// before a set of them is built.
+const SCANS_BEFORE_SET: u8 = 4;
+
 const PERSON: usize = 0;
 const ORG: usize = 1;
 const PLACE: usize = 2;
@@ -254,13 +273,23 @@ struct Ctx<'d, 'a> {
     shapes: Vec<Shape>,
     /// Whether a token opens a sentence (or follows a colon or an opening quote).
     initial: Vec<bool>,
-    /// Capitalised words written mid-sentence somewhere in the article.
-    confirmed: Vec<&'a str>,
-    /// Words written in lowercase somewhere in the article.
-    lower: Vec<&'a str>,
+    /// Capitalised words written mid-sentence somewhere in the article (gathered when first
+    /// asked for).
+    confirmed: Option<WordHashSet<&'a str>>,
+    /// Words written in lowercase somewhere in the article (gathered when first asked for).
+    lower: Option<WordHashSet<&'a str>>,
+    /// Questions about `lower` answered by a pass over the tokens so far.
+    scans: u8,
     mentions: Vec<Mention>,
     buf: String,
     key: String,
+    /// Folded forms of the tokens asked for so far, in `folded`: a byte range per token
+    /// (`usize::MAX` while not folded yet).
+    folds: Vec<(usize, usize)>,
+    folded: String,
+    /// What is known of each token: bit 0 set once bit 1 says whether it is a role word, bit 2
+    /// once bit 3 says whether it names an organisation.
+    facts: Vec<u8>,
 }
 
 impl<'d, 'a> Ctx<'d, 'a> {
@@ -308,29 +337,20 @@ impl<'d, 'a> Ctx<'d, 'a> {
                 initial[from..ti].iter_mut().for_each(|f| *f = true);
             }
         }
-        let mut confirmed = Vec::new();
-        let mut lower = Vec::new();
-        for (i, t) in toks.iter().enumerate() {
-            match shapes[i] {
-                Shape::Full(span) if !initial[i] => confirmed.push(&text[span.start..span.end]),
-                Shape::Lower if t.kind == TokenKind::Word => lower.push(t.text(text)),
-                _ => {}
-            }
-        }
-        confirmed.sort_unstable();
-        confirmed.dedup();
-        lower.sort_unstable();
-        lower.dedup();
         Ctx {
             doc,
             text,
             shapes,
             initial,
-            confirmed,
-            lower,
+            confirmed: None,
+            lower: None,
+            scans: 0,
             mentions: Vec::new(),
             buf: String::new(),
             key: String::new(),
+            folds: vec![(usize::MAX, 0); toks.len()],
+            folded: String::new(),
+            facts: vec![0; toks.len()],
         }
     }
 
@@ -338,16 +358,22 @@ impl<'d, 'a> Ctx<'d, 'a> {
         self.doc.tokens[i].text(self.text)
     }
 
-    /// The folded form of token `i`, in `self.buf`.
+    /// The folded form of token `i` (see [`fold_word`]), folded once per document.
     fn fold_tok(&mut self, i: usize) -> &str {
-        fold_word(self.doc.tokens[i].text(self.text), &mut self.buf);
-        &self.buf
+        let (mut start, mut end) = self.folds[i];
+        if start == usize::MAX {
+            start = self.folded.len();
+            fold_append(self.doc.tokens[i].text(self.text), &mut self.folded);
+            end = self.folded.len();
+            self.folds[i] = (start, end);
+        }
+        &self.folded[start..end]
     }
 
-    fn tok_in(&mut self, i: usize, list: &[&str]) -> bool {
+    fn tok_in(&mut self, i: usize, list: WordSet) -> bool {
         i < self.doc.tokens.len() && self.doc.tokens[i].kind == TokenKind::Word && {
             let f = self.fold_tok(i);
-            list.binary_search(&f).is_ok()
+            list.contains(f)
         }
     }
 
@@ -418,10 +444,12 @@ impl<'d, 'a> Ctx<'d, 'a> {
         if hit.is_none() && self.excluded(span) {
             return;
         }
-        let mut m = self.mention(span, 1);
+        let mut m = match hit {
+            Some(h) => self.mention_keyed(span, 1, h.key.to_string()),
+            None => self.mention(span, 1),
+        };
         match hit {
             Some(h) => {
-                m.key = h.key.to_string();
                 m.fixed = Some(h.kind);
             }
             None => {
@@ -445,9 +473,14 @@ impl<'d, 'a> Ctx<'d, 'a> {
     }
 
     fn mention(&self, span: Span, words: usize) -> Mention {
+        self.mention_keyed(span, words, entity_key(&self.text[span.start..span.end]))
+    }
+
+    /// A mention whose key is known already (a gazetteer hit).
+    fn mention_keyed(&self, span: Span, words: usize, key: String) -> Mention {
         Mention {
             span,
-            key: entity_key(&self.text[span.start..span.end]),
+            key,
             fixed: None,
             votes: [0; 4],
             role: None,
@@ -484,6 +517,12 @@ impl<'d, 'a> Ctx<'d, 'a> {
                 break;
             }
         }
+        // Whether a known name of several words can start with token `i` at all.
+        let several = last > i && {
+            self.key.clear();
+            push_key(toks[i].text(self.text), &mut self.key);
+            gazetteer::may_continue(&self.key)
+        };
         for j in (i..=last).rev() {
             if matches!(self.shapes[j], Shape::Lower) || (j > i && toks[j].kind != TokenKind::Word) {
                 continue;
@@ -493,9 +532,14 @@ impl<'d, 'a> Ctx<'d, 'a> {
             }
             let span = Span::new(toks[i].start, self.name_end(j));
             let written = &self.text[span.start..span.end];
-            let Some(hit) = self.known(written, self.initial[i]) else { continue };
-            let mut m = self.mention(span, j - i + 1);
-            m.key = hit.key.to_string();
+            // The key of several tokens starts with the first token's key and a hyphen.
+            let hit = if j > i && !several {
+                gazetteer::acronym(written)
+            } else {
+                self.known(written, self.initial[i])
+            };
+            let Some(hit) = hit else { continue };
+            let mut m = self.mention_keyed(span, j - i + 1, hit.key.to_string());
             m.fixed = Some(hit.kind);
             if let Some(country) = gazetteer::government_of(hit.key) {
                 if self.acts_politically(i, j) {
@@ -530,15 +574,16 @@ impl<'d, 'a> Ctx<'d, 'a> {
                 }
             }
             // `Apple Inc`, `Shell plc`: a company form belongs to the name.
-            if next < n && self.adjacent(next - 1, next) && m.kind_hint() == Some(EntityType::Organization) {
-                fold_word(self.tok(next), &mut self.buf);
-                if matches!(
-                    self.buf.as_str(),
+            if next < n
+                && self.adjacent(next - 1, next)
+                && m.kind_hint() == Some(EntityType::Organization)
+                && matches!(
+                    self.fold_tok(next),
                     "inc" | "ltd" | "corp" | "plc" | "llc" | "nv" | "bv" | "ag" | "sa" | "gmbh"
-                ) {
-                    m.span.end = self.doc.tokens[next].end;
-                    next += 1;
-                }
+                )
+            {
+                m.span.end = self.doc.tokens[next].end;
+                next += 1;
             }
             self.mentions.push(m);
             return Some(next);
@@ -795,33 +840,82 @@ impl<'d, 'a> Ctx<'d, 'a> {
         gazetteer::is_nationality(&self.buf)
     }
 
-    fn confirmed_word(&self, span: Span) -> bool {
-        self.confirmed.binary_search(&&self.text[span.start..span.end]).is_ok()
+    /// Whether the word at `span` is written capitalised mid-sentence somewhere in the article.
+    fn confirmed_word(&mut self, span: Span) -> bool {
+        let text = self.text;
+        let w = &text[span.start..span.end];
+        let confirmed = self.confirmed.get_or_insert_with(|| {
+            let mut set = WordHashSet::with_capacity_and_hasher(self.shapes.len() / 4, Default::default());
+            for (i, shape) in self.shapes.iter().enumerate() {
+                if let Shape::Full(span) = shape {
+                    if !self.initial[i] {
+                        set.insert(&text[span.start..span.end]);
+                    }
+                }
+            }
+            set
+        });
+        confirmed.contains(w)
     }
 
-    fn lower_elsewhere(&self, span: Span) -> bool {
-        let lower = self.text[span.start..span.end].to_lowercase();
-        self.lower.binary_search(&lower.as_str()).is_ok()
+    /// Whether the word at `span` is written in lowercase somewhere in the article.
+    fn lower_elsewhere(&mut self, span: Span) -> bool {
+        let w = &self.text[span.start..span.end];
+        if w.is_ascii() {
+            let mut buf = [0u8; 32];
+            if let Some(b) = buf.get_mut(..w.len()) {
+                b.copy_from_slice(w.as_bytes());
+                b.make_ascii_lowercase();
+                return std::str::from_utf8(b).is_ok_and(|l| self.written_lower(l));
+            }
+        }
+        self.written_lower(&w.to_lowercase())
+    }
+
+    /// Whether `lower` stands as a lowercase word token in the article.
+    fn written_lower(&mut self, lower: &str) -> bool {
+        let text = self.text;
+        let toks = &self.doc.tokens;
+        if self.lower.is_none() && self.scans < SCANS_BEFORE_SET {
+            // A few questions are answered by a pass over the tokens; more build a set.
+            self.scans += 1;
+            return toks.iter().zip(&self.shapes).any(|(t, shape)| {
+                t.end - t.start == lower.len()
+                    && matches!(shape, Shape::Lower)
+                    && t.kind == TokenKind::Word
+                    && t.text(text) == lower
+            });
+        }
+        let set = self.lower.get_or_insert_with(|| {
+            let mut set = WordHashSet::with_capacity_and_hasher(toks.len(), Default::default());
+            for (t, shape) in toks.iter().zip(&self.shapes) {
+                if matches!(shape, Shape::Lower) && t.kind == TokenKind::Word {
+                    set.insert(t.text(text));
+                }
+            }
+            set
+        });
+        set.contains(lower)
     }
 
     /// Whether token `i` names an organisation by itself (`Forces`, `Rabobank`, `Zorggroep`).
     fn is_org_tok(&mut self, i: usize) -> bool {
-        fold_word(self.tok(i), &mut self.buf);
-        let f = self.buf.as_str();
-        in_list(ORG_MARKERS, f) || has_suffix(ORG_SUFFIXES, f)
+        if self.facts[i] & 4 == 0 {
+            let f = self.fold_tok(i);
+            let org = in_list(ORG_MARKERS, f) || has_suffix(ORG_SUFFIXES, f);
+            self.facts[i] |= 4 | if org { 8 } else { 0 };
+        }
+        self.facts[i] & 8 != 0
     }
 
     fn first_name(&mut self, i: usize) -> bool {
-        let w = self.tok(i);
-        fold_word(w, &mut self.buf);
-        gazetteer::is_first_name(&self.buf)
+        gazetteer::is_first_name(self.fold_tok(i))
     }
 
     /// Splits a run into role and name, finds its context, and records the mention(s).
     fn emit_run(&mut self, pieces: &[(usize, Span)]) {
         let marked = pieces.iter().any(|&(p, _)| {
-            fold_word(self.tok(p), &mut self.buf);
-            let f = self.buf.as_str();
+            let f = self.fold_tok(p);
             in_list(PLACE_MARKERS, f)
                 || has_suffix(PLACE_SUFFIXES, f)
                 || in_list(OTHER_MARKERS, f)
@@ -834,8 +928,7 @@ impl<'d, 'a> Ctx<'d, 'a> {
             let compact: String =
                 self.text[span.start..span.end].chars().filter(|c| !c.is_whitespace()).collect();
             if let Some(hit) = gazetteer::acronym(&compact) {
-                let mut m = self.mention(span, 1);
-                m.key = hit.key.to_string();
+                let mut m = self.mention_keyed(span, 1, hit.key.to_string());
                 m.fixed = Some(hit.kind);
                 self.mentions.push(m);
             }
@@ -901,8 +994,11 @@ impl<'d, 'a> Ctx<'d, 'a> {
     }
 
     fn is_role_tok(&mut self, i: usize) -> bool {
-        fold_word(self.tok(i), &mut self.buf);
-        is_role_word(&self.buf)
+        if self.facts[i] & 1 == 0 {
+            let role = is_role_word(self.fold_tok(i));
+            self.facts[i] |= 1 | if role { 2 } else { 0 };
+        }
+        self.facts[i] & 2 != 0
     }
 
     /// A title right before token `i`: `kolonel`, `Col.`, `defensieanalist`, `oud-premier`.
@@ -929,8 +1025,7 @@ impl<'d, 'a> Ctx<'d, 'a> {
             && self.adjacent(i - 2, i - 1)
             && toks[i - 2].kind == TokenKind::Word
         {
-            fold_word(self.tok(i - 2), &mut self.buf);
-            let f = self.buf.as_str();
+            let f = self.fold_tok(i - 2);
             if in_list(MODIFIERS, f) || gazetteer::is_nationality(f) {
                 span.start = toks[i - 2].start;
             }
@@ -951,8 +1046,7 @@ impl<'d, 'a> Ctx<'d, 'a> {
         }
         if p < n && toks[p].kind == TokenKind::Word && !self.is_role_tok(p) {
             // One adjective before the function: `de Amerikaanse woordvoerder`.
-            fold_word(self.tok(p), &mut self.buf);
-            let f = self.buf.as_str();
+            let f = self.fold_tok(p);
             if !(in_list(MODIFIERS, f) || gazetteer::is_nationality(f))
                 || p + 1 >= n
                 || !self.is_role_tok(p + 1)
@@ -1040,8 +1134,7 @@ impl<'d, 'a> Ctx<'d, 'a> {
         let mut place_marker = false;
         let mut other_marker = false;
         for &(p, span) in pieces {
-            fold_word(self.tok(p), &mut self.buf);
-            let f = self.buf.as_str();
+            let f = self.fold_tok(p);
             org_marker |= in_list(ORG_MARKERS, f) || has_suffix(ORG_SUFFIXES, f);
             place_marker |= in_list(PLACE_MARKERS, f) || has_suffix(PLACE_SUFFIXES, f);
             other_marker |= in_list(OTHER_MARKERS, f) || has_suffix(OTHER_MARKERS, f);
@@ -1082,8 +1175,7 @@ impl<'d, 'a> Ctx<'d, 'a> {
                 if t.kind != TokenKind::Word {
                     break;
                 }
-                fold_word(t.text(self.text), &mut self.buf);
-                let f = self.buf.as_str();
+                let f = self.fold_tok(k);
                 if in_list(PLACE_NOUNS, f) || (skipped == 0 && has_suffix(PLACE_NOUNS, f)) {
                     votes[PLACE] += 3;
                     break;
@@ -1169,11 +1261,11 @@ impl<'d, 'a> Ctx<'d, 'a> {
             }
         }
         // Provisional kinds.
-        let votes = |ms: &[Mention]| {
-            // Per key: evidence for person, organisation, place, other, and the most words.
-            let mut v: HashMap<String, [i32; 5]> = HashMap::new();
+        // Per key: evidence for person, organisation, place, other, and the most words.
+        fn votes(ms: &[Mention]) -> WordHashMap<&str, [i32; 5]> {
+            let mut v: WordHashMap<&str, [i32; 5]> = WordHashMap::default();
             for m in ms.iter().filter(|m| !m.tentative) {
-                let e = v.entry(m.key.clone()).or_default();
+                let e = v.entry(m.key.as_str()).or_default();
                 for (total, vote) in e.iter_mut().zip(m.votes) {
                     *total += vote;
                 }
@@ -1186,7 +1278,7 @@ impl<'d, 'a> Ctx<'d, 'a> {
                 }
             }
             v
-        };
+        }
         let kind_of = |v: &[i32; 5]| {
             let best = (0..4).max_by_key(|&k| (v[k], 4 - k)).unwrap_or(0);
             if v[best] > 0 {
@@ -1216,24 +1308,30 @@ impl<'d, 'a> Ctx<'d, 'a> {
         }
         // Multi-word names whose last word also stands alone are people (`Paul Nesbit` ...
         // `Nesbit`).
-        let singles: HashSet<String> =
-            ms.iter().filter(|m| m.words == 1 && m.fixed.is_none()).map(|m| m.key.clone()).collect();
-        for m in ms.iter_mut() {
-            if m.words >= 2
-                && m.fixed.is_none()
-                && self.text[m.span.start..m.span.end].split(' ').all(wordlike)
-            {
-                let last = entity_key(&self.text[m.last.start..m.last.end]);
-                if singles.contains(&last) && m.votes[ORG] == 0 && m.votes[PLACE] == 0 {
-                    m.votes[PERSON] += 2;
-                }
+        let singles: WordHashSet<&str> =
+            ms.iter().filter(|m| m.words == 1 && m.fixed.is_none()).map(|m| m.key.as_str()).collect();
+        let people: Vec<bool> = ms
+            .iter()
+            .map(|m| {
+                m.words >= 2
+                    && m.fixed.is_none()
+                    && self.text[m.span.start..m.span.end].split(' ').all(wordlike)
+                    && singles.contains(entity_key(&self.text[m.last.start..m.last.end]).as_str())
+                    && m.votes[ORG] == 0
+                    && m.votes[PLACE] == 0
+            })
+            .collect();
+        drop(singles);
+        for (m, person) in ms.iter_mut().zip(people) {
+            if person {
+                m.votes[PERSON] += 2;
             }
         }
         let v = votes(&ms);
         // Surnames of people named in full.
-        let mut surnames: HashMap<String, Option<(String, Span)>> = HashMap::new();
+        let mut surnames: WordHashMap<String, Option<(String, Span)>> = WordHashMap::default();
         for m in ms.iter().filter(|m| m.words >= 2 && m.fixed.is_none() && !m.tentative) {
-            if v.get(&m.key).map(kind_of) != Some(EntityType::Person) {
+            if v.get(m.key.as_str()).map(kind_of) != Some(EntityType::Person) {
                 continue;
             }
             for s in [m.last, m.surname] {
@@ -1246,9 +1344,9 @@ impl<'d, 'a> Ctx<'d, 'a> {
         }
         // Short forms of organisations: `Corvane` for `Corvane Systems`, `Lindeveld` for
         // `FC Lindeveld`.
-        let mut short: HashMap<String, Option<String>> = HashMap::new();
+        let mut short: WordHashMap<String, Option<String>> = WordHashMap::default();
         for m in ms.iter().filter(|m| m.words >= 2 && m.fixed.is_none() && !m.tentative) {
-            if v.get(&m.key).map(kind_of) != Some(EntityType::Organization) {
+            if v.get(m.key.as_str()).map(kind_of) != Some(EntityType::Organization) {
                 continue;
             }
             let text = &self.text[m.span.start..m.span.end];
@@ -1304,7 +1402,7 @@ impl<'d, 'a> Ctx<'d, 'a> {
             }
         }
         // Tentative mentions stay only when the entity is named elsewhere.
-        let sure: HashSet<&str> = ms.iter().filter(|m| !m.tentative).map(|m| m.key.as_str()).collect();
+        let sure: WordHashSet<&str> = ms.iter().filter(|m| !m.tentative).map(|m| m.key.as_str()).collect();
         let keep: Vec<bool> = ms.iter().map(|m| !m.tentative || sure.contains(m.key.as_str())).collect();
         let mut it = keep.iter();
         ms.retain(|_| *it.next().unwrap_or(&false));
@@ -1312,10 +1410,16 @@ impl<'d, 'a> Ctx<'d, 'a> {
             m.tentative = false;
         }
         let v = votes(&ms);
+        let kinds: Vec<EntityType> = ms
+            .iter()
+            .map(|m| m.fixed.unwrap_or_else(|| v.get(m.key.as_str()).map_or(EntityType::Other, kind_of)))
+            .collect();
+        drop(v);
         ms.into_iter()
-            .map(|m| Entity {
+            .zip(kinds)
+            .map(|(m, kind)| Entity {
                 text: self.text[m.span.start..m.span.end].to_string(),
-                kind: m.fixed.unwrap_or_else(|| v.get(&m.key).map_or(EntityType::Other, kind_of)),
+                kind,
                 key: m.key,
                 role: m.role,
                 start: m.span.start,
@@ -1325,10 +1429,10 @@ impl<'d, 'a> Ctx<'d, 'a> {
     }
 }
 
-// Word lists (lowercase, accents folded, sorted for binary search).
+// Word lists (lowercase, accents folded, sorted; looked up in hash sets built at compile time).
 
 /// Words that start sentences but never names on their own (Dutch and English function words and common adverbs).
-const STOP: &[&str] = &[
+const STOP: WordSet = word_set!(&[
     "a",
     "aan",
     "about",
@@ -1740,10 +1844,10 @@ const STOP: &[&str] = &[
     "zowel",
     "zuiden",
     "zulke",
-];
+]);
 
 /// Titles and functions kept as a person's role (Dutch and English, lowercase, accents folded).
-const ROLES: &[&str] = &[
+const ROLES: WordSet = word_set!(&[
     "aanklager",
     "aanvoerder",
     "aartsbisschop",
@@ -1954,10 +2058,10 @@ const ROLES: &[&str] = &[
     "zaakvoerder",
     "zegsman",
     "zegsvrouw",
-];
+]);
 
 /// Endings of Dutch compounds that name a function (`defensieanalist`, `oud-premier`).
-const ROLE_SUFFIXES: &[&str] = &[
+const ROLE_SUFFIXES: WordSet = word_set!(&[
     "activist",
     "advocaat",
     "ambassadeur",
@@ -1999,31 +2103,32 @@ const ROLE_SUFFIXES: &[&str] = &[
     "wethouder",
     "woordvoerder",
     "woordvoerster",
-];
+]);
 
 /// Abbreviated titles written with a dot (`Col.`, `gen.`, `burg.`).
-const ROLE_ABBREVIATIONS: &[&str] = &[
+const ROLE_ABBREVIATIONS: WordSet = word_set!(&[
     "adm", "burg", "capt", "cdt", "col", "gen", "gov", "insp", "kapt", "kol", "lt", "luit", "maj", "prof",
     "rep", "sen", "sgt", "weth",
-];
+]);
 
 /// Forms of address that mark a person without being a function.
-const HONORIFICS: &[&str] = &[
+const HONORIFICS: WordSet = word_set!(&[
     "dhr", "dr", "drs", "frau", "heer", "herr", "ing", "ir", "madam", "madame", "meneer", "mevr", "mevrouw",
     "miss", "monsieur", "mr", "mrs", "ms", "mw", "sir",
-];
+]);
 
 /// Name particles that stay inside a name (`Jan de Wit`, `Jeroen van der Berg`, `Bashar al-Assad`).
-const PARTICLES: &[&str] = &[
+const PARTICLES: WordSet = word_set!(&[
     "'t", "abu", "al", "ben", "bin", "da", "das", "de", "del", "della", "den", "der", "di", "dos", "du",
     "el", "ibn", "la", "le", "ten", "ter", "van", "von",
-];
+]);
 
 /// Lowercase words that join the parts of an organisation's name (`Bank of America`, `Partij voor de Dieren`).
-const CONNECTORS: &[&str] = &["and", "de", "der", "en", "for", "het", "of", "the", "van", "voor", "zonder"];
+const CONNECTORS: WordSet =
+    word_set!(&["and", "de", "der", "en", "for", "het", "of", "the", "van", "voor", "zonder"]);
 
 /// Words that make a name an organisation.
-const ORG_MARKERS: &[&str] = &[
+const ORG_MARKERS: WordSet = word_set!(&[
     "academie",
     "academy",
     "ag",
@@ -2188,10 +2293,10 @@ const ORG_MARKERS: &[&str] = &[
     "verzekeringen",
     "waterschap",
     "ziekenhuis",
-];
+]);
 
 /// Words that make a name a place.
-const PLACE_MARKERS: &[&str] = &[
+const PLACE_MARKERS: WordSet = word_set!(&[
     "airport",
     "avenue",
     "baai",
@@ -2265,10 +2370,10 @@ const PLACE_MARKERS: &[&str] = &[
     "wijk",
     "woestijn",
     "zee",
-];
+]);
 
 /// Nouns that introduce a place name (`de stad Deir Ezzour`, `the town of Hawija`).
-const PLACE_NOUNS: &[&str] = &[
+const PLACE_NOUNS: WordSet = word_set!(&[
     "badplaats",
     "bedrijventerrein",
     "buurt",
@@ -2310,16 +2415,16 @@ const PLACE_NOUNS: &[&str] = &[
     "town",
     "village",
     "wijk",
-];
+]);
 
 /// Prepositions after which an unknown single name is likely a place.
-const PLACE_PREPOSITIONS: &[&str] = &[
+const PLACE_PREPOSITIONS: WordSet = word_set!(&[
     "across", "bij", "from", "in", "inside", "into", "naar", "nabij", "near", "outside", "richting", "rond",
     "toward", "towards", "uit", "vanuit",
-];
+]);
 
 /// Verbs of saying next to which a name is likely a person.
-const SPEECH_VERBS: &[&str] = &[
+const SPEECH_VERBS: WordSet = word_set!(&[
     "added",
     "aldus",
     "antwoordde",
@@ -2348,10 +2453,10 @@ const SPEECH_VERBS: &[&str] = &[
     "zeggen",
     "zegt",
     "zei",
-];
+]);
 
 /// Verbs and auxiliaries that make a capital the subject of a political act (`reageerde Washington koel`).
-const POLITICAL_VERBS: &[&str] = &[
+const POLITICAL_VERBS: WordSet = word_set!(&[
     "accused",
     "accuses",
     "announced",
@@ -2465,10 +2570,10 @@ const POLITICAL_VERBS: &[&str] = &[
     "zei",
     "ziet",
     "zou",
-];
+]);
 
 /// Endings of Dutch compounds that name an organisation (`Rekenkamer`, `Rabobank`).
-const ORG_SUFFIXES: &[&str] = &[
+const ORG_SUFFIXES: WordSet = word_set!(&[
     "academie",
     "agentschap",
     "alliantie",
@@ -2503,10 +2608,10 @@ const ORG_SUFFIXES: &[&str] = &[
     "universiteit",
     "vereniging",
     "ziekenhuis",
-];
+]);
 
 /// Endings of nouns that introduce an organisation's name (`techbedrijf Corvex`, `netbeheerder`).
-const ORG_CONTEXT: &[&str] = &[
+const ORG_CONTEXT: WordSet = word_set!(&[
     "aanbieder",
     "agentschap",
     "bank",
@@ -2562,10 +2667,10 @@ const ORG_CONTEXT: &[&str] = &[
     "winkel",
     "zender",
     "ziekenhuis",
-];
+]);
 
 /// Endings of nouns that describe a name at the start of a sentence without being part of it (`Vervoerder Regiolijn Oost`).
-const DESCRIPTORS: &[&str] = &[
+const DESCRIPTORS: WordSet = word_set!(&[
     "aanbieder",
     "bedrijf",
     "beheerder",
@@ -2587,10 +2692,10 @@ const DESCRIPTORS: &[&str] = &[
     "vervoerder",
     "verzekeraar",
     "zender",
-];
+]);
 
 /// Words that make a name an event, a competition or a prize.
-const OTHER_MARKERS: &[&str] = &[
+const OTHER_MARKERS: WordSet = word_set!(&[
     "award",
     "awards",
     "beker",
@@ -2610,16 +2715,16 @@ const OTHER_MARKERS: &[&str] = &[
     "verdrag",
     "wet",
     "wetboek",
-];
+]);
 
 /// Endings of Dutch compounds that name a place (`Clausplein`, `Kalverstraat`).
-const PLACE_SUFFIXES: &[&str] = &[
+const PLACE_SUFFIXES: WordSet = word_set!(&[
     "brug", "dijk", "gracht", "haven", "kade", "laan", "markt", "plein", "singel", "station", "straat",
     "terrein", "weg",
-];
+]);
 
 /// Words that may stand before a title and belong to the role (`voormalig minister`).
-const MODIFIERS: &[&str] = &[
+const MODIFIERS: WordSet = word_set!(&[
     "adjunct",
     "current",
     "demissionair",
@@ -2652,7 +2757,7 @@ const MODIFIERS: &[&str] = &[
     "voormalige",
     "waarnemend",
     "waarnemende",
-];
+]);
 
 #[cfg(test)]
 mod tests {

@@ -14,9 +14,11 @@
 //! given names are common knowledge. The lists were compiled by hand for this project and are
 //! published under the project's licence (Apache-2.0).
 //!
-//! Tables are sorted slices searched with binary search: no allocation, no global state.
+//! Tables are sorted slices with hash sets built over them at compile time: no allocation, no
+//! global state.
 
 use super::entities::push_key;
+use super::table::{word_set, HashFilter, WordSet};
 use super::EntityType;
 
 /// Short names for the kinds, to keep the tables readable.
@@ -73,7 +75,7 @@ pub struct Hit {
 /// stands in the text; `sentence_start` says whether it opens a sentence, where aliases that are
 /// also common words do not count.
 pub fn lookup(key: &str, written: &str, sentence_start: bool) -> Option<Hit> {
-    let i = NAMES.binary_search_by(|e| e.0.cmp(key)).ok()?;
+    let i = NAME_SET.index(key)?;
     let (_, canonical, kind, usage) = NAMES[i];
     let ok = match usage {
         Use::Any => true,
@@ -83,9 +85,34 @@ pub fn lookup(key: &str, written: &str, sentence_start: bool) -> Option<Hit> {
     ok.then_some(Hit { key: canonical, kind: kind.kind(), country: kind == C })
 }
 
+/// Whether some name's key may start with `key` and a hyphen (`verenigde` for
+/// `verenigde-staten`): `false` means no name of several words starts with that word, so a
+/// longer stretch of text starting with it need not be looked up.
+pub fn may_continue(key: &str) -> bool {
+    CONTINUED.may_contain(key)
+}
+
+/// The keys of [`NAMES`] up to each of their hyphens.
+const CONTINUED: HashFilter = {
+    let mut filter = HashFilter::new();
+    let mut i = 0;
+    while i < NAMES.len() {
+        let b = NAMES[i].0.as_bytes();
+        let mut k = 0;
+        while k < b.len() {
+            if b[k] == b'-' {
+                filter = filter.add_prefix(b, k);
+            }
+            k += 1;
+        }
+        i += 1;
+    }
+    filter
+};
+
 /// Looks up an acronym exactly as written (`IS`, `VS`, `NAVO`, `N-VA`).
 pub fn acronym(written: &str) -> Option<Hit> {
-    let i = ACRONYMS.binary_search_by(|e| e.0.cmp(written)).ok()?;
+    let i = ACRONYM_SET.index(written)?;
     let (_, canonical, kind) = ACRONYMS[i];
     Some(Hit { key: canonical, kind: kind.kind(), country: kind == C })
 }
@@ -98,31 +125,56 @@ pub fn canonical_key(name: &str) -> Option<&'static str> {
     }
     let mut key = String::with_capacity(name.len());
     push_key(name, &mut key);
-    let i = NAMES.binary_search_by(|e| e.0.cmp(key.as_str())).ok()?;
+    let i = NAME_SET.index(&key)?;
     Some(NAMES[i].1)
 }
 
 /// The country a capital stands for when it is used as a political actor (`washington` →
 /// `verenigde-staten`), by canonical key.
 pub fn government_of(capital_key: &str) -> Option<&'static str> {
-    GOVERNMENTS.binary_search_by(|e| e.0.cmp(capital_key)).ok().map(|i| GOVERNMENTS[i].1)
+    GOVERNMENT_SET.index(capital_key).map(|i| GOVERNMENTS[i].1)
 }
 
 /// Whether a folded lowercase word is a common given name (`ryan`, `jan`, `els`).
 pub fn is_first_name(folded: &str) -> bool {
-    FIRST_NAMES.binary_search(&folded).is_ok()
+    FIRST_NAME_SET.contains(folded)
 }
 
 /// Whether a folded lowercase word is a nationality adjective or the name for a people
 /// (`syrische`, `koerdische`, `amerikaanse`, `koerden`, `american`).
 pub fn is_nationality(folded: &str) -> bool {
-    NATIONALITIES.binary_search(&folded).is_ok()
+    NATIONALITY_SET.contains(folded)
 }
 
 /// Whether a folded lowercase word is a month or weekday name.
 pub fn is_month_or_day(folded: &str) -> bool {
-    MONTHS_AND_DAYS.binary_search(&folded).is_ok()
+    MONTH_AND_DAY_SET.contains(folded)
 }
+
+/// The first column of a table, for its hash set.
+macro_rules! keys {
+    ($table:expr) => {{
+        let mut keys = [""; $table.len()];
+        let mut i = 0;
+        while i < keys.len() {
+            keys[i] = $table[i].0;
+            i += 1;
+        }
+        keys
+    }};
+}
+
+// The key columns exist to build the sets; each is stored once, behind its set.
+#[allow(clippy::large_const_arrays)]
+const NAME_KEYS: [&str; NAMES.len()] = keys!(NAMES);
+const NAME_SET: WordSet = word_set!(&NAME_KEYS);
+const ACRONYM_KEYS: [&str; ACRONYMS.len()] = keys!(ACRONYMS);
+const ACRONYM_SET: WordSet = word_set!(&ACRONYM_KEYS);
+const GOVERNMENT_KEYS: [&str; GOVERNMENTS.len()] = keys!(GOVERNMENTS);
+const GOVERNMENT_SET: WordSet = word_set!(&GOVERNMENT_KEYS);
+const FIRST_NAME_SET: WordSet = word_set!(FIRST_NAMES);
+const NATIONALITY_SET: WordSet = word_set!(NATIONALITIES);
+const MONTH_AND_DAY_SET: WordSet = word_set!(MONTHS_AND_DAYS);
 
 /// Name aliases: (alias key, canonical key, kind, where the alias may match).
 const NAMES: &[(&str, &str, K, Use)] = &[
@@ -3133,6 +3185,17 @@ mod tests {
         assert_eq!(canonical_key("Dillon"), None);
         // `is` is a Dutch verb, not the acronym.
         assert_eq!(canonical_key("is"), None);
+    }
+
+    #[test]
+    fn every_name_of_several_words_may_continue() {
+        for (key, ..) in NAMES {
+            for (at, _) in key.match_indices('-') {
+                assert!(may_continue(&key[..at]), "{key}");
+            }
+        }
+        let kept = ["ryan", "dillon", "kolonel", "woordvoerder", "zondag"].iter().filter(|k| may_continue(k));
+        assert!(kept.count() <= 1);
     }
 
     #[test]

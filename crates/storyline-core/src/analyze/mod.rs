@@ -19,6 +19,7 @@ pub mod quotes;
 pub mod score;
 pub mod segment;
 pub mod stem;
+mod table;
 pub mod times;
 
 use serde::{Deserialize, Serialize};
@@ -295,17 +296,50 @@ pub fn run(
 impl Analysis {
     /// Converts every byte offset into a character offset of `text`.
     pub fn into_char_offsets(mut self, text: &str) -> Self {
-        // Byte offset -> char offset, for every char boundary.
-        let mut map = vec![0usize; text.len() + 1];
-        let mut chars = 0;
-        for (i, c) in text.char_indices() {
-            for slot in map.iter_mut().skip(i).take(c.len_utf8()) {
-                *slot = chars;
+        // Byte offset -> char offset: the characters starting before it (a byte inside a
+        // character maps to that character), counted per block of 16 bytes ahead of time.
+        const BLOCK: usize = 16;
+        let bytes = text.as_bytes();
+        let ascii = text.is_ascii();
+        let starts = |from: usize, to: usize| bytes[from..to].iter().filter(|&&b| (b as i8) >= -0x40).count();
+        let blocks: Vec<usize> = if ascii {
+            Vec::new()
+        } else {
+            // Continuation bytes (`10xxxxxx`) counted eight at a time.
+            let continuations = |w: &[u8]| {
+                let mut x = [0u8; 8];
+                x.copy_from_slice(w);
+                let x = u64::from_le_bytes(x);
+                (x & !(x << 1) & 0x8080_8080_8080_8080).count_ones() as usize
+            };
+            let mut total = 0;
+            let mut blocks = Vec::with_capacity(bytes.len() / BLOCK + 2);
+            let mut whole = bytes.chunks_exact(BLOCK);
+            for chunk in &mut whole {
+                blocks.push(total);
+                total += BLOCK - chunk.chunks_exact(8).map(continuations).sum::<usize>();
             }
-            chars += 1;
-        }
-        map[text.len()] = chars;
-        let conv = |b: usize| map[b.min(text.len())];
+            let rest = whole.remainder();
+            if !rest.is_empty() {
+                blocks.push(total);
+                total += starts(bytes.len() - rest.len(), bytes.len());
+            }
+            blocks.push(total);
+            blocks
+        };
+        let conv = |b: usize| {
+            let b = b.min(text.len());
+            if ascii {
+                return b;
+            }
+            let k = b / BLOCK;
+            let before = blocks[k] + starts(k * BLOCK, b);
+            if text.is_char_boundary(b) {
+                before
+            } else {
+                before - 1
+            }
+        };
         for s in &mut self.sentences {
             (s.start, s.end) = (conv(s.start), conv(s.end));
         }
@@ -322,5 +356,50 @@ impl Analysis {
             (t.start, t.end) = (conv(t.start), conv(t.end));
         }
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Byte offsets to character offsets the plain way: a table over every byte.
+    fn char_offsets_by_table(text: &str, offsets: &[usize]) -> Vec<usize> {
+        let mut map = vec![0usize; text.len() + 1];
+        let mut chars = 0;
+        for (i, c) in text.char_indices() {
+            for slot in map.iter_mut().skip(i).take(c.len_utf8()) {
+                *slot = chars;
+            }
+            chars += 1;
+        }
+        map[text.len()] = chars;
+        offsets.iter().map(|&b| map[b.min(text.len())]).collect()
+    }
+
+    #[test]
+    fn char_offsets_match_a_full_table() {
+        let pieces = ["a", "é", "’", "€", "𝄞", " ", "Zwolle", "\n"];
+        let mut seed = 7u64;
+        for len in 0..300 {
+            let mut text = String::new();
+            for _ in 0..len {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            let offsets: Vec<usize> = (0..=text.len() + 2).collect();
+            let mut a = Analysis::default();
+            for &b in &offsets {
+                a.times.push(TimeExpr {
+                    text: String::new(),
+                    value: None,
+                    granularity: Granularity::Unknown,
+                    start: b,
+                    end: b,
+                });
+            }
+            let got: Vec<usize> = a.into_char_offsets(&text).times.iter().map(|t| t.start).collect();
+            assert_eq!(got, char_offsets_by_table(&text, &offsets), "{text:?}");
+        }
     }
 }

@@ -47,6 +47,7 @@
 //! `over twee weken`), and a bare `een`/`één`/`one` that counts nothing.
 
 use super::stem::is_stopword;
+use super::table::{word_set, WordSet};
 use super::{Analysis, Annotator, Document, Entity, Quantity, Token, TokenKind};
 
 /// Finds quantities and what they count.
@@ -102,20 +103,24 @@ pub fn find_quantities(doc: &Document<'_>, entities: &[Entity]) -> Vec<Quantity>
 /// A copy of the text in lowercase with the same byte offsets (characters whose lowercase has
 /// another length stay as they are).
 fn lowercase_aligned(text: &str) -> String {
+    let mut s = text.to_ascii_lowercase();
     if text.is_ascii() {
-        return text.to_ascii_lowercase();
+        return s;
     }
-    let mut s = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii() {
-            s.push(c.to_ascii_lowercase());
-            continue;
-        }
+    // The other characters, where their lowercase has the same length.
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(skip) = bytes[at..].iter().position(|b| !b.is_ascii()) {
+        at += skip;
+        let Some(c) = text[at..].chars().next() else { break };
         let mut l = c.to_lowercase();
-        match (l.next(), l.next()) {
-            (Some(lc), None) if lc.len_utf8() == c.len_utf8() => s.push(lc),
-            _ => s.push(c),
+        if let (Some(lc), None) = (l.next(), l.next()) {
+            if lc != c && lc.len_utf8() == c.len_utf8() {
+                let mut buf = [0u8; 4];
+                s.replace_range(at..at + c.len_utf8(), lc.encode_utf8(&mut buf));
+            }
         }
+        at += c.len_utf8();
     }
     s
 }
@@ -415,8 +420,42 @@ fn nl_below_100(w: &str) -> Option<u64> {
     None
 }
 
+/// Where `needle` first occurs in `hay` (as [`str::find`], without building a searcher).
+fn find_in(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let first = *n.first()?;
+    if h.len() < n.len() {
+        return None;
+    }
+    (0..=h.len() - n.len()).find(|&i| h[i] == first && &h[i..i + n.len()] == n)
+}
+
+/// Whether `w` ends the way every Dutch number word ends (a unit, a teen, `-tig`, `honderd`
+/// or `duizend`): a quick test before taking the word apart.
+fn may_be_nl_number(w: &str) -> bool {
+    match w.as_bytes().last() {
+        Some(b'g') => w.ends_with("tig"),
+        Some(b'd') => w.ends_with("honderd") || w.ends_with("duizend"),
+        Some(b'l') => w.ends_with("nul"),
+        Some(b'n') => {
+            w.ends_with("één")
+                || w.ends_with("eén")
+                || w.ends_with("éen")
+                || w.ends_with("zeven")
+                || w.ends_with("negen")
+                || w.ends_with("tien")
+        }
+        Some(b'e') => w.ends_with("twee") || w.ends_with("drie"),
+        Some(b'r') => w.ends_with("vier"),
+        Some(b'f') => w.ends_with("vijf") || w.ends_with("elf") || w.ends_with("twaalf"),
+        Some(b's') => w.ends_with("zes"),
+        Some(b't') => w.ends_with("acht"),
+        _ => false,
+    }
+}
+
 fn nl_below_1000(w: &str) -> Option<u64> {
-    if let Some(p) = w.find("honderd") {
+    if let Some(p) = find_in(w, "honderd") {
         let (left, right) = (&w[..p], &w[p + "honderd".len()..]);
         let l = if left.is_empty() { 1 } else { nl_below_100(left).or_else(|| nl_unit(left))? };
         let r = if right.is_empty() { 0 } else { nl_below_100(right.strip_prefix("en").unwrap_or(right))? };
@@ -428,10 +467,15 @@ fn nl_below_1000(w: &str) -> Option<u64> {
 /// A Dutch number word, compounds included (`vijfentwintig`, `twaalfhonderd`,
 /// `tweeduizendvijfhonderd`); not the bare article `een`.
 fn nl_number(w: &str) -> Option<u64> {
-    if w.len() > 60 || w == "een" {
+    if w.len() > 60 || w == "een" || !may_be_nl_number(w) {
         return None;
     }
-    if let Some(p) = w.find("duizend") {
+    nl_thousands(w)
+}
+
+/// [`nl_number`] without its quick tests.
+fn nl_thousands(w: &str) -> Option<u64> {
+    if let Some(p) = find_in(w, "duizend") {
         let (left, right) = (&w[..p], &w[p + "duizend".len()..]);
         let l = if left.is_empty() { 1 } else { nl_below_1000(left).or_else(|| nl_unit(left))? };
         let r = if right.is_empty() { 0 } else { nl_below_1000(right.strip_prefix("en").unwrap_or(right))? };
@@ -1107,6 +1151,115 @@ pub fn singular_en(w: &str) -> String {
     w.to_string()
 }
 
+/// Words that can open a quantity besides number words: the first words of the bounds in
+/// [`Scan::bound`] (both languages), currency codes before a number (lowercase), the vague
+/// plurals of [`vague_base`] and the words [`Scan::core`] reads specially. Sorted.
+const QUANTITY_STARTS_LIST: &[&str] = &[
+    "a",
+    "about",
+    "almost",
+    "an",
+    "anderhalf",
+    "anderhalve",
+    "approx",
+    "approximately",
+    "around",
+    "as",
+    "at",
+    "au",
+    "between",
+    "bijna",
+    "billions",
+    "boven",
+    "c",
+    "ca",
+    "chf",
+    "circa",
+    "close",
+    "dik",
+    "dozens",
+    "dozijnen",
+    "duizenden",
+    "een",
+    "enkele",
+    "estimated",
+    "eur",
+    "excess",
+    "fewer",
+    "gbp",
+    "grofweg",
+    "haast",
+    "half",
+    "hk",
+    "honderdduizenden",
+    "honderden",
+    "hoogstens",
+    "hooguit",
+    "hundreds",
+    "in",
+    "jpy",
+    "just",
+    "krap",
+    "less",
+    "many",
+    "maximaal",
+    "maximum",
+    "meer",
+    "meerdere",
+    "miljarden",
+    "miljoenen",
+    "millions",
+    "minder",
+    "minimaal",
+    "minimum",
+    "minstens",
+    "more",
+    "naar",
+    "nagenoeg",
+    "nearly",
+    "net",
+    "niet",
+    "no",
+    "nog",
+    "nz",
+    "om",
+    "ong",
+    "ongeveer",
+    "over",
+    "pakweg",
+    "plusminus",
+    "rond",
+    "rondom",
+    "roughly",
+    "ruim",
+    "ruwweg",
+    "s",
+    "scores",
+    "several",
+    "some",
+    "ten",
+    "tenminste",
+    "tens",
+    "thousands",
+    "tienduizenden",
+    "tientallen",
+    "tot",
+    "tussen",
+    "under",
+    "up",
+    "upwards",
+    "us",
+    "usd",
+    "vele",
+    "verscheidene",
+    "wel",
+    "zeker",
+    "zo'n",
+    "zowat",
+    "zo’n",
+];
+const QUANTITY_STARTS: WordSet = word_set!(QUANTITY_STARTS_LIST);
+
 /// One sentence's tokens and the lowercase text.
 struct Scan<'a> {
     text: &'a str,
@@ -1708,12 +1861,40 @@ impl<'a> Scan<'a> {
         Some(self.text[t.start..self.toks[end - 1].end].to_string())
     }
 
+    /// Whether a word token can start a quantity at all: a bound, a currency code, a vague or
+    /// other number word, or digits. Most words are turned away here with one lookup.
+    fn may_start(&self, i: usize) -> bool {
+        if self.raw(i).as_bytes()[0].is_ascii_digit() {
+            return true;
+        }
+        let w = self.lw(i);
+        if QUANTITY_STARTS.contains(w) {
+            return true;
+        }
+        if self.nl {
+            w.ends_with("half") || nl_number(w).is_some()
+        } else {
+            en_number(w).is_some()
+        }
+    }
+
     /// The quantity starting at token `i`, if any.
+    #[inline]
     fn quantity_at(&self, i: usize) -> Step {
         let t = self.toks[i];
         if t.kind == TokenKind::Punct && self.currency_before(i).is_none() {
             return Step::Nothing;
         }
+        if t.kind == TokenKind::Word && !self.may_start(i) {
+            return Step::Nothing;
+        }
+        self.quantity_from(i)
+    }
+
+    /// [`Self::quantity_at`] past the quick tests (kept apart, so that the tests that turn most
+    /// tokens away stay cheap).
+    #[inline(never)]
+    fn quantity_from(&self, i: usize) -> Step {
         // Approximators and bounds (up to two: `tot zo'n`).
         let mut bounds: [Option<Bound>; 2] = [None, None];
         let mut j = i;
@@ -1972,6 +2153,142 @@ impl<'a> Scan<'a> {
 mod tests {
     use super::*;
     use crate::analyze::run;
+
+    /// The first words of the arms of `fn_name`'s `match` on word tuples, read from the source.
+    fn first_words(fn_name: &str) -> Vec<&'static str> {
+        let src = include_str!("quantities.rs");
+        let a = src.find(fn_name).expect(fn_name);
+        let b = a + src[a..].find("\n    }\n").expect("end of fn");
+        let mut words = Vec::new();
+        for line in src[a..b].lines().map(str::trim_start).filter(|l| l.starts_with("(\"")) {
+            let first = &line[..line.find("\",").expect("tuple")];
+            words.extend(first.split('"').skip(1).step_by(2));
+        }
+        words
+    }
+
+    #[test]
+    fn quantity_starts_cover_what_can_open_a_quantity() {
+        let bounds = first_words("    fn bound(&self");
+        let cores = first_words("    fn core(&self");
+        assert!(bounds.len() > 60 && cores.len() > 10, "{} {}", bounds.len(), cores.len());
+        let vague =
+            ["tientallen", "tens", "dozijnen", "dozens", "scores", "honderden", "hundreds", "duizenden"];
+        let codes = ["eur", "usd", "gbp", "chf", "jpy", "us", "a", "au", "c", "ca", "hk", "nz", "s"];
+        for w in bounds.into_iter().chain(cores).chain(vague).chain(codes) {
+            assert!(QUANTITY_STARTS.contains(w), "{w} missing from QUANTITY_STARTS_LIST");
+        }
+        for w in [
+            "thousands",
+            "tienduizenden",
+            "honderdduizenden",
+            "miljoenen",
+            "millions",
+            "miljarden",
+            "billions",
+        ] {
+            assert!(vague_base(w).is_some() && QUANTITY_STARTS.contains(w), "{w}");
+        }
+    }
+
+    /// A Dutch number below 10,000 in words, written the usual way.
+    fn dutch(n: u64) -> String {
+        const UNITS: [&str; 20] = [
+            "nul",
+            "een",
+            "twee",
+            "drie",
+            "vier",
+            "vijf",
+            "zes",
+            "zeven",
+            "acht",
+            "negen",
+            "tien",
+            "elf",
+            "twaalf",
+            "dertien",
+            "veertien",
+            "vijftien",
+            "zestien",
+            "zeventien",
+            "achttien",
+            "negentien",
+        ];
+        const TENS: [&str; 10] =
+            ["", "", "twintig", "dertig", "veertig", "vijftig", "zestig", "zeventig", "tachtig", "negentig"];
+        let below_100 = |n: u64| -> String {
+            if n < 20 {
+                return UNITS[n as usize].to_string();
+            }
+            let (t, u) = (TENS[(n / 10) as usize], n % 10);
+            match u {
+                0 => t.to_string(),
+                2 | 3 => format!("{}ën{t}", UNITS[u as usize]),
+                _ => format!("{}en{t}", UNITS[u as usize]),
+            }
+        };
+        let below_1000 = |n: u64| -> String {
+            let (h, r) = (n / 100, n % 100);
+            let head = match h {
+                0 => String::new(),
+                1 => "honderd".to_string(),
+                _ => format!("{}honderd", UNITS[h as usize]),
+            };
+            if r == 0 && h > 0 {
+                head
+            } else {
+                format!("{head}{}", below_100(r))
+            }
+        };
+        let (k, r) = (n / 1000, n % 1000);
+        let head = match k {
+            0 => String::new(),
+            1 => "duizend".to_string(),
+            _ => format!("{}duizend", below_1000(k)),
+        };
+        if r == 0 && k > 0 {
+            head
+        } else {
+            format!("{head}{}", below_1000(r))
+        }
+    }
+
+    #[test]
+    fn every_dutch_number_word_passes_the_quick_test() {
+        let mut read = 0;
+        for n in 2..10_000 {
+            let w = dutch(n);
+            if nl_number(&w).is_some() {
+                read += 1;
+            }
+            // The quick test against the full reading without it.
+            if nl_thousands(&w).is_some() {
+                assert!(may_be_nl_number(&w), "{w}");
+            }
+        }
+        assert!(read > 9_000, "{read}");
+        for w in ["één", "eén", "éen", "elf", "nul", "eenentwintig", "tweeëntwintig", "twaalfhonderd"] {
+            assert!(may_be_nl_number(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn lowercase_keeps_offsets() {
+        for (text, low) in [
+            ("De VS en Syrië", "de vs en syrië"),
+            ("ÉÉN Ötzi", "één ötzi"),
+            ("İstanbul ẞ Σ", "İstanbul ẞ σ"),
+            ("\u{212A}elvin", "kelvin"),
+        ] {
+            let got = lowercase_aligned(text);
+            assert_eq!(got.len(), text.len(), "{text}");
+            if text.chars().all(|c| c.to_lowercase().next().is_some_and(|l| l.len_utf8() == c.len_utf8())) {
+                assert_eq!(got, low, "{text}");
+            }
+        }
+        assert_eq!(lowercase_aligned("İstanbul ẞ Σ"), "İstanbul ẞ σ");
+    }
 
     fn quantities(text: &str, language: &str) -> Vec<Quantity> {
         run(&[&QuantityAnnotator], text, language, None).quantities

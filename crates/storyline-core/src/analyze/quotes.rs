@@ -35,8 +35,7 @@
 //! Quotes without a speaker are not reported: a quote is only useful with its speaker, and a
 //! wrong speaker is worse than none.
 
-use std::collections::HashMap;
-
+use super::table::{word_set, WordHashMap, WordSet};
 use super::{Analysis, Annotator, Document, Entity, EntityType, Quote, QuoteKind, Span, Token, TokenKind};
 
 /// Finds direct, pull and indirect quotes with their speakers (see the module docs).
@@ -73,17 +72,25 @@ pub fn find_quotes(doc: &Document<'_>, entities: &[Entity]) -> Vec<Quote> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Word lists (lowercase, sorted: looked up by binary search).
+
+/// A [`Words`] over a list literal, with its hash set built at compile time.
+macro_rules! words {
+    ($list:expr) => {
+        Words::new($list, word_set!($list))
+    };
+}
+
+// Word lists (lowercase, sorted; looked up in hash sets built at compile time).
 
 /// Articles, skipped at the start of a speaker phrase.
 #[rustfmt::skip]
-const ARTICLES: Words = Words::new(&[
+const ARTICLES: Words = words!(&[
     "'t", "a", "an", "de", "een", "het", "the",
 ]);
 
 /// Determiners that may start a speaker phrase before its noun (`zijn advocaat`).
 #[rustfmt::skip]
-const DETERMINERS: Words = Words::new(&[
+const DETERMINERS: Words = words!(&[
     "all", "alle", "beide", "both", "dat", "deze", "die", "dit", "elke", "enkele", "haar", "her", "his",
     "hun", "its", "many", "mijn", "onze", "our", "several", "some", "sommige", "their", "these", "this",
     "those", "veel", "zijn",
@@ -91,19 +98,19 @@ const DETERMINERS: Words = Words::new(&[
 
 /// Words that join the parts of a speaker phrase (`woordvoerder van de SDF`).
 #[rustfmt::skip]
-const CONNECTORS: Words = Words::new(&[
+const CONNECTORS: Words = words!(&[
     "der", "for", "of", "van", "von",
 ]);
 
 /// Prepositions that continue a speaker phrase only before a name (`de IS-leider in Hawija`).
 #[rustfmt::skip]
-const NAME_PREPS: Words = Words::new(&[
+const NAME_PREPS: Words = words!(&[
     "at", "bij", "from", "in", "uit",
 ]);
 
 /// Words of a job title that may follow an organisation's name (`Boeing vice president X`).
 #[rustfmt::skip]
-const ROLE_WORDS: Words = Words::new(&[
+const ROLE_WORDS: Words = words!(&[
     "adjunct", "analist", "analyst", "ceo", "chairman", "chief", "deputy", "directeur", "director",
     "executive", "general", "head", "hoofd", "manager", "minister", "officer", "plaatsvervangend",
     "president", "secretary", "senior", "spokesman", "spokesperson", "spokeswoman", "topman", "vice",
@@ -112,26 +119,26 @@ const ROLE_WORDS: Words = Words::new(&[
 
 /// Titles written short before a name (`Col.`, `dhr.`).
 #[rustfmt::skip]
-const TITLE_ABBREVIATIONS: Words = Words::new(&[
+const TITLE_ABBREVIATIONS: Words = words!(&[
     "capt", "col", "dhr", "dr", "drs", "gen", "gov", "ing", "ir", "lt", "maj", "mevr", "mr", "mrs", "ms",
     "mw", "prof", "rep", "sen", "sgt",
 ]);
 
 /// Particles inside a name (`Karin de Wit`, `Jan ter Horst`).
 #[rustfmt::skip]
-const NAME_PARTICLES: Words = Words::new(&[
+const NAME_PARTICLES: Words = words!(&[
     "da", "de", "del", "den", "der", "di", "du", "la", "le", "ten", "ter", "van", "von",
 ]);
 
 /// Personal pronouns that can stand for a speaker.
 #[rustfmt::skip]
-const PRONOUNS: Words = Words::new(&[
+const PRONOUNS: Words = words!(&[
     "haar", "he", "hem", "her", "hij", "him", "she", "ze", "zij",
 ]);
 
 /// Dutch verbs of saying, finite forms.
 #[rustfmt::skip]
-const NL_SAY: Words = Words::new(&[
+const NL_SAY: Words = words!(&[
     "antwoordde", "antwoordden", "antwoordt", "beaamde", "beaamt", "beloofde", "belooft", "benadrukt",
     "benadrukte", "benadrukten", "betoogde", "betoogt", "bevestigde", "bevestigden", "bevestigt",
     "beweerde", "beweerden", "beweert", "citeerde", "claimde", "claimden", "claimt", "concludeerde",
@@ -148,7 +155,7 @@ const NL_SAY: Words = Words::new(&[
 
 /// English verbs of saying, finite forms.
 #[rustfmt::skip]
-const EN_SAY: Words = Words::new(&[
+const EN_SAY: Words = words!(&[
     "acknowledged", "added", "adds", "admits", "admitted", "agreed", "announced", "argued", "argues",
     "asked", "assured", "boasted", "cautioned", "claimed", "claims", "commented", "complained", "conceded",
     "concedes", "concluded", "confirmed", "continued", "continues", "countered", "declared", "denied",
@@ -161,19 +168,19 @@ const EN_SAY: Words = Words::new(&[
 
 /// Verbs of saying that do not make what follows `dat`/`that` a claim of the speaker.
 #[rustfmt::skip]
-const NOT_CLAIM: Words = Words::new(&[
+const NOT_CLAIM: Words = words!(&[
     "asked", "denied", "noemde", "noemden", "noemt", "ontkende", "ontkenden", "ontkent", "vraagt", "vroeg",
 ]);
 
 /// Attribution words followed by the source: `aldus X`, `volgens X`.
 #[rustfmt::skip]
-const PREP_SAY: Words = Words::new(&[
+const PREP_SAY: Words = words!(&[
     "aldus", "volgens",
 ]);
 
 /// Dutch verbs that say something together with a particle (`liet weten`, `voegde toe`).
 #[rustfmt::skip]
-const PARTICLE_VERBS: Words = Words::new(&[
+const PARTICLE_VERBS: Words = words!(&[
     "deelde", "deelden", "deelt", "gaf", "gaven", "geeft", "kondigde", "kondigden", "kondigt", "laat",
     "legde", "legt", "liet", "lieten", "maakt", "maakte", "maakten", "merkt", "merkte", "voegde",
     "voegden", "voegt", "vulde", "vult", "wees", "wezen", "wijst",
@@ -181,19 +188,19 @@ const PARTICLE_VERBS: Words = Words::new(&[
 
 /// The particles of those verbs.
 #[rustfmt::skip]
-const PARTICLES: Words = Words::new(&[
+const PARTICLES: Words = words!(&[
     "aan", "bekend", "erop", "mee", "op", "toe", "uit", "weten",
 ]);
 
 /// Auxiliaries before a participle of saying (`zou X hebben gezegd`, `heeft X ontdekt`).
 #[rustfmt::skip]
-const AUX: Words = Words::new(&[
+const AUX: Words = words!(&[
     "had", "hadden", "has", "have", "hebben", "heeft", "zou", "zouden",
 ]);
 
 /// Participles of saying and finding.
 #[rustfmt::skip]
-const PARTICIPLES: Words = Words::new(&[
+const PARTICIPLES: Words = words!(&[
     "announced", "bekendgemaakt", "benadrukt", "bevestigd", "beweerd", "confirmed", "erkend", "geantwoord",
     "gemeld", "gereageerd", "geschreven", "gesteld", "getwitterd", "gewaarschuwd", "gezegd", "laten",
     "ontdekt", "onthuld", "reported", "said", "stated", "toegevoegd", "told", "verklaard", "verteld",
@@ -202,20 +209,20 @@ const PARTICIPLES: Words = Words::new(&[
 
 /// English verbs of saying whose clause may follow without `that` (`Boeing said it would …`).
 #[rustfmt::skip]
-const EN_THAT_OPTIONAL: Words = Words::new(&[
+const EN_THAT_OPTIONAL: Words = words!(&[
     "added", "argued", "claimed", "insisted", "said", "say", "says", "stated", "warned",
 ]);
 
 /// Words that start a clause after an English `said` without `that`.
 #[rustfmt::skip]
-const EN_CLAUSE_START: Words = Words::new(&[
+const EN_CLAUSE_START: Words = words!(&[
     "a", "an", "he", "her", "his", "i", "it", "its", "she", "some", "the", "their", "there", "these",
     "they", "this", "those", "we",
 ]);
 
 /// Adverbs and time words that may stand between a verb and its subject (`zei gisteren X`).
 #[rustfmt::skip]
-const ADVERBS: Words = Words::new(&[
+const ADVERBS: Words = words!(&[
     "al", "also", "daarna", "daarop", "dinsdag", "donderdag", "earlier", "echter", "eerder", "friday",
     "gisteravond", "gisteren", "however", "later", "maandag", "monday", "nog", "nu", "ook", "previously",
     "saturday", "sunday", "then", "thursday", "today", "toen", "tuesday", "vandaag", "vanmorgen",
@@ -225,7 +232,7 @@ const ADVERBS: Words = Words::new(&[
 
 /// Words that end a speaker phrase: verbs, pronouns, adverbs, prepositions, conjunctions.
 #[rustfmt::skip]
-const STOP: Words = Words::new(&[
+const STOP: Words = words!(&[
     "aan", "aanvankelijk", "about", "above", "additionally", "afgelopen", "after", "against", "al",
     "alleen", "alles", "als", "also", "although", "and", "anderen", "anyone", "april", "are", "as",
     "august", "augustus", "be", "been", "before", "beiden", "below", "ben", "bent", "bij", "bijvoorbeeld",
@@ -256,7 +263,7 @@ const STOP: Words = Words::new(&[
 
 /// Nouns for organisations, which a definite phrase (`het instituut`) refers back to.
 #[rustfmt::skip]
-const ORG_NOUNS: Words = Words::new(&[
+const ORG_NOUNS: Words = words!(&[
     "agency", "agentschap", "bank", "bedrijf", "bond", "club", "company", "concern", "fabrikant", "firm",
     "instituut", "omroep", "organisatie", "partij", "persbureau", "rederij", "vakbond", "verzekeraar",
     "weerdienst", "zorggroep",
@@ -264,7 +271,7 @@ const ORG_NOUNS: Words = Words::new(&[
 
 /// Nouns for people and bodies that speak (a speaker phrase headed by one is a source).
 #[rustfmt::skip]
-const SPEAKER_NOUNS: Words = Words::new(&[
+const SPEAKER_NOUNS: Words = words!(&[
     "aanklager", "aanwezigen", "advocaat", "advocaten", "agency", "agent", "agenten", "agentschap",
     "ambassadeur", "ambassador", "ambtenaar", "ambtenaren", "analist", "analisten", "analyst", "analysts",
     "arts", "artsen", "authorities", "autoriteiten", "bank", "bedrijf", "bedrijven", "bestuur",
@@ -301,7 +308,7 @@ const SPEAKER_NOUNS: Words = Words::new(&[
 /// A sorted list of lowercase words with a quick filter on (first letter, last letter,
 /// length), so that most words are turned away without a search.
 struct Words {
-    list: &'static [&'static str],
+    set: WordSet,
     filter: [u32; 729],
 }
 
@@ -328,7 +335,8 @@ const TRIGGERS: Words = Words::union(
 impl Words {
     /// A filter letting through the words of all the lists (searching it finds nothing).
     const fn union(lists: &[&Words], extra: &'static [&'static str]) -> Self {
-        let mut words = Words::new(extra);
+        const NONE: &[&str] = &[];
+        let mut words = Words::new(extra, word_set!(NONE));
         let mut i = 0;
         while i < lists.len() {
             let mut j = 0;
@@ -338,11 +346,10 @@ impl Words {
             }
             i += 1;
         }
-        words.list = &[];
         words
     }
 
-    const fn new(list: &'static [&'static str]) -> Self {
+    const fn new(list: &'static [&'static str], set: WordSet) -> Self {
         let mut filter = [0u32; 729];
         let mut i = 0;
         while i < list.len() {
@@ -351,11 +358,11 @@ impl Words {
             filter[slot(b[0], b[b.len() - 1])] |= 1 << len;
             i += 1;
         }
-        Words { list, filter }
+        Words { set, filter }
     }
 
-    fn has(&self, lower: &str) -> bool {
-        self.list.binary_search(&lower).is_ok()
+    fn has(&self, lower: &[u8]) -> bool {
+        self.set.index_bytes(lower).is_some()
     }
 
     fn may_have(&self, word: &[u8]) -> bool {
@@ -371,35 +378,37 @@ trait Lookup {
         true
     }
     /// Whether the list holds this lowercase word.
-    fn has(&self, lower: &str) -> bool;
+    fn has(&self, lower: &[u8]) -> bool;
 }
 
 impl Lookup for Words {
     fn may_have(&self, word: &[u8]) -> bool {
         Words::may_have(self, word)
     }
-    fn has(&self, lower: &str) -> bool {
+    fn has(&self, lower: &[u8]) -> bool {
         Words::has(self, lower)
     }
 }
 
 impl<const N: usize> Lookup for [&str; N] {
-    fn has(&self, lower: &str) -> bool {
-        self.contains(&lower)
+    fn may_have(&self, word: &[u8]) -> bool {
+        self.iter().any(|w| w.len() == word.len())
+    }
+    fn has(&self, lower: &[u8]) -> bool {
+        self.iter().any(|w| w.as_bytes() == lower)
     }
 }
 
 fn in_list(list: &(impl Lookup + ?Sized), word: &str) -> bool {
     let b = word.as_bytes();
-    if b.is_empty() || b.len() > 24 || !word.is_ascii() || !list.may_have(b) {
+    if b.is_empty() || b.len() > 24 || !list.may_have(b) || !word.is_ascii() {
         return false;
     }
     let mut buf = [0u8; 24];
     for (d, s) in buf.iter_mut().zip(b) {
         *d = s.to_ascii_lowercase();
     }
-    let w = std::str::from_utf8(&buf[..b.len()]).unwrap_or("");
-    list.has(w)
+    list.has(&buf[..b.len()])
 }
 
 fn is_speaker_noun(word: &str) -> bool {
@@ -502,7 +511,7 @@ struct Ctx<'a, 'd> {
     /// Entity mentions by start.
     ents: Vec<&'d Entity>,
     /// The longest text given for each key.
-    fullest: HashMap<&'d str, &'d str>,
+    fullest: WordHashMap<&'d str, &'d str>,
     /// Inner spans of all outermost quotes, in order.
     quoted: Vec<Span>,
     /// Outer spans of real (not scare) quotes, in order: no reported speech is read there.
@@ -515,7 +524,7 @@ impl<'a, 'd> Ctx<'a, 'd> {
     fn new(doc: &'d Document<'a>, entities: &'d [Entity]) -> Self {
         let mut ents: Vec<&Entity> = entities.iter().collect();
         ents.sort_by_key(|e| (e.start, e.end));
-        let mut fullest: HashMap<&str, &str> = HashMap::new();
+        let mut fullest: WordHashMap<&str, &str> = WordHashMap::default();
         for e in &ents {
             let slot = fullest.entry(e.key.as_str()).or_insert(e.text.as_str());
             if e.text.chars().count() > slot.chars().count() {
@@ -1852,10 +1861,10 @@ mod tests {
             STOP,
             SPEAKER_NOUNS,
         ] {
-            for w in list.list.windows(2) {
+            for w in list.set.words().windows(2) {
                 assert!(w[0] < w[1], "{} before {}", w[0], w[1]);
             }
-            for w in list.list {
+            for w in list.set.words() {
                 assert_eq!(w.to_lowercase(), *w);
                 assert!(in_list(&list, w) && in_list(&list, &w.to_uppercase()), "{w} is found");
             }

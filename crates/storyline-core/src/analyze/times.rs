@@ -50,6 +50,7 @@
 
 use std::cell::Cell;
 
+use super::table::{word_set, WordSet};
 use super::{Analysis, Annotator, Document, Granularity, TimeExpr, Token, TokenKind};
 use crate::date::{civil_from_days, days_from_civil, days_in_month, weekday_from_days, Precision, Published};
 
@@ -70,7 +71,9 @@ impl Annotator for TimeAnnotator {
 /// The time expressions of a document, in text order, with byte offsets.
 pub fn find_times(doc: &Document<'_>) -> Vec<TimeExpr> {
     let english = doc.language == "en";
-    let words: Vec<W> = doc.tokens.iter().map(|t| classify(t, doc.text, english)).collect();
+    // What the words of `TIME_WORDS` are in this document, by (word, capitalised).
+    let mut seen = vec![None; 2 * TIME_WORDS_LIST.len()];
+    let words: Vec<W> = doc.tokens.iter().map(|t| classify(t, doc.text, english, &mut seen)).collect();
     let m = Matcher {
         text: doc.text,
         toks: &doc.tokens,
@@ -306,7 +309,11 @@ fn weekday_name(s: &str) -> Option<(u32, bool)> {
 /// A Dutch weekday with a part of the day glued on: `zaterdagavond`, `maandagochtend`.
 fn weekday_compound(s: &str) -> Option<u32> {
     const PARTS: [&str; 6] = ["ochtend", "morgen", "namiddag", "middag", "avond", "nacht"];
-    let i = s.find("dag")? + 3;
+    // The shortest: a six-letter weekday and a five-letter part.
+    if s.len() < 11 {
+        return None;
+    }
+    let i = s.as_bytes().windows(3).position(|w| w == b"dag")? + 3;
     let (base, rest) = s.split_at(i);
     if !PARTS.contains(&rest) {
         return None;
@@ -389,8 +396,259 @@ fn dot_date(s: &str) -> Option<W> {
     ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)).then_some(W::DotDate(y, m, d))
 }
 
-/// What a token can be; lowercases into a stack buffer, so it allocates nothing.
-fn classify(tok: &Token, text: &str, english: bool) -> W {
+/// Every word [`classify_word`] reads as more than [`W::Other`] by name (months, weekdays, number
+/// words and the words of its last `match`), lowercase and sorted: a word outside it is at most
+/// a weekday compound. The test `time_words_cover_classify` keeps it in step with the code.
+const TIME_WORDS_LIST: &[&str] = &[
+    "a",
+    "aanstaande",
+    "aantal",
+    "about",
+    "acht",
+    "afgelopen",
+    "after",
+    "afternoon",
+    "afterwards",
+    "ago",
+    "almost",
+    "an",
+    "and",
+    "apr",
+    "april",
+    "around",
+    "at",
+    "aug",
+    "august",
+    "augustus",
+    "autumn",
+    "before",
+    "begin",
+    "between",
+    "bijna",
+    "ca",
+    "circa",
+    "coming",
+    "couple",
+    "daarna",
+    "daarvoor",
+    "dag",
+    "dagen",
+    "dagenlang",
+    "day",
+    "days",
+    "de",
+    "dec",
+    "december",
+    "decennialang",
+    "dertien",
+    "dertig",
+    "deze",
+    "dinsdag",
+    "dit",
+    "donderdag",
+    "drie",
+    "earlier",
+    "early",
+    "een",
+    "eerder",
+    "eergisteren",
+    "eeuwenlang",
+    "eight",
+    "eind",
+    "einde",
+    "eleven",
+    "elf",
+    "en",
+    "enkele",
+    "erna",
+    "evening",
+    "fall",
+    "feb",
+    "febr",
+    "februari",
+    "february",
+    "few",
+    "fifteen",
+    "fifty",
+    "five",
+    "forty",
+    "four",
+    "friday",
+    "from",
+    "geleden",
+    "geruime",
+    "gisteravond",
+    "gisteren",
+    "gistermiddag",
+    "gistermorgen",
+    "gisternacht",
+    "gisterochtend",
+    "half",
+    "halverwege",
+    "herfst",
+    "het",
+    "honderd",
+    "hundred",
+    "in",
+    "jaar",
+    "jan",
+    "januari",
+    "january",
+    "jaren",
+    "jarenlang",
+    "jul",
+    "juli",
+    "july",
+    "jun",
+    "june",
+    "juni",
+    "komend",
+    "komende",
+    "lange",
+    "last",
+    "late",
+    "later",
+    "lente",
+    "long",
+    "maand",
+    "maandag",
+    "maanden",
+    "maandenlang",
+    "maart",
+    "mar",
+    "march",
+    "may",
+    "medio",
+    "meerdere",
+    "mei",
+    "mid",
+    "midden",
+    "moment",
+    "monday",
+    "month",
+    "months",
+    "morgen",
+    "morgenavond",
+    "morgenmiddag",
+    "morgenochtend",
+    "morning",
+    "mrt",
+    "na",
+    "nadien",
+    "najaar",
+    "nearly",
+    "negen",
+    "next",
+    "night",
+    "nine",
+    "nov",
+    "november",
+    "oct",
+    "october",
+    "of",
+    "ogenblik",
+    "okt",
+    "oktober",
+    "on",
+    "one",
+    "ongeveer",
+    "op",
+    "over",
+    "overmorgen",
+    "paar",
+    "pakweg",
+    "past",
+    "rond",
+    "roughly",
+    "ruim",
+    "saturday",
+    "season",
+    "sedert",
+    "seizoen",
+    "sep",
+    "sept",
+    "september",
+    "seven",
+    "several",
+    "since",
+    "sinds",
+    "six",
+    "some",
+    "spring",
+    "summer",
+    "sunday",
+    "ten",
+    "the",
+    "thirty",
+    "this",
+    "three",
+    "thursday",
+    "tien",
+    "tijd",
+    "time",
+    "today",
+    "tomorrow",
+    "tonight",
+    "tot",
+    "tuesday",
+    "tussen",
+    "twaalf",
+    "twee",
+    "twelve",
+    "twenty",
+    "twintig",
+    "two",
+    "until",
+    "van",
+    "vanaf",
+    "vanavond",
+    "vandaag",
+    "vanmiddag",
+    "vanmorgen",
+    "vannacht",
+    "vanochtend",
+    "veertien",
+    "veertig",
+    "verleden",
+    "verscheidene",
+    "vier",
+    "vijf",
+    "vijftien",
+    "vijftig",
+    "volgend",
+    "volgende",
+    "voor",
+    "voorjaar",
+    "vorig",
+    "vorige",
+    "vrijdag",
+    "wednesday",
+    "week",
+    "weekeinde",
+    "weekend",
+    "weeks",
+    "weken",
+    "wekenlang",
+    "winter",
+    "woensdag",
+    "year",
+    "years",
+    "yesterday",
+    "zaterdag",
+    "zes",
+    "zeven",
+    "zo'n",
+    "zomer",
+    "zondag",
+    "zo’n",
+    "één",
+];
+const TIME_WORDS: WordSet = word_set!(TIME_WORDS_LIST);
+
+/// What a token can be; lowercases into a stack buffer, so it allocates nothing. `seen` keeps
+/// what the words of [`TIME_WORDS`] were found to be, two slots (lowercase, capitalised) per
+/// word, so each is worked out once per document.
+fn classify(tok: &Token, text: &str, english: bool, seen: &mut [Option<W>]) -> W {
     let s = tok.text(text);
     match tok.kind {
         TokenKind::Punct => {
@@ -415,13 +673,36 @@ fn classify(tok: &Token, text: &str, english: bool) -> W {
         return W::Other;
     }
     let mut buf = [0u8; 20];
-    buf[..s.len()].copy_from_slice(s.as_bytes());
-    buf[..s.len()].make_ascii_lowercase();
-    let Ok(low) = std::str::from_utf8(&buf[..s.len()]) else { return W::Other };
+    for (d, &c) in buf.iter_mut().zip(s.as_bytes()) {
+        *d = c.to_ascii_lowercase();
+    }
+    let bytes = &buf[..s.len()];
+    // Lowercasing ASCII letters keeps the text valid UTF-8.
+    let low = || std::str::from_utf8(bytes).unwrap_or("");
     let capital = s.as_bytes()[0].is_ascii_uppercase();
     if s.as_bytes()[0].is_ascii_digit() {
-        return parse_num(low).unwrap_or(W::Other);
+        return parse_num(low()).unwrap_or(W::Other);
     }
+    match TIME_WORDS.index_bytes(bytes) {
+        Some(k) => {
+            let slot = 2 * k + usize::from(capital);
+            if let Some(w) = seen[slot] {
+                return w;
+            }
+            let w = classify_word(low(), capital, english);
+            seen[slot] = Some(w);
+            w
+        }
+        None if bytes.starts_with(b"mid-") => classify_word(low(), capital, english),
+        // A weekday compound has at least eleven letters.
+        None if bytes.len() >= 11 => weekday_compound(low()).map_or(W::Other, W::Weekday),
+        None => W::Other,
+    }
+}
+
+/// What a lowercase word (not starting with a digit) can be; `capital` says whether it was
+/// written with a capital.
+fn classify_word(low: &str, capital: bool, english: bool) -> W {
     if let Some((m, strict)) = month_name(low) {
         if strict && !capital {
             return W::Other;
@@ -1231,6 +1512,35 @@ mod tests {
     use super::*;
     use crate::analyze::run;
     use crate::ingest::text::parse_text;
+
+    /// Every word literal of the functions `classify` reads by name is in `TIME_WORDS`.
+    #[test]
+    fn time_words_cover_classify() {
+        let src = include_str!("times.rs");
+        let body = |from: &str| {
+            let a = src.find(from).expect(from);
+            let b = a + src[a..].find("\n}\n").expect("end of fn");
+            &src[a..b]
+        };
+        let classify = body("fn classify_word(");
+        let tail = &classify[classify.find("    match low {").expect("match low")..];
+        let mut checked = 0;
+        for part in [
+            body("fn month_name("),
+            body("fn month_abbr("),
+            body("fn weekday_name("),
+            body("fn number_word("),
+            tail,
+        ] {
+            for (k, lit) in part.split('"').enumerate() {
+                if k % 2 == 1 {
+                    assert!(TIME_WORDS.contains(lit), "{lit} missing from TIME_WORDS_LIST");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 200, "{checked}");
+    }
 
     /// `(text, value, granularity)` of every time expression, checking that each span (in
     /// characters, as `run` returns them) holds the text.

@@ -10,6 +10,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use storyline_core::analyze::Analysis;
 use storyline_core::ingest::dedupe::{similarity, Signature};
 use storyline_core::ingest::prepare::Prepared;
 use storyline_core::model::{Article, Language, NearDuplicate, Sighting};

@@ -294,6 +294,25 @@ pub fn run(
 }
 
 impl Analysis {
+    /// Drops the sentences' text, which their offsets give again: for compact storage.
+    pub fn strip_sentence_text(&mut self) {
+        for s in &mut self.sentences {
+            s.text = String::new();
+        }
+    }
+
+    /// Fills in the sentences' text from the article text (character offsets), after
+    /// [`Analysis::strip_sentence_text`].
+    pub fn restore_sentence_text(&mut self, text: &str) {
+        let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect();
+        let byte = |c: usize| starts.get(c).copied().unwrap_or(text.len());
+        for s in &mut self.sentences {
+            if s.text.is_empty() && s.start <= s.end {
+                s.text = text[byte(s.start)..byte(s.end)].to_string();
+            }
+        }
+    }
+
     /// Converts every byte offset into a character offset of `text`.
     pub fn into_char_offsets(mut self, text: &str) -> Self {
         // Byte offset -> char offset: the characters starting before it (a byte inside a
@@ -356,6 +375,22 @@ impl Analysis {
             (t.start, t.end) = (conv(t.start), conv(t.end));
         }
         self
+    }
+}
+
+#[cfg(test)]
+mod storage_tests {
+    use super::*;
+
+    #[test]
+    fn sentence_text_round_trips_through_offsets() {
+        let text = "Zo'n 250 strijders vertrokken. België reageerde „verbaasd”.\n\nDaarna niets.";
+        let full = analyze(text, "nl", None);
+        let mut stored = full.clone();
+        stored.strip_sentence_text();
+        assert!(stored.sentences.iter().all(|s| s.text.is_empty()));
+        stored.restore_sentence_text(text);
+        assert_eq!(stored, full);
     }
 }
 

@@ -304,11 +304,15 @@ impl Store for SqliteStore {
                 })
             })?
             .collect::<Result<_, _>>()?;
-        let analysis = analysis
-            .map(|a| {
-                serde_json::from_str(&a).map_err(|e| StoreError::Corrupt(format!("analysis of `{id}`: {e}")))
-            })
-            .transpose()?;
+        let analysis = match analysis {
+            Some(a) => {
+                let mut parsed: Analysis = serde_json::from_str(&a)
+                    .map_err(|e| StoreError::Corrupt(format!("analysis of `{id}`: {e}")))?;
+                parsed.restore_sentence_text(&article.text);
+                Some(parsed)
+            }
+            None => None,
+        };
         Ok(Some(ArticleRecord { article, ingested_at, sightings, near_duplicates, analysis }))
     }
 
@@ -544,8 +548,10 @@ fn ingest_batch(
                 continue;
             }
             let seq = tx.last_insert_rowid();
-            let analysis =
-                serde_json::to_string(&p.analysis).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            // Sentences are stored as offsets only; their text is the article's.
+            let mut compact = p.analysis.clone();
+            compact.strip_sentence_text();
+            let analysis = serde_json::to_string(&compact).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             insert_analysis.execute(params![seq, analysis])?;
             if let Some(sig) = &p.signature {
                 let root = near.as_ref().map_or(a.id.as_str(), |(id, _)| id.as_str());

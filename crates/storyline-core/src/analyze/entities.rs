@@ -155,6 +155,22 @@ fn is_acronym_like(s: &str) -> bool {
     s.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !s.chars().any(char::is_lowercase)
 }
 
+/// Whether a word is a mixed-case acronym: capital first, at least two capitals, at least as
+/// many capitals as small letters, short (`LSVb`, `PvdA`, `KvK`).
+fn acronym_ish(s: &str) -> bool {
+    let (mut upper, mut lower) = (0, 0);
+    for c in s.chars() {
+        if c.is_uppercase() {
+            upper += 1;
+        } else if c.is_lowercase() {
+            lower += 1;
+        } else if !c.is_ascii_digit() {
+            return false;
+        }
+    }
+    starts_upper(s) && upper >= 2 && upper >= lower && s.len() <= 8
+}
+
 /// Whether a word looks like part of a personal name: capitalised, with lowercase letters and
 /// no digits (`Nesbit`, not `A330` or `NV`).
 fn wordlike(s: &str) -> bool {
@@ -552,7 +568,7 @@ impl<'d, 'a> Ctx<'d, 'a> {
             let head = &self.text[m.span.start..m.span.end];
             let extendable =
                 matches!(hit.kind, EntityType::Place | EntityType::Organization) && !is_acronym_like(head);
-            if extendable && matches!(self.shapes[j], Shape::Full(_)) {
+            if extendable && matches!(self.shapes[j], Shape::Full(_)) && !self.possessive(j) {
                 let mut k = j + 1;
                 let mut org = false;
                 while k < n && self.adjacent(k - 1, k) && !self.initial[k] {
@@ -563,6 +579,9 @@ impl<'d, 'a> Ctx<'d, 'a> {
                     }
                     org |= self.is_org_tok(k);
                     k += 1;
+                    if self.possessive(k - 1) {
+                        break;
+                    }
                 }
                 if k > j + 1 {
                     m.span.end = self.name_end(k - 1);
@@ -628,7 +647,10 @@ impl<'d, 'a> Ctx<'d, 'a> {
         {
             return i + 1;
         }
-        if self.excluded(first) || self.place_adjective(first) {
+        if (self.excluded(first) || self.place_adjective(first))
+            && !self.adjective_opens_org(i, first)
+            && !self.particle_opens_company(i)
+        {
             return i + 1;
         }
         if let Shape::Prefix(span) = self.shapes[i] {
@@ -639,6 +661,13 @@ impl<'d, 'a> Ctx<'d, 'a> {
         let mut pieces: Vec<(usize, Span)> = vec![(i, first)];
         let mut j = i + 1;
         while j < n && self.adjacent(j - 1, j) {
+            // `France's Thales`: the owner is a name of its own.
+            if let Some(&(p, span)) = pieces.last() {
+                // Not `People's Republic`, `Developer's Conference`: a common noun's possessive.
+                if self.possessive(p) && (pieces.len() > 1 || !self.lower_elsewhere(span)) {
+                    break;
+                }
+            }
             let t = toks[j];
             // Initials: `J.C. Smit`, `George W. Bush`.
             if t.text(self.text) == "." && toks[j - 1].end == t.start {
@@ -668,6 +697,9 @@ impl<'d, 'a> Ctx<'d, 'a> {
                             fold_word(w, &mut self.buf);
                             gazetteer::is_nationality(&self.buf)
                         };
+                        // `Stichting Water Zonder Grenzen`: a capitalised connector.
+                        let connector =
+                            !particle && !adjective && self.tok_in(j, CONNECTORS) && self.head_run(&pieces);
                         let next_ok = j + 1 < n
                             && self.adjacent(j, j + 1)
                             && match self.shapes[j + 1] {
@@ -677,7 +709,7 @@ impl<'d, 'a> Ctx<'d, 'a> {
                                 }
                                 _ => particle && self.tok_in(j + 1, PARTICLES),
                             };
-                        if !(particle || adjective) || !next_ok {
+                        if !(particle || adjective || connector) || !next_ok {
                             break;
                         }
                     }
@@ -713,8 +745,23 @@ impl<'d, 'a> Ctx<'d, 'a> {
                         break;
                     }
                     let Shape::Full(span) = self.shapes[k] else { break };
+                    // An organisation's or a treaty's name: `Inspectie Leefomgeving en
+                    // Transport`, `Rijksinstituut voor ... (RIVM)`.
+                    let head = self.head_run(&pieces) || self.paren_acronym_after(k, pieces[0].1);
+                    // `op`, `tegen`, `zonder` join only such names.
+                    if !head && (j..k).any(|p| self.tok_in(p, NAME_ONLY_CONNECTORS)) {
+                        break;
+                    }
+                    // `Kustwacht en de Douane`: two organisations, not one.
+                    let and = (j..k).any(|p| matches!(self.tok(p), "en" | "and"));
+                    if and && !self.paren_acronym_after(k, pieces[0].1) {
+                        let article = (j..k).any(|p| matches!(self.tok(p), "de" | "het" | "the"));
+                        if article || self.is_org_tok(k) {
+                            break;
+                        }
+                    }
                     let w = &self.text[span.start..span.end];
-                    let org_run = pieces.iter().any(|&(p, _)| self.is_org_tok(p));
+                    let org_run = head || pieces.iter().any(|&(p, _)| self.is_org_tok(p));
                     let article = (j..k).any(|p| matches!(self.tok(p), "de" | "het" | "the"));
                     let bad = if org_run && !article {
                         self.excluded_at(span, false) && !self.nationality(span)
@@ -724,11 +771,25 @@ impl<'d, 'a> Ctx<'d, 'a> {
                     if is_acronym_like(w) || gazetteer::acronym(w).is_some() || bad {
                         break;
                     }
-                    if !self.particles_allowed(&pieces, j, k) {
+                    if !head && !self.particles_allowed(&pieces, j, k) {
                         break;
                     }
                     pieces.push((k, span));
                     j = k + 1;
+                }
+                // `Midden- en West-Brabant`: a compound's shared end left out.
+                _ if t.text(self.text) == "-"
+                    && toks[j - 1].end == t.start
+                    && j + 2 < n
+                    && self.adjacent(j, j + 1)
+                    && self.adjacent(j + 1, j + 2)
+                    && matches!(self.tok(j + 1), "en" | "of")
+                    && matches!(self.shapes[j + 2], Shape::Full(s) if self.text[s.start..s.end].contains('-'))
+                    && !self.initial[j + 2] =>
+                {
+                    let Shape::Full(span) = self.shapes[j + 2] else { break };
+                    pieces.push((j + 2, span));
+                    j += 3;
                 }
                 _ if t.text(self.text) == "&" && j + 1 < n && self.adjacent(j, j + 1) => {
                     // `Verbeke & Claeys`.
@@ -769,8 +830,129 @@ impl<'d, 'a> Ctx<'d, 'a> {
                 pieces.remove(0);
             }
         }
+        // `Belangenorganisatie LTO`, `Huurdersvereniging De Sleutel`: a compound naming the
+        // kind of organisation before its own name.
+        if pieces.len() >= 2 && pieces[0].0 == i && self.kind_before_name(&pieces) {
+            pieces.remove(0);
+        }
         self.emit_run(&pieces);
         after
+    }
+
+    /// Whether token `k` is a capitalised word that the gazetteer does not know as anything but
+    /// a place.
+    fn may_be_place(&mut self, k: usize) -> bool {
+        let Some(&Shape::Full(span)) = self.shapes.get(k) else { return false };
+        let w = &self.text[span.start..span.end];
+        self.known(w, false).is_none_or(|h| h.kind == EntityType::Place)
+    }
+
+    /// Whether token `j` is a name with a possessive `'s` (`France's`, `Obama's`).
+    fn possessive(&self, j: usize) -> bool {
+        matches!(self.shapes[j], Shape::Full(s) if s.end < self.doc.tokens[j].end)
+    }
+
+    /// Whether a run of name words opens with an organisation's or a document's head word
+    /// (`Stichting`, `Rijksinstituut`, `Verdrag`), after any adjective (`Europees Verdrag`).
+    fn head_run(&mut self, pieces: &[(usize, Span)]) -> bool {
+        let mut k = 0;
+        while k + 1 < pieces.len() && (self.nationality(pieces[k].1) || self.place_adjective(pieces[k].1)) {
+            k += 1;
+        }
+        pieces.get(k).is_some_and(|&(p, _)| self.is_head_tok(p))
+    }
+
+    /// Whether token `i` is an organisation's or a document's head word.
+    fn is_head_tok(&mut self, i: usize) -> bool {
+        if self.is_org_tok(i) {
+            return true;
+        }
+        let f = self.fold_tok(i);
+        in_list(NAME_HEADS, f) || has_suffix(NAME_HEADS, f)
+    }
+
+    /// Whether the first of `pieces` is a compound naming a kind of organisation
+    /// (`Belangenorganisatie`, `Huurdersvereniging`) and the rest a name of its own: an acronym
+    /// or a name opening with a capitalised article (`De Sleutel`).
+    fn kind_before_name(&mut self, pieces: &[(usize, Span)]) -> bool {
+        let p = pieces[0].0;
+        let f = self.fold_tok(p);
+        if !has_suffix(KIND_SUFFIXES, f) || f.contains('-') {
+            return false;
+        }
+        let (_, span) = pieces[1];
+        let w = &self.text[span.start..span.end];
+        if pieces.len() == 2 {
+            return is_acronym_like(w) || acronym_ish(w);
+        }
+        matches!(w, "De" | "Het" | "The")
+    }
+
+    /// Whether the name words from token `k` on lead to an acronym in parentheses that starts
+    /// with the letter of `first`: `... Volksgezondheid en Milieu (RIVM)`.
+    fn paren_acronym_after(&mut self, k: usize, first: Span) -> bool {
+        let initial = self.text[first.start..].chars().next();
+        self.paren_acronym(k).is_some_and(|a| self.tok(a).chars().next() == initial)
+    }
+
+    /// The acronym in parentheses that the name words from token `k` on lead to, if any.
+    fn paren_acronym(&mut self, k: usize) -> Option<usize> {
+        let toks = &self.doc.tokens;
+        let n = toks.len();
+        let mut m = k;
+        while m + 1 < n && m - k < 10 && self.adjacent(m, m + 1) {
+            let next = m + 1;
+            let ok = match self.shapes[next] {
+                Shape::Full(_) => !self.initial[next],
+                Shape::Lower => {
+                    toks[next].kind == TokenKind::Word
+                        && (self.tok_in(next, CONNECTORS) || self.tok_in(next, PARTICLES))
+                }
+                _ => false,
+            };
+            if !ok {
+                break;
+            }
+            m = next;
+        }
+        if m + 3 >= n || self.tok(m + 1) != "(" || self.tok(m + 3) != ")" {
+            return None;
+        }
+        let acr = self.tok(m + 2);
+        (is_acronym_like(acr) || acronym_ish(acr)).then_some(m + 2)
+    }
+
+    /// `Zeeuwse Milieufederatie`, `Europees Verdrag`: an adjective of nationality or place
+    /// opening an organisation's or a document's name.
+    fn adjective_opens_org(&mut self, i: usize, first: Span) -> bool {
+        let adjective = self.nationality(first) || self.place_adjective(first);
+        let opens = adjective
+            && i + 1 < self.doc.tokens.len()
+            && self.adjacent(i, i + 1)
+            && !self.initial[i + 1]
+            && matches!(self.shapes[i + 1], Shape::Full(s) if s.end == self.doc.tokens[i + 1].end)
+            && {
+                let f = self.fold_tok(i + 1);
+                in_list(NAME_HEADS, f) || has_suffix(NAME_HEADS, f)
+            };
+        // `het Nijmeegse Instituut voor Slaaponderzoek (ISN)`: an acronym that leaves the
+        // adjective out shows that it only describes the name.
+        opens
+            && self
+                .paren_acronym(i + 1)
+                .is_none_or(|a| self.tok(a).chars().next() == self.text[first.start..].chars().next())
+    }
+
+    /// `transportbedrijf Van der Veen`: a capitalised particle opening a company's name.
+    fn particle_opens_company(&mut self, i: usize) -> bool {
+        if i == 0 || self.initial[i] || !self.tok_in(i, PARTICLES) || !self.adjacent(i - 1, i) {
+            return false;
+        }
+        if self.doc.tokens[i - 1].kind != TokenKind::Word {
+            return false;
+        }
+        let f = self.fold_tok(i - 1);
+        in_list(COMPANY_WORDS, f) || has_suffix(COMPANY_WORDS, f)
     }
 
     /// `al-Assad`, `ez-Zor`: a lowercase Arabic article joined to a capitalised name.
@@ -830,6 +1012,12 @@ impl<'d, 'a> Ctx<'d, 'a> {
         let w = &self.text[span.start..span.end];
         if w.ends_with("sche") {
             return true;
+        }
+        // `Malinese`, `Congolese`; `Malinezen`: of a country or its people.
+        if (w.ends_with("ese") || w.ends_with("ezen")) && w.len() >= 7 {
+            let mut buf = String::new();
+            fold_append(w, &mut buf);
+            return !gazetteer::is_first_name(&buf);
         }
         let Some(stem) = w.strip_suffix("se") else { return false };
         stem.chars().last().is_some_and(|c| !matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'A'..='Z'))
@@ -909,7 +1097,12 @@ impl<'d, 'a> Ctx<'d, 'a> {
     }
 
     fn first_name(&mut self, i: usize) -> bool {
-        gazetteer::is_first_name(self.fold_tok(i))
+        let f = self.fold_tok(i);
+        if gazetteer::is_first_name(f) {
+            return true;
+        }
+        // `Hendrik-Jan`, `Jan-Willem`: a double given name.
+        f.contains('-') && f.split('-').all(gazetteer::is_first_name)
     }
 
     /// Splits a run into role and name, finds its context, and records the mention(s).
@@ -1097,6 +1290,19 @@ impl<'d, 'a> Ctx<'d, 'a> {
         if written.chars().count() == 1 {
             return;
         }
+        // `minister Wouter Lambrechts (Mobiliteit)`: a portfolio, not a name.
+        if words == 1
+            && !is_acronym_like(written)
+            && first_tok > 0
+            && self.tok(first_tok - 1) == "("
+            && self.doc.tokens.get(last_tok + 1).is_some_and(|t| t.text(self.text) == ")")
+            && self.mentions.last().is_some_and(|m| {
+                m.role.is_some()
+                    && self.text[m.span.end..self.doc.tokens[first_tok - 1].start].trim().is_empty()
+            })
+        {
+            return;
+        }
         let initial = self.initial[first_tok];
         // Evidence.
         let mut votes = [0i32; 4];
@@ -1130,13 +1336,38 @@ impl<'d, 'a> Ctx<'d, 'a> {
         {
             votes[PERSON] += 1;
         }
+        // `Een woordvoerder van Wadlijn, Pieters, zegt`: the subject of a verb of saying with a
+        // function named just before.
+        if words == 1 && votes[PERSON] == 0 && !is_acronym_like(written) && first_tok > 0 {
+            let mut v = last_tok + 1;
+            if v < self.doc.tokens.len() && self.tok(v) == "," {
+                v += 1;
+            }
+            if self.tok_in(v, SPEECH_VERBS) || self.tok_in(v, REPORT_VERBS) {
+                let mut role_near = false;
+                for k in (first_tok.saturating_sub(6)..first_tok).rev() {
+                    if matches!(self.tok(k), "." | "!" | "?") {
+                        break;
+                    }
+                    if self.doc.tokens[k].kind == TokenKind::Word && self.is_role_tok(k) {
+                        role_near = true;
+                        break;
+                    }
+                }
+                if role_near {
+                    votes[PERSON] += 3;
+                }
+            }
+        }
         let mut org_marker = false;
         let mut place_marker = false;
+        let mut place_listed = false;
         let mut other_marker = false;
         for &(p, span) in pieces {
             let f = self.fold_tok(p);
             org_marker |= in_list(ORG_MARKERS, f) || has_suffix(ORG_SUFFIXES, f);
-            place_marker |= in_list(PLACE_MARKERS, f) || has_suffix(PLACE_SUFFIXES, f);
+            place_listed |= in_list(PLACE_MARKERS, f);
+            place_marker |= place_listed || has_suffix(PLACE_SUFFIXES, f);
             other_marker |= in_list(OTHER_MARKERS, f) || has_suffix(OTHER_MARKERS, f);
             // `Zuid-Limburg`, `Brussel-Zuid`: a compound of a known place.
             let w = &self.text[span.start..span.end];
@@ -1156,15 +1387,63 @@ impl<'d, 'a> Ctx<'d, 'a> {
                 && written.len() >= 2
                 && cs.all(|c| c.is_ascii_digit())
         };
+        // `Staat der Nederlanden`, `Havenbedrijf Rotterdam`, `Universiteiten van Nederland`: an
+        // organisation's head word opening a longer name.
+        if words >= 2 && !other_marker && self.head_run(pieces) {
+            org_marker = true;
+        }
         if org_marker {
             votes[ORG] += 4;
-        } else if place_marker || road {
+        } else if place_listed || road {
             votes[PLACE] += 3;
+        } else if place_marker {
+            // A compound's ending (`Malieveld`) says less: `Lindeveld` may be a club.
+            votes[PLACE] += 2;
         } else if other_marker {
             votes[OTHER] += 3;
         }
-        if words == 1 && is_acronym_like(written) {
+        // `NK afstanden`, `het EK`: a championship.
+        let championship = words == 1 && in_list(CHAMPIONSHIPS, written);
+        if championship {
+            votes[OTHER] += 3;
+            let next = last_tok + 1;
+            if next < self.doc.tokens.len()
+                && self.adjacent(last_tok, next)
+                && matches!(self.shapes[next], Shape::Lower)
+                && self.tok_in(next, DISCIPLINES)
+            {
+                m.span.end = self.doc.tokens[next].end;
+                m.key = entity_key(&self.text[m.span.start..m.span.end]);
+            }
+        } else if words == 1 && (is_acronym_like(written) || acronym_ish(written)) {
             votes[ORG] += 1;
+        }
+        // `daarom schrapt Wadlijn`, `een woordvoerder van Wadlijn`, `France's Thales`.
+        if words == 1 && votes[PERSON] == 0 && first_tok > 0 && !is_acronym_like(written) {
+            let inverted = self.tok_in(first_tok - 1, COMPANY_VERBS);
+            let staff =
+                first_tok >= 2 && self.tok(first_tok - 1) == "van" && self.tok_in(first_tok - 2, STAFF);
+            if inverted || staff {
+                votes[ORG] += 2;
+            }
+            if self.possessive(first_tok - 1) && self.adjacent(first_tok - 1, first_tok) {
+                votes[ORG] += 1;
+            }
+        }
+        // `van Heiloo tot Alkmaar`: the ends of a stretch.
+        if words == 1 && votes[PERSON] == 0 && first_tok > 0 {
+            // Not `van PowerPC naar Intel`: the other end must not be a known non-place.
+            let from = self.tok(first_tok - 1) == "van"
+                && self.tok_in(last_tok + 1, STRETCH_ENDS)
+                && self.may_be_place(last_tok + 2);
+            let to = matches!(self.tok(first_tok - 1), "tot" | "t/m")
+                && first_tok >= 3
+                && (first_tok.saturating_sub(4)..first_tok - 1)
+                    .find(|&k| self.tok(k) == "van")
+                    .is_some_and(|k| self.may_be_place(k + 1));
+            if from || to {
+                votes[PLACE] += 2;
+            }
         }
         // Place context: `de stad Deir Ezzour`, `in het Iraakse Mosul`, `naar Bukamal`.
         if first_tok > 0 {
@@ -1190,15 +1469,25 @@ impl<'d, 'a> Ctx<'d, 'a> {
                     }
                     break;
                 }
-                let skip = matches!(f, "de" | "het" | "the" | "een" | "a")
+                let skip = matches!(f, "de" | "het" | "the" | "een" | "a" | "als" | "zoals" | "such" | "as")
                     || gazetteer::is_nationality(f)
-                    || in_list(MODIFIERS, f);
+                    || in_list(MODIFIERS, f)
+                    || self.place_adjective(t.span());
                 if !skip || skipped >= 2 || k == 0 {
                     break;
                 }
                 skipped += 1;
                 k -= 1;
             }
+        }
+        // `Wadlijn schrapt ...`: the subject of what companies do (not `in Wimborne produceert`).
+        let company = words == 1
+            && votes[PERSON] == 0
+            && votes[PLACE] == 0
+            && !is_acronym_like(written)
+            && self.tok_in(last_tok + 1, COMPANY_VERBS);
+        if company {
+            votes[ORG] += 2;
         }
         m.votes = votes;
         m.role = role_text;
@@ -1208,7 +1497,9 @@ impl<'d, 'a> Ctx<'d, 'a> {
             || org_marker
             || place_marker
             || votes[PLACE] >= 3
-            || votes[ORG] >= 3;
+            || votes[ORG] >= 3
+            || championship
+            || (company && !self.lower_elsewhere(span));
         if words == 1 && initial && !strong && !self.first_name(first_tok) && !self.confirmed_word(span) {
             m.tentative = true;
         }
@@ -1296,10 +1587,25 @@ impl<'d, 'a> Ctx<'d, 'a> {
             if ms[k].words != 1 || ms[k].fixed.is_some() {
                 continue;
             }
+            // `France's Thales and Germany's ...`: what an owner owns is no list member.
+            let owned = |m: &Mention| {
+                let before = self.text[..m.span.start].trim_end();
+                before.ends_with("'s") || before.ends_with("’s")
+            };
             let joined = |a: &Mention, b: &Mention| {
                 matches!(self.text[a.span.end..b.span.start].trim(), "," | "en" | "of" | "and" | "or")
+                    && !owned(a)
+                    && !owned(b)
             };
-            let place = |m: &Mention| m.fixed == Some(EntityType::Place);
+            // `tussen Uitgeest en Krommenie`: a neighbour known or voted a place.
+            let place = |m: &Mention| {
+                m.fixed == Some(EntityType::Place)
+                    || (m.fixed.is_none()
+                        && m.votes[PLACE] > 0
+                        && m.votes[PERSON] == 0
+                        && m.votes[ORG] == 0
+                        && m.votes[OTHER] == 0)
+            };
             let near = (k > 0 && place(&ms[k - 1]) && joined(&ms[k - 1], &ms[k]))
                 || (k + 1 < ms.len() && place(&ms[k + 1]) && joined(&ms[k], &ms[k + 1]));
             if near {
@@ -1379,6 +1685,12 @@ impl<'d, 'a> Ctx<'d, 'a> {
                 m.tentative = false;
             }
         }
+        // Companies named like people (`transportbedrijf Van der Veen`).
+        let companies: WordHashSet<String> = ms
+            .iter()
+            .filter(|m| m.words >= 2 && m.fixed.is_none() && m.votes[ORG] >= 3 && m.votes[PERSON] == 0)
+            .map(|m| m.key.clone())
+            .collect();
         for m in ms.iter_mut().filter(|m| {
             m.words == 1
                 && (m.fixed.is_none()
@@ -1389,12 +1701,25 @@ impl<'d, 'a> Ctx<'d, 'a> {
                 // `de Vries` written with its particles before the bare surname.
                 let particles = &self.text[surname.start..surname.end];
                 let written = &self.text[m.span.start..m.span.end];
+                let mut start = m.span.start;
                 if let Some(head) = particles.strip_suffix(written) {
                     let before = self.text.get(m.span.start.saturating_sub(head.len())..m.span.start);
                     if !head.is_empty() && before.is_some_and(|b| b.eq_ignore_ascii_case(head)) {
-                        m.span.start -= head.len();
+                        start -= head.len();
                     }
                 }
+                // `Van der Veen heeft veertig vrachtwagens`, after the company was named so.
+                if start < m.span.start && !companies.is_empty() {
+                    let key = entity_key(&self.text[start..m.span.end]);
+                    if companies.contains(&key) {
+                        m.span.start = start;
+                        m.key = key;
+                        m.votes[ORG] += 3;
+                        m.tentative = false;
+                        continue;
+                    }
+                }
+                m.span.start = start;
                 m.key = full.clone();
                 m.fixed = None;
                 m.votes[PERSON] += 4;
@@ -1860,6 +2185,7 @@ const ROLES: WordSet = word_set!(&[
     "agent",
     "ambassadeur",
     "ambassador",
+    "ambtenaar",
     "analist",
     "analyst",
     "archbishop",
@@ -2065,14 +2391,17 @@ const ROLE_SUFFIXES: WordSet = word_set!(&[
     "activist",
     "advocaat",
     "ambassadeur",
+    "ambtenaar",
     "analist",
     "analyst",
     "baas",
+    "bestuurder",
     "bisschop",
     "burgemeester",
     "chef",
     "coach",
     "commandant",
+    "commissaris",
     "correspondent",
     "deskundige",
     "directeur",
@@ -2080,17 +2409,23 @@ const ROLE_SUFFIXES: WordSet = word_set!(&[
     "generaal",
     "gouverneur",
     "hoogleraar",
+    "inspecteur",
     "journalist",
     "kamerlid",
     "kapitein",
     "leider",
+    "medewerker",
     "minister",
     "officier",
+    "ondervoorzitter",
     "onderzoeker",
     "politicus",
     "premier",
     "president",
+    "procureur",
+    "rechercheur",
     "rechter",
+    "schepen",
     "secretaris",
     "senator",
     "spokesman",
@@ -2125,7 +2460,80 @@ const PARTICLES: WordSet = word_set!(&[
 
 /// Lowercase words that join the parts of an organisation's name (`Bank of America`, `Partij voor de Dieren`).
 const CONNECTORS: WordSet =
-    word_set!(&["and", "de", "der", "en", "for", "het", "of", "the", "van", "voor", "zonder"]);
+    word_set!(&["and", "de", "der", "en", "for", "het", "of", "op", "tegen", "the", "van", "voor", "zonder"]);
+
+/// Connectors that join only the names of organisations and documents (`Stichting Recht op
+/// Zorg`, `Vereniging tegen de Kwakzalverij`), never a person's or a place's name.
+const NAME_ONLY_CONNECTORS: WordSet = word_set!(&["op", "tegen", "zonder"]);
+
+/// Head words of organisations' and documents' names, alone or as a compound's end
+/// (`Inspectie`, `Rijksinstituut`, `Havenbedrijf`, `Verdrag`): lowercase connectors after
+/// them stay inside the name.
+const NAME_HEADS: WordSet = word_set!(&[
+    "academie",
+    "agentschap",
+    "alliantie",
+    "autoriteit",
+    "bank",
+    "bedrijf",
+    "beweging",
+    "bond",
+    "bureau",
+    "centrum",
+    "college",
+    "comite",
+    "commissie",
+    "conventie",
+    "directie",
+    "dienst",
+    "federatie",
+    "fonds",
+    "genootschap",
+    "groep",
+    "hof",
+    "hogeschool",
+    "inspectie",
+    "instituut",
+    "kamer",
+    "korps",
+    "maatschappij",
+    "ministerie",
+    "museum",
+    "omroep",
+    "orde",
+    "organisatie",
+    "partij",
+    "platform",
+    "raad",
+    "rechtbank",
+    "staat",
+    "stichting",
+    "tribunaal",
+    "unie",
+    "universiteit",
+    "universiteiten",
+    "verbond",
+    "verdrag",
+    "vereniging",
+    "wet",
+    "ziekenhuis",
+]);
+
+/// Nouns (and compound endings) for a company, after which a capitalised particle opens the
+/// company's name (`transportbedrijf Van der Veen`).
+const COMPANY_WORDS: WordSet = word_set!(&[
+    "bedrijf",
+    "bouwer",
+    "company",
+    "concern",
+    "firm",
+    "firma",
+    "groep",
+    "handel",
+    "onderneming",
+    "rederij",
+    "vervoerder",
+]);
 
 /// Words that make a name an organisation.
 const ORG_MARKERS: WordSet = word_set!(&[
@@ -2142,13 +2550,17 @@ const ORG_MARKERS: WordSet = word_set!(&[
     "alliantie",
     "army",
     "association",
+    "autoriteit",
     "bank",
     "beweging",
     "board",
     "bond",
+    "brandweer",
     "brigade",
     "brigades",
     "brothers",
+    "bundespolizei",
+    "bundeswehr",
     "bureau",
     "bv",
     "capital",
@@ -2174,6 +2586,7 @@ const ORG_MARKERS: WordSet = word_set!(&[
     "departement",
     "department",
     "dienst",
+    "douane",
     "electronics",
     "energy",
     "entertainment",
@@ -2190,6 +2603,7 @@ const ORG_MARKERS: WordSet = word_set!(&[
     "garde",
     "gazette",
     "gemeente",
+    "gendarmerie",
     "gmbh",
     "government",
     "groep",
@@ -2205,6 +2619,7 @@ const ORG_MARKERS: WordSet = word_set!(&[
     "inc",
     "industrie",
     "industries",
+    "inspectie",
     "institut",
     "institute",
     "instituut",
@@ -2215,12 +2630,14 @@ const ORG_MARKERS: WordSet = word_set!(&[
     "korps",
     "krant",
     "krijgsmacht",
+    "kustwacht",
     "label",
     "leger",
     "llc",
     "ltd",
     "luchtmacht",
     "maatschappij",
+    "marechaussee",
     "marine",
     "media",
     "militia",
@@ -2287,6 +2704,7 @@ const ORG_MARKERS: WordSet = word_set!(&[
     "unie",
     "union",
     "universiteit",
+    "universiteiten",
     "university",
     "veiligheidsregio",
     "vereniging",
@@ -2375,29 +2793,40 @@ const PLACE_MARKERS: WordSet = word_set!(&[
 /// Nouns that introduce a place name (`de stad Deir Ezzour`, `the town of Hawija`).
 const PLACE_NOUNS: WordSet = word_set!(&[
     "badplaats",
+    "basis",
     "bedrijventerrein",
     "buurt",
+    "buurten",
     "capital",
     "city",
     "county",
+    "deelgemeente",
     "deelstaat",
     "district",
     "dorp",
+    "dorpen",
     "dorpje",
     "eiland",
     "gehucht",
     "gemeente",
+    "gemeenten",
     "grensplaats",
     "grensstad",
+    "havens",
     "havenstad",
     "hoofdstad",
     "industrieterrein",
     "island",
+    "kamp",
+    "kernen",
     "kuststad",
     "land",
+    "legerbasis",
+    "luchtmachtbasis",
     "neighborhood",
     "neighbourhood",
     "plaats",
+    "plaatsen",
     "plaatsje",
     "province",
     "provincie",
@@ -2407,6 +2836,8 @@ const PLACE_NOUNS: WordSet = word_set!(&[
     "rivier",
     "stad",
     "stadje",
+    "stadsdeel",
+    "stadsdelen",
     "state",
     "steden",
     "streek",
@@ -2414,13 +2845,15 @@ const PLACE_NOUNS: WordSet = word_set!(&[
     "terrein",
     "town",
     "village",
+    "vliegbasis",
     "wijk",
+    "wijken",
 ]);
 
 /// Prepositions after which an unknown single name is likely a place.
 const PLACE_PREPOSITIONS: WordSet = word_set!(&[
-    "across", "bij", "from", "in", "inside", "into", "naar", "nabij", "near", "outside", "richting", "rond",
-    "toward", "towards", "uit", "vanuit",
+    "across", "bij", "from", "in", "inside", "into", "langs", "naar", "nabij", "near", "outside", "richting",
+    "rond", "toward", "towards", "tussen", "uit", "vanuit",
 ]);
 
 /// Verbs of saying next to which a name is likely a person.
@@ -2454,6 +2887,9 @@ const SPEECH_VERBS: WordSet = word_set!(&[
     "zegt",
     "zei",
 ]);
+
+/// Verbs of reporting that take people as well as organisations as subject.
+const REPORT_VERBS: WordSet = word_set!(&["liet", "meldde", "meldt", "reported", "reports"]);
 
 /// Verbs and auxiliaries that make a capital the subject of a political act (`reageerde Washington koel`).
 const POLITICAL_VERBS: WordSet = word_set!(&[
@@ -2589,6 +3025,7 @@ const ORG_SUFFIXES: WordSet = word_set!(&[
     "groep",
     "huis",
     "inspectie",
+    "instituut",
     "kamer",
     "krant",
     "leger",
@@ -2599,6 +3036,7 @@ const ORG_SUFFIXES: WordSet = word_set!(&[
     "organisatie",
     "partij",
     "politie",
+    "polizei",
     "programma",
     "raad",
     "rechtbank",
@@ -2694,6 +3132,96 @@ const DESCRIPTORS: WordSet = word_set!(&[
     "zender",
 ]);
 
+/// Endings of compounds that name a kind of organisation before its own name
+/// (`Belangenorganisatie LTO`, `Huurdersvereniging De Sleutel`).
+const KIND_SUFFIXES: WordSet =
+    word_set!(&["bond", "club", "federatie", "organisatie", "stichting", "vereniging"]);
+
+/// Acronyms of championships (`NK`: Nederlands kampioenschap).
+const CHAMPIONSHIPS: WordSet = word_set!(&["BK", "EK", "NK", "WK"]);
+
+/// Sports and disciplines that follow a championship's acronym inside its name (`NK afstanden`).
+const DISCIPLINES: WordSet = word_set!(&[
+    "afstanden",
+    "allround",
+    "atletiek",
+    "badminton",
+    "baanwielrennen",
+    "basketbal",
+    "biljart",
+    "dammen",
+    "darts",
+    "handbal",
+    "hockey",
+    "indoor",
+    "judo",
+    "korfbal",
+    "langebaan",
+    "marathon",
+    "mountainbike",
+    "roeien",
+    "schaatsen",
+    "schaken",
+    "shorttrack",
+    "sprint",
+    "tafeltennis",
+    "tennis",
+    "tijdrijden",
+    "triatlon",
+    "turnen",
+    "veldrijden",
+    "veldrit",
+    "voetbal",
+    "volleybal",
+    "wielrennen",
+    "zwemmen",
+]);
+
+/// Verbs whose subject is most often a company (`Wadlijn schrapt drie afvaarten`).
+const COMPANY_VERBS: WordSet = word_set!(&[
+    "exploiteert",
+    "investeert",
+    "investeerde",
+    "lanceert",
+    "lanceerde",
+    "levert",
+    "leverde",
+    "ontslaat",
+    "ontsloeg",
+    "produceert",
+    "produceerde",
+    "schrapt",
+    "schrapte",
+    "vervoert",
+    "vervoerde",
+]);
+
+/// Staff and functions that belong to an organisation (`een woordvoerder van Wadlijn`).
+const STAFF: WordSet = word_set!(&[
+    "aandeelhouders",
+    "bestuursvoorzitter",
+    "ceo",
+    "directeur",
+    "directie",
+    "eigenaar",
+    "klanten",
+    "medewerker",
+    "medewerkers",
+    "oprichter",
+    "personeel",
+    "spokesman",
+    "spokeswoman",
+    "topman",
+    "topvrouw",
+    "werknemers",
+    "woordvoerder",
+    "woordvoerders",
+    "woordvoerster",
+]);
+
+/// Words after a name that make it the start of a stretch (`van Heiloo tot Alkmaar`).
+const STRETCH_ENDS: WordSet = word_set!(&["naar", "richting", "tot"]);
+
 /// Words that make a name an event, a competition or a prize.
 const OTHER_MARKERS: WordSet = word_set!(&[
     "award",
@@ -2719,8 +3247,8 @@ const OTHER_MARKERS: WordSet = word_set!(&[
 
 /// Endings of Dutch compounds that name a place (`Clausplein`, `Kalverstraat`).
 const PLACE_SUFFIXES: WordSet = word_set!(&[
-    "brug", "dijk", "gracht", "haven", "kade", "laan", "markt", "plein", "singel", "station", "straat",
-    "terrein", "weg",
+    "brug", "dijk", "gracht", "haven", "kade", "kanaal", "kanal", "laan", "markt", "plein", "polder",
+    "schelde", "singel", "sluis", "station", "straat", "terrein", "veld", "vlakte", "weg", "zee",
 ]);
 
 /// Words that may stand before a title and belong to the role (`voormalig minister`).
@@ -2949,6 +3477,138 @@ mod tests {
         assert_eq!(one(&es, "Kampen").kind, EntityType::Place);
         let corvane = one(&es, "Corvane");
         assert_eq!((corvane.kind, corvane.key.as_str()), (EntityType::Organization, "corvane-systems"));
+    }
+
+    #[test]
+    fn organisation_names_keep_their_connectors() {
+        let es = ents(
+            "De Stichting Water Zonder Grenzen stuurt hulp naar Timboektoe. Volgens de Inspectie \
+             Leefomgeving en Transport (ILT) is de brug onveilig. De Universiteiten van Nederland \
+             (UNL) zijn boos. Het ILT rapport volgt. De Staat der Nederlanden is gedagvaard. Het \
+             Europees Verdrag voor de Rechten van de Mens geldt ook hier. De Zeeuwse Milieufederatie \
+             stapt naar de rechter.",
+            "nl",
+        );
+        for (name, kind) in [
+            ("Stichting Water Zonder Grenzen", EntityType::Organization),
+            ("Inspectie Leefomgeving en Transport", EntityType::Organization),
+            ("Universiteiten van Nederland", EntityType::Organization),
+            ("Staat der Nederlanden", EntityType::Organization),
+            ("Europees Verdrag voor de Rechten van de Mens", EntityType::Other),
+            ("Zeeuwse Milieufederatie", EntityType::Organization),
+            ("Timboektoe", EntityType::Place),
+        ] {
+            assert_eq!(one(&es, name).kind, kind, "{name}");
+        }
+        let ilt: Vec<_> = find(&es, "ILT").iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(ilt, ["inspectie-leefomgeving-en-transport"; 2]);
+        assert_eq!(one(&es, "UNL").key, "universiteiten-van-nederland");
+        // Two organisations joined by `en de` stay two.
+        let es = ents("De Kustwacht en de Douane vonden drugs bij de Oranjesluis.", "nl");
+        assert_eq!(one(&es, "Kustwacht").kind, EntityType::Organization);
+        assert_eq!(one(&es, "Douane").kind, EntityType::Organization);
+        assert_eq!(one(&es, "Oranjesluis").kind, EntityType::Place);
+        // An acronym that leaves a city's adjective out leaves it out of the name too.
+        let es =
+            ents("Dat blijkt uit een studie van het Tilburgse Instituut voor Slaaponderzoek (ISN).", "nl");
+        assert_eq!(one(&es, "Instituut voor Slaaponderzoek").key, one(&es, "ISN").key);
+        // `op` and `tegen` join only organisations' names.
+        let es = ents("Zij sprak Karel Dobbelsteen op Schiphol.", "nl");
+        assert_eq!(one(&es, "Karel Dobbelsteen").kind, EntityType::Person);
+        assert_eq!(one(&es, "Schiphol").kind, EntityType::Place);
+    }
+
+    #[test]
+    fn compound_titles_are_roles() {
+        let es = ents(
+            "Havenschepen Griet Vermeulen opent de terminal. Eurocommissaris Henrik Lindqvist was in \
+             Lausanne. Belangenorganisatie LTO is niet blij. Minister Dobbelsteen reist naar Heiloo.",
+            "nl",
+        );
+        let griet = one(&es, "Griet Vermeulen");
+        assert_eq!((griet.kind, griet.role.as_deref()), (EntityType::Person, Some("Havenschepen")));
+        assert_eq!(one(&es, "Henrik Lindqvist").role.as_deref(), Some("Eurocommissaris"));
+        assert_eq!(one(&es, "Lausanne").kind, EntityType::Place);
+        assert_eq!(one(&es, "LTO").kind, EntityType::Organization);
+        assert!(es.iter().all(|e| !e.text.starts_with("Belangenorganisatie")));
+        let dobbelsteen = one(&es, "Dobbelsteen");
+        assert_eq!((dobbelsteen.kind, dobbelsteen.role.as_deref()), (EntityType::Person, Some("Minister")));
+        assert_eq!(one(&es, "Heiloo").kind, EntityType::Place);
+    }
+
+    #[test]
+    fn unknown_names_get_kinds_from_their_use() {
+        let es = ents(
+            "Burgemeester Anja Kortekaas sprak op het Malieveld. De trein reed van Heiloo tot \
+             Castricum. Tussen Uitgeest en Krommenie lag een boom. Het gebeurde in het Brabantse Oss. \
+             De Bundespolizei hield twee mannen aan. Wadlijn schrapt volgende week drie afvaarten. \
+             Een woordvoerder van Wadlijn, Pieters, zegt dat de boot niet vaart. Jan-Willem zegt \
+             niets. De LSVb en het NK afstanden trokken veel aandacht.",
+            "nl",
+        );
+        for (name, kind) in [
+            ("Malieveld", EntityType::Place),
+            ("Heiloo", EntityType::Place),
+            ("Castricum", EntityType::Place),
+            ("Krommenie", EntityType::Place),
+            ("Oss", EntityType::Place),
+            ("Bundespolizei", EntityType::Organization),
+            ("Pieters", EntityType::Person),
+            ("Jan-Willem", EntityType::Person),
+            ("LSVb", EntityType::Organization),
+            ("NK afstanden", EntityType::Other),
+        ] {
+            assert_eq!(one(&es, name).kind, kind, "{name}");
+        }
+        let wadlijn = find(&es, "Wadlijn");
+        assert_eq!(wadlijn.len(), 2);
+        assert!(wadlijn.iter().all(|e| e.kind == EntityType::Organization));
+        // Not a stretch when the other end is a company.
+        let es = ents("De overstap van Qorvix naar Intel kost geld.", "nl");
+        assert_ne!(one(&es, "Qorvix").kind, EntityType::Place);
+    }
+
+    #[test]
+    fn demonyms_are_no_names() {
+        let es = ents(
+            "Er werden twee Malinese soldaten gedood en een Qatarese prins kwam op bezoek. \
+             Malinezen en Congolezen demonstreerden bij de Keulse dom.",
+            "nl",
+        );
+        assert!(es.is_empty(), "{es:?}");
+    }
+
+    #[test]
+    fn companies_named_like_people() {
+        let es = ents(
+            "Het transportbedrijf Van der Veen uit Kampen gaat failliet. Van der Veen heeft veertig \
+             vrachtwagens. Directeur Ruud van der Veen is verdrietig.",
+            "nl",
+        );
+        let company = find(&es, "Van der Veen");
+        assert_eq!(company.len(), 2);
+        assert!(company.iter().all(|e| e.kind == EntityType::Organization && e.key == "van-der-veen"));
+        let ruud = one(&es, "Ruud van der Veen");
+        assert_eq!((ruud.kind, ruud.role.as_deref()), (EntityType::Person, Some("Directeur")));
+        // Without a company, the bare surname is the person's.
+        let es = ents("Burgemeester Kees van der Veen opende de weg. Van der Veen is trots.", "nl");
+        assert_eq!(one(&es, "Van der Veen").key, "kees-van-der-veen");
+    }
+
+    #[test]
+    fn english_possessives_split_owner_and_owned() {
+        let es = ents(
+            "Analysts said France's Thales will supply electronics, while the United Kingdom's Royal \
+             Air Force and the USAF's Mobility Command will fly the tankers.",
+            "en",
+        );
+        assert_eq!(one(&es, "France").kind, EntityType::Place);
+        assert_eq!(one(&es, "Thales").kind, EntityType::Organization);
+        assert_eq!(one(&es, "United Kingdom").kind, EntityType::Place);
+        assert_eq!(one(&es, "Royal Air Force").kind, EntityType::Organization);
+        assert_eq!(one(&es, "USAF").kind, EntityType::Organization);
+        assert_eq!(one(&es, "Mobility Command").kind, EntityType::Organization);
+        assert!(es.iter().all(|e| !e.text.contains("'s")), "{es:?}");
     }
 
     #[test]

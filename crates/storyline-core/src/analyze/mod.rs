@@ -304,7 +304,8 @@ impl Analysis {
     /// Fills in the sentences' text from the article text (character offsets), after
     /// [`Analysis::strip_sentence_text`].
     pub fn restore_sentence_text(&mut self, text: &str) {
-        let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect();
+        let starts: Vec<usize> =
+            text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect();
         let byte = |c: usize| starts.get(c).copied().unwrap_or(text.len());
         for s in &mut self.sentences {
             if s.text.is_empty() && s.start <= s.end {

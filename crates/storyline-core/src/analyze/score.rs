@@ -409,10 +409,10 @@ mod tests {
 
     /// Held-out F1 floors (entities, quotes, quantities, times): the measured figures less a
     /// margin.
-    const HELD_OUT_FLOORS: [f64; 4] = [0.88, 0.85, 0.87, 0.92];
+    const HELD_OUT_FLOORS: [f64; 4] = [0.88, 0.93, 0.87, 0.92];
 
-    /// F1 floors for entities, quotes, quantities and times: the measured figures (0.995, 0.975,
+    /// F1 floors for entities, quotes, quantities and times: the measured figures (0.995, 0.986,
     /// 1.000, 0.991 when set) less a margin. The annotators were tuned while this set existed,
     /// so held-out text will score lower; these floors guard against regressions.
-    const FLOORS: [f64; 4] = [0.96, 0.94, 0.96, 0.96];
+    const FLOORS: [f64; 4] = [0.96, 0.95, 0.96, 0.96];
 }

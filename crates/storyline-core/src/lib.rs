@@ -19,7 +19,9 @@
 #![warn(missing_docs)]
 
 pub mod analyze;
+pub mod cluster;
 pub mod date;
+pub mod eval;
 pub mod hash;
 pub mod ingest;
 pub mod model;

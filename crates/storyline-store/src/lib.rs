@@ -24,9 +24,11 @@
 
 pub mod bands;
 pub mod sqlite;
+pub mod stories;
 
 use serde::Serialize;
 use storyline_core::analyze::Analysis;
+pub use storyline_core::cluster::Settings as ClusterSettings;
 use storyline_core::ingest::dedupe::DEFAULT_THRESHOLD;
 use storyline_core::ingest::prepare::Prepared;
 use storyline_core::model::{Article, Sighting};
@@ -70,6 +72,8 @@ pub struct IngestSettings {
     /// Wire copies arrive close together; bounding the search keeps ingest speed and the
     /// index size flat however large the archive grows.
     pub near_duplicate_horizon: u64,
+    /// How articles are grouped into stories.
+    pub cluster: ClusterSettings,
 }
 
 /// The default [`IngestSettings::near_duplicate_horizon`].
@@ -80,6 +84,7 @@ impl Default for IngestSettings {
         IngestSettings {
             near_duplicate_threshold: DEFAULT_THRESHOLD,
             near_duplicate_horizon: DEFAULT_NEAR_DUPLICATE_HORIZON,
+            cluster: ClusterSettings::default(),
         }
     }
 }
@@ -106,6 +111,8 @@ pub enum IngestOutcome {
         id: String,
         /// The earlier article it nearly duplicates, with the estimated similarity.
         near_duplicate_of: Option<(String, f32)>,
+        /// The story it joined or started.
+        story: i64,
     },
     /// Already stored; nothing changed except, for the same text from another outlet or
     /// address, a new sighting.
@@ -116,6 +123,8 @@ pub enum IngestOutcome {
         reason: DuplicateReason,
         /// Whether a new sighting (another outlet or URL running the same text) was recorded.
         sighting_added: bool,
+        /// The stored article's story.
+        story: Option<i64>,
     },
 }
 
@@ -159,6 +168,55 @@ pub struct ArticleSummary {
     pub language: String,
     /// Id of the article this one nearly duplicates.
     pub near_duplicate_of: Option<String>,
+    /// The story it belongs to.
+    pub story: Option<i64>,
+}
+
+/// Filters for listing stories.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoryFilter {
+    /// Only stories with a report from this outlet (case-insensitive).
+    pub source: Option<String>,
+    /// Only stories with a report in this language.
+    pub language: Option<String>,
+    /// Only stories active (last report published) on or after.
+    pub since: Option<Published>,
+    /// Only stories that started (first report published) before the end of this period.
+    pub until: Option<Published>,
+    /// Only stories with at least this many reports.
+    pub min_articles: usize,
+    /// At most this many, newest activity first.
+    pub limit: Option<usize>,
+    /// Skip this many first (for paging).
+    pub offset: usize,
+}
+
+/// One line of a story listing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StorySummary {
+    /// The story's id (the ingest sequence number of its first report).
+    pub id: i64,
+    /// A representative title.
+    pub title: String,
+    /// Number of reports.
+    pub articles: u64,
+    /// Outlets that reported it, alphabetically.
+    pub sources: Vec<String>,
+    /// Languages of its reports.
+    pub languages: Vec<String>,
+    /// Publication time of its earliest report.
+    pub first_published: Option<Published>,
+    /// Publication time of its latest report.
+    pub last_published: Option<Published>,
+}
+
+/// What a re-clustering did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ReclusterReport {
+    /// Articles assigned.
+    pub articles: u64,
+    /// Stories formed.
+    pub stories: u64,
 }
 
 /// Everything stored about one article.
@@ -191,6 +249,8 @@ pub struct NearDuplicateOf {
 /// Counts over the whole store.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StoreStats {
+    /// Stories.
+    pub stories: u64,
     /// Stored articles.
     pub articles: u64,
     /// Articles linked to an earlier near-duplicate.
@@ -223,6 +283,16 @@ pub trait Store: Send + Sync {
 
     /// Counts over the whole store.
     fn stats(&self) -> Result<StoreStats, StoreError>;
+
+    /// Stories matching a filter, newest activity first.
+    fn stories(&self, filter: &StoryFilter) -> Result<Vec<StorySummary>, StoreError>;
+
+    /// The reports of one story, in publication order (undated last, then ingest order).
+    fn story_articles(&self, story: i64) -> Result<Vec<ArticleSummary>, StoreError>;
+
+    /// Rebuilds every story from the stored articles and analyses, in publication order
+    /// (ingest order among undated and same-time articles), as one transaction.
+    fn recluster(&self, settings: &IngestSettings) -> Result<ReclusterReport, StoreError>;
 
     /// Resolves a full id or a unique prefix of one.
     fn resolve(&self, id_or_prefix: &str) -> Result<Option<String>, StoreError> {

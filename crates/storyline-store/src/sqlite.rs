@@ -17,9 +17,10 @@ use storyline_core::model::{Article, Language, NearDuplicate, Sighting};
 use storyline_core::Published;
 
 use crate::bands::BandIndex;
+use crate::stories::StoryState;
 use crate::{
     ArticleFilter, ArticleRecord, ArticleSummary, DuplicateReason, IngestOutcome, IngestSettings,
-    NearDuplicateOf, Store, StoreError, StoreStats,
+    NearDuplicateOf, ReclusterReport, Store, StoreError, StoreStats, StoryFilter, StorySummary,
 };
 
 /// The numbered schema migrations, applied in order.
@@ -72,13 +73,29 @@ const MIGRATIONS: &[(i64, &str)] = &[
             analysis TEXT NOT NULL
         );",
     ),
+    (
+        3,
+        "ALTER TABLE articles ADD COLUMN story INTEGER;
+        CREATE INDEX articles_story ON articles(story);
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            articles INTEGER NOT NULL,
+            first_published INTEGER,
+            first_published_text TEXT,
+            last_published INTEGER,
+            last_published_text TEXT,
+            last_seq INTEGER NOT NULL
+        );
+        CREATE INDEX stories_activity ON stories(last_published, last_seq);",
+    ),
 ];
 
 /// The most near-duplicate candidates checked for one new article.
 const MAX_CANDIDATES: usize = 64;
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// A store in one SQLite file (or in memory, for tests and evaluation).
 pub struct SqliteStore {
@@ -87,6 +104,8 @@ pub struct SqliteStore {
     reader: Option<Mutex<Connection>>,
     /// Near-duplicate candidates among recent articles; built on the first ingest.
     bands: Mutex<Option<BandIndex>>,
+    /// The clusterer's state; built on the first ingest.
+    stories: Mutex<Option<StoryState>>,
 }
 
 fn db_err(e: rusqlite::Error) -> StoreError {
@@ -169,6 +188,7 @@ impl SqliteStore {
             writer: Mutex::new(writer),
             reader: Some(Mutex::new(reader)),
             bands: Mutex::new(None),
+            stories: Mutex::new(None),
         })
     }
 
@@ -177,7 +197,12 @@ impl SqliteStore {
         let mut conn = Connection::open_in_memory()?;
         conn.execute_batch("PRAGMA foreign_keys = ON;")?;
         migrate(&mut conn)?;
-        Ok(SqliteStore { writer: Mutex::new(conn), reader: None, bands: Mutex::new(None) })
+        Ok(SqliteStore {
+            writer: Mutex::new(conn),
+            reader: None,
+            bands: Mutex::new(None),
+            stories: Mutex::new(None),
+        })
     }
 
     fn read(&self) -> MutexGuard<'_, Connection> {
@@ -255,12 +280,22 @@ impl Store for SqliteStore {
             *guard = Some(BandIndex::new(settings.near_duplicate_horizon));
         }
         let bands = guard.as_mut().expect("set above");
-        let result = catch_up(&tx, bands).and_then(|()| ingest_batch(&tx, bands, batch, settings));
+        let mut story_guard = self.stories.lock().unwrap_or_else(|p| p.into_inner());
+        let result = (|| {
+            catch_up(&tx, bands)?;
+            match story_guard.as_mut() {
+                Some(state) if state.matches(&settings.cluster) => state.catch_up(&tx)?,
+                _ => *story_guard = Some(StoryState::load(&tx, &settings.cluster)?),
+            }
+            let state = story_guard.as_mut().expect("set above");
+            ingest_batch(&tx, bands, state, batch, settings)
+        })();
         let outcomes = match result.and_then(|o| tx.commit().map(|()| o).map_err(db_err)) {
             Ok(o) => o,
             Err(e) => {
-                // The batch was rolled back: the in-memory index may hold its articles.
+                // The batch was rolled back: the in-memory state may hold its articles.
                 *guard = None;
+                *story_guard = None;
                 return Err(e);
             }
         };
@@ -329,7 +364,7 @@ impl Store for SqliteStore {
     fn articles(&self, filter: &ArticleFilter) -> Result<Vec<ArticleSummary>, StoreError> {
         let conn = self.read();
         let mut sql = String::from(
-            "SELECT id, title, source, published, language, near_dup_of FROM articles WHERE 1 = 1",
+            "SELECT id, title, source, published, language, near_dup_of, story FROM articles WHERE 1 = 1",
         );
         let mut args: Vec<rusqlite::types::Value> = Vec::new();
         if let Some(s) = &filter.source {
@@ -363,6 +398,7 @@ impl Store for SqliteStore {
                     published: None,
                     language: r.get(4)?,
                     near_duplicate_of: r.get(5)?,
+                    story: r.get(6)?,
                 };
                 Ok((summary, r.get(3)?))
             })?
@@ -383,15 +419,123 @@ impl Store for SqliteStore {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
         let sightings: i64 = conn.query_row("SELECT COUNT(*) FROM sightings", [], |r| r.get(0))?;
+        let stories: i64 = conn.query_row("SELECT COUNT(*) FROM stories", [], |r| r.get(0))?;
         let schema_version: i64 =
             conn.query_row("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", [], |r| r.get(0))?;
         Ok(StoreStats {
+            stories: stories as u64,
             articles: articles as u64,
             near_duplicates: near_duplicates as u64,
             sightings: sightings as u64,
             sources: sources as u64,
             schema_version,
         })
+    }
+
+    fn stories(&self, filter: &StoryFilter) -> Result<Vec<StorySummary>, StoreError> {
+        let conn = self.read();
+        let mut sql = String::from(
+            "SELECT s.id, s.title, s.articles, s.first_published_text, s.last_published_text FROM stories s WHERE s.articles >= ?1",
+        );
+        let mut args: Vec<rusqlite::types::Value> = vec![(filter.min_articles.max(1) as i64).into()];
+        if let Some(source) = &filter.source {
+            args.push(source.clone().into());
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM articles a WHERE a.story = s.id AND a.source = ?{} COLLATE NOCASE)",
+                args.len()
+            ));
+        }
+        if let Some(language) = &filter.language {
+            args.push(language.to_ascii_lowercase().into());
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM articles a WHERE a.story = s.id AND a.language = ?{})",
+                args.len()
+            ));
+        }
+        if let Some(since) = &filter.since {
+            args.push(since.unix.into());
+            sql.push_str(&format!(" AND s.last_published >= ?{}", args.len()));
+        }
+        if let Some(until) = &filter.until {
+            args.push(until.end_unix().into());
+            sql.push_str(&format!(" AND s.first_published < ?{}", args.len()));
+        }
+        sql.push_str(" ORDER BY s.last_published IS NULL, s.last_published DESC, s.last_seq DESC");
+        args.push(filter.limit.map_or(-1, |l| l as i64).into());
+        sql.push_str(&format!(" LIMIT ?{}", args.len()));
+        args.push((filter.offset as i64).into());
+        sql.push_str(&format!(" OFFSET ?{}", args.len()));
+        // Rows come back as summaries with their dates still as text.
+        type Row = (StorySummary, Option<String>, Option<String>);
+        let rows: Vec<Row> = {
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+                let summary = StorySummary {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    articles: r.get::<_, i64>(2)? as u64,
+                    sources: Vec::new(),
+                    languages: Vec::new(),
+                    first_published: None,
+                    last_published: None,
+                };
+                Ok((summary, r.get(3)?, r.get(4)?))
+            })?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut sources_of = conn.prepare_cached(
+            "SELECT DISTINCT source FROM articles WHERE story = ?1 AND source IS NOT NULL ORDER BY source",
+        )?;
+        let mut languages_of =
+            conn.prepare_cached("SELECT DISTINCT language FROM articles WHERE story = ?1 ORDER BY language")?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (mut summary, first, last) in rows {
+            summary.sources = sources_of.query_map([summary.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            summary.languages =
+                languages_of.query_map([summary.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            summary.first_published = published_from(first)?;
+            summary.last_published = published_from(last)?;
+            out.push(summary);
+        }
+        Ok(out)
+    }
+
+    fn story_articles(&self, story: i64) -> Result<Vec<ArticleSummary>, StoreError> {
+        let conn = self.read();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, title, source, published, language, near_dup_of, story FROM articles WHERE story = ?1 \
+             ORDER BY published_unix IS NULL, published_unix, seq",
+        )?;
+        let rows: Vec<(ArticleSummary, Option<String>)> = stmt
+            .query_map([story], |r| {
+                let summary = ArticleSummary {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    source: r.get(2)?,
+                    published: None,
+                    language: r.get(4)?,
+                    near_duplicate_of: r.get(5)?,
+                    story: r.get(6)?,
+                };
+                Ok((summary, r.get(3)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        rows.into_iter()
+            .map(|(mut summary, published)| {
+                summary.published = published_from(published)?;
+                Ok(summary)
+            })
+            .collect()
+    }
+
+    fn recluster(&self, settings: &IngestSettings) -> Result<ReclusterReport, StoreError> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (articles, stories) = crate::stories::recluster(&tx, &settings.cluster)?;
+        tx.commit()?;
+        // The in-memory clusterer no longer matches what is stored.
+        *self.stories.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        Ok(ReclusterReport { articles, stories })
     }
 }
 
@@ -421,6 +565,7 @@ fn catch_up(tx: &rusqlite::Transaction<'_>, bands: &mut BandIndex) -> Result<(),
 fn ingest_batch(
     tx: &rusqlite::Transaction<'_>,
     bands: &mut BandIndex,
+    stories: &mut StoryState,
     batch: &[Prepared],
     settings: &IngestSettings,
 ) -> Result<Vec<IngestOutcome>, StoreError> {
@@ -455,6 +600,7 @@ fn ingest_batch(
                     id: a.id.clone(),
                     reason: DuplicateReason::SameId,
                     sighting_added: false,
+                    story: None,
                 });
                 continue;
             }
@@ -510,6 +656,7 @@ fn ingest_batch(
                             id,
                             reason: DuplicateReason::SameUrl,
                             sighting_added: false,
+                            story: None,
                         });
                         continue;
                     }
@@ -529,6 +676,7 @@ fn ingest_batch(
                         id: a.id.clone(),
                         reason: DuplicateReason::SameId,
                         sighting_added: false,
+                        story: None,
                     });
                     continue;
                 };
@@ -544,6 +692,7 @@ fn ingest_batch(
                     id,
                     reason: DuplicateReason::SameText,
                     sighting_added: added,
+                    story: None,
                 });
                 continue;
             }
@@ -560,7 +709,19 @@ fn ingest_batch(
             if let Some(keys) = keys {
                 bands.add(seq, &keys);
             }
-            outcomes.push(IngestOutcome::Inserted { id: a.id.clone(), near_duplicate_of: near });
+            let near_seq = match &near {
+                Some((id, _)) => crate::stories::seq_of(tx, id)?,
+                None => None,
+            };
+            let story = stories.assign(tx, seq, &p.features, near_seq)?;
+            outcomes.push(IngestOutcome::Inserted { id: a.id.clone(), near_duplicate_of: near, story });
+        }
+    }
+    // Duplicates report the story of the article they duplicate.
+    let mut story_of = tx.prepare_cached("SELECT story FROM articles WHERE id = ?1")?;
+    for o in &mut outcomes {
+        if let IngestOutcome::Duplicate { id, story, .. } = o {
+            *story = story_of.query_row([id.as_str()], |r| r.get(0)).optional()?.flatten();
         }
     }
     Ok(outcomes)

@@ -16,6 +16,8 @@ struct FileConfig {
     db: Option<PathBuf>,
     #[serde(default)]
     ingest: IngestSection,
+    /// Story clustering: every key of `storyline_core::cluster::Settings`.
+    cluster: Option<storyline_core::cluster::Settings>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -42,6 +44,8 @@ pub struct Config {
     pub near_duplicate_threshold: f32,
     /// How many recent articles a new one is compared with for near-duplicates.
     pub near_duplicate_horizon: u64,
+    /// Story clustering settings.
+    pub cluster: storyline_core::cluster::Settings,
 }
 
 impl Default for Config {
@@ -53,6 +57,7 @@ impl Default for Config {
             max_record_bytes: storyline_core::ingest::DEFAULT_MAX_RECORD_BYTES,
             near_duplicate_threshold: storyline_core::ingest::dedupe::DEFAULT_THRESHOLD,
             near_duplicate_horizon: storyline_store::DEFAULT_NEAR_DUPLICATE_HORIZON,
+            cluster: storyline_core::cluster::Settings::default(),
         }
     }
 }
@@ -103,6 +108,9 @@ impl Config {
             if let Some(h) = file.ingest.near_duplicate_horizon {
                 cfg.near_duplicate_horizon = h;
             }
+            if let Some(c) = file.cluster {
+                cfg.cluster = c;
+            }
         }
         if let Some(n) = env_parse::<usize>(env, "STORYLINE_BATCH_SIZE")? {
             cfg.batch_size = n;
@@ -140,6 +148,7 @@ impl Config {
         storyline_store::IngestSettings {
             near_duplicate_threshold: self.near_duplicate_threshold,
             near_duplicate_horizon: self.near_duplicate_horizon,
+            cluster: self.cluster.clone(),
         }
     }
 }

@@ -5,6 +5,7 @@ mod analyze_cmd;
 mod bench;
 mod config;
 mod demo;
+mod eval_cmd;
 mod pipeline;
 mod progress;
 mod show;
@@ -76,6 +77,42 @@ stored), 2 for unusable arguments.")]
     Article {
         /// The article's id, or a unique prefix of it
         id: String,
+    },
+    /// List stories, newest activity first
+    #[command(after_help = "Examples:
+  storyline stories --min-articles 2
+  storyline stories --source \"Het Morgenblad\" --since 2025-10-01 --json")]
+    Stories {
+        #[command(flatten)]
+        list: ListArgs,
+        /// Only stories with at least this many reports
+        #[arg(long, default_value_t = 1)]
+        min_articles: usize,
+    },
+    /// Rebuild every story from the stored articles (after a clustering setting changed)
+    #[command(after_help = "Example:
+  storyline recluster
+Articles are taken in publication order (ingest order when undated), which gives the same
+stories as ingesting them in that order.")]
+    Recluster,
+    /// Cluster a labelled JSON Lines file and score the stories against its gold labels
+    #[command(after_help = "Examples:
+  storyline eval ../shared/data/ecbplus-dev.jsonl --gold story
+  storyline eval ../shared/data/uci-headlines-dev.jsonl --gold story --json --assignments out.jsonl
+
+The file is clustered in stream order in a private in-memory store (your store is not
+touched); the gold field is removed from each record before anything else reads it.
+Prints pairwise and B-cubed precision, recall and F1, the numbers of gold and predicted
+stories, and documents per second.")]
+    Eval {
+        /// The JSON Lines file
+        file: PathBuf,
+        /// The field holding the gold story label
+        #[arg(long, value_name = "FIELD")]
+        gold: String,
+        /// Write one {"id", "story"} line per article here
+        #[arg(long, value_name = "OUT.jsonl")]
+        assignments: Option<PathBuf>,
     },
     /// Show what the analysis finds in an article: sentences, names, quotes, figures, times
     #[command(after_help = "Examples:
@@ -232,6 +269,33 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 store.article(&full)?.with_context(|| format!("article `{full}` vanished while reading"))?;
             show::article(&record, cli.json)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Stories { list, min_articles } => {
+            let store = open_store(&cfg)?;
+            let filter = storyline_store::StoryFilter {
+                source: list.source,
+                language: list.language,
+                since: list.since,
+                until: list.until,
+                min_articles,
+                limit: Some(list.limit),
+                offset: list.offset,
+            };
+            show::story_list(&store.stories(&filter)?, cli.json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Recluster => {
+            let store = open_store(&cfg)?;
+            let report = store.recluster(&cfg.ingest_settings())?;
+            if cli.json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!("{} articles in {} stories", report.articles, report.stories);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval { file, gold, assignments } => {
+            eval_cmd::run(&cfg, &file, &gold, assignments.as_deref(), cli.json)
         }
         Command::Analyze { file, published, language } => {
             let prepare = PrepareOptions { source: None, published, language };

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use anyhow::Result;
 use storyline_core::{Precision, Published};
-use storyline_store::{ArticleRecord, ArticleSummary};
+use storyline_store::{ArticleRecord, ArticleSummary, StorySummary};
 
 use crate::pipeline::Report;
 use crate::progress::group;
@@ -98,6 +98,50 @@ pub fn article_list(list: &[ArticleSummary], as_json: bool) -> Result<()> {
             a.language,
             title
         )?;
+    }
+    Ok(())
+}
+
+/// A table of stories.
+pub fn story_list(list: &[StorySummary], as_json: bool) -> Result<()> {
+    if as_json {
+        return json(list);
+    }
+    let mut out = io::stdout().lock();
+    if list.is_empty() {
+        writeln!(out, "no stories match")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{:>8}  {:>4}  {:<16}  {:<16}  {:<6}  TITLE / OUTLETS",
+        "STORY", "N", "FIRST", "LAST", "LANG"
+    )?;
+    for s in list {
+        let first = s.first_published.map(short_date).unwrap_or_else(|| "-".into());
+        let last = s.last_published.map(short_date).unwrap_or_else(|| "-".into());
+        writeln!(
+            out,
+            "{:>8}  {:>4}  {:<16}  {:<16}  {:<6}  {}",
+            s.id,
+            s.articles,
+            first,
+            last,
+            s.languages.join(","),
+            clip(&s.title, 70)
+        )?;
+        if !s.sources.is_empty() {
+            writeln!(
+                out,
+                "{:>8}  {:>4}  {:<16}  {:<16}  {:<6}  {}",
+                "",
+                "",
+                "",
+                "",
+                "",
+                clip(&s.sources.join(" · "), 70)
+            )?;
+        }
     }
     Ok(())
 }

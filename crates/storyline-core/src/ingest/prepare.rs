@@ -2,6 +2,7 @@
 //! detect the language, normalise the text, and compute the stable id and content digest.
 
 use crate::analyze::{analyze, lang, Analysis};
+use crate::cluster::{features, Features};
 use crate::date::Published;
 use crate::hash::hash64;
 use crate::ingest::dedupe::{content_digest, digest_of_words, signature_of_words, word_hashes, Signature};
@@ -20,7 +21,7 @@ pub struct PrepareOptions {
 }
 
 /// An article ready to store, with its near-duplicate sketch and its analysis.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Prepared {
     /// The article.
     pub article: Article,
@@ -28,6 +29,8 @@ pub struct Prepared {
     pub signature: Option<Signature>,
     /// What the analysis found in its text (character offsets).
     pub analysis: Analysis,
+    /// What the article contributes to story clustering.
+    pub features: Features,
 }
 
 /// Normalises body text: paragraphs separated by one blank line, whitespace inside a paragraph
@@ -180,25 +183,23 @@ pub fn prepare_with_signature(raw: RawArticle, opts: &PrepareOptions, origin: Op
     let signature = signature_of_words(&words);
     let published = raw.published.or(opts.published);
     let analysis = analyze(&text, &language.code, published);
-    Prepared {
-        article: Article {
-            id,
-            title,
-            text,
-            source: raw.source.or_else(|| opts.source.clone()),
-            url,
-            published: raw.published.or(opts.published),
-            language,
-            author: raw.author,
-            metadata,
-            extra: raw.extra,
-            content_hash,
-            near_duplicate_of: None,
-            origin,
-        },
-        signature,
-        analysis,
-    }
+    let article = Article {
+        id,
+        title,
+        text,
+        source: raw.source.or_else(|| opts.source.clone()),
+        url,
+        published: raw.published.or(opts.published),
+        language,
+        author: raw.author,
+        metadata,
+        extra: raw.extra,
+        content_hash,
+        near_duplicate_of: None,
+        origin,
+    };
+    let features = features(&article, &analysis);
+    Prepared { article, signature, analysis, features }
 }
 
 #[cfg(test)]

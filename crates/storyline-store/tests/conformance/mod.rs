@@ -4,7 +4,9 @@
 use storyline_core::ingest::prepare::{prepare_with_signature, Prepared};
 use storyline_core::ingest::PrepareOptions;
 use storyline_core::{Published, RawArticle};
-use storyline_store::{ArticleFilter, DuplicateReason, IngestOutcome, IngestSettings, Store, StoreError};
+use storyline_store::{
+    ArticleFilter, DuplicateReason, IngestOutcome, IngestSettings, Store, StoreError, StoryFilter,
+};
 
 /// A wire report long enough to have a near-duplicate signature (the project's own text).
 pub const WIRE: &str = "Het waterschap Limburg heeft zaterdagavond besloten de noodpompen bij Roermond \
@@ -87,13 +89,30 @@ pub fn same_url_and_same_text_are_duplicates_with_sightings(store: &dyn Store) {
             &settings(),
         )
         .unwrap();
+    let b1_story = store
+        .articles(&ArticleFilter::default())
+        .unwrap()
+        .into_iter()
+        .find(|a| a.id == "b1")
+        .and_then(|a| a.story);
+    assert!(b1_story.is_some());
     assert_eq!(
         out[0],
-        IngestOutcome::Duplicate { id: "b1".into(), reason: DuplicateReason::SameUrl, sighting_added: false }
+        IngestOutcome::Duplicate {
+            id: "b1".into(),
+            reason: DuplicateReason::SameUrl,
+            sighting_added: false,
+            story: b1_story
+        }
     );
     assert_eq!(
         out[1],
-        IngestOutcome::Duplicate { id: "b1".into(), reason: DuplicateReason::SameText, sighting_added: true }
+        IngestOutcome::Duplicate {
+            id: "b1".into(),
+            reason: DuplicateReason::SameText,
+            sighting_added: true,
+            story: b1_story
+        }
     );
     // The same re-run again adds no second sighting.
     let out = store
@@ -173,6 +192,59 @@ pub fn near_duplicates_are_searched_within_the_horizon(store: &dyn Store) {
     assert!(matches!(&out[0], IngestOutcome::Inserted { near_duplicate_of: None, .. }), "{out:?}");
 }
 
+pub fn stories_are_assigned_listed_and_rebuilt(store: &dyn Store) {
+    let copy = WIRE.replace("zaterdagavond", "zaterdag");
+    let other = "De gemeenteraad van Zwolle heeft dinsdagavond ingestemd met een extra krediet van \
+        negen miljoen euro voor de nieuwe brug over het Zwarte Water. Wethouder Joris Hellendoorn \
+        sprak van een tegenvaller. De oppositie wil een onafhankelijk onderzoek naar de kosten.";
+    let out = store
+        .ingest(
+            &[
+                article("s1", "NPB", None, "2025-10-12T09:00:00Z", WIRE),
+                article("s2", "De Dagkoerier", None, "2025-10-12T11:00:00Z", &copy),
+                article("s3", "Het Morgenblad", None, "2025-10-14T08:00:00Z", other),
+            ],
+            &settings(),
+        )
+        .unwrap();
+    let story = |o: &IngestOutcome| match o {
+        IngestOutcome::Inserted { story, .. } => *story,
+        other => panic!("{other:?}"),
+    };
+    let (a, b, c) = (story(&out[0]), story(&out[1]), story(&out[2]));
+    assert_eq!(a, b, "a near-duplicate joins its original's story");
+    assert_ne!(a, c, "an unrelated report starts its own story");
+    // A duplicate reports the story of what it duplicates.
+    let again =
+        store.ingest(&[article("s1", "NPB", None, "2025-10-12T09:00:00Z", WIRE)], &settings()).unwrap();
+    assert!(matches!(again[0], IngestOutcome::Duplicate { story: Some(s), .. } if s == a));
+    let listed = store.stories(&StoryFilter::default()).unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0].id, c, "newest activity first");
+    let flood = listed.iter().find(|s| s.id == a).unwrap();
+    assert_eq!(flood.articles, 2);
+    assert_eq!(flood.sources, ["De Dagkoerier", "NPB"]);
+    assert_eq!(flood.languages, ["nl"]);
+    assert_eq!(flood.first_published.unwrap().to_string(), "2025-10-12T09:00:00Z");
+    assert_eq!(flood.last_published.unwrap().to_string(), "2025-10-12T11:00:00Z");
+    let two_or_more = store.stories(&StoryFilter { min_articles: 2, ..Default::default() }).unwrap();
+    assert_eq!(two_or_more.len(), 1);
+    let morgenblad =
+        store.stories(&StoryFilter { source: Some("het morgenblad".into()), ..Default::default() }).unwrap();
+    assert_eq!(morgenblad.iter().map(|s| s.id).collect::<Vec<_>>(), [c]);
+    let members: Vec<String> = store.story_articles(a).unwrap().into_iter().map(|x| x.id).collect();
+    assert_eq!(members, ["s1", "s2"]);
+    // Rebuilding gives the same stories.
+    let before: Vec<_> =
+        store.articles(&ArticleFilter::default()).unwrap().into_iter().map(|x| (x.id, x.story)).collect();
+    let report = store.recluster(&settings()).unwrap();
+    assert_eq!((report.articles, report.stories), (3, 2));
+    let after: Vec<_> =
+        store.articles(&ArticleFilter::default()).unwrap().into_iter().map(|x| (x.id, x.story)).collect();
+    assert_eq!(before, after);
+    assert_eq!(store.stats().unwrap().stories, 2);
+}
+
 pub fn listing_filters_and_orders(store: &dyn Store) {
     store
         .ingest(
@@ -238,6 +310,7 @@ pub fn run_all(open: &dyn Fn() -> Box<dyn Store>) {
     same_url_and_same_text_are_duplicates_with_sightings(open().as_ref());
     near_duplicates_link_to_the_original(open().as_ref());
     near_duplicates_are_searched_within_the_horizon(open().as_ref());
+    stories_are_assigned_listed_and_rebuilt(open().as_ref());
     listing_filters_and_orders(open().as_ref());
     ids_resolve_by_unique_prefix(open().as_ref());
 }

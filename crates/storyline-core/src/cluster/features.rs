@@ -1,0 +1,269 @@
+//! What one article contributes to clustering: hashed stems of its text and title, and the
+//! language-independent keys of its analysis (entities, figures, dates).
+//!
+//! Features are computed once per article, without corpus statistics: weighting by inverse
+//! document frequency happens in the [`Clusterer`](super::Clusterer), whose statistics grow as
+//! articles arrive. Stems are hashed together with the language (a Dutch and an English stem
+//! never collide on purpose); keys are hashed without it, so the entity key `syrie` of a Dutch
+//! report and of an English one (the gazetteer gives exonyms one key) meet, and so do the
+//! figure `275` and the date `2017-10-15`.
+
+use std::collections::HashMap;
+
+use crate::analyze::stem::{is_stopword, LanguageStemmer};
+use crate::analyze::{entities::EntityAnnotator, EntityType, Granularity};
+use crate::hash::{hash64, mix64};
+use crate::model::Article;
+
+/// Seeds separating the hash spaces of the different kinds of feature.
+const SEED_TERM: u64 = 0x5445_524d;
+const SEED_ENTITY: u64 = 0x454e_5449;
+const SEED_FIGURE: u64 = 0x4649_4755;
+const SEED_FIGURE_NOUN: u64 = 0x464e_4f55;
+const SEED_DATE: u64 = 0x4441_5445;
+
+/// What a language-independent key stands for; each kind has its own weight in
+/// [`Settings`](super::Settings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum KeyKind {
+    /// A person's entity key.
+    Person,
+    /// An organisation's entity key.
+    Organization,
+    /// A place's entity key.
+    Place,
+    /// Another name's entity key.
+    Other,
+    /// A figure's value.
+    Figure,
+    /// A figure's value with its counted noun (language-tagged).
+    FigureNoun,
+    /// A date resolved to the day.
+    Day,
+    /// A week, weekend or month.
+    Month,
+    /// A season or year.
+    Year,
+    /// The publication day.
+    Published,
+}
+
+/// One language-independent key of an article.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Key {
+    /// Hash of the key.
+    pub hash: u64,
+    /// What it stands for.
+    pub kind: KeyKind,
+    /// How prominent it is in the article (grows with the number of mentions).
+    pub salience: f32,
+}
+
+/// What one article contributes to clustering (opaque; see [`features`]).
+#[derive(Debug, Clone, Default)]
+pub struct Features {
+    /// Hash of the language code.
+    pub(crate) lang: u64,
+    /// Publication time in seconds since the epoch, when known.
+    pub(crate) time: Option<i64>,
+    /// Whether the publication time is known to the minute or better.
+    pub(crate) precise: bool,
+    /// Text and title stems: (hash, sublinear term frequency), sorted by hash.
+    pub(crate) terms: Vec<(u64, f32)>,
+    /// Title stems: (hash, sublinear term frequency), sorted by hash.
+    pub(crate) title: Vec<(u64, f32)>,
+    /// Entities, figures and dates, sorted by hash.
+    pub(crate) keys: Vec<Key>,
+    /// Calendar days the article is about (dates resolved to the day, and the publication
+    /// day), as days since 1970-01-01, sorted and distinct.
+    pub(crate) days: Vec<i64>,
+}
+
+impl Features {
+    /// Whether the article gave nothing to compare on.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty() && self.keys.is_empty()
+    }
+
+    /// Number of distinct stems (text and title).
+    pub fn term_count(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// Number of distinct language-independent keys.
+    pub fn key_count(&self) -> usize {
+        self.keys.len()
+    }
+}
+
+/// Hash of a language code.
+pub(crate) fn language_hash(code: &str) -> u64 {
+    hash64(SEED_TERM, code.as_bytes())
+}
+
+/// Counts stems of `text` into `counts`, each occurrence adding `weight`.
+fn count_stems(
+    text: &str,
+    lang: &str,
+    lang_hash: u64,
+    stemmer: &LanguageStemmer,
+    weight: f32,
+    counts: &mut HashMap<u64, f32>,
+) {
+    let mut lower = String::new();
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        if word.is_empty() || word.bytes().any(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        lower.clear();
+        if word.is_ascii() {
+            lower.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+        } else {
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+        }
+        if lower.chars().count() < 2 || is_stopword(lang, &lower) {
+            continue;
+        }
+        let stem = stemmer.stem(&lower);
+        *counts.entry(hash64(lang_hash, stem.as_bytes())).or_insert(0.0) += weight;
+    }
+}
+
+/// Sorted (hash, 1 + ln(count)) pairs from raw counts.
+fn sublinear(counts: HashMap<u64, f32>) -> Vec<(u64, f32)> {
+    let mut v: Vec<(u64, f32)> = counts.into_iter().map(|(h, c)| (h, 1.0 + c.max(1.0).ln())).collect();
+    v.sort_unstable_by_key(|&(h, _)| h);
+    v
+}
+
+/// Language-independent hash of a figure value (three significant digits are enough to tell
+/// `275` from `250`, and keep `40 billion` equal to `4.0e10`).
+fn value_bits(value: f64) -> u64 {
+    if value == 0.0 || !value.is_finite() {
+        return 0;
+    }
+    let mag = value.abs().log10().floor();
+    let scale = 10f64.powf(2.0 - mag);
+    let mant = (value * scale).round() as i64;
+    mix64((mant as u64) ^ ((mag as i64 as u64) << 32))
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` value.
+fn parse_day(v: &str) -> Option<i64> {
+    let mut parts = v.splitn(3, '-');
+    let y: i32 = parts.next()?.parse().ok()?;
+    let m: u32 = parts.next()?.parse().ok()?;
+    let d: u32 = parts.next()?.parse().ok()?;
+    Some(crate::date::days_from_civil(y, m, d))
+}
+
+/// Computes an article's features from its stored fields and analysis (title, text, language,
+/// published, entities, quantities, times).
+pub fn features(article: &Article, analysis: &crate::analyze::Analysis) -> Features {
+    let lang = article.language.code.as_str();
+    let lang_hash = language_hash(lang);
+    let stemmer = LanguageStemmer::new(lang);
+
+    // A title that is only an address (some archives put the URL there) is no headline.
+    let title = article.title.trim();
+    let title = if title.starts_with("http") || title.contains("://") || title.starts_with("www") {
+        ""
+    } else {
+        title
+    };
+    // Stems: the title counts twice (it names the story), the body once.
+    let title_is_lead = article.text.starts_with(title.trim_end_matches(['.', '…']));
+    let mut title_counts = HashMap::new();
+    count_stems(title, lang, lang_hash, &stemmer, 1.0, &mut title_counts);
+    let mut counts: HashMap<u64, f32> = HashMap::with_capacity(256);
+    count_stems(&article.text, lang, lang_hash, &stemmer, 1.0, &mut counts);
+    for (&h, &c) in &title_counts {
+        *counts.entry(h).or_insert(0.0) += if title_is_lead { c } else { 2.0 * c };
+    }
+
+    // Keys: entities (with the title's, when the title is not simply the text's first line),
+    // figures, dates, and the publication day.
+    let mut keys: HashMap<(u64, KeyKind), f32> = HashMap::new();
+    let mut add = |hash: u64, kind: KeyKind, weight: f32| {
+        *keys.entry((hash, kind)).or_insert(0.0) += weight;
+    };
+    let entity_kind = |t: EntityType| match t {
+        EntityType::Person => KeyKind::Person,
+        EntityType::Organization => KeyKind::Organization,
+        EntityType::Place => KeyKind::Place,
+        EntityType::Other => KeyKind::Other,
+    };
+    for e in &analysis.entities {
+        if !e.key.is_empty() {
+            add(hash64(SEED_ENTITY, e.key.as_bytes()), entity_kind(e.kind), 1.0);
+        }
+    }
+    if !title_is_lead && !title.is_empty() {
+        let title = crate::analyze::run(&[&EntityAnnotator], title, lang, article.published);
+        for e in &title.entities {
+            if !e.key.is_empty() {
+                add(hash64(SEED_ENTITY, e.key.as_bytes()), entity_kind(e.kind), 2.0);
+            }
+        }
+    }
+    for q in &analysis.quantities {
+        let bits = value_bits(q.value);
+        if bits == 0 {
+            continue;
+        }
+        add(mix64(SEED_FIGURE ^ bits), KeyKind::Figure, 1.0);
+        if let Some(noun) = q.noun.as_deref() {
+            let stem = stemmer.stem(noun);
+            add(hash64(SEED_FIGURE_NOUN ^ bits ^ lang_hash, stem.as_bytes()), KeyKind::FigureNoun, 1.0);
+        }
+    }
+    let mut days = Vec::new();
+    for t in &analysis.times {
+        let Some(v) = t.value.as_deref() else { continue };
+        if t.granularity == Granularity::Day {
+            if let Some(d) = parse_day(v) {
+                days.push(d);
+            }
+        }
+        let kind = match t.granularity {
+            Granularity::Day => KeyKind::Day,
+            Granularity::Week | Granularity::Weekend | Granularity::Month => KeyKind::Month,
+            Granularity::Season | Granularity::Year => KeyKind::Year,
+            Granularity::Unknown => continue,
+        };
+        add(hash64(SEED_DATE, v.as_bytes()), kind, 1.0);
+    }
+    if let Some(p) = article.published {
+        if p.precision >= crate::date::Precision::Day {
+            days.push(p.days());
+            let (y, m, d) = p.ymd();
+            add(hash64(SEED_DATE, format!("{y:04}-{m:02}-{d:02}").as_bytes()), KeyKind::Published, 1.0);
+        }
+    }
+    let mut keys: Vec<Key> = keys
+        .into_iter()
+        .map(|((hash, kind), count)| Key { hash, kind, salience: 1.0 + count.ln().max(0.0) })
+        .collect();
+    keys.sort_unstable_by(|a, b| a.hash.cmp(&b.hash).then(a.kind.cmp(&b.kind)));
+    // One entry per hash (an entity typed differently in two mentions keeps its first kind).
+    keys.dedup_by(|b, a| {
+        if a.hash == b.hash {
+            a.salience += b.salience - 1.0;
+            true
+        } else {
+            false
+        }
+    });
+
+    days.sort_unstable();
+    days.dedup();
+    Features {
+        days,
+        lang: lang_hash,
+        time: article.published.map(|p| p.unix),
+        precise: article.published.is_some_and(|p| p.precision >= crate::date::Precision::Minute),
+        terms: sublinear(counts),
+        title: sublinear(title_counts),
+        keys,
+    }
+}

@@ -1,0 +1,174 @@
+//! The data structures behind candidate retrieval: sparse vectors sorted by hash, story
+//! centroids, and an inverted index from terms and keys to the stories that contain them.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::hash::mix64;
+
+/// A hasher for keys that are already well-mixed 64-bit hashes (or story ids, which it mixes).
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = mix64(self.0 ^ u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = mix64(n);
+    }
+
+    fn write_i64(&mut self, n: i64) {
+        self.0 = mix64(n as u64);
+    }
+}
+
+/// A hash map keyed by hashes or ids. Used only for lookups: no decision iterates over one.
+pub(crate) type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+/// A sparse vector: (hash, weight) sorted by hash.
+pub(crate) type Sparse = Vec<(u64, f32)>;
+
+/// Euclidean norm.
+pub(crate) fn norm(v: &[(u64, f32)]) -> f32 {
+    v.iter().map(|&(_, w)| w * w).sum::<f32>().sqrt()
+}
+
+/// Dot product of two vectors sorted by hash (a merge).
+pub(crate) fn dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0f32);
+    // Walk the shorter one with binary search when the other is much longer.
+    if a.len() * 8 < b.len() {
+        for &(h, w) in a {
+            if let Ok(k) = b.binary_search_by_key(&h, |&(x, _)| x) {
+                s += w * b[k].1;
+            }
+        }
+        return s;
+    }
+    if b.len() * 8 < a.len() {
+        return dot(b, a);
+    }
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                s += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s
+}
+
+/// Keeps the `cap` heaviest entries (ties: lower hash), sorted by hash again.
+pub(crate) fn truncate(v: &mut Sparse, cap: usize) {
+    if v.len() <= cap {
+        return;
+    }
+    v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    v.truncate(cap);
+    v.sort_unstable_by_key(|&(h, _)| h);
+}
+
+/// Scales a vector to unit length (a zero vector stays zero).
+pub(crate) fn normalize(v: &mut Sparse) {
+    let n = norm(v);
+    if n > 0.0 {
+        for e in v.iter_mut() {
+            e.1 /= n;
+        }
+    }
+}
+
+/// A sum of unit vectors with its norm cached; capped in size.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Centroid {
+    /// Summed weights, sorted by hash.
+    pub items: Sparse,
+    /// Norm of `items`.
+    pub norm: f32,
+}
+
+impl Centroid {
+    /// Adds a (unit) vector, keeping at most `cap` entries.
+    pub fn add(&mut self, v: &[(u64, f32)], cap: usize) {
+        let mut out = Vec::with_capacity(self.items.len() + v.len());
+        let (a, b) = (&self.items, v);
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            if j == b.len() || (i < a.len() && a[i].0 < b[j].0) {
+                out.push(a[i]);
+                i += 1;
+            } else if i == a.len() || b[j].0 < a[i].0 {
+                out.push(b[j]);
+                j += 1;
+            } else {
+                out.push((a[i].0, a[i].1 + b[j].1));
+                i += 1;
+                j += 1;
+            }
+        }
+        truncate(&mut out, cap);
+        self.norm = norm(&out);
+        self.items = out;
+    }
+
+    /// Cosine of a unit vector with this centroid.
+    pub fn cosine(&self, unit: &[(u64, f32)]) -> f32 {
+        if self.norm <= 0.0 {
+            return 0.0;
+        }
+        (dot(unit, &self.items) / self.norm).clamp(0.0, 1.0)
+    }
+}
+
+/// An inverted index: hash → story ids, in the order they were posted. Entries of stories that
+/// left are removed eagerly from short lists and lazily (on growth and on reading) from long ones.
+#[derive(Debug, Default)]
+pub(crate) struct Postings {
+    lists: IdMap<u64, Vec<i64>>,
+}
+
+/// Lists at most this long are cleaned eagerly when a story leaves.
+const EAGER: usize = 64;
+
+impl Postings {
+    /// Posts `story` under `key` (no-op when it is already the last entry).
+    pub fn post(&mut self, key: u64, story: i64, live: impl Fn(i64) -> bool) {
+        let list = self.lists.entry(key).or_default();
+        if list.last() == Some(&story) || (list.len() <= 8 && list.contains(&story)) {
+            return;
+        }
+        if list.len() >= 2 * EAGER && list.len().is_power_of_two() {
+            list.retain(|&s| live(s));
+        }
+        list.push(story);
+    }
+
+    /// Takes `story` off the list of `key` when that list is short.
+    pub fn unpost(&mut self, key: u64, story: i64) {
+        if let Some(list) = self.lists.get_mut(&key) {
+            if list.len() <= EAGER {
+                list.retain(|&s| s != story);
+                if list.is_empty() {
+                    self.lists.remove(&key);
+                }
+            }
+        }
+    }
+
+    /// The stories posted under `key` (may hold stories that left; the caller checks).
+    pub fn get(&self, key: u64) -> &[i64] {
+        self.lists.get(&key).map_or(&[], Vec::as_slice)
+    }
+}

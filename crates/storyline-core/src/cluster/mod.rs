@@ -1,0 +1,884 @@
+//! Online story clustering: each arriving article joins the story it reports or starts a new
+//! one, across outlets, over weeks and across languages.
+//!
+//! # How an article is placed
+//!
+//! 1. **Features** ([`features`]): stems of the text and title (stopwords removed, hashed with
+//!    the language) and language-independent keys from the analysis: entity keys, figure values
+//!    (alone and with their counted noun), resolved dates and the publication day.
+//! 2. **Weighting**: stems and keys are weighted by inverse document frequency from statistics
+//!    that grow online with every article; keys also by kind (people and organisations weigh
+//!    more than places, figures and exact days more than years). The article becomes three unit
+//!    vectors: text, title and keys.
+//! 3. **Candidates**: an inverted index over the *active* stories maps the article's heaviest
+//!    stems and its keys to stories; the stories that share the most weight are scored, never a
+//!    scan of all stories.
+//! 4. **Score** of a candidate story: a weighted sum of the cosines of the article's vectors with
+//!    the story's centroids (text and title in the article's language, keys across languages),
+//!    times a time factor that decays with the distance between the article and the story's
+//!    span. A story with no report in the article's language is compared on keys alone, so a
+//!    Dutch and an English report of one event join through names, figures and dates.
+//! 5. **Decision**: the best-scoring story (ties: the lowest story id) is joined when the score
+//!    reaches [`Settings::threshold`]; otherwise the follow-up index is asked; otherwise the
+//!    article starts a new story whose id is its own sequence number.
+//!
+//! # Memory and follow-ups
+//!
+//! A story stays active while it had a report in the last [`Settings::active_days`] (and while
+//! fewer than [`Settings::max_active`] stories are newer). An older story moves to a compact
+//! follow-up index keyed by its strongest keys (entities, figures), kept for
+//! [`Settings::follow_up_days`]: a report weeks later that shares enough of those keys and scores
+//! above [`Settings::follow_up_threshold`] rejoins it, and the story becomes active again. State
+//! is bounded by these windows, not by the archive; only the document frequencies grow, with the
+//! vocabulary.
+//!
+//! # Determinism
+//!
+//! Hash maps serve lookups only: candidates are sorted by score with ties broken by the lowest
+//! story id, and every sum runs in a fixed order. The same articles in the same order with the
+//! same settings give the same stories, and [`Clusterer::restore`] replays decided articles
+//! into the same state.
+
+mod features;
+mod index;
+
+use std::collections::{BTreeSet, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use features::KeyKind;
+pub use features::{features, Features};
+use index::{normalize, truncate, Centroid, IdMap, Postings, Sparse};
+
+/// Every threshold and weight of the clustering, with defaults tuned on the development sets
+/// (ECB+, UCI headlines, MEANTIME Dutch–English pairs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Score at or above which an article joins the best active story.
+    pub threshold: f32,
+    /// Weight of the cosine of text stems (same language).
+    pub text_weight: f32,
+    /// Weight of the cosine of title stems (same language).
+    pub title_weight: f32,
+    /// Weight of the cosine of language-independent keys when the story has reports in the
+    /// article's language.
+    pub keys_weight: f32,
+    /// Weight of the key cosine when the story has no report in the article's language (the
+    /// whole score across languages).
+    pub cross_language_weight: f32,
+    /// Share of the score that decays with time distance, in `[0, 1]`.
+    pub time_weight: f32,
+    /// Time constant of the decay in hours: at this distance the decaying share is down to 1/e.
+    pub time_scale_hours: f32,
+    /// Added to the score of a story whose latest report is moments old, decaying with
+    /// [`Settings::burst_seconds`]: reports of one event come in bursts. 0 turns it off.
+    pub burst_weight: f32,
+    /// Time constant of the burst bonus in seconds.
+    pub burst_seconds: f32,
+    /// The most recently updated stories always among the candidates (for the burst bonus).
+    pub recent_candidates: usize,
+    /// Weight of the best cosine with one of the story's recent reports (single link), against
+    /// the centroid's cosine: the text similarity is the larger of the two.
+    pub member_weight: f32,
+    /// Recent reports kept per story for [`Settings::member_weight`].
+    pub members: usize,
+    /// Factor on the score when the article's calendar days (dates resolved to the day, the
+    /// publication day) and the story's are all more than [`Settings::date_tolerance_days`]
+    /// apart: two look-alike events in different years. 1 turns it off.
+    pub date_conflict: f32,
+    /// Days two event dates may lie apart and still agree.
+    pub date_tolerance_days: f32,
+    /// Key weight of a person.
+    pub person_weight: f32,
+    /// Key weight of an organisation.
+    pub organization_weight: f32,
+    /// Key weight of a place (countries are frequent, cities rarer: the frequency weighting
+    /// separates them further).
+    pub place_weight: f32,
+    /// Key weight of another name (an event, a product, a law).
+    pub other_weight: f32,
+    /// Key weight of a figure's value.
+    pub figure_weight: f32,
+    /// Key weight of a figure's value with its counted noun.
+    pub figure_noun_weight: f32,
+    /// Key weight of a date resolved to the day.
+    pub day_weight: f32,
+    /// Key weight of a week or month.
+    pub month_weight: f32,
+    /// Key weight of a season or year.
+    pub year_weight: f32,
+    /// Key weight of the publication day.
+    pub published_weight: f32,
+    /// Stems kept per article vector (the heaviest by tf-idf).
+    pub article_terms: usize,
+    /// Stems kept per story centroid and language.
+    pub story_terms: usize,
+    /// Keys kept per story centroid.
+    pub story_keys: usize,
+    /// Heaviest stems of an article used to look up candidates.
+    pub probe_terms: usize,
+    /// Heaviest keys of an article used to look up candidates.
+    pub probe_keys: usize,
+    /// Candidate stories scored per article.
+    pub candidates: usize,
+    /// Index lists longer than this are skipped when looking up candidates (too common to
+    /// tell stories apart).
+    pub max_postings: usize,
+    /// Index entries a story may hold.
+    pub story_postings: usize,
+    /// Days a story stays active after its latest report.
+    pub active_days: f32,
+    /// Most active stories kept (the least recently updated move to the follow-up index first).
+    pub max_active: usize,
+    /// Days a story stays in the follow-up index after its latest report.
+    pub follow_up_days: f32,
+    /// Most stories kept in the follow-up index.
+    pub max_follow_up: usize,
+    /// Score at or above which an article rejoins a story from the follow-up index.
+    pub follow_up_threshold: f32,
+    /// Keys an article must share with a story in the follow-up index to be compared with it.
+    pub follow_up_min_shared: usize,
+    /// Keys per story in the follow-up index.
+    pub follow_up_keys: usize,
+    /// Stems per story and language in the follow-up index.
+    pub follow_up_terms: usize,
+    /// An article joining a story whose latest report is at least this many days older is
+    /// marked as a follow-up.
+    pub follow_up_gap_days: f32,
+    /// Recent articles remembered for near-duplicate links (seq → story).
+    pub remembered: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            threshold: 0.20,
+            text_weight: 0.55,
+            title_weight: 0.15,
+            keys_weight: 0.30,
+            cross_language_weight: 0.8,
+            time_weight: 0.7,
+            time_scale_hours: 3.0,
+            burst_weight: 0.2,
+            burst_seconds: 10.0,
+            recent_candidates: 3,
+            member_weight: 0.0,
+            members: 8,
+            date_conflict: 0.5,
+            date_tolerance_days: 90.0,
+            person_weight: 1.5,
+            organization_weight: 1.2,
+            place_weight: 0.7,
+            other_weight: 1.0,
+            figure_weight: 0.8,
+            figure_noun_weight: 0.8,
+            day_weight: 0.8,
+            month_weight: 0.4,
+            year_weight: 0.2,
+            published_weight: 0.2,
+            article_terms: 64,
+            story_terms: 256,
+            story_keys: 96,
+            probe_terms: 12,
+            probe_keys: 12,
+            candidates: 24,
+            max_postings: 4096,
+            story_postings: 512,
+            active_days: 7.0,
+            max_active: 100_000,
+            follow_up_days: 120.0,
+            max_follow_up: 200_000,
+            follow_up_threshold: 0.40,
+            follow_up_min_shared: 2,
+            follow_up_keys: 24,
+            follow_up_terms: 64,
+            follow_up_gap_days: 7.0,
+            remembered: 1_000_000,
+        }
+    }
+}
+
+impl Settings {
+    fn kind_weight(&self, kind: KeyKind) -> f32 {
+        match kind {
+            KeyKind::Person => self.person_weight,
+            KeyKind::Organization => self.organization_weight,
+            KeyKind::Place => self.place_weight,
+            KeyKind::Other => self.other_weight,
+            KeyKind::Figure => self.figure_weight,
+            KeyKind::FigureNoun => self.figure_noun_weight,
+            KeyKind::Day => self.day_weight,
+            KeyKind::Month => self.month_weight,
+            KeyKind::Year => self.year_weight,
+            KeyKind::Published => self.published_weight,
+        }
+    }
+}
+
+/// The decision for one article.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Assignment {
+    /// The story joined or started: the sequence number of the story's first article.
+    pub story: i64,
+    /// The score with the joined story (1 for a near-duplicate; for a new story, the best
+    /// score that fell short of the threshold, 0 when there was no candidate).
+    pub score: f32,
+    /// Whether the article started a new story.
+    pub new_story: bool,
+    /// Whether the article continues a story after a gap (from the follow-up index, or at least
+    /// [`Settings::follow_up_gap_days`] after the story's latest report).
+    pub follow_up: bool,
+}
+
+/// An article's weighted vectors, ready for comparison.
+struct Query {
+    lang: u64,
+    time: Option<i64>,
+    precise: bool,
+    days: Vec<i64>,
+    terms: Sparse,
+    title: Sparse,
+    keys: Sparse,
+    /// Index keys to look candidates up with, and to post for the story joined.
+    probes: Sparse,
+}
+
+/// What is kept of a story (active, or compacted in the follow-up index).
+#[derive(Debug, Clone)]
+struct Story {
+    id: i64,
+    articles: u32,
+    /// Text centroid per language hash.
+    text: Vec<(u64, Centroid)>,
+    /// Title centroid per language hash.
+    title: Vec<(u64, Centroid)>,
+    keys: Centroid,
+    /// Calendar days the story's reports are about (a few), sorted.
+    days: Vec<i64>,
+    /// The latest reports' text vectors with their language, oldest first.
+    members: VecDeque<(u64, Sparse)>,
+    first_time: Option<i64>,
+    last_time: Option<i64>,
+    /// Publication time of the latest report known to the minute, for the burst bonus.
+    last_precise: Option<i64>,
+    /// Expiry order: (clock at the latest report, its sequence number).
+    order: (i64, i64),
+    /// Index keys this story is posted under, sorted.
+    posted: Vec<u64>,
+}
+
+impl Story {
+    fn new(id: i64) -> Self {
+        Story {
+            id,
+            articles: 0,
+            text: Vec::new(),
+            title: Vec::new(),
+            keys: Centroid::default(),
+            members: VecDeque::new(),
+            days: Vec::new(),
+            first_time: None,
+            last_time: None,
+            last_precise: None,
+            order: (0, id),
+            posted: Vec::new(),
+        }
+    }
+
+    fn lang(v: &[(u64, Centroid)], lang: u64) -> Option<&Centroid> {
+        v.iter().find(|(l, _)| *l == lang).map(|(_, c)| c)
+    }
+
+    fn lang_mut(v: &mut Vec<(u64, Centroid)>, lang: u64) -> &mut Centroid {
+        let i = match v.iter().position(|(l, _)| *l == lang) {
+            Some(i) => i,
+            None => {
+                v.push((lang, Centroid::default()));
+                v.len() - 1
+            }
+        };
+        &mut v[i].1
+    }
+
+    /// Seconds between `t` and the story's span (0 inside it); `None` when either is undated.
+    fn distance(&self, t: Option<i64>) -> Option<i64> {
+        let t = t?;
+        let (first, last) = (self.first_time?, self.last_time?);
+        Some(if t < first {
+            first - t
+        } else if t > last {
+            t - last
+        } else {
+            0
+        })
+    }
+}
+
+/// The online clusterer: holds the active stories, the follow-up index and the corpus
+/// statistics; [`Clusterer::assign`] places one article at a time.
+pub struct Clusterer {
+    settings: Settings,
+    /// Articles seen.
+    docs: u64,
+    /// Document frequency of every stem and key hash.
+    df: IdMap<u64, u32>,
+    /// The latest publication time seen (undated articles are placed at it).
+    clock: i64,
+    active: IdMap<i64, Story>,
+    active_order: BTreeSet<(i64, i64, i64)>,
+    postings: Postings,
+    dormant: IdMap<i64, Story>,
+    dormant_order: BTreeSet<(i64, i64, i64)>,
+    dormant_postings: Postings,
+    /// Recent articles: (seq, story), in seq order, for near-duplicate links.
+    recent: VecDeque<(i64, i64, i64)>,
+}
+
+impl Clusterer {
+    /// An empty clusterer.
+    pub fn new(settings: Settings) -> Self {
+        Clusterer {
+            settings,
+            docs: 0,
+            df: IdMap::default(),
+            clock: i64::MIN,
+            active: IdMap::default(),
+            active_order: BTreeSet::new(),
+            postings: Postings::default(),
+            dormant: IdMap::default(),
+            dormant_order: BTreeSet::new(),
+            dormant_postings: Postings::default(),
+            recent: VecDeque::new(),
+        }
+    }
+
+    /// The settings in use.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// How many stories are active in memory (for benches).
+    pub fn active_stories(&self) -> usize {
+        self.active.len()
+    }
+
+    /// How many stories wait in the follow-up index.
+    pub fn follow_up_stories(&self) -> usize {
+        self.dormant.len()
+    }
+
+    /// Number of distinct stems and keys with a document frequency (grows with the vocabulary).
+    pub fn vocabulary(&self) -> usize {
+        self.df.len()
+    }
+
+    /// Decides the story of article `seq` (the store's ingest sequence number; strictly
+    /// increasing across calls). A new story's id is the seq of its first article.
+    /// `near_duplicate_of` = seq of the article it copies, if any: a near-duplicate always joins
+    /// its original's story.
+    pub fn assign(&mut self, seq: i64, features: &Features, near_duplicate_of: Option<i64>) -> Assignment {
+        self.advance(features.time);
+        let q = self.query(features);
+        let decision = self.decide(seq, &q, near_duplicate_of);
+        self.join(decision.story, seq, &q);
+        self.learn(features);
+        self.remember(seq, decision.story);
+        decision
+    }
+
+    /// Re-adds an article whose story was decided earlier (rebuilding state after a restart),
+    /// without deciding anything.
+    pub fn restore(&mut self, seq: i64, features: &Features, story: i64) {
+        self.advance(features.time);
+        let q = self.query(features);
+        self.join(story, seq, &q);
+        self.learn(features);
+        self.remember(seq, story);
+    }
+
+    /// Inverse document frequency of a hash.
+    fn idf(&self, h: u64) -> f32 {
+        let df = self.df.get(&h).copied().unwrap_or(0);
+        ((self.docs as f32 + 1.0) / (df as f32 + 1.0)).ln() + 1.0
+    }
+
+    /// Weighs an article's features into unit vectors and probes.
+    fn query(&self, f: &Features) -> Query {
+        let s = &self.settings;
+        let weigh = |v: &[(u64, f32)]| -> Sparse { v.iter().map(|&(h, tf)| (h, tf * self.idf(h))).collect() };
+        let mut terms = weigh(&f.terms);
+        truncate(&mut terms, s.article_terms);
+        let mut title = weigh(&f.title);
+        let mut keys: Sparse = f
+            .keys
+            .iter()
+            .map(|k| (k.hash, k.salience * s.kind_weight(k.kind) * self.idf(k.hash)))
+            .filter(|&(_, w)| w > 0.0)
+            .collect();
+        let mut probes = heaviest(&terms, s.probe_terms);
+        // Probing by the publication day would match every story of that day.
+        let probe_keys: Sparse = f
+            .keys
+            .iter()
+            .filter(|k| k.kind != KeyKind::Published)
+            .filter_map(|k| keys.binary_search_by_key(&k.hash, |&(h, _)| h).ok().map(|i| keys[i]))
+            .collect();
+        probes.extend(heaviest(&probe_keys, s.probe_keys));
+        probes.sort_unstable_by_key(|&(h, _)| h);
+        probes.dedup_by_key(|&mut (h, _)| h);
+        normalize(&mut terms);
+        normalize(&mut title);
+        normalize(&mut keys);
+        Query {
+            lang: f.lang,
+            time: f.time,
+            precise: f.precise,
+            days: f.days.clone(),
+            terms,
+            title,
+            keys,
+            probes,
+        }
+    }
+
+    /// The score of an article against a story; `late` scores a story from the follow-up index
+    /// (no time decay: the stricter follow-up threshold applies there).
+    fn score(&self, q: &Query, story: &Story, late: bool) -> f32 {
+        let s = &self.settings;
+        let keys = story.keys.cosine(&q.keys);
+        let base = match Story::lang(&story.text, q.lang) {
+            Some(text) => {
+                let title = Story::lang(&story.title, q.lang).map_or(0.0, |c| c.cosine(&q.title));
+                let mut text = text.cosine(&q.terms);
+                if s.member_weight > 0.0 {
+                    for (l, m) in &story.members {
+                        if *l == q.lang {
+                            text = text.max(s.member_weight * index::dot(&q.terms, m));
+                        }
+                    }
+                }
+                s.text_weight * text + s.title_weight * title + s.keys_weight * keys
+            }
+            None => s.cross_language_weight * keys,
+        };
+        let decay = match story.distance(q.time) {
+            Some(dt) => (-(dt as f32) / (s.time_scale_hours * 3600.0)).exp(),
+            None => 1.0,
+        };
+        let burst = match (q.time.filter(|_| q.precise), story.last_precise) {
+            (Some(t), Some(l)) if s.burst_weight > 0.0 => {
+                s.burst_weight * (-((t - l).abs() as f32) / s.burst_seconds).exp()
+            }
+            _ => 0.0,
+        };
+        let conflict = if !q.days.is_empty() && !story.days.is_empty() {
+            let tol = s.date_tolerance_days as i64;
+            let near = q.days.iter().any(|&d| {
+                let i = story.days.partition_point(|&x| x < d - tol);
+                i < story.days.len() && story.days[i] <= d + tol
+            });
+            if near {
+                1.0
+            } else {
+                s.date_conflict
+            }
+        } else {
+            1.0
+        };
+        // Late reports are not penalised below what the follow-up path would accept: the time
+        // factor never falls under threshold / follow_up_threshold.
+        let floor = (s.threshold / s.follow_up_threshold.max(1e-6)).min(1.0);
+        let factor = if late { 1.0 } else { (1.0 - s.time_weight + s.time_weight * decay).max(floor) };
+        base * conflict * factor + burst
+    }
+
+    /// Moves the clock and expires stories that fell out of the windows.
+    fn advance(&mut self, time: Option<i64>) {
+        if let Some(t) = time {
+            self.clock = self.clock.max(t);
+        }
+        let s = &self.settings;
+        let active_cut = self.clock.saturating_sub((s.active_days * 86_400.0) as i64);
+        let dormant_cut = self.clock.saturating_sub((s.follow_up_days * 86_400.0) as i64);
+        while let Some(&(clock, seq, id)) = self.active_order.first() {
+            if clock >= active_cut && self.active.len() <= self.settings.max_active {
+                break;
+            }
+            self.active_order.remove(&(clock, seq, id));
+            if let Some(story) = self.active.remove(&id) {
+                for &k in &story.posted {
+                    self.postings.unpost(k, id);
+                }
+                self.sleep(story);
+            }
+        }
+        while let Some(&(clock, seq, id)) = self.dormant_order.first() {
+            if clock >= dormant_cut && self.dormant.len() <= self.settings.max_follow_up {
+                break;
+            }
+            self.dormant_order.remove(&(clock, seq, id));
+            if let Some(story) = self.dormant.remove(&id) {
+                for &k in &story.posted {
+                    self.dormant_postings.unpost(k, id);
+                }
+            }
+        }
+    }
+
+    /// Compacts a story into the follow-up index.
+    fn sleep(&mut self, mut story: Story) {
+        let s = &self.settings;
+        for (_, c) in story.text.iter_mut().chain(story.title.iter_mut()) {
+            truncate(&mut c.items, s.follow_up_terms);
+            c.items.shrink_to_fit();
+            c.norm = index::norm(&c.items);
+        }
+        truncate(&mut story.keys.items, s.follow_up_keys);
+        story.keys.items.shrink_to_fit();
+        story.keys.norm = index::norm(&story.keys.items);
+        story.members.clear();
+        story.posted = story.keys.items.iter().map(|&(h, _)| h).collect();
+        let id = story.id;
+        for &k in &story.posted {
+            let dormant = &self.dormant;
+            self.dormant_postings.post(k, id, |x| dormant.contains_key(&x));
+        }
+        self.dormant_order.insert((story.order.0, story.order.1, id));
+        self.dormant.insert(id, story);
+    }
+
+    /// Takes a story out of the follow-up index.
+    fn wake(&mut self, id: i64) -> Option<Story> {
+        let mut story = self.dormant.remove(&id)?;
+        self.dormant_order.remove(&(story.order.0, story.order.1, id));
+        for &k in &story.posted {
+            self.dormant_postings.unpost(k, id);
+        }
+        story.posted.clear();
+        Some(story)
+    }
+
+    /// Decides where an article goes.
+    fn decide(&self, seq: i64, q: &Query, near_duplicate_of: Option<i64>) -> Assignment {
+        let s = &self.settings;
+        if let Some(story) = near_duplicate_of.and_then(|o| self.story_of(o)) {
+            let follow_up = self.is_gap(story, q.time) || self.dormant.contains_key(&story);
+            return Assignment { story, score: 1.0, new_story: false, follow_up };
+        }
+        // Candidates from the active index: stories sharing the most probe weight.
+        let mut acc: IdMap<i64, f32> = IdMap::default();
+        let mut order: Vec<i64> = Vec::new();
+        for &(h, w) in &q.probes {
+            let list = self.postings.get(h);
+            if list.len() > s.max_postings {
+                continue;
+            }
+            for &id in list {
+                let e = acc.entry(id).or_insert_with(|| {
+                    order.push(id);
+                    0.0
+                });
+                *e += w;
+            }
+        }
+        let mut cands: Vec<(f32, i64)> =
+            order.iter().filter(|id| self.active.contains_key(id)).map(|&id| (acc[&id], id)).collect();
+        cands.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        cands.truncate(s.candidates);
+        for &(_, _, id) in self.active_order.iter().rev().take(s.recent_candidates) {
+            if !cands.iter().any(|&(_, c)| c == id) {
+                cands.push((0.0, id));
+            }
+        }
+        let mut best: Option<(f32, i64)> = None;
+        for &(_, id) in &cands {
+            let score = self.score(q, &self.active[&id], false);
+            if best.is_none_or(|(bs, bid)| score > bs || (score == bs && id < bid)) {
+                best = Some((score, id));
+            }
+        }
+        if let Some((score, id)) = best {
+            let active_cut = self.clock.saturating_sub((s.active_days * 86_400.0) as i64);
+            if score >= s.threshold && q.time.is_some_and(|t| t >= active_cut) {
+                let follow_up = self.is_gap(id, q.time);
+                return Assignment { story: id, score, new_story: false, follow_up };
+            }
+        }
+        // The follow-up index: dormant stories sharing enough strong keys. An undated report, or
+        // one dated before the active window (a backfill), has no "now" to follow up on: it
+        // weighs dormant stories like active ones.
+        let active_cut = self.clock.saturating_sub((s.active_days * 86_400.0) as i64);
+        let backfill = q.time.is_none_or(|t| t < active_cut);
+        let mut shared: IdMap<i64, usize> = IdMap::default();
+        let mut order: Vec<i64> = Vec::new();
+        for &(h, _) in &q.keys {
+            for &id in self.dormant_postings.get(h) {
+                let e = shared.entry(id).or_insert_with(|| {
+                    order.push(id);
+                    0
+                });
+                *e += 1;
+            }
+        }
+        let mut fbest: Option<(f32, i64)> = None;
+        for &id in &order {
+            if shared[&id] < s.follow_up_min_shared {
+                continue;
+            }
+            let Some(story) = self.dormant.get(&id) else { continue };
+            let score = self.score(q, story, true);
+            if fbest.is_none_or(|(bs, bid)| score > bs || (score == bs && id < bid)) {
+                fbest = Some((score, id));
+            }
+        }
+        if let Some((score, id)) = fbest {
+            let threshold = if backfill { s.threshold } else { s.follow_up_threshold };
+            if score >= threshold && best.is_none_or(|(bs, _)| score > bs) {
+                return Assignment { story: id, score, new_story: false, follow_up: !backfill };
+            }
+        }
+        if let Some((score, id)) = best {
+            if score >= s.threshold {
+                let follow_up = self.is_gap(id, q.time);
+                return Assignment { story: id, score, new_story: false, follow_up };
+            }
+        }
+        let score = best.map_or(0.0, |b| b.0).max(fbest.map_or(0.0, |b| b.0));
+        Assignment { story: seq, score, new_story: true, follow_up: false }
+    }
+
+    /// Whether an article at `time` comes at least the follow-up gap after the story's latest
+    /// report.
+    fn is_gap(&self, story: i64, time: Option<i64>) -> bool {
+        let last = self.active.get(&story).or_else(|| self.dormant.get(&story)).and_then(|s| s.last_time);
+        match (time, last) {
+            (Some(t), Some(l)) => (t - l) as f32 >= self.settings.follow_up_gap_days * 86_400.0,
+            _ => false,
+        }
+    }
+
+    /// The story of a remembered article.
+    fn story_of(&self, seq: i64) -> Option<i64> {
+        let i = self.recent.binary_search_by_key(&seq, |&(s, _, _)| s).ok()?;
+        Some(self.recent[i].1)
+    }
+
+    /// Adds an article to a story (waking or creating it as needed) and indexes it.
+    fn join(&mut self, id: i64, seq: i64, q: &Query) {
+        let mut story = match self.active.remove(&id) {
+            Some(story) => {
+                self.active_order.remove(&(story.order.0, story.order.1, id));
+                story
+            }
+            None => self.wake(id).unwrap_or_else(|| Story::new(id)),
+        };
+        let s = &self.settings;
+        Story::lang_mut(&mut story.text, q.lang).add(&q.terms, s.story_terms);
+        if !q.title.is_empty() {
+            Story::lang_mut(&mut story.title, q.lang).add(&q.title, s.story_terms);
+        }
+        story.keys.add(&q.keys, s.story_keys);
+        if s.members > 0 && s.member_weight > 0.0 {
+            if story.members.len() >= s.members {
+                story.members.pop_front();
+            }
+            story.members.push_back((q.lang, q.terms.clone()));
+        }
+        for &d in &q.days {
+            if let Err(i) = story.days.binary_search(&d) {
+                if story.days.len() < 32 {
+                    story.days.insert(i, d);
+                }
+            }
+        }
+        story.articles += 1;
+        if let Some(t) = q.time {
+            story.first_time = Some(story.first_time.map_or(t, |f| f.min(t)));
+            story.last_time = Some(story.last_time.map_or(t, |l| l.max(t)));
+            if q.precise {
+                story.last_precise = Some(story.last_precise.map_or(t, |l| l.max(t)));
+            }
+        }
+        story.order = (self.clock, seq);
+        for &(h, _) in &q.probes {
+            if story.posted.len() >= s.story_postings {
+                break;
+            }
+            if let Err(i) = story.posted.binary_search(&h) {
+                story.posted.insert(i, h);
+                let active = &self.active;
+                self.postings.post(h, id, |x| x == id || active.contains_key(&x));
+            }
+        }
+        self.active_order.insert((story.order.0, story.order.1, id));
+        self.active.insert(id, story);
+    }
+
+    /// Counts an article into the document frequencies.
+    fn learn(&mut self, f: &Features) {
+        self.docs += 1;
+        let mut last = None;
+        // `terms` holds every title stem too; keys live in their own hash space.
+        for h in f.terms.iter().map(|&(h, _)| h).chain(f.keys.iter().map(|k| k.hash)) {
+            if last == Some(h) {
+                continue;
+            }
+            last = Some(h);
+            *self.df.entry(h).or_insert(0) += 1;
+        }
+    }
+
+    /// Remembers an article's story for near-duplicate links.
+    fn remember(&mut self, seq: i64, story: i64) {
+        if self.recent.back().is_some_and(|&(s, _, _)| s >= seq) {
+            // Out of order (a caller bug); keep the index sorted by skipping it.
+            return;
+        }
+        self.recent.push_back((seq, story, self.clock));
+        let cut = self.clock.saturating_sub((self.settings.follow_up_days * 86_400.0) as i64);
+        while self.recent.len() > self.settings.remembered
+            || self.recent.front().is_some_and(|&(_, _, c)| c < cut)
+        {
+            self.recent.pop_front();
+        }
+    }
+}
+
+/// The `n` heaviest entries (ties: lower hash).
+fn heaviest(v: &[(u64, f32)], n: usize) -> Sparse {
+    let mut v = v.to_vec();
+    v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    v.truncate(n);
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{prepare, PrepareOptions};
+    use crate::model::RawArticle;
+    use crate::Published;
+
+    fn feat(title: &str, text: &str, lang: &str, published: Option<&str>) -> Features {
+        let raw = RawArticle {
+            title: Some(title.into()),
+            text: text.into(),
+            language: Some(lang.into()),
+            published: published.map(|p| Published::parse(p).unwrap()),
+            ..RawArticle::default()
+        };
+        let article = prepare(raw, &PrepareOptions::default());
+        let analysis = crate::analyze::analyze(&article.text, &article.language.code, article.published);
+        features(&article, &analysis)
+    }
+
+    const FLOOD_A: (&str, &str) = (
+        "Dijk bij Roermond bezwijkt na dagen regen",
+        "Bij Roermond is zaterdagavond een dijk langs de Maas bezweken. Het waterschap Limburg \
+         heeft 1.200 bewoners van de wijk Hoogvonderen geëvacueerd. Dijkgraaf Marieke Janssen \
+         spreekt van een uitzonderlijke situatie. De noodpompen draaien op volle kracht.",
+    );
+    const FLOOD_B: (&str, &str) = (
+        "Evacuatie in Roermond na dijkdoorbraak",
+        "Na de doorbraak van de Maasdijk bij Roermond moesten 1.200 mensen hun huis verlaten. \
+         Volgens dijkgraaf Marieke Janssen van het waterschap Limburg houden de noodpompen het \
+         water voorlopig tegen in Hoogvonderen.",
+    );
+    const FIRE: (&str, &str) = (
+        "Grote brand verwoest supermarkt in Zwolle",
+        "In het centrum van Zwolle is vrijdagnacht een supermarkt door brand verwoest. De \
+         brandweer rukte met acht wagens uit. Woordvoerder Peter de Vries zegt dat niemand \
+         gewond raakte. De politie onderzoekt of de brand is aangestoken.",
+    );
+
+    #[test]
+    fn same_event_joins_and_other_event_stays_apart() {
+        let mut c = Clusterer::new(Settings::default());
+        let a = c.assign(1, &feat(FLOOD_A.0, FLOOD_A.1, "nl", Some("2025-03-01T20:00:00Z")), None);
+        assert!(a.new_story && a.story == 1);
+        let b = c.assign(2, &feat(FLOOD_B.0, FLOOD_B.1, "nl", Some("2025-03-01T22:30:00Z")), None);
+        assert_eq!(b.story, 1, "same flood in other words: {b:?}");
+        assert!(!b.new_story && !b.follow_up);
+        let f = c.assign(3, &feat(FIRE.0, FIRE.1, "nl", Some("2025-03-02T10:00:00Z")), None);
+        assert!(f.new_story && f.story == 3, "a fire is another story: {f:?}");
+        assert_eq!(c.active_stories(), 2);
+    }
+
+    #[test]
+    fn cross_language_report_joins_through_names_and_figures() {
+        let mut c = Clusterer::new(Settings::default());
+        c.assign(1, &feat(FLOOD_A.0, FLOOD_A.1, "nl", Some("2025-03-01T20:00:00Z")), None);
+        c.assign(2, &feat(FIRE.0, FIRE.1, "nl", Some("2025-03-01T21:00:00Z")), None);
+        let en = feat(
+            "Dike breach forces evacuation in Roermond",
+            "A dike along the Maas near Roermond gave way on Saturday evening. The Limburg water \
+             board evacuated 1,200 residents of Hoogvonderen, dike reeve Marieke Janssen said.",
+            "en",
+            Some("2025-03-02T08:00:00Z"),
+        );
+        assert_eq!(c.assign(3, &en, None).story, 1);
+    }
+
+    #[test]
+    fn near_duplicates_join_their_original() {
+        let mut c = Clusterer::new(Settings::default());
+        c.assign(1, &feat(FLOOD_A.0, FLOOD_A.1, "nl", None), None);
+        c.assign(2, &feat(FIRE.0, FIRE.1, "nl", None), None);
+        // Whatever the text says, a copy goes where its original went.
+        let a = c.assign(3, &feat("Brand", "Een korte tekst over iets anders.", "nl", None), Some(2));
+        assert_eq!((a.story, a.new_story, a.score), (2, false, 1.0));
+    }
+
+    #[test]
+    fn follow_up_weeks_later_rejoins_a_dormant_story() {
+        let mut c = Clusterer::new(Settings::default());
+        c.assign(1, &feat(FLOOD_A.0, FLOOD_A.1, "nl", Some("2025-03-01T20:00:00Z")), None);
+        c.assign(2, &feat(FLOOD_B.0, FLOOD_B.1, "nl", Some("2025-03-01T22:30:00Z")), None);
+        // Other news moves the clock on: the flood story leaves the active window.
+        c.assign(3, &feat(FIRE.0, FIRE.1, "nl", Some("2025-03-20T10:00:00Z")), None);
+        assert_eq!((c.active_stories(), c.follow_up_stories()), (1, 1));
+        let later = feat(
+            "Onderzoek naar dijkdoorbraak Roermond",
+            "Een maand na de dijkdoorbraak bij Roermond laat het waterschap Limburg onderzoeken \
+             waarom de Maasdijk bezweek. Dijkgraaf Marieke Janssen wil weten of de 1.200 \
+             bewoners van Hoogvonderen eerder gewaarschuwd hadden kunnen worden.",
+            "nl",
+            Some("2025-04-02T09:00:00Z"),
+        );
+        let a = c.assign(4, &later, None);
+        assert_eq!(a.story, 1, "{a:?}");
+        assert!(a.follow_up && !a.new_story);
+        // The flood is active again; the fire, now older than the window, waits in its place.
+        assert_eq!((c.active_stories(), c.follow_up_stories()), (1, 1));
+    }
+
+    #[test]
+    fn deterministic_and_restore_replays_the_state() {
+        let docs = [
+            feat(FLOOD_A.0, FLOOD_A.1, "nl", Some("2025-03-01T20:00:00Z")),
+            feat(FIRE.0, FIRE.1, "nl", Some("2025-03-01T21:00:00Z")),
+            feat(FLOOD_B.0, FLOOD_B.1, "nl", Some("2025-03-02T09:00:00Z")),
+        ];
+        let run = |c: &mut Clusterer| {
+            docs.iter().enumerate().map(|(i, f)| c.assign(i as i64 + 1, f, None)).collect::<Vec<_>>()
+        };
+        let first = run(&mut Clusterer::new(Settings::default()));
+        let second = run(&mut Clusterer::new(Settings::default()));
+        assert_eq!(first, second);
+        // Restoring the first two decisions, then assigning the third, decides as before.
+        let mut c = Clusterer::new(Settings::default());
+        c.restore(1, &docs[0], first[0].story);
+        c.restore(2, &docs[1], first[1].story);
+        assert_eq!(c.assign(3, &docs[2], None), first[2]);
+    }
+
+    #[test]
+    fn settings_defaults_and_unknown_keys() {
+        let s: Settings = serde_json::from_str("{}").unwrap();
+        assert_eq!(s, Settings::default());
+        let s: Settings = serde_json::from_str(r#"{"threshold": 0.5}"#).unwrap();
+        assert_eq!(s.threshold, 0.5);
+        assert!(serde_json::from_str::<Settings>(r#"{"treshold": 0.5}"#).is_err());
+    }
+}

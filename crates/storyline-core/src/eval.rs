@@ -1,0 +1,236 @@
+//! Clustering metrics: how well predicted stories match gold stories, by pair counting and by
+//! B-cubed.
+//!
+//! - **Pairwise** precision, recall and F1 count pairs of documents: a pair is predicted when
+//!   both documents are in one predicted cluster, and true when both are in one gold cluster.
+//!   Precision is the share of predicted pairs that are true, recall the share of true pairs
+//!   that are predicted (the measure Miranda et al., EMNLP 2018, use for news stream
+//!   clustering). Large clusters weigh quadratically.
+//! - **B-cubed** precision and recall are averages over documents: for each document, the share
+//!   of its predicted cluster that shares its gold cluster (precision) and the share of its
+//!   gold cluster that shares its predicted cluster (recall). Every document weighs the same.
+//!
+//! Both are computed from the contingency table of (gold, predicted) label pairs, in time linear
+//! in the number of documents. When there is nothing to count (no predicted pairs for pairwise
+//! precision, no gold pairs for pairwise recall, no documents at all), the measure is 1: nothing
+//! was joined wrongly, or nothing was kept apart wrongly.
+//!
+//! ```
+//! use storyline_core::eval::score;
+//!
+//! let gold = ["a", "a", "b", "b"];
+//! let pred = [1, 1, 1, 2];
+//! let s = score(&gold, &pred);
+//! assert_eq!(s.docs, 4);
+//! assert!((s.pairwise_p - 1.0 / 3.0).abs() < 1e-12);
+//! ```
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use serde::Serialize;
+
+/// The figures of one comparison of predicted clusters against gold clusters.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Scores {
+    /// Pairwise precision: true pairs among predicted pairs.
+    pub pairwise_p: f64,
+    /// Pairwise recall: predicted pairs among true pairs.
+    pub pairwise_r: f64,
+    /// Harmonic mean of pairwise precision and recall.
+    pub pairwise_f1: f64,
+    /// B-cubed precision: per-document average purity of its predicted cluster.
+    pub bcubed_p: f64,
+    /// B-cubed recall: per-document average completeness of its gold cluster.
+    pub bcubed_r: f64,
+    /// Harmonic mean of B-cubed precision and recall.
+    pub bcubed_f1: f64,
+    /// Number of distinct gold labels.
+    pub gold_clusters: usize,
+    /// Number of distinct predicted labels.
+    pub pred_clusters: usize,
+    /// Number of documents scored.
+    pub docs: usize,
+}
+
+/// Harmonic mean; 0 when both are 0.
+fn f1(p: f64, r: f64) -> f64 {
+    if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    }
+}
+
+/// Pairs among `n` items.
+fn pairs(n: u64) -> u64 {
+    n * n.saturating_sub(1) / 2
+}
+
+/// Dense ids for labels, in order of first appearance.
+fn dense<L: Eq + Hash>(labels: &[L]) -> (Vec<usize>, usize) {
+    let mut ids: HashMap<&L, usize> = HashMap::with_capacity(labels.len());
+    let out = labels
+        .iter()
+        .map(|l| {
+            let next = ids.len();
+            *ids.entry(l).or_insert(next)
+        })
+        .collect();
+    (out, ids.len())
+}
+
+/// Scores predicted cluster labels against gold labels: `gold[i]` and `pred[i]` are the gold
+/// and predicted labels of document `i`.
+///
+/// # Panics
+/// When the two slices differ in length.
+pub fn score<G: Eq + Hash, P: Eq + Hash>(gold: &[G], pred: &[P]) -> Scores {
+    assert_eq!(gold.len(), pred.len(), "gold and predicted labels must cover the same documents");
+    let docs = gold.len();
+    let (g, gold_clusters) = dense(gold);
+    let (p, pred_clusters) = dense(pred);
+    let mut gold_size = vec![0u64; gold_clusters];
+    let mut pred_size = vec![0u64; pred_clusters];
+    let mut cells: HashMap<(usize, usize), u64> = HashMap::with_capacity(docs);
+    for (&gi, &pi) in g.iter().zip(&p) {
+        gold_size[gi] += 1;
+        pred_size[pi] += 1;
+        *cells.entry((gi, pi)).or_insert(0) += 1;
+    }
+    // Sum in a fixed order so the floating-point result never depends on hash order.
+    let mut cells: Vec<((usize, usize), u64)> = cells.into_iter().collect();
+    cells.sort_unstable();
+
+    let true_pairs: u64 = cells.iter().map(|&(_, n)| pairs(n)).sum();
+    let pred_pairs: u64 = pred_size.iter().map(|&n| pairs(n)).sum();
+    let gold_pairs: u64 = gold_size.iter().map(|&n| pairs(n)).sum();
+    let ratio = |num: u64, den: u64| if den == 0 { 1.0 } else { num as f64 / den as f64 };
+    let pairwise_p = ratio(true_pairs, pred_pairs);
+    let pairwise_r = ratio(true_pairs, gold_pairs);
+
+    // Each of the n documents of cell (g, p) has precision n / |p| and recall n / |g|.
+    let (mut bp, mut br) = (0.0f64, 0.0f64);
+    for &((gi, pi), n) in &cells {
+        let n = n as f64;
+        bp += n * n / pred_size[pi] as f64;
+        br += n * n / gold_size[gi] as f64;
+    }
+    let (bcubed_p, bcubed_r) = if docs == 0 { (1.0, 1.0) } else { (bp / docs as f64, br / docs as f64) };
+
+    Scores {
+        pairwise_p,
+        pairwise_r,
+        pairwise_f1: f1(pairwise_p, pairwise_r),
+        bcubed_p,
+        bcubed_r,
+        bcubed_f1: f1(bcubed_p, bcubed_r),
+        gold_clusters,
+        pred_clusters,
+        docs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-12
+    }
+
+    #[test]
+    fn hand_computed_example() {
+        // Gold: {0,1,2} as A, {3,4} as B. Predicted: {0,1} as x, {2,3,4} as y.
+        let gold = ["A", "A", "A", "B", "B"];
+        let pred = ["x", "x", "y", "y", "y"];
+        let s = score(&gold, &pred);
+        // Pairs. Gold pairs: C(3,2) + C(2,2) = 3 + 1 = 4. Predicted pairs: C(2,2) + C(3,2) =
+        // 1 + 3 = 4. Cells: (A,x)=2, (A,y)=1, (B,y)=2, so true pairs = 1 + 0 + 1 = 2.
+        // P = 2/4 = 0.5, R = 2/4 = 0.5, F1 = 0.5.
+        assert!(close(s.pairwise_p, 0.5));
+        assert!(close(s.pairwise_r, 0.5));
+        assert!(close(s.pairwise_f1, 0.5));
+        // B-cubed precision per document: docs 0,1 (x, both A): 2/2 = 1 each; doc 2 (y, A):
+        // 1/3; docs 3,4 (y, B): 2/3 each. Sum = 1 + 1 + 1/3 + 2/3 + 2/3 = 11/3; P = 11/15.
+        // Recall: docs 0,1 (A, both x): 2/3 each; doc 2 (A, y): 1/3; docs 3,4 (B, both y): 2/2
+        // = 1 each. Sum = 2/3 + 2/3 + 1/3 + 1 + 1 = 11/3; R = 11/15. F1 = 11/15.
+        assert!(close(s.bcubed_p, 11.0 / 15.0));
+        assert!(close(s.bcubed_r, 11.0 / 15.0));
+        assert!(close(s.bcubed_f1, 11.0 / 15.0));
+        assert_eq!((s.gold_clusters, s.pred_clusters, s.docs), (2, 2, 5));
+    }
+
+    #[test]
+    fn uneven_example() {
+        // Gold: A = {0,1,2,3}, B = {4}. Predicted: one cluster of all five.
+        let gold = [1, 1, 1, 1, 2];
+        let pred = [7, 7, 7, 7, 7];
+        let s = score(&gold, &pred);
+        // Gold pairs: C(4,2) = 6. Predicted pairs: C(5,2) = 10. True pairs: 6.
+        // P = 6/10 = 0.6, R = 1, F1 = 2 * 0.6 / 1.6 = 0.75.
+        assert!(close(s.pairwise_p, 0.6));
+        assert!(close(s.pairwise_r, 1.0));
+        assert!(close(s.pairwise_f1, 0.75));
+        // B-cubed precision: four A docs 4/5 each, the B doc 1/5: (16/5 + 1/5) / 5 = 17/25.
+        // Recall: every document's gold cluster lies inside its predicted one: 1.
+        // F1 = 2 * (17/25) / (17/25 + 1) = 34/42 = 17/21.
+        assert!(close(s.bcubed_p, 17.0 / 25.0));
+        assert!(close(s.bcubed_r, 1.0));
+        assert!(close(s.bcubed_f1, 17.0 / 21.0));
+    }
+
+    #[test]
+    fn perfect_and_relabelled() {
+        let gold = ["a", "b", "a", "c", "b"];
+        let pred = [3, 9, 3, 1, 9];
+        let s = score(&gold, &pred);
+        assert!(close(s.pairwise_f1, 1.0) && close(s.bcubed_f1, 1.0));
+        assert_eq!((s.gold_clusters, s.pred_clusters), (3, 3));
+    }
+
+    #[test]
+    fn all_singletons() {
+        // Gold: {0,1}, {2}, {3}. Predicted: every document alone.
+        let gold = ["a", "a", "b", "c"];
+        let pred = [0, 1, 2, 3];
+        let s = score(&gold, &pred);
+        // No predicted pairs: precision 1 (nothing joined wrongly). One gold pair, none found:
+        // recall 0, F1 0.
+        assert!(close(s.pairwise_p, 1.0));
+        assert!(close(s.pairwise_r, 0.0));
+        assert!(close(s.pairwise_f1, 0.0));
+        // B-cubed precision 1; recall: docs 0,1 get 1/2, docs 2,3 get 1: 3/4. F1 = 1.5/1.75 = 6/7.
+        assert!(close(s.bcubed_p, 1.0));
+        assert!(close(s.bcubed_r, 0.75));
+        assert!(close(s.bcubed_f1, 6.0 / 7.0));
+        // Both sides all singletons: perfect.
+        let s = score(&[1, 2, 3], &[4, 5, 6]);
+        assert!(close(s.pairwise_f1, 1.0) && close(s.bcubed_f1, 1.0));
+    }
+
+    #[test]
+    fn one_cluster() {
+        // Gold one story of three, predicted one story of three: perfect.
+        let s = score(&["s", "s", "s"], &[0, 0, 0]);
+        assert!(close(s.pairwise_f1, 1.0) && close(s.bcubed_f1, 1.0));
+        // Gold three stories, predicted one: pairwise precision 0 of 3 pairs, recall vacuous.
+        let s = score(&["a", "b", "c"], &[0, 0, 0]);
+        assert!(close(s.pairwise_p, 0.0) && close(s.pairwise_r, 1.0) && close(s.pairwise_f1, 0.0));
+        // B-cubed precision 1/3 for each document, recall 1: F1 = (2/3) / (4/3) = 1/2.
+        assert!(close(s.bcubed_p, 1.0 / 3.0) && close(s.bcubed_f1, 0.5));
+    }
+
+    #[test]
+    fn empty() {
+        let s = score::<u8, u8>(&[], &[]);
+        assert_eq!((s.docs, s.gold_clusters, s.pred_clusters), (0, 0, 0));
+        assert!(close(s.pairwise_f1, 1.0) && close(s.bcubed_f1, 1.0));
+    }
+
+    #[test]
+    #[should_panic]
+    fn lengths_must_match() {
+        score(&[1, 2], &[1]);
+    }
+}

@@ -1,0 +1,198 @@
+//! Story clustering on the development sets in `../shared/data` (read in place, skipped when
+//! absent): ECB+ (look-alike stories), UCI headlines (titles with times and outlets) and the
+//! MEANTIME Dutch–English translation pairs. Each file is prepared and analysed as ingest does,
+//! clustered in file order, and only then scored against its `story` field with
+//! `eval::score`. Prints the figures and the clustering speed, and holds floors.
+//!
+//! For tuning, `STORYLINE_CLUSTER_SETTINGS` may hold a JSON object of settings (or an array of
+//! them, each run in turn); floors are only checked with the defaults.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use storyline_core::cluster::{features, Clusterer, Features, Settings};
+use storyline_core::eval::{score, Scores};
+use storyline_core::ingest::dedupe::{self, Signature};
+use storyline_core::ingest::jsonl::parse_record;
+use storyline_core::ingest::prepare::prepare_with_signature;
+use storyline_core::ingest::PrepareOptions;
+use storyline_core::Locator;
+
+/// One prepared article: what the clusterer sees, and the gold label kept aside for scoring.
+struct Doc {
+    features: Features,
+    signature: Option<Signature>,
+    gold: String,
+    title: String,
+}
+
+fn load(name: &str) -> Option<Vec<Doc>> {
+    let path = format!("{}/../../../shared/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut docs = Vec::new();
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let raw = parse_record(line.as_bytes(), Locator::Line(i as u64 + 1)).expect("dev data parses");
+        // The gold label is an uninterpreted field: taken out before anything is clustered.
+        let gold = match raw.extra.get("story") {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(v) => v.to_string(),
+            None => panic!("{name}: line {} has no story", i + 1),
+        };
+        let prepared = prepare_with_signature(raw, &PrepareOptions::default(), None);
+        let features = features(&prepared.article, &prepared.analysis);
+        let title = prepared.article.title.clone();
+        docs.push(Doc { features, signature: prepared.signature, gold, title });
+    }
+    Some(docs)
+}
+
+/// Near-duplicate links among the documents, in order: the earliest earlier document whose
+/// signature shares a band and reaches the threshold.
+fn near_duplicates(docs: &[&Doc]) -> Vec<Option<usize>> {
+    let mut bands: HashMap<i64, Vec<usize>> = HashMap::new();
+    let mut out = Vec::with_capacity(docs.len());
+    for (i, d) in docs.iter().enumerate() {
+        let Some(sig) = &d.signature else {
+            out.push(None);
+            continue;
+        };
+        let keys = sig.band_keys();
+        let mut cands: Vec<usize> =
+            keys.iter().flat_map(|k| bands.get(k).into_iter().flatten().copied()).collect();
+        cands.sort_unstable();
+        cands.dedup();
+        let found = cands.into_iter().find(|&j| {
+            docs[j]
+                .signature
+                .as_ref()
+                .is_some_and(|o| dedupe::similarity(sig, o) >= dedupe::DEFAULT_THRESHOLD)
+        });
+        out.push(found);
+        for k in keys {
+            bands.entry(k).or_default().push(i);
+        }
+    }
+    out
+}
+
+/// Clusters the documents in order; returns the predicted labels and articles per second.
+fn cluster(docs: &[&Doc], settings: &Settings) -> (Vec<i64>, f64) {
+    let dups = near_duplicates(docs);
+    let mut c = Clusterer::new(settings.clone());
+    let start = Instant::now();
+    let pred: Vec<i64> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| c.assign(i as i64 + 1, &d.features, dups[i].map(|j| j as i64 + 1)).story)
+        .collect();
+    let rate = docs.len() as f64 / start.elapsed().as_secs_f64().max(1e-9);
+    (pred, rate)
+}
+
+fn report(name: &str, s: &Scores, rate: f64) {
+    eprintln!(
+        "{name:<28} B3 P {:.3} R {:.3} F1 {:.3} | pairwise P {:.3} R {:.3} F1 {:.3} | gold {} pred {} docs {} | {:.0} articles/s",
+        s.bcubed_p, s.bcubed_r, s.bcubed_f1, s.pairwise_p, s.pairwise_r, s.pairwise_f1, s.gold_clusters,
+        s.pred_clusters, s.docs, rate
+    );
+}
+
+/// Prints each gold story with the predicted stories its documents went to (for tuning).
+fn dump(docs: &[&Doc], pred: &[i64]) {
+    let mut golds: Vec<&str> = Vec::new();
+    for d in docs {
+        if !golds.contains(&d.gold.as_str()) {
+            golds.push(&d.gold);
+        }
+    }
+    for g in golds {
+        eprintln!("== gold {g}");
+        for (d, p) in docs.iter().zip(pred).filter(|(d, _)| d.gold == g) {
+            let title: String = d.title.chars().take(90).collect();
+            eprintln!("   {p:>5} {title}");
+        }
+    }
+}
+
+fn settings_to_try() -> Vec<(Settings, bool)> {
+    match std::env::var("STORYLINE_CLUSTER_SETTINGS") {
+        Ok(json) if !json.trim().is_empty() => {
+            let v: serde_json::Value = serde_json::from_str(&json).expect("settings JSON");
+            let list = match v {
+                serde_json::Value::Array(a) => a,
+                other => vec![other],
+            };
+            list.into_iter()
+                .map(|o| (serde_json::from_value::<Settings>(o).expect("valid settings"), false))
+                .collect()
+        }
+        _ => vec![(Settings::default(), true)],
+    }
+}
+
+/// Clusters one set under every settings variant; checks the floor with the defaults.
+fn run_set(name: &str, docs: &[&Doc], floor: f64) -> Vec<Scores> {
+    let gold: Vec<&str> = docs.iter().map(|d| d.gold.as_str()).collect();
+    let mut out = Vec::new();
+    for (i, (settings, defaults)) in settings_to_try().into_iter().enumerate() {
+        let (pred, rate) = cluster(docs, &settings);
+        let s = score(&gold, &pred);
+        report(&format!("{name} [{i}]"), &s, rate);
+        if std::env::var("STORYLINE_CLUSTER_DUMP").is_ok_and(|v| name.starts_with(&v)) {
+            dump(docs, &pred);
+        }
+        if defaults {
+            assert!(s.bcubed_f1 >= floor, "{name}: B-cubed F1 {:.3} fell below {floor}", s.bcubed_f1);
+        }
+        out.push(s);
+    }
+    out
+}
+
+#[test]
+fn ecbplus_lookalike_stories() {
+    let Some(docs) = load("ecbplus-dev.jsonl") else {
+        eprintln!("../shared/data/ecbplus-dev.jsonl not present; skipped");
+        return;
+    };
+    let docs: Vec<&Doc> = docs.iter().collect();
+    run_set("ecbplus-dev", &docs, 0.86);
+}
+
+#[test]
+fn uci_headlines() {
+    let Some(docs) = load("uci-headlines-dev.jsonl") else {
+        eprintln!("../shared/data/uci-headlines-dev.jsonl not present; skipped");
+        return;
+    };
+    let docs: Vec<&Doc> = docs.iter().collect();
+    run_set("uci-headlines-dev", &docs, 0.92);
+}
+
+#[test]
+fn meantime_translation_pairs() {
+    let (Some(nl), Some(en)) = (load("meantime-nl-dev.jsonl"), load("meantime-en-dev.jsonl")) else {
+        eprintln!("../shared/data/meantime-*-dev.jsonl not present; skipped");
+        return;
+    };
+    let concatenated: Vec<&Doc> = nl.iter().chain(en.iter()).collect();
+    let interleaved: Vec<&Doc> = nl.iter().zip(en.iter()).flat_map(|(a, b)| [a, b]).collect();
+    for (name, docs, floor, pair_floor) in
+        [("meantime nl+en", &concatenated, 0.90, 75), ("meantime interleaved", &interleaved, 0.95, 95)]
+    {
+        run_set(name, docs, floor);
+        // Share of translation pairs placed in one story, with the defaults.
+        let (pred, _) = cluster(docs, &Settings::default());
+        let mut by_gold: HashMap<&str, Vec<i64>> = HashMap::new();
+        for (d, p) in docs.iter().zip(&pred) {
+            by_gold.entry(d.gold.as_str()).or_default().push(*p);
+        }
+        let pairs = by_gold.values().filter(|v| v.len() == 2).count();
+        let joined = by_gold.values().filter(|v| v.len() == 2 && v[0] == v[1]).count();
+        eprintln!("{name:<28} translation pairs in one story: {joined} of {pairs}");
+        assert!(
+            joined * 100 >= pairs * pair_floor,
+            "{name}: only {joined} of {pairs} translation pairs joined"
+        );
+    }
+}

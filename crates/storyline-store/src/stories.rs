@@ -1,0 +1,206 @@
+//! Stories in the SQLite backend: the clusterer's in-memory state, kept in step with what is
+//! stored, and the `stories` table that summarises each story.
+//!
+//! Articles are assigned to stories inside the same transaction that stores them, so a story
+//! assignment is never lost or half-written. The clusterer's state is rebuilt from the most
+//! recent [`RESTORE_ARTICLES`] stored articles when a process first writes, and caught up at
+//! the start of every write transaction on what other writers stored meanwhile.
+
+use rusqlite::{params, OptionalExtension, Transaction};
+use storyline_core::analyze::Analysis;
+use storyline_core::cluster::{features, Clusterer, Features, Settings};
+use storyline_core::model::Article;
+use storyline_core::Published;
+
+use crate::StoreError;
+
+/// How many of the most recent articles rebuild the clusterer's state in a new process.
+pub const RESTORE_ARTICLES: i64 = 20_000;
+
+/// The clusterer and how far it has seen the store.
+pub struct StoryState {
+    clusterer: Clusterer,
+    settings: Settings,
+    /// The highest article sequence number the clusterer knows.
+    seen_up_to: i64,
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+/// Loads what the clusterer needs of one stored article: the article and its analysis.
+pub fn load_for_features(tx: &Transaction<'_>, seq: i64) -> Result<Option<(Article, Analysis)>, StoreError> {
+    let row = tx
+        .query_row(
+            "SELECT a.id, a.title, a.text, a.source, a.published, a.language, n.analysis \
+             FROM articles a LEFT JOIN analyses n ON n.article_seq = a.seq WHERE a.seq = ?1",
+            [seq],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((id, title, text, source, published, language, analysis)) = row else { return Ok(None) };
+    let analysis: Analysis = match analysis {
+        Some(a) => serde_json::from_str(&a).map_err(|e| corrupt(format!("analysis of `{id}`: {e}")))?,
+        None => Analysis { language: language.clone(), ..Analysis::default() },
+    };
+    let article = Article {
+        id,
+        title,
+        text,
+        source,
+        url: None,
+        published: published.map(|p| Published::parse(&p)).transpose().map_err(corrupt)?,
+        language: storyline_core::model::Language { code: language, confidence: 1.0, declared: true },
+        author: None,
+        metadata: Default::default(),
+        extra: Default::default(),
+        content_hash: String::new(),
+        near_duplicate_of: None,
+        origin: None,
+    };
+    Ok(Some((article, analysis)))
+}
+
+fn features_of(tx: &Transaction<'_>, seq: i64) -> Result<Option<Features>, StoreError> {
+    Ok(load_for_features(tx, seq)?.map(|(a, n)| features(&a, &n)))
+}
+
+impl StoryState {
+    /// A fresh clusterer, rebuilt from the most recent stored articles that have a story.
+    pub fn load(tx: &Transaction<'_>, settings: &Settings) -> Result<Self, StoreError> {
+        let mut state = StoryState {
+            clusterer: Clusterer::new(settings.clone()),
+            settings: settings.clone(),
+            seen_up_to: 0,
+        };
+        let newest: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| r.get(0))?;
+        state.seen_up_to = (newest - RESTORE_ARTICLES).max(0);
+        state.catch_up(tx)?;
+        Ok(state)
+    }
+
+    /// Whether this state was built with `settings`.
+    pub fn matches(&self, settings: &Settings) -> bool {
+        &self.settings == settings
+    }
+
+    /// Restores articles stored since the clusterer last looked (by other writers), and assigns
+    /// any stored article that has no story yet (stored before stories existed).
+    pub fn catch_up(&mut self, tx: &Transaction<'_>) -> Result<(), StoreError> {
+        let rows: Vec<(i64, Option<i64>, Option<String>)> = {
+            let mut stmt = tx
+                .prepare_cached("SELECT seq, story, near_dup_of FROM articles WHERE seq > ?1 ORDER BY seq")?;
+            let rows = stmt.query_map([self.seen_up_to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for (seq, story, near_dup_of) in rows {
+            let Some(f) = features_of(tx, seq)? else { continue };
+            match story {
+                Some(story) => self.clusterer.restore(seq, &f, story),
+                None => {
+                    let near = match near_dup_of {
+                        Some(id) => seq_of(tx, &id)?,
+                        None => None,
+                    };
+                    let a = self.clusterer.assign(seq, &f, near);
+                    record(tx, seq, a.story)?;
+                }
+            }
+            self.seen_up_to = seq;
+        }
+        Ok(())
+    }
+
+    /// Decides and records the story of a just-stored article.
+    pub fn assign(
+        &mut self,
+        tx: &Transaction<'_>,
+        seq: i64,
+        f: &Features,
+        near_dup_of: Option<i64>,
+    ) -> Result<i64, StoreError> {
+        let a = self.clusterer.assign(seq, f, near_dup_of);
+        record(tx, seq, a.story)?;
+        self.seen_up_to = self.seen_up_to.max(seq);
+        Ok(a.story)
+    }
+}
+
+/// The sequence number of an article id.
+pub fn seq_of(tx: &Transaction<'_>, id: &str) -> Result<Option<i64>, StoreError> {
+    Ok(tx.query_row("SELECT seq FROM articles WHERE id = ?1", [id], |r| r.get(0)).optional()?)
+}
+
+/// Writes an article's story and updates the story's summary row.
+pub fn record(tx: &Transaction<'_>, seq: i64, story: i64) -> Result<(), StoreError> {
+    tx.prepare_cached("UPDATE articles SET story = ?1 WHERE seq = ?2")?.execute(params![story, seq])?;
+    tx.prepare_cached(
+        "INSERT INTO stories (id, title, articles, first_published, first_published_text, \
+         last_published, last_published_text, last_seq) \
+         SELECT ?1, title, 1, published_unix, published, published_unix, published, seq FROM articles WHERE seq = ?2 \
+         ON CONFLICT(id) DO UPDATE SET \
+           articles = articles + 1, \
+           first_published_text = CASE WHEN excluded.first_published IS NOT NULL AND \
+             (first_published IS NULL OR excluded.first_published < first_published) \
+             THEN excluded.first_published_text ELSE first_published_text END, \
+           first_published = CASE WHEN excluded.first_published IS NOT NULL AND \
+             (first_published IS NULL OR excluded.first_published < first_published) \
+             THEN excluded.first_published ELSE first_published END, \
+           last_published_text = CASE WHEN excluded.last_published IS NOT NULL AND \
+             (last_published IS NULL OR excluded.last_published >= last_published) \
+             THEN excluded.last_published_text ELSE last_published_text END, \
+           last_published = CASE WHEN excluded.last_published IS NOT NULL AND \
+             (last_published IS NULL OR excluded.last_published >= last_published) \
+             THEN excluded.last_published ELSE last_published END, \
+           last_seq = MAX(last_seq, excluded.last_seq)",
+    )?
+    .execute(params![story, seq])?;
+    Ok(())
+}
+
+/// Rebuilds every story in publication order; returns (articles, stories).
+pub fn recluster(tx: &Transaction<'_>, settings: &Settings) -> Result<(u64, u64), StoreError> {
+    tx.execute_batch("UPDATE articles SET story = NULL; DELETE FROM stories;")?;
+    let order: Vec<(i64, Option<String>)> = {
+        let mut stmt = tx.prepare(
+            "SELECT seq, near_dup_of FROM articles ORDER BY published_unix IS NULL, published_unix, seq",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    // The clusterer sees articles in publication order under ordinals 1, 2, ... (it wants
+    // increasing numbers); story ids are mapped back to the real sequence numbers, so the result
+    // is what ingesting in publication order would have given.
+    let mut clusterer = Clusterer::new(settings.clone());
+    let mut ordinal_of = std::collections::HashMap::with_capacity(order.len());
+    let mut real_of: Vec<i64> = Vec::with_capacity(order.len() + 1);
+    real_of.push(0);
+    let mut stories = std::collections::BTreeSet::new();
+    for (seq, near_dup_of) in &order {
+        let Some(f) = features_of(tx, *seq)? else { continue };
+        let ordinal = real_of.len() as i64;
+        real_of.push(*seq);
+        ordinal_of.insert(*seq, ordinal);
+        // A copy published before its original joins it when the original comes.
+        let near = match near_dup_of {
+            Some(id) => seq_of(tx, id)?.and_then(|s| ordinal_of.get(&s).copied()),
+            None => None,
+        };
+        let a = clusterer.assign(ordinal, &f, near);
+        let story = real_of[a.story as usize];
+        record(tx, *seq, story)?;
+        stories.insert(story);
+    }
+    Ok((order.len() as u64, stories.len() as u64))
+}

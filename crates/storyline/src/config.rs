@@ -197,5 +197,6 @@ mod tests {
         assert_eq!(cfg.max_record_bytes, defaults.max_record_bytes);
         assert_eq!(cfg.near_duplicate_threshold, defaults.near_duplicate_threshold);
         assert_eq!(cfg.near_duplicate_horizon, defaults.near_duplicate_horizon);
+        assert_eq!(cfg.cluster, defaults.cluster);
     }
 }

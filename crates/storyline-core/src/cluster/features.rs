@@ -64,8 +64,12 @@ pub(crate) struct Key {
 pub struct Features {
     /// Hash of the language code.
     pub(crate) lang: u64,
-    /// Publication time in seconds since the epoch, when known.
+    /// Publication time in seconds since the epoch, when known (the start of the period when
+    /// only the day or month is known).
     pub(crate) time: Option<i64>,
+    /// The last second of the publication period (equal to `time` when known to the second):
+    /// a report dated only "October" may be from any day of it.
+    pub(crate) time_end: Option<i64>,
     /// Whether the publication time is known to the minute or better.
     pub(crate) precise: bool,
     /// Text and title stems: (hash, sublinear term frequency), sorted by hash.
@@ -261,6 +265,7 @@ pub fn features(article: &Article, analysis: &crate::analyze::Analysis) -> Featu
         days,
         lang: lang_hash,
         time: article.published.map(|p| p.unix),
+        time_end: article.published.map(|p| (p.end_unix() - 1).max(p.unix)),
         precise: article.published.is_some_and(|p| p.precision >= crate::date::Precision::Minute),
         terms: sublinear(counts),
         title: sublinear(title_counts),

@@ -15,9 +15,12 @@
 //!    scan of all stories.
 //! 4. **Score** of a candidate story: a weighted sum of the cosines of the article's vectors with
 //!    the story's centroids (text and title in the article's language, keys across languages),
-//!    times a time factor that decays with the distance between the article and the story's
-//!    span. A story with no report in the article's language is compared on keys alone, so a
-//!    Dutch and an English report of one event join through names, figures and dates.
+//!    where the stem part decays within hours of the story's span and the key part (names,
+//!    figures, places, dates) over days, so reports days apart join through what they name.
+//!    A report dated only by day or month is as close as any instant of that period. A burst
+//!    bonus helps a story whose latest report is seconds old, never on its own. A story with no
+//!    report in the article's language is compared on keys alone, so a Dutch and an English
+//!    report of one event join through names, figures and dates.
 //! 5. **Decision**: the best-scoring story (ties: the lowest story id) is joined when the score
 //!    reaches [`Settings::threshold`]; otherwise the follow-up index is asked; otherwise the
 //!    article starts a new story whose id is its own sequence number.
@@ -51,7 +54,8 @@ pub use features::{features, Features};
 use index::{normalize, truncate, Centroid, IdMap, Postings, Sparse};
 
 /// Every threshold and weight of the clustering, with defaults tuned on the development sets
-/// (ECB+, UCI headlines, MEANTIME Dutch–English pairs).
+/// (ECB+, UCI headlines, MEANTIME Dutch–English pairs, and the demo corpus, whose stories run
+/// over days and weeks).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
@@ -67,12 +71,20 @@ pub struct Settings {
     /// Weight of the key cosine when the story has no report in the article's language (the
     /// whole score across languages).
     pub cross_language_weight: f32,
-    /// Share of the score that decays with time distance, in `[0, 1]`.
+    /// Share of the stem part and of the key part of the score that decays with time distance,
+    /// in `[0, 1]` (never below `threshold / follow_up_threshold` of the part).
     pub time_weight: f32,
-    /// Time constant of the decay in hours: at this distance the decaying share is down to 1/e.
+    /// Time constant in hours of the decay of the stem part of the score (text and title): at
+    /// this distance its decaying share is down to 1/e. Short: similar wording hours apart is
+    /// as often a look-alike story (the next day's market report) as the same one.
     pub time_scale_hours: f32,
+    /// Time constant in hours of the decay of the key part of the score (names, figures, places,
+    /// dates): shared keys carry a story over days and weeks, where shared words alone do not.
+    pub keys_time_scale_hours: f32,
     /// Added to the score of a story whose latest report is moments old, decaying with
-    /// [`Settings::burst_seconds`]: reports of one event come in bursts. 0 turns it off.
+    /// [`Settings::burst_seconds`]: reports of one event come in bursts. Kept below
+    /// [`Settings::threshold`], so a burst alone never joins an article to a story: some shared
+    /// words or names must add the rest. 0 turns it off.
     pub burst_weight: f32,
     /// Time constant of the burst bonus in seconds.
     pub burst_seconds: f32,
@@ -89,6 +101,10 @@ pub struct Settings {
     pub date_conflict: f32,
     /// Days two event dates may lie apart and still agree.
     pub date_tolerance_days: f32,
+    /// Keys (names, figures, dates; not the publication day) an article needs for the full
+    /// key weight: with fewer, the key cosine counts in proportion (one shared country in a
+    /// headline is weak evidence, a dozen shared names and figures strong).
+    pub full_keys: f32,
     /// Key weight of a person.
     pub person_weight: f32,
     /// Key weight of an organisation.
@@ -135,7 +151,8 @@ pub struct Settings {
     pub follow_up_days: f32,
     /// Most stories kept in the follow-up index.
     pub max_follow_up: usize,
-    /// Score at or above which an article rejoins a story from the follow-up index.
+    /// Score at or above which an article rejoins a story from the follow-up index (no time
+    /// decay applies there).
     pub follow_up_threshold: f32,
     /// Keys an article must share with a story in the follow-up index to be compared with it.
     pub follow_up_min_shared: usize,
@@ -160,13 +177,15 @@ impl Default for Settings {
             cross_language_weight: 0.8,
             time_weight: 0.7,
             time_scale_hours: 3.0,
-            burst_weight: 0.2,
+            keys_time_scale_hours: 168.0,
+            burst_weight: 0.15,
             burst_seconds: 10.0,
             recent_candidates: 3,
             member_weight: 0.0,
             members: 8,
             date_conflict: 0.5,
             date_tolerance_days: 90.0,
+            full_keys: 10.0,
             person_weight: 1.5,
             organization_weight: 1.2,
             place_weight: 0.7,
@@ -189,7 +208,7 @@ impl Default for Settings {
             max_active: 100_000,
             follow_up_days: 120.0,
             max_follow_up: 200_000,
-            follow_up_threshold: 0.40,
+            follow_up_threshold: 0.28,
             follow_up_min_shared: 2,
             follow_up_keys: 24,
             follow_up_terms: 64,
@@ -235,6 +254,7 @@ pub struct Assignment {
 struct Query {
     lang: u64,
     time: Option<i64>,
+    time_end: Option<i64>,
     precise: bool,
     days: Vec<i64>,
     terms: Sparse,
@@ -242,6 +262,9 @@ struct Query {
     keys: Sparse,
     /// Index keys to look candidates up with, and to post for the story joined.
     probes: Sparse,
+    /// Share of the key weight the article's keys earn: below [`Settings::full_keys`] keys
+    /// (the publication day not counted), a key match is weaker evidence.
+    key_support: f32,
 }
 
 /// What is kept of a story (active, or compacted in the follow-up index).
@@ -260,6 +283,9 @@ struct Story {
     members: VecDeque<(u64, Sparse)>,
     first_time: Option<i64>,
     last_time: Option<i64>,
+    /// The end of the latest publication period (a report dated only by month reaches to the
+    /// month's end), for time distances.
+    last_end: Option<i64>,
     /// Publication time of the latest report known to the minute, for the burst bonus.
     last_precise: Option<i64>,
     /// Expiry order: (clock at the latest report, its sequence number).
@@ -280,6 +306,7 @@ impl Story {
             days: Vec::new(),
             first_time: None,
             last_time: None,
+            last_end: None,
             last_precise: None,
             order: (0, id),
             posted: Vec::new(),
@@ -301,12 +328,15 @@ impl Story {
         &mut v[i].1
     }
 
-    /// Seconds between `t` and the story's span (0 inside it); `None` when either is undated.
-    fn distance(&self, t: Option<i64>) -> Option<i64> {
+    /// Seconds between the publication period `[t, end]` and the story's span (0 when they
+    /// overlap); `None` when either is undated.
+    fn distance(&self, t: Option<i64>, end: Option<i64>) -> Option<i64> {
         let t = t?;
-        let (first, last) = (self.first_time?, self.last_time?);
-        Some(if t < first {
-            first - t
+        let end = end.unwrap_or(t).max(t);
+        let first = self.first_time?;
+        let last = self.last_time?.max(self.last_end.unwrap_or(i64::MIN));
+        Some(if end < first {
+            first - end
         } else if t > last {
             t - last
         } else {
@@ -430,15 +460,19 @@ impl Clusterer {
         normalize(&mut terms);
         normalize(&mut title);
         normalize(&mut keys);
+        let named = f.keys.iter().filter(|k| k.kind != KeyKind::Published).count();
+        let key_support = (named as f32 / s.full_keys.max(1.0)).min(1.0);
         Query {
             lang: f.lang,
             time: f.time,
+            time_end: f.time_end,
             precise: f.precise,
             days: f.days.clone(),
             terms,
             title,
             keys,
             probes,
+            key_support,
         }
     }
 
@@ -447,7 +481,8 @@ impl Clusterer {
     fn score(&self, q: &Query, story: &Story, late: bool) -> f32 {
         let s = &self.settings;
         let keys = story.keys.cosine(&q.keys);
-        let base = match Story::lang(&story.text, q.lang) {
+        // (words, keys): the shares of the score from stems and from language-independent keys.
+        let (words, keys) = match Story::lang(&story.text, q.lang) {
             Some(text) => {
                 let title = Story::lang(&story.title, q.lang).map_or(0.0, |c| c.cosine(&q.title));
                 let mut text = text.cosine(&q.terms);
@@ -458,13 +493,16 @@ impl Clusterer {
                         }
                     }
                 }
-                s.text_weight * text + s.title_weight * title + s.keys_weight * keys
+                (s.text_weight * text + s.title_weight * title, s.keys_weight * q.key_support * keys)
             }
-            None => s.cross_language_weight * keys,
+            None => (0.0, s.cross_language_weight * keys),
         };
-        let decay = match story.distance(q.time) {
-            Some(dt) => (-(dt as f32) / (s.time_scale_hours * 3600.0)).exp(),
-            None => 1.0,
+        let (word_decay, key_decay) = match story.distance(q.time, q.time_end) {
+            Some(dt) => {
+                let dt = dt as f32 / 3600.0;
+                ((-dt / s.time_scale_hours).exp(), (-dt / s.keys_time_scale_hours).exp())
+            }
+            None => (1.0, 1.0),
         };
         let burst = match (q.time.filter(|_| q.precise), story.last_precise) {
             (Some(t), Some(l)) if s.burst_weight > 0.0 => {
@@ -489,8 +527,9 @@ impl Clusterer {
         // Late reports are not penalised below what the follow-up path would accept: the time
         // factor never falls under threshold / follow_up_threshold.
         let floor = (s.threshold / s.follow_up_threshold.max(1e-6)).min(1.0);
-        let factor = if late { 1.0 } else { (1.0 - s.time_weight + s.time_weight * decay).max(floor) };
-        base * conflict * factor + burst
+        let factor =
+            |decay: f32| if late { 1.0 } else { (1.0 - s.time_weight + s.time_weight * decay).max(floor) };
+        (words * factor(word_decay) + keys * factor(key_decay)) * conflict + burst
     }
 
     /// Moves the clock and expires stories that fell out of the windows.
@@ -696,6 +735,8 @@ impl Clusterer {
         if let Some(t) = q.time {
             story.first_time = Some(story.first_time.map_or(t, |f| f.min(t)));
             story.last_time = Some(story.last_time.map_or(t, |l| l.max(t)));
+            let end = q.time_end.unwrap_or(t);
+            story.last_end = Some(story.last_end.map_or(end, |l| l.max(end)));
             if q.precise {
                 story.last_precise = Some(story.last_precise.map_or(t, |l| l.max(t)));
             }
@@ -871,6 +912,19 @@ mod tests {
         c.restore(1, &docs[0], first[0].story);
         c.restore(2, &docs[1], first[1].story);
         assert_eq!(c.assign(3, &docs[2], None), first[2]);
+    }
+
+    #[test]
+    fn a_report_dated_by_month_is_near_every_day_of_it() {
+        let mut story = Story::new(1);
+        story.first_time = Some(1_760_000_000);
+        story.last_time = Some(1_760_100_000);
+        // October 2025, known only to the month: overlaps the story's span.
+        let oct = Published::parse("2025-10").unwrap();
+        assert_eq!(story.distance(Some(oct.unix), Some(oct.end_unix() - 1)), Some(0));
+        // The same instant known to the second lies days before the span.
+        assert!(story.distance(Some(oct.unix), Some(oct.unix)).unwrap() > 5 * 86_400);
+        assert_eq!(story.distance(None, None), None);
     }
 
     #[test]

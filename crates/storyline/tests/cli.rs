@@ -418,3 +418,41 @@ fn analyze_finds_what_the_seeds_say() {
         "{times:#?}"
     );
 }
+
+/// The clustering acceptance case: the two seeds, ingested among other reports about IS and
+/// Syria (the demo corpus has a different convoy deal and a camp repatriation), form one story,
+/// in either order, and that story holds nothing else.
+#[test]
+fn the_seeds_form_one_story_in_either_order() {
+    let Some(seeds) = seeds() else {
+        eprintln!("../shared/seeds not present; skipped");
+        return;
+    };
+    for order in [
+        ["000_64d8d240d9b06057.txt", "001_f93500ae73deb103.txt"],
+        ["001_f93500ae73deb103.txt", "000_64d8d240d9b06057.txt"],
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("s.db");
+        assert!(run(&db, &["demo", "--quiet", "--json"]).status.success());
+        for seed in order {
+            let o = run(&db, &["ingest", seeds.join(seed).to_str().unwrap(), "--quiet"]);
+            assert!(o.status.success(), "{}", stderr(&o));
+        }
+        let list = json_of(&run(&db, &["articles", "--limit", "500", "--json"]));
+        let list = list.as_array().unwrap();
+        let seed_stories: Vec<i64> = list
+            .iter()
+            .filter(|a| {
+                let t = a["title"].as_str().unwrap();
+                t.starts_with("Honderden strijders van Islamitische Staat")
+                    || t.starts_with("Honderden IS-strijders en hun families")
+            })
+            .map(|a| a["story"].as_i64().unwrap())
+            .collect();
+        assert_eq!(seed_stories.len(), 2, "{order:?}");
+        assert_eq!(seed_stories[0], seed_stories[1], "the seeds must form one story ({order:?})");
+        let members = list.iter().filter(|a| a["story"].as_i64() == Some(seed_stories[0])).count();
+        assert_eq!(members, 2, "the seeds' story holds other reports ({order:?})");
+    }
+}

@@ -20,7 +20,11 @@
 //!    A report dated only by day or month is as close as any instant of that period. A burst
 //!    bonus helps a story whose latest report is seconds old, never on its own. A story with no
 //!    report in the article's language is compared on keys alone, so a Dutch and an English
-//!    report of one event join through names, figures and dates.
+//!    report of one event join through names, figures and dates. Two factors lower the score
+//!    on every path: dates that all lie far apart ([`Settings::date_conflict`]: a report of
+//!    2017 is not about an event of 2025), and, when only one side is dated, disjoint leading
+//!    names ([`Settings::anchor_conflict`]: a convoy from another town with other spokesmen is
+//!    another convoy, however alike the wording).
 //! 5. **Decision**: the best-scoring story (ties: the lowest story id) is joined when the score
 //!    reaches [`Settings::threshold`]; otherwise the follow-up index is asked; otherwise the
 //!    article starts a new story whose id is its own sequence number.
@@ -95,12 +99,27 @@ pub struct Settings {
     pub member_weight: f32,
     /// Recent reports kept per story for [`Settings::member_weight`].
     pub members: usize,
-    /// Factor on the score when the article's calendar days (dates resolved to the day, the
-    /// publication day) and the story's are all more than [`Settings::date_tolerance_days`]
-    /// apart: two look-alike events in different years. 1 turns it off.
+    /// Factor on the score when the article's dates (dates resolved to the day, the publication
+    /// day or, when known only by month, its month) and the story's (the same, and the span of
+    /// its publication times) are all more than [`Settings::date_tolerance_days`] apart: two
+    /// look-alike events in different years. Applies on every path, the follow-up index and
+    /// reports dated before the active window included. 1 turns it off.
     pub date_conflict: f32,
     /// Days two event dates may lie apart and still agree.
     pub date_tolerance_days: f32,
+    /// Factor on the score when only one of the article and the story is dated (an undated
+    /// report against a dated story, or the reverse: no time distance can tell two events
+    /// apart) and the article's heaviest names (people, places, other names) and the story's
+    /// are disjoint: the same kind of event (a convoy, an earthquake) in another town with other
+    /// people is another event, however alike the wording. Between two dated sides the time
+    /// decay and [`Settings::date_conflict`] do this work; between undated ones (an archive)
+    /// reports of one event too often lead with different names. 1 turns it off.
+    pub anchor_conflict: f32,
+    /// Heaviest names per side compared for [`Settings::anchor_conflict`].
+    pub anchor_keys: usize,
+    /// Distinct names each side needs before [`Settings::anchor_conflict`] applies (a headline
+    /// with one name says too little about which event it is).
+    pub anchor_min: usize,
     /// Keys (names, figures, dates; not the publication day) an article needs for the full
     /// key weight: with fewer, the key cosine counts in proportion (one shared country in a
     /// headline is weak evidence, a dozen shared names and figures strong).
@@ -185,6 +204,9 @@ impl Default for Settings {
             members: 8,
             date_conflict: 0.5,
             date_tolerance_days: 90.0,
+            anchor_conflict: 0.5,
+            anchor_keys: 3,
+            anchor_min: 2,
             full_keys: 10.0,
             person_weight: 1.5,
             organization_weight: 1.2,
@@ -262,6 +284,10 @@ struct Query {
     keys: Sparse,
     /// Index keys to look candidates up with, and to post for the story joined.
     probes: Sparse,
+    /// The names among the keys (people, places, other names), weighted as in `keys`.
+    anchors: Sparse,
+    /// The heaviest of `anchors` ([`Settings::anchor_keys`]), sorted by hash.
+    top_anchors: Vec<u64>,
     /// Share of the key weight the article's keys earn: below [`Settings::full_keys`] keys
     /// (the publication day not counted), a key match is weaker evidence.
     key_support: f32,
@@ -277,6 +303,10 @@ struct Story {
     /// Title centroid per language hash.
     title: Vec<(u64, Centroid)>,
     keys: Centroid,
+    /// The names among the keys (people, places, other names).
+    anchors: Centroid,
+    /// The heaviest of `anchors` ([`Settings::anchor_keys`]), sorted by hash.
+    top_anchors: Vec<u64>,
     /// Calendar days the story's reports are about (a few), sorted.
     days: Vec<i64>,
     /// The latest reports' text vectors with their language, oldest first.
@@ -302,6 +332,8 @@ impl Story {
             text: Vec::new(),
             title: Vec::new(),
             keys: Centroid::default(),
+            anchors: Centroid::default(),
+            top_anchors: Vec::new(),
             members: VecDeque::new(),
             days: Vec::new(),
             first_time: None,
@@ -460,6 +492,13 @@ impl Clusterer {
         normalize(&mut terms);
         normalize(&mut title);
         normalize(&mut keys);
+        let anchors: Sparse = f
+            .keys
+            .iter()
+            .filter(|k| matches!(k.kind, KeyKind::Person | KeyKind::Place | KeyKind::Other))
+            .filter_map(|k| keys.binary_search_by_key(&k.hash, |&(h, _)| h).ok().map(|i| keys[i]))
+            .collect();
+        let top_anchors = top_hashes(&anchors, s.anchor_keys);
         let named = f.keys.iter().filter(|k| k.kind != KeyKind::Published).count();
         let key_support = (named as f32 / s.full_keys.max(1.0)).min(1.0);
         Query {
@@ -472,6 +511,8 @@ impl Clusterer {
             title,
             keys,
             probes,
+            anchors,
+            top_anchors,
             key_support,
         }
     }
@@ -510,26 +551,72 @@ impl Clusterer {
             }
             _ => 0.0,
         };
-        let conflict = if !q.days.is_empty() && !story.days.is_empty() {
-            let tol = s.date_tolerance_days as i64;
-            let near = q.days.iter().any(|&d| {
-                let i = story.days.partition_point(|&x| x < d - tol);
-                i < story.days.len() && story.days[i] <= d + tol
-            });
-            if near {
-                1.0
-            } else {
-                s.date_conflict
-            }
-        } else {
-            1.0
-        };
+        let conflict = self.date_factor(q, story) * self.anchor_factor(q, story);
         // Late reports are not penalised below what the follow-up path would accept: the time
         // factor never falls under threshold / follow_up_threshold.
         let floor = (s.threshold / s.follow_up_threshold.max(1e-6)).min(1.0);
         let factor =
             |decay: f32| if late { 1.0 } else { (1.0 - s.time_weight + s.time_weight * decay).max(floor) };
         (words * factor(word_decay) + keys * factor(key_decay)) * conflict + burst
+    }
+
+    /// [`Settings::date_conflict`] when the article's dates and the story's all lie more than
+    /// the tolerance apart, else 1. The dates of a side are the calendar days it is about and
+    /// its publication period (a report dated only by month has no day, but still a month):
+    /// a report of October 2017 is not about an event of 2025, on whatever path it arrives.
+    fn date_factor(&self, q: &Query, story: &Story) -> f32 {
+        let s = &self.settings;
+        const DAY: i64 = 86_400;
+        let tol = s.date_tolerance_days as i64;
+        // Publication periods as day ranges.
+        let period = q.time.map(|t| (t.div_euclid(DAY), q.time_end.unwrap_or(t).max(t).div_euclid(DAY)));
+        let span = match (story.first_time, story.last_time) {
+            (Some(f), Some(l)) => {
+                Some((f.div_euclid(DAY), l.max(story.last_end.unwrap_or(l)).div_euclid(DAY)))
+            }
+            _ => None,
+        };
+        if (q.days.is_empty() && period.is_none()) || (story.days.is_empty() && span.is_none()) {
+            return 1.0;
+        }
+        let near_days = |d: i64, days: &[i64]| {
+            let i = days.partition_point(|&x| x < d - tol);
+            i < days.len() && days[i] <= d + tol
+        };
+        let near_range = |d: i64, (a, b): (i64, i64)| d >= a - tol && d <= b + tol;
+        let near =
+            q.days.iter().any(|&d| near_days(d, &story.days) || span.is_some_and(|r| near_range(d, r)))
+                || period.is_some_and(|(a, b)| {
+                    story.days.iter().any(|&d| near_range(d, (a, b)))
+                        || span.is_some_and(|(c, e)| a <= e + tol && c <= b + tol)
+                });
+        if near {
+            1.0
+        } else {
+            s.date_conflict
+        }
+    }
+
+    /// [`Settings::anchor_conflict`] when the article's heaviest names and the story's are
+    /// disjoint (and both name enough), else 1.
+    fn anchor_factor(&self, q: &Query, story: &Story) -> f32 {
+        let s = &self.settings;
+        let min = s.anchor_min.max(1);
+        // Only one side dated: no time distance can tell the events apart.
+        let one_dated = q.time.is_some() != story.first_time.is_some();
+        if !one_dated
+            || s.anchor_conflict >= 1.0
+            || q.top_anchors.len() < min
+            || story.top_anchors.len() < min
+        {
+            return 1.0;
+        }
+        let shared = q.top_anchors.iter().any(|h| story.top_anchors.binary_search(h).is_ok());
+        if shared {
+            1.0
+        } else {
+            s.anchor_conflict
+        }
     }
 
     /// Moves the clock and expires stories that fell out of the windows.
@@ -576,6 +663,9 @@ impl Clusterer {
         truncate(&mut story.keys.items, s.follow_up_keys);
         story.keys.items.shrink_to_fit();
         story.keys.norm = index::norm(&story.keys.items);
+        truncate(&mut story.anchors.items, s.follow_up_keys);
+        story.anchors.items.shrink_to_fit();
+        story.anchors.norm = index::norm(&story.anchors.items);
         story.members.clear();
         story.posted = story.keys.items.iter().map(|&(h, _)| h).collect();
         let id = story.id;
@@ -718,6 +808,10 @@ impl Clusterer {
             Story::lang_mut(&mut story.title, q.lang).add(&q.title, s.story_terms);
         }
         story.keys.add(&q.keys, s.story_keys);
+        if !q.anchors.is_empty() {
+            story.anchors.add(&q.anchors, s.story_keys);
+            story.top_anchors = top_hashes(&story.anchors.items, s.anchor_keys);
+        }
         if s.members > 0 && s.member_weight > 0.0 {
             if story.members.len() >= s.members {
                 story.members.pop_front();
@@ -784,6 +878,13 @@ impl Clusterer {
             self.recent.pop_front();
         }
     }
+}
+
+/// The hashes of the `n` heaviest entries (ties: lower hash), sorted.
+fn top_hashes(v: &[(u64, f32)], n: usize) -> Vec<u64> {
+    let mut top: Vec<u64> = heaviest(v, n).into_iter().map(|(h, _)| h).collect();
+    top.sort_unstable();
+    top
 }
 
 /// The `n` heaviest entries (ties: lower hash).
@@ -892,6 +993,52 @@ mod tests {
         assert!(a.follow_up && !a.new_story);
         // The flood is active again; the fire, now older than the window, waits in its place.
         assert_eq!((c.active_stories(), c.follow_up_stories()), (1, 1));
+    }
+
+    /// The same kind of event elsewhere, with other people, told in the same words.
+    const FLOOD_ELSEWHERE: (&str, &str) = (
+        "Dijk bij Kampen bezwijkt na dagen regen",
+        "Bij Kampen is een dijk langs de IJssel bezweken. Het waterschap heeft 1.200 bewoners van \
+         de wijk Brunnepe geëvacueerd. Dijkgraaf Hendrik Bos spreekt van een uitzonderlijke \
+         situatie in Kampen. De noodpompen draaien op volle kracht, zegt Hendrik Bos.",
+    );
+
+    #[test]
+    fn undated_report_of_a_look_alike_event_stays_apart() {
+        let run = |settings: Settings, late: (&str, &str)| {
+            let mut c = Clusterer::new(settings);
+            c.assign(1, &feat(FLOOD_A.0, FLOOD_A.1, "nl", Some("2025-03-01T20:00:00Z")), None);
+            c.assign(2, &feat(FLOOD_B.0, FLOOD_B.1, "nl", Some("2025-03-01T22:30:00Z")), None);
+            c.assign(3, &feat(late.0, late.1, "nl", None), None)
+        };
+        // Without a date, the shared wording alone would carry the report into the story...
+        let off = Settings { anchor_conflict: 1.0, ..Settings::default() };
+        let joined = run(off, FLOOD_ELSEWHERE);
+        assert_eq!(joined.story, 1, "{joined:?}");
+        // ...but its town and its people are not the story's: another event.
+        let apart = run(Settings::default(), FLOOD_ELSEWHERE);
+        assert!(apart.new_story, "{apart:?}");
+        // An undated report that names the story's town and people still joins it.
+        let same = run(Settings::default(), FLOOD_B);
+        assert_eq!(same.story, 1, "{same:?}");
+    }
+
+    #[test]
+    fn a_report_dated_by_month_years_apart_is_a_date_conflict() {
+        let c = Clusterer::new(Settings::default());
+        let mut story = Story::new(1);
+        let t = Published::parse("2025-10-11T14:00:00Z").unwrap().unix;
+        story.first_time = Some(t);
+        story.last_time = Some(t + 30 * 86_400);
+        story.last_end = story.last_time;
+        // October 2017 has no calendar day, but its month lies years before the story.
+        let old = feat(FLOOD_A.0, FLOOD_A.1, "nl", Some("2017-10"));
+        assert!(old.days.is_empty());
+        assert_eq!(c.date_factor(&c.query(&old), &story), Settings::default().date_conflict);
+        // October 2025, known to the month, overlaps it; an undated report cannot conflict.
+        let near = feat(FLOOD_A.0, FLOOD_A.1, "nl", Some("2025-10"));
+        assert_eq!(c.date_factor(&c.query(&near), &story), 1.0);
+        assert_eq!(c.date_factor(&c.query(&feat(FLOOD_A.0, FLOOD_A.1, "nl", None)), &story), 1.0);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use storyline_core::ingest::PrepareOptions;
 use storyline_store::sqlite::SqliteStore;
-use storyline_store::{ArticleFilter, Store};
+use storyline_store::{ArticleFilter, Store, StoryFilter};
 
 use crate::config::Config;
 use crate::pipeline::{self, Input, Options};
@@ -40,7 +40,8 @@ pub fn run(cfg: &Config, as_json: bool, quiet: bool) -> Result<ExitCode> {
     let report = pipeline::run(&store, inputs(), opts, &mut progress, quiet)?;
     let all = store.articles(&ArticleFilter::default())?;
     if as_json {
-        let value = serde_json::json!({ "db": db.display().to_string(), "ingest": report, "articles": all });
+        let stories = store.stories(&StoryFilter::default())?;
+        let value = serde_json::json!({ "db": db.display().to_string(), "ingest": report, "articles": all, "stories": stories });
         println!("{}", serde_json::to_string_pretty(&value)?);
         return Ok(if report.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS });
     }
@@ -74,9 +75,11 @@ pub fn run(cfg: &Config, as_json: bool, quiet: bool) -> Result<ExitCode> {
         stats.sightings
     );
     println!();
-    show::article_list(&all, false)?;
+    let stories = store.stories(&StoryFilter::default())?;
+    println!("{} stories, newest activity first:", stories.len());
+    show::story_list(&stories, false)?;
     println!();
     let db_arg = db.display();
-    println!("Next: storyline --db {db_arg} article <ID>   ·   storyline --db {db_arg} articles --source \"Het Morgenblad\"");
+    println!("Next: storyline --db {db_arg} articles   ·   storyline --db {db_arg} article <ID>   ·   storyline --db {db_arg} stories --min-articles 2");
     Ok(if report.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

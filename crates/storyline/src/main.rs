@@ -311,6 +311,14 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
+            // A reader that stopped reading (`storyline articles | head`) is not a failure.
+            let broken_pipe = e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                return ExitCode::SUCCESS;
+            }
             let usage = e.downcast_ref::<UsageError>().is_some();
             eprintln!("storyline: {e}");
             for cause in e.chain().skip(1) {

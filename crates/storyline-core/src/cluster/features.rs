@@ -22,6 +22,9 @@ const SEED_FIGURE: u64 = 0x4649_4755;
 const SEED_FIGURE_NOUN: u64 = 0x464e_4f55;
 const SEED_DATE: u64 = 0x4441_5445;
 
+/// Bytes of text beyond the title up to which an article counts as a headline without a body.
+const HEADLINE_SLACK: usize = 40;
+
 /// What a language-independent key stands for; each kind has its own weight in
 /// [`Settings`](super::Settings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -81,6 +84,9 @@ pub struct Features {
     /// Calendar days the article is about (dates resolved to the day, and the publication
     /// day), as days since 1970-01-01, sorted and distinct.
     pub(crate) days: Vec<i64>,
+    /// Whether the article is a headline without a body (the text adds next to nothing to the
+    /// title).
+    pub(crate) headline_only: bool,
 }
 
 impl Features {
@@ -261,7 +267,12 @@ pub fn features(article: &Article, analysis: &crate::analyze::Analysis) -> Featu
 
     days.sort_unstable();
     days.dedup();
+    // A body of a few words beyond the headline is no body (a feed item with its title only).
+    let headline_only = !title.is_empty()
+        && (title_is_lead || article.text.trim().is_empty())
+        && article.text.trim().len() <= title.len() + HEADLINE_SLACK;
     Features {
+        headline_only,
         days,
         lang: lang_hash,
         time: article.published.map(|p| p.unix),

@@ -18,7 +18,8 @@
 //!    where the stem part decays within hours of the story's span and the key part (names,
 //!    figures, places, dates) over days, so reports days apart join through what they name.
 //!    A report dated only by day or month is as close as any instant of that period. A burst
-//!    bonus helps a story whose latest report is seconds old, never on its own. A story with no
+//!    bonus helps a story whose latest report is seconds old, never on its own (the words and
+//!    names must reach [`Settings::burst_min_score`] first). A story with no
 //!    report in the article's language is compared on keys alone, so a Dutch and an English
 //!    report of one event join through names, figures and dates. Two factors lower the score
 //!    on every path: dates that all lie far apart ([`Settings::date_conflict`]: a report of
@@ -26,7 +27,8 @@
 //!    names ([`Settings::anchor_conflict`]: a convoy from another town with other spokesmen is
 //!    another convoy, however alike the wording).
 //! 5. **Decision**: the best-scoring story (ties: the lowest story id) is joined when the score
-//!    reaches [`Settings::threshold`]; otherwise the follow-up index is asked; otherwise the
+//!    reaches [`Settings::threshold`] ([`Settings::headline_threshold`] for a headline without a
+//!    body, whose few words can share only a few); otherwise the follow-up index is asked; otherwise the
 //!    article starts a new story whose id is its own sequence number.
 //!
 //! # Memory and follow-ups
@@ -36,7 +38,9 @@
 //! follow-up index keyed by its strongest keys (entities, figures), kept for
 //! [`Settings::follow_up_days`]: a report weeks later that shares enough of those keys and scores
 //! above [`Settings::follow_up_threshold`] rejoins it, and the story becomes active again. State
-//! is bounded by these windows, not by the archive; only the document frequencies grow, with the
+//! is bounded by these windows, not by the archive (a story updated within the last
+//! [`Settings::window_articles`] articles stays, so an archive out of date order that moves the
+//! clock years at once keeps the stories before the jump); only the document frequencies grow, with the
 //! vocabulary.
 //!
 //! # Determinism
@@ -65,6 +69,9 @@ use index::{normalize, truncate, Centroid, IdMap, Postings, Sparse};
 pub struct Settings {
     /// Score at or above which an article joins the best active story.
     pub threshold: f32,
+    /// The threshold for a headline without a body (a title-only feed item): a few words say
+    /// less, so fewer shared ones must do.
+    pub headline_threshold: f32,
     /// Weight of the cosine of text stems (same language).
     pub text_weight: f32,
     /// Weight of the cosine of title stems (same language).
@@ -92,6 +99,9 @@ pub struct Settings {
     pub burst_weight: f32,
     /// Time constant of the burst bonus in seconds.
     pub burst_seconds: f32,
+    /// Score the shared words and names must reach on their own before the burst bonus is
+    /// added: a burst says when, never what.
+    pub burst_min_score: f32,
     /// The most recently updated stories always among the candidates (for the burst bonus).
     pub recent_candidates: usize,
     /// Weight of the best cosine with one of the story's recent reports (single link), against
@@ -166,6 +176,11 @@ pub struct Settings {
     pub active_days: f32,
     /// Most active stories kept (the least recently updated move to the follow-up index first).
     pub max_active: usize,
+    /// Stories updated within this many latest articles neither leave the active set nor the
+    /// follow-up index by age: an archive ingested out of date order moves the clock years at
+    /// once, and the reports before the jump still have their stories. Bounds the extra memory
+    /// by a number of stories, not by time.
+    pub window_articles: usize,
     /// Days a story stays in the follow-up index after its latest report.
     pub follow_up_days: f32,
     /// Most stories kept in the follow-up index.
@@ -190,6 +205,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             threshold: 0.20,
+            headline_threshold: 0.14,
             text_weight: 0.55,
             title_weight: 0.15,
             keys_weight: 0.30,
@@ -199,6 +215,7 @@ impl Default for Settings {
             keys_time_scale_hours: 168.0,
             burst_weight: 0.15,
             burst_seconds: 10.0,
+            burst_min_score: 0.03,
             recent_candidates: 3,
             member_weight: 0.0,
             members: 8,
@@ -228,6 +245,7 @@ impl Default for Settings {
             story_postings: 512,
             active_days: 7.0,
             max_active: 100_000,
+            window_articles: 1000,
             follow_up_days: 120.0,
             max_follow_up: 200_000,
             follow_up_threshold: 0.28,
@@ -291,6 +309,8 @@ struct Query {
     /// Share of the key weight the article's keys earn: below [`Settings::full_keys`] keys
     /// (the publication day not counted), a key match is weaker evidence.
     key_support: f32,
+    /// The join threshold for this article (lower for a headline without a body).
+    threshold: f32,
 }
 
 /// What is kept of a story (active, or compacted in the follow-up index).
@@ -440,7 +460,7 @@ impl Clusterer {
     /// `near_duplicate_of` = seq of the article it copies, if any: a near-duplicate always joins
     /// its original's story.
     pub fn assign(&mut self, seq: i64, features: &Features, near_duplicate_of: Option<i64>) -> Assignment {
-        self.advance(features.time);
+        self.advance(seq, features.time);
         let q = self.query(features);
         let decision = self.decide(seq, &q, near_duplicate_of);
         self.join(decision.story, seq, &q);
@@ -452,7 +472,7 @@ impl Clusterer {
     /// Re-adds an article whose story was decided earlier (rebuilding state after a restart),
     /// without deciding anything.
     pub fn restore(&mut self, seq: i64, features: &Features, story: i64) {
-        self.advance(features.time);
+        self.advance(seq, features.time);
         let q = self.query(features);
         self.join(story, seq, &q);
         self.learn(features);
@@ -501,6 +521,7 @@ impl Clusterer {
         let top_anchors = top_hashes(&anchors, s.anchor_keys);
         let named = f.keys.iter().filter(|k| k.kind != KeyKind::Published).count();
         let key_support = (named as f32 / s.full_keys.max(1.0)).min(1.0);
+        let threshold = if f.headline_only { s.headline_threshold } else { s.threshold };
         Query {
             lang: f.lang,
             time: f.time,
@@ -514,6 +535,7 @@ impl Clusterer {
             anchors,
             top_anchors,
             key_support,
+            threshold,
         }
     }
 
@@ -557,7 +579,12 @@ impl Clusterer {
         let floor = (s.threshold / s.follow_up_threshold.max(1e-6)).min(1.0);
         let factor =
             |decay: f32| if late { 1.0 } else { (1.0 - s.time_weight + s.time_weight * decay).max(floor) };
-        (words * factor(word_decay) + keys * factor(key_decay)) * conflict + burst
+        let base = (words * factor(word_decay) + keys * factor(key_decay)) * conflict;
+        if base >= s.burst_min_score {
+            base + burst
+        } else {
+            base
+        }
     }
 
     /// [`Settings::date_conflict`] when the article's dates and the story's all lie more than
@@ -620,15 +647,18 @@ impl Clusterer {
     }
 
     /// Moves the clock and expires stories that fell out of the windows.
-    fn advance(&mut self, time: Option<i64>) {
+    fn advance(&mut self, seq: i64, time: Option<i64>) {
         if let Some(t) = time {
             self.clock = self.clock.max(t);
         }
         let s = &self.settings;
         let active_cut = self.clock.saturating_sub((s.active_days * 86_400.0) as i64);
         let dormant_cut = self.clock.saturating_sub((s.follow_up_days * 86_400.0) as i64);
+        // Stories updated within the last `window_articles` articles stay, however far the clock
+        // jumped (an archive ingested out of date order).
+        let recent_seq = seq.saturating_sub(s.window_articles as i64);
         while let Some(&(clock, seq, id)) = self.active_order.first() {
-            if clock >= active_cut && self.active.len() <= self.settings.max_active {
+            if (clock >= active_cut || seq > recent_seq) && self.active.len() <= self.settings.max_active {
                 break;
             }
             self.active_order.remove(&(clock, seq, id));
@@ -640,7 +670,8 @@ impl Clusterer {
             }
         }
         while let Some(&(clock, seq, id)) = self.dormant_order.first() {
-            if clock >= dormant_cut && self.dormant.len() <= self.settings.max_follow_up {
+            if (clock >= dormant_cut || seq > recent_seq) && self.dormant.len() <= self.settings.max_follow_up
+            {
                 break;
             }
             self.dormant_order.remove(&(clock, seq, id));
@@ -729,7 +760,7 @@ impl Clusterer {
         }
         if let Some((score, id)) = best {
             let active_cut = self.clock.saturating_sub((s.active_days * 86_400.0) as i64);
-            if score >= s.threshold && q.time.is_some_and(|t| t >= active_cut) {
+            if score >= q.threshold && q.time.is_some_and(|t| t >= active_cut) {
                 let follow_up = self.is_gap(id, q.time);
                 return Assignment { story: id, score, new_story: false, follow_up };
             }
@@ -762,13 +793,13 @@ impl Clusterer {
             }
         }
         if let Some((score, id)) = fbest {
-            let threshold = if backfill { s.threshold } else { s.follow_up_threshold };
+            let threshold = if backfill { q.threshold } else { s.follow_up_threshold };
             if score >= threshold && best.is_none_or(|(bs, _)| score > bs) {
                 return Assignment { story: id, score, new_story: false, follow_up: !backfill };
             }
         }
         if let Some((score, id)) = best {
-            if score >= s.threshold {
+            if score >= q.threshold {
                 let follow_up = self.is_gap(id, q.time);
                 return Assignment { story: id, score, new_story: false, follow_up };
             }
@@ -974,7 +1005,8 @@ mod tests {
 
     #[test]
     fn follow_up_weeks_later_rejoins_a_dormant_story() {
-        let mut c = Clusterer::new(Settings::default());
+        // A stream long enough that the article window does not hold the story active.
+        let mut c = Clusterer::new(Settings { window_articles: 0, ..Settings::default() });
         c.assign(1, &feat(FLOOD_A.0, FLOOD_A.1, "nl", Some("2025-03-01T20:00:00Z")), None);
         c.assign(2, &feat(FLOOD_B.0, FLOOD_B.1, "nl", Some("2025-03-01T22:30:00Z")), None);
         // Other news moves the clock on: the flood story leaves the active window.
@@ -1039,6 +1071,19 @@ mod tests {
         let near = feat(FLOOD_A.0, FLOOD_A.1, "nl", Some("2025-10"));
         assert_eq!(c.date_factor(&c.query(&near), &story), 1.0);
         assert_eq!(c.date_factor(&c.query(&feat(FLOOD_A.0, FLOOD_A.1, "nl", None)), &story), 1.0);
+    }
+
+    #[test]
+    fn an_archive_out_of_date_order_keeps_the_stories_before_a_clock_jump() {
+        let run = |window_articles: usize| {
+            let mut c = Clusterer::new(Settings { window_articles, ..Settings::default() });
+            c.assign(1, &feat(FLOOD_A.0, FLOOD_A.1, "nl", Some("2019-03-01T20:00:00Z")), None);
+            // A report of years later moves the clock past every window.
+            c.assign(2, &feat(FIRE.0, FIRE.1, "nl", Some("2025-03-01T21:00:00Z")), None);
+            c.assign(3, &feat(FLOOD_B.0, FLOOD_B.1, "nl", Some("2019-03-01T22:30:00Z")), None)
+        };
+        assert!(run(0).new_story, "without the article window the flood story was dropped");
+        assert_eq!(run(Settings::default().window_articles).story, 1);
     }
 
     #[test]

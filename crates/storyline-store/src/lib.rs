@@ -290,8 +290,9 @@ pub trait Store: Send + Sync {
     /// The reports of one story, in publication order (undated last, then ingest order).
     fn story_articles(&self, story: i64) -> Result<Vec<ArticleSummary>, StoreError>;
 
-    /// Rebuilds every story from the stored articles and analyses, in publication order
-    /// (ingest order among undated and same-time articles), as one transaction.
+    /// Rebuilds every story from the stored articles and analyses, as one transaction, in
+    /// publication order; an undated article keeps its place in ingest order (it follows the
+    /// dated article ingested just before it), and same-time articles go in ingest order.
     fn recluster(&self, settings: &IngestSettings) -> Result<ReclusterReport, StoreError>;
 
     /// Resolves a full id or a unique prefix of one.

@@ -169,16 +169,33 @@ pub fn record(tx: &Transaction<'_>, seq: i64, story: i64) -> Result<(), StoreErr
     Ok(())
 }
 
+/// The order a re-clustering replays articles in: publication order, where an undated article
+/// keeps its place in ingest order (it sorts with the dated article ingested just before it;
+/// undated articles before any dated one come first). Returns `(seq, near_dup_of)` pairs.
+pub fn replay_order(tx: &Transaction<'_>) -> Result<Vec<(i64, Option<String>)>, StoreError> {
+    let rows: Vec<(i64, Option<i64>, Option<String>)> = {
+        let mut stmt = tx.prepare("SELECT seq, published_unix, near_dup_of FROM articles ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut last_dated = i64::MIN;
+    let mut keyed: Vec<(i64, i64, Option<String>)> = rows
+        .into_iter()
+        .map(|(seq, published, near)| {
+            if let Some(p) = published {
+                last_dated = p;
+            }
+            (published.unwrap_or(last_dated), seq, near)
+        })
+        .collect();
+    keyed.sort_by_key(|(key, seq, _)| (*key, *seq));
+    Ok(keyed.into_iter().map(|(_, seq, near)| (seq, near)).collect())
+}
+
 /// Rebuilds every story in publication order; returns (articles, stories).
 pub fn recluster(tx: &Transaction<'_>, settings: &Settings) -> Result<(u64, u64), StoreError> {
     tx.execute_batch("UPDATE articles SET story = NULL; DELETE FROM stories;")?;
-    let order: Vec<(i64, Option<String>)> = {
-        let mut stmt = tx.prepare(
-            "SELECT seq, near_dup_of FROM articles ORDER BY published_unix IS NULL, published_unix, seq",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<Result<_, _>>()?
-    };
+    let order = replay_order(tx)?;
     // The clusterer sees articles in publication order under ordinals 1, 2, ... (it wants
     // increasing numbers); story ids are mapped back to the real sequence numbers, so the result
     // is what ingesting in publication order would have given.

@@ -454,5 +454,21 @@ fn the_seeds_form_one_story_in_either_order() {
         assert_eq!(seed_stories[0], seed_stories[1], "the seeds must form one story ({order:?})");
         let members = list.iter().filter(|a| a["story"].as_i64() == Some(seed_stories[0])).count();
         assert_eq!(members, 2, "the seeds' story holds other reports ({order:?})");
+        // Rebuilding the stories keeps them together.
+        assert!(run(&db, &["recluster"]).status.success());
+        let list = json_of(&run(&db, &["articles", "--limit", "500", "--json"]));
+        let list = list.as_array().unwrap();
+        let rebuilt: Vec<i64> = list
+            .iter()
+            .filter(|a| {
+                let t = a["title"].as_str().unwrap();
+                t.starts_with("Honderden strijders van Islamitische Staat")
+                    || t.starts_with("Honderden IS-strijders en hun families")
+            })
+            .map(|a| a["story"].as_i64().unwrap())
+            .collect();
+        assert_eq!(rebuilt[0], rebuilt[1], "after recluster the seeds must still form one story ({order:?})");
+        let members = list.iter().filter(|a| a["story"].as_i64() == Some(rebuilt[0])).count();
+        assert_eq!(members, 2, "after recluster the seeds' story holds other reports ({order:?})");
     }
 }

@@ -33,16 +33,22 @@ impl LanguageStemmer {
 
     /// The stem of a word.
     pub fn stem(&self, word: &str) -> String {
-        let lower = word.to_lowercase();
+        self.stem_lowercase(&word.to_lowercase()).into_owned()
+    }
+
+    /// The stem of a word that is already lowercase (no copy when stemming changes nothing).
+    pub fn stem_lowercase<'a>(&self, lower: &'a str) -> std::borrow::Cow<'a, str> {
         match &self.inner {
-            Some(s) => s.stem(&lower).into_owned(),
-            None => lower,
+            Some(s) => s.stem(lower),
+            None => std::borrow::Cow::Borrowed(lower),
         }
     }
 }
 
-/// Dutch stopwords: function words that carry no topic.
+/// Dutch stopwords: function words that carry no topic. Sorted, for binary search.
 const NL_STOP: &[&str] = &[
+    "'s",
+    "'t",
     "aan",
     "af",
     "al",
@@ -59,6 +65,7 @@ const NL_STOP: &[&str] = &[
     "binnen",
     "bovendien",
     "daar",
+    "daarbij",
     "daarom",
     "dan",
     "dat",
@@ -86,9 +93,12 @@ const NL_STOP: &[&str] = &[
     "heb",
     "hebben",
     "heeft",
+    "heel",
     "hem",
+    "hen",
     "het",
     "hier",
+    "hierbij",
     "hij",
     "hoe",
     "hun",
@@ -97,6 +107,7 @@ const NL_STOP: &[&str] = &[
     "is",
     "ja",
     "je",
+    "jullie",
     "kan",
     "kon",
     "konden",
@@ -112,6 +123,7 @@ const NL_STOP: &[&str] = &[
     "moeten",
     "na",
     "naar",
+    "nadat",
     "niet",
     "niets",
     "nog",
@@ -121,27 +133,40 @@ const NL_STOP: &[&str] = &[
     "omdat",
     "onder",
     "ons",
+    "onze",
     "ook",
     "op",
     "over",
+    "per",
     "reeds",
+    "sinds",
+    "steeds",
     "te",
     "tegen",
+    "terwijl",
     "toch",
     "toen",
     "tot",
+    "tussen",
     "u",
     "uit",
     "uw",
     "van",
     "veel",
+    "via",
+    "volgens",
     "voor",
+    "waar",
+    "waarbij",
+    "waarin",
+    "wanneer",
     "want",
     "waren",
     "was",
     "wat",
     "we",
     "wel",
+    "welke",
     "werd",
     "werden",
     "wie",
@@ -151,47 +176,25 @@ const NL_STOP: &[&str] = &[
     "wordt",
     "zal",
     "ze",
+    "zeer",
     "zei",
     "zelf",
     "zich",
     "zij",
     "zijn",
     "zo",
+    "zoals",
     "zonder",
     "zou",
     "zouden",
-    "'t",
-    "'s",
-    "waar",
-    "waarin",
-    "waarbij",
-    "wanneer",
-    "welke",
-    "zoals",
-    "sinds",
-    "tussen",
-    "via",
-    "per",
-    "hun",
-    "hen",
-    "jullie",
-    "onze",
-    "ons",
-    "zeer",
-    "heel",
-    "steeds",
-    "nadat",
-    "terwijl",
-    "hierbij",
-    "daarbij",
-    "volgens",
 ];
 
-/// English stopwords.
+/// English stopwords. Sorted, for binary search.
 const EN_STOP: &[&str] = &[
     "a",
     "about",
     "above",
+    "according",
     "after",
     "again",
     "against",
@@ -269,10 +272,14 @@ const EN_STOP: &[&str] = &[
     "out",
     "over",
     "own",
+    "per",
     "said",
     "same",
+    "say",
+    "says",
     "she",
     "should",
+    "since",
     "so",
     "some",
     "such",
@@ -312,18 +319,13 @@ const EN_STOP: &[&str] = &[
     "you",
     "your",
     "yours",
-    "says",
-    "say",
-    "according",
-    "since",
-    "per",
 ];
 
 /// Whether a (lowercase) word is a stopword in `language`. Languages without a list have none.
 pub fn is_stopword(language: &str, lower: &str) -> bool {
     match language {
-        "nl" => NL_STOP.contains(&lower),
-        "en" => EN_STOP.contains(&lower),
+        "nl" => NL_STOP.binary_search(&lower).is_ok(),
+        "en" => EN_STOP.binary_search(&lower).is_ok(),
         _ => false,
     }
 }
@@ -341,6 +343,13 @@ mod tests {
         let en = LanguageStemmer::new("en");
         assert_eq!(en.stem("fighters"), en.stem("fighter"));
         assert_eq!(LanguageStemmer::new("xx").stem("Woord"), "woord");
+    }
+
+    #[test]
+    fn stopword_lists_are_sorted_for_binary_search() {
+        for list in [NL_STOP, EN_STOP] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{:?}", list.windows(2).find(|w| w[0] >= w[1]));
+        }
     }
 
     #[test]

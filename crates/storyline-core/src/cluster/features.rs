@@ -121,6 +121,8 @@ fn count_stems(
     counts: &mut HashMap<u64, f32>,
 ) {
     let mut lower = String::new();
+    // Words repeat within an article: stem each distinct word once.
+    let mut stems: HashMap<u64, Option<u64>> = HashMap::new();
     for word in text.split(|c: char| !c.is_alphanumeric()) {
         if word.is_empty() || word.bytes().any(|b| b.is_ascii_digit()) {
             continue;
@@ -131,11 +133,15 @@ fn count_stems(
         } else {
             lower.extend(word.chars().flat_map(char::to_lowercase));
         }
-        if lower.chars().count() < 2 || is_stopword(lang, &lower) {
-            continue;
+        let term = *stems.entry(hash64(0, lower.as_bytes())).or_insert_with(|| {
+            if lower.chars().count() < 2 || is_stopword(lang, &lower) {
+                return None;
+            }
+            Some(hash64(lang_hash, stemmer.stem_lowercase(&lower).as_bytes()))
+        });
+        if let Some(term) = term {
+            *counts.entry(term).or_insert(0.0) += weight;
         }
-        let stem = stemmer.stem(&lower);
-        *counts.entry(hash64(lang_hash, stem.as_bytes())).or_insert(0.0) += weight;
     }
 }
 

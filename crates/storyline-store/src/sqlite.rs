@@ -260,6 +260,34 @@ fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
     })
 }
 
+/// An article summary from a row of `id, title, source, published, language, near_dup_of,
+/// story`, with the publication time still as text.
+fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(ArticleSummary, Option<String>)> {
+    let summary = ArticleSummary {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        source: r.get(2)?,
+        published: None,
+        language: r.get(4)?,
+        near_duplicate_of: r.get(5)?,
+        story: r.get(6)?,
+    };
+    Ok((summary, r.get(3)?))
+}
+
+/// Parses the publication times of [`summary_row`] rows.
+fn finish_summaries(
+    rows: rusqlite::Result<Vec<(ArticleSummary, Option<String>)>>,
+) -> Result<Vec<ArticleSummary>, StoreError> {
+    rows?
+        .into_iter()
+        .map(|(mut summary, published)| {
+            summary.published = published_from(published)?;
+            Ok(summary)
+        })
+        .collect()
+}
+
 /// The 64-bit content digest (16 hex characters) as SQLite's signed integer.
 fn hash_to_db(hex: &str) -> Result<i64, StoreError> {
     u64::from_str_radix(hex, 16)
@@ -389,26 +417,8 @@ impl Store for SqliteStore {
         args.push((filter.offset as i64).into());
         sql.push_str(&format!(" OFFSET ?{}", args.len()));
         let mut stmt = conn.prepare_cached(&sql)?;
-        let rows: Vec<(ArticleSummary, Option<String>)> = stmt
-            .query_map(rusqlite::params_from_iter(args), |r| {
-                let summary = ArticleSummary {
-                    id: r.get(0)?,
-                    title: r.get(1)?,
-                    source: r.get(2)?,
-                    published: None,
-                    language: r.get(4)?,
-                    near_duplicate_of: r.get(5)?,
-                    story: r.get(6)?,
-                };
-                Ok((summary, r.get(3)?))
-            })?
-            .collect::<Result<_, _>>()?;
-        rows.into_iter()
-            .map(|(mut summary, published)| {
-                summary.published = published_from(published)?;
-                Ok(summary)
-            })
-            .collect()
+        let rows = stmt.query_map(rusqlite::params_from_iter(args), summary_row)?.collect();
+        finish_summaries(rows)
     }
 
     fn stats(&self) -> Result<StoreStats, StoreError> {
@@ -506,26 +516,8 @@ impl Store for SqliteStore {
             "SELECT id, title, source, published, language, near_dup_of, story FROM articles WHERE story = ?1 \
              ORDER BY published_unix IS NULL, published_unix, seq",
         )?;
-        let rows: Vec<(ArticleSummary, Option<String>)> = stmt
-            .query_map([story], |r| {
-                let summary = ArticleSummary {
-                    id: r.get(0)?,
-                    title: r.get(1)?,
-                    source: r.get(2)?,
-                    published: None,
-                    language: r.get(4)?,
-                    near_duplicate_of: r.get(5)?,
-                    story: r.get(6)?,
-                };
-                Ok((summary, r.get(3)?))
-            })?
-            .collect::<Result<_, _>>()?;
-        rows.into_iter()
-            .map(|(mut summary, published)| {
-                summary.published = published_from(published)?;
-                Ok(summary)
-            })
-            .collect()
+        let rows = stmt.query_map([story], summary_row)?.collect();
+        finish_summaries(rows)
     }
 
     fn recluster(&self, settings: &IngestSettings) -> Result<ReclusterReport, StoreError> {

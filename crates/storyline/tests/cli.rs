@@ -419,6 +419,23 @@ fn analyze_finds_what_the_seeds_say() {
     );
 }
 
+/// The stories of the two seeds in the store, and how many reports the first one holds.
+fn seed_story(db: &Path) -> (Vec<i64>, usize) {
+    let list = json_of(&run(db, &["articles", "--limit", "500", "--json"]));
+    let list = list.as_array().unwrap();
+    let stories: Vec<i64> = list
+        .iter()
+        .filter(|a| {
+            let t = a["title"].as_str().unwrap();
+            t.starts_with("Honderden strijders van Islamitische Staat")
+                || t.starts_with("Honderden IS-strijders en hun families")
+        })
+        .map(|a| a["story"].as_i64().unwrap())
+        .collect();
+    let members = list.iter().filter(|a| a["story"].as_i64() == stories.first().copied()).count();
+    (stories, members)
+}
+
 /// The clustering acceptance case: the two seeds, ingested among other reports about IS and
 /// Syria (the demo corpus has a different convoy deal and a camp repatriation), form one story,
 /// in either order, and that story holds nothing else.
@@ -439,36 +456,14 @@ fn the_seeds_form_one_story_in_either_order() {
             let o = run(&db, &["ingest", seeds.join(seed).to_str().unwrap(), "--quiet"]);
             assert!(o.status.success(), "{}", stderr(&o));
         }
-        let list = json_of(&run(&db, &["articles", "--limit", "500", "--json"]));
-        let list = list.as_array().unwrap();
-        let seed_stories: Vec<i64> = list
-            .iter()
-            .filter(|a| {
-                let t = a["title"].as_str().unwrap();
-                t.starts_with("Honderden strijders van Islamitische Staat")
-                    || t.starts_with("Honderden IS-strijders en hun families")
-            })
-            .map(|a| a["story"].as_i64().unwrap())
-            .collect();
+        let (seed_stories, members) = seed_story(&db);
         assert_eq!(seed_stories.len(), 2, "{order:?}");
         assert_eq!(seed_stories[0], seed_stories[1], "the seeds must form one story ({order:?})");
-        let members = list.iter().filter(|a| a["story"].as_i64() == Some(seed_stories[0])).count();
         assert_eq!(members, 2, "the seeds' story holds other reports ({order:?})");
         // Rebuilding the stories keeps them together.
         assert!(run(&db, &["recluster"]).status.success());
-        let list = json_of(&run(&db, &["articles", "--limit", "500", "--json"]));
-        let list = list.as_array().unwrap();
-        let rebuilt: Vec<i64> = list
-            .iter()
-            .filter(|a| {
-                let t = a["title"].as_str().unwrap();
-                t.starts_with("Honderden strijders van Islamitische Staat")
-                    || t.starts_with("Honderden IS-strijders en hun families")
-            })
-            .map(|a| a["story"].as_i64().unwrap())
-            .collect();
+        let (rebuilt, members) = seed_story(&db);
         assert_eq!(rebuilt[0], rebuilt[1], "after recluster the seeds must still form one story ({order:?})");
-        let members = list.iter().filter(|a| a["story"].as_i64() == Some(rebuilt[0])).count();
         assert_eq!(members, 2, "after recluster the seeds' story holds other reports ({order:?})");
     }
 }

@@ -92,14 +92,7 @@ pub fn run(cfg: &Config, args: &BenchArgs, as_json: bool) -> Result<ExitCode> {
         );
     }
     let store = SqliteStore::open(&dir.join("bench.db"))?;
-    let opts = Options {
-        prepare: PrepareOptions::default(),
-        format: None,
-        batch_size: cfg.batch_size,
-        max_record_bytes: cfg.max_record_bytes,
-        settings: cfg.ingest_settings(),
-        keep_outcomes: false,
-    };
+    let opts = Options::new(cfg, PrepareOptions::default(), None);
     reset_peak();
     let before = memory_kib();
     let mut progress = Progress::new("bench", !as_json);

@@ -28,14 +28,7 @@ pub fn inputs() -> Vec<Input> {
 pub fn run(cfg: &Config, as_json: bool, quiet: bool) -> Result<ExitCode> {
     let db = if cfg.db_explicit { cfg.db.clone() } else { PathBuf::from(DEMO_DB) };
     let store = SqliteStore::open(&db).with_context(|| format!("{}: cannot open store", db.display()))?;
-    let opts = Options {
-        prepare: PrepareOptions::default(),
-        format: None,
-        batch_size: cfg.batch_size,
-        max_record_bytes: cfg.max_record_bytes,
-        settings: cfg.ingest_settings(),
-        keep_outcomes: false,
-    };
+    let opts = Options::new(cfg, PrepareOptions::default(), None);
     let mut progress = Progress::new("demo", !quiet && !as_json);
     let report = pipeline::run(&store, inputs(), opts, &mut progress, quiet)?;
     let all = store.articles(&ArticleFilter::default())?;

@@ -219,18 +219,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             let store = open_store(&cfg)?;
             let (inputs, missing) = pipeline::expand(&args.paths);
-            let opts = Options {
-                prepare: PrepareOptions {
-                    source: args.source,
-                    published: args.published,
-                    language: args.language,
-                },
-                format: args.format,
-                batch_size: cfg.batch_size,
-                max_record_bytes: cfg.max_record_bytes,
-                settings: cfg.ingest_settings(),
-                keep_outcomes: false,
-            };
+            let prepare =
+                PrepareOptions { source: args.source, published: args.published, language: args.language };
+            let opts = Options::new(&cfg, prepare, args.format);
             for m in &missing {
                 if !cli.quiet {
                     eprintln!("{m}");

@@ -142,9 +142,6 @@ pub struct Report {
     /// Seconds spent writing to the store (the rest is reading, parsing and preparing, which
     /// overlaps with writing on another thread).
     pub store_s: f64,
-    /// What happened to each article, in input order (kept only when asked for).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub outcomes: Vec<IngestOutcome>,
 }
 
 /// How to run an ingest.
@@ -159,8 +156,19 @@ pub struct Options {
     pub max_record_bytes: usize,
     /// Store settings.
     pub settings: IngestSettings,
-    /// Keep every outcome in the report.
-    pub keep_outcomes: bool,
+}
+
+impl Options {
+    /// The options the settings give, with what to fill in and an optional forced format.
+    pub fn new(cfg: &crate::config::Config, prepare: PrepareOptions, format: Option<Format>) -> Self {
+        Options {
+            prepare,
+            format,
+            batch_size: cfg.batch_size,
+            max_record_bytes: cfg.max_record_bytes,
+            settings: cfg.ingest_settings(),
+        }
+    }
 }
 
 enum Msg {
@@ -297,11 +305,7 @@ fn write(
             }
         }
     }
-    let n = outcomes.len() as u64;
-    if opts.keep_outcomes {
-        report.outcomes.extend(outcomes);
-    }
-    Ok(n)
+    Ok(outcomes.len() as u64)
 }
 
 /// Runs an ingest. Failures are printed to standard error as they happen unless `quiet`;

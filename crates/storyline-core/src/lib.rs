@@ -21,6 +21,7 @@
 pub mod analyze;
 pub mod cluster;
 pub mod date;
+pub mod dossier;
 pub mod eval;
 pub mod hash;
 pub mod ingest;

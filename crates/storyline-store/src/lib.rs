@@ -23,6 +23,7 @@
 #![warn(missing_docs)]
 
 pub mod bands;
+pub mod dossier;
 pub mod sqlite;
 pub mod stories;
 
@@ -175,6 +176,8 @@ pub struct ArticleSummary {
 /// Filters for listing stories.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StoryFilter {
+    /// Only the story with this id.
+    pub id: Option<i64>,
     /// Only stories with a report from this outlet (case-insensitive).
     pub source: Option<String>,
     /// Only stories with a report in this language.

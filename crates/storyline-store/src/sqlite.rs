@@ -448,6 +448,10 @@ impl Store for SqliteStore {
             "SELECT s.id, s.title, s.articles, s.first_published_text, s.last_published_text FROM stories s WHERE s.articles >= ?1",
         );
         let mut args: Vec<rusqlite::types::Value> = vec![(filter.min_articles.max(1) as i64).into()];
+        if let Some(id) = filter.id {
+            args.push(id.into());
+            sql.push_str(&format!(" AND s.id = ?{}", args.len()));
+        }
         if let Some(source) = &filter.source {
             args.push(source.clone().into());
             sql.push_str(&format!(

@@ -5,6 +5,7 @@ mod analyze_cmd;
 mod bench;
 mod config;
 mod demo;
+mod dossier_cmd;
 mod eval_cmd;
 mod pipeline;
 mod progress;
@@ -95,6 +96,40 @@ stored), 2 for unusable arguments.")]
 Articles are taken in publication order (ingest order when undated), which gives the same
 stories as ingesting them in that order.")]
     Recluster,
+    /// Show a story's dossier: timeline, what each report adds, quotes, figures, disagreements
+    #[command(after_help = "Examples:
+  storyline story 12
+  storyline story 12 --markdown > dossier.md
+  storyline story 12 --json
+
+The story number is the first column of `storyline stories`. Disagreements come first: the
+same counted thing given different values by different reports (values that agree within
+what the text allows, such as `about 250` and `250`, are not listed), updates of a figure
+by a later report, and claims one report denies that another affirms.")]
+    Story {
+        /// The story's number
+        id: String,
+        /// Print Markdown instead of text
+        #[arg(long, conflicts_with = "json")]
+        markdown: bool,
+    },
+    /// Compare two articles side by side: same story or not, why, what each adds, disagreements
+    #[command(after_help = "Examples:
+  storyline compare ../shared/seeds/000_64d8d240d9b06057.txt ../shared/seeds/001_f93500ae73deb103.txt
+  storyline compare 3f9c2e a71b04 --json      (stored ids, or unique prefixes of them)
+
+Each side is a file holding one article (any format storyline reads) or a stored article id.
+Nothing is stored. The verdict is the clustering's own decision for the later article against
+the earlier one, with the same settings ingest uses.")]
+    Compare {
+        /// The first article: a file or a stored id
+        a: String,
+        /// The second article: a file or a stored id
+        b: String,
+        /// Print Markdown instead of text
+        #[arg(long, conflicts_with = "json")]
+        markdown: bool,
+    },
     /// Cluster a labelled JSON Lines file and score the stories against its gold labels
     #[command(after_help = "Examples:
   storyline eval ../shared/data/ecbplus-dev.jsonl --gold story
@@ -202,6 +237,14 @@ fn parse_date(s: &str) -> Result<Published, String> {
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+fn style(json: bool, markdown: bool) -> dossier_cmd::Style {
+    match (json, markdown) {
+        (true, _) => dossier_cmd::Style::Json,
+        (_, true) => dossier_cmd::Style::Markdown,
+        _ => dossier_cmd::Style::Text,
+    }
+}
+
 fn open_store(cfg: &Config) -> Result<SqliteStore> {
     SqliteStore::open(&cfg.db).with_context(|| format!("{}: cannot open store", cfg.db.display()))
 }
@@ -264,6 +307,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Stories { list, min_articles } => {
             let store = open_store(&cfg)?;
             let filter = storyline_store::StoryFilter {
+                id: None,
                 source: list.source,
                 language: list.language,
                 since: list.since,
@@ -274,6 +318,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             show::story_list(&store.stories(&filter)?, cli.json)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Story { id, markdown } => {
+            let store = open_store(&cfg)?;
+            dossier_cmd::story(&store, &id, style(cli.json, markdown))
+        }
+        Command::Compare { a, b, markdown } => {
+            // The store is only opened when it exists: files need none.
+            let store = if cfg.db.exists() { Some(open_store(&cfg)?) } else { None };
+            let store_ref = store.as_ref().map(|s| s as &dyn Store);
+            let settings = cfg.ingest_settings().cluster;
+            dossier_cmd::compare(
+                store_ref,
+                &a,
+                &b,
+                &PrepareOptions::default(),
+                &settings,
+                style(cli.json, markdown),
+            )
         }
         Command::Recluster => {
             let store = open_store(&cfg)?;

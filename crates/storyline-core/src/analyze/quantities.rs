@@ -528,6 +528,11 @@ fn en_number(w: &str) -> Option<u64> {
     (t >= 20 && t % 10 == 0 && (1..10).contains(&u)).then_some(t + u)
 }
 
+/// The value of a lowercase Dutch or English number word (`veertien`, `twenty-two`).
+pub fn number_word(w: &str) -> Option<u64> {
+    nl_number(w).or_else(|| en_number(w))
+}
+
 /// The base of a vague plural (`honderden` = 100).
 fn vague_base(w: &str) -> Option<f64> {
     Some(match w {

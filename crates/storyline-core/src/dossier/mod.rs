@@ -1,6 +1,195 @@
 //! The story dossier: a story's reports side by side — the timeline with what each report adds,
 //! who is quoted saying what, every figure by what it counts, and where the figures disagree.
+//!
+//! [`build`] reads the articles of one story with their analyses (nothing is re-parsed) and
+//! returns a [`Dossier`]; [`compare`] lays two articles side by side. Both are deterministic:
+//! the reports are put in publication order (undated after dated, ties by article id), so the
+//! result does not depend on the order the articles were stored in.
+//!
+//! ```
+//! use storyline_core::analyze::analyze;
+//! use storyline_core::dossier::{build, Input};
+//! use storyline_core::ingest::{prepare, text::parse_text, PrepareOptions};
+//!
+//! let a = prepare(parse_text("date 2025-03-02\nsource De Dagkrant\nBrand in Hengelo\n\nBij een \
+//!     brand in Hengelo zijn 12 woningen verwoest."), &PrepareOptions::default());
+//! let b = prepare(parse_text("date 2025-03-02\nsource Twentsch Nieuws\nWoningen verwoest bij brand\n\n\
+//!     Bij de brand in Hengelo zijn 15 woningen verwoest, meldt de brandweer."),
+//!     &PrepareOptions::default());
+//! let (xa, xb) = (analyze(&a.text, "nl", a.published), analyze(&b.text, "nl", b.published));
+//! let dossier = build(7, None, &[Input { article: &a, analysis: &xa }, Input { article: &b, analysis: &xb }]);
+//! assert_eq!(dossier.articles.len(), 2);
+//! assert_eq!(dossier.discrepancies.len(), 1);
+//! assert_eq!(dossier.discrepancies[0].subject, "woning");
+//! ```
 
+mod adds;
+mod compare;
+mod figures;
 pub mod model;
+mod quotes;
 
+pub use compare::compare;
 pub use model::*;
+
+use std::cmp::Ordering;
+
+use crate::analyze::Analysis;
+use crate::model::Article;
+
+/// One article of a story with its analysis.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// The article.
+    pub article: &'a Article,
+    /// What the analysis found in it (character offsets, as stored).
+    pub analysis: &'a Analysis,
+}
+
+/// Days after the latest earlier report from which a report with new facts counts as a
+/// follow-up rather than part of the first wave.
+pub const FOLLOW_UP_DAYS: i64 = 3;
+
+/// Builds the dossier of story `id` from its articles, in any order. `title` is the story's
+/// representative title; without one, the first report's headline is used.
+pub fn build(id: i64, title: Option<&str>, inputs: &[Input<'_>]) -> Dossier {
+    let ordered = timeline_order(inputs);
+    let mut dossier = lay_out(&ordered);
+    dossier.id = id;
+    if let Some(t) = title {
+        dossier.title = t.to_string();
+    }
+    dossier
+}
+
+/// Inputs in timeline order: dated reports by publication time, then undated ones; ties by id.
+fn timeline_order<'a>(inputs: &[Input<'a>]) -> Vec<Input<'a>> {
+    let mut ordered = inputs.to_vec();
+    ordered.sort_by(|x, y| compare_reports(x.article, y.article));
+    ordered
+}
+
+fn compare_reports(x: &Article, y: &Article) -> Ordering {
+    match (&x.published, &y.published) {
+        (Some(a), Some(b)) => a.unix.cmp(&b.unix).then(a.precision.cmp(&b.precision)),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+    .then_with(|| x.id.cmp(&y.id))
+}
+
+/// The dossier of reports already in the order they are to be read.
+fn lay_out(ordered: &[Input<'_>]) -> Dossier {
+    let figs = figures::collect(ordered);
+    let discrepancies = figures::discrepancies(ordered, &figs);
+    let contradictions = figures::contradictions(ordered, &figs);
+    let added = adds::compute(ordered, &figs);
+    let mut articles: Vec<Report> = ordered
+        .iter()
+        .zip(added)
+        .map(|(input, adds)| report(input.article, adds, ReportRole::NewFacts))
+        .collect();
+    assign_roles(ordered, &mut articles, &discrepancies);
+    let mut sources: Vec<String> = ordered.iter().filter_map(|i| i.article.source.clone()).collect();
+    sources.sort();
+    sources.dedup();
+    let mut languages: Vec<String> = ordered.iter().map(|i| i.article.language.code.clone()).collect();
+    languages.sort();
+    languages.dedup();
+    let dated = || ordered.iter().filter_map(|i| i.article.published);
+    Dossier {
+        id: 0,
+        title: ordered.first().map(|i| i.article.title.clone()).unwrap_or_default(),
+        first_published: dated().min_by_key(|p| p.unix),
+        last_published: dated().max_by_key(|p| p.unix),
+        sources,
+        languages,
+        articles,
+        discrepancies,
+        contradictions,
+        quotes: quotes::group(ordered),
+        figures: figs.figures(),
+    }
+}
+
+fn report(a: &Article, adds: Adds, role: ReportRole) -> Report {
+    Report {
+        id: a.id.clone(),
+        title: a.title.clone(),
+        source: a.source.clone(),
+        published: a.published,
+        language: a.language.code.clone(),
+        url: a.url.clone(),
+        near_duplicate_of: a.near_duplicate_of.as_ref().map(|n| n.of.clone()),
+        role,
+        adds,
+    }
+}
+
+/// Labels each report: the first, follow-ups after a gap, updates of a figure, repeats.
+fn assign_roles(ordered: &[Input<'_>], reports: &mut [Report], discrepancies: &[Discrepancy]) {
+    let mut latest_dated: Option<i64> = None;
+    let mut any_dated = false;
+    for (i, r) in reports.iter_mut().enumerate() {
+        let published = ordered[i].article.published;
+        let substantial = substantial(&r.adds);
+        r.role = if i == 0 {
+            ReportRole::First
+        } else if discrepancies
+            .iter()
+            .any(|d| d.kind == DiscrepancyKind::Update && d.values.iter().skip(1).any(|v| v.article == r.id))
+        {
+            ReportRole::Update
+        } else if r.adds.is_empty() || (r.near_duplicate_of.is_some() && r.adds.count() <= 2) {
+            ReportRole::Repeat
+        } else if substantial
+            && match (published, latest_dated) {
+                (Some(p), Some(last)) => p.unix - last >= FOLLOW_UP_DAYS * 86_400,
+                // An undated report read after dated ones, bringing news of its own.
+                (None, _) => any_dated,
+                (Some(_), None) => false,
+            }
+        {
+            ReportRole::FollowUp
+        } else {
+            ReportRole::NewFacts
+        };
+        if let Some(p) = published {
+            any_dated = true;
+            latest_dated = Some(latest_dated.map_or(p.unix, |l| l.max(p.unix)));
+        }
+    }
+}
+
+/// Whether what a report adds is news, not detail: new figures or quotes and at least three
+/// new items in all.
+fn substantial(adds: &Adds) -> bool {
+    (!adds.figures.is_empty() || !adds.quotes.is_empty()) && adds.count() >= 3
+}
+
+/// A publication time for text output: `2017-10`, or `undated`.
+pub fn date_label(p: Option<crate::Published>) -> String {
+    p.map_or_else(|| "undated".to_string(), |p| p.to_string())
+}
+
+/// A publication date for one-line explanations: to the day at most (`2017-10`, `2025-10-22`).
+pub fn day_label(p: Option<crate::Published>) -> String {
+    match p {
+        Some(p) if p.precision > crate::Precision::Day => {
+            let (y, m, d) = p.ymd();
+            format!("{y:04}-{m:02}-{d:02}")
+        }
+        other => date_label(other),
+    }
+}
+
+fn carrier(a: &Article) -> Carrier {
+    Carrier { id: a.id.clone(), source: a.source.clone(), published: a.published }
+}
+
+/// The text of the sentence holding character offset `at`, from the analysis.
+fn sentence_at(analysis: &Analysis, at: usize) -> &str {
+    let i = analysis.sentences.partition_point(|s| s.end <= at);
+    analysis.sentences.get(i).filter(|s| s.start <= at).map_or("", |s| s.text.as_str())
+}

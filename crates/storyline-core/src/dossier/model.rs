@@ -103,10 +103,14 @@ pub struct Adds {
     pub times: Vec<String>,
     /// New credited sources (`BBC`), from the quotes' non-person speakers and the credit line.
     pub sources: Vec<String>,
+    /// New key words: words of the headline, or repeated in the text, that no earlier report
+    /// used (`geheime`, `deal`); names are left to the lists above.
+    pub terms: Vec<String>,
 }
 
 impl Adds {
-    /// How many new items in all.
+    /// How many new facts: names, figures, quotes, time references and sources (key words
+    /// are not counted: a rewrite uses new words without adding facts).
     pub fn count(&self) -> usize {
         self.people.len()
             + self.organizations.len()
@@ -117,7 +121,7 @@ impl Adds {
             + self.sources.len()
     }
 
-    /// Whether it adds nothing.
+    /// Whether it adds no new fact.
     pub fn is_empty(&self) -> bool {
         self.count() == 0
     }

@@ -1,0 +1,122 @@
+//! Who said what: quotes grouped by speaker, each quote once with every report that carries it.
+
+use super::{carrier, Input, QuoteEntry};
+
+/// The quote's words, lowercased, for comparing wordings across reports.
+pub(super) fn quote_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+}
+
+/// Whether two quotes are the same words: one holds at least 80 % of the other's words (a
+/// shortened or lightly edited quote counts as the same).
+pub(super) fn same_quote(a: &[String], b: &[String]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.is_empty() {
+        return false;
+    }
+    if short.len() < 3 {
+        return short == long;
+    }
+    let mut long_sorted: Vec<&str> = long.iter().map(String::as_str).collect();
+    long_sorted.sort_unstable();
+    let shared = short.iter().filter(|w| long_sorted.binary_search(&w.as_str()).is_ok()).count();
+    shared * 5 >= short.len() * 4
+}
+
+struct Group {
+    speaker_key: Option<String>,
+    speaker: Option<String>,
+    role: Option<String>,
+    entries: Vec<(QuoteEntry, Vec<String>)>,
+}
+
+/// Quotes grouped by speaker (speakers in order of first appearance), each quote once.
+pub(super) fn group(ordered: &[Input<'_>]) -> Vec<QuoteEntry> {
+    let mut groups: Vec<Group> = Vec::new();
+    for input in ordered {
+        let a = input.analysis;
+        for q in &a.quotes {
+            let words = quote_words(&q.text);
+            if words.is_empty() {
+                continue;
+            }
+            let who = q.speaker_key.clone().or_else(|| q.speaker.as_ref().map(|s| s.to_lowercase()));
+            let role = q.speaker_key.as_ref().and_then(|k| {
+                a.entities
+                    .iter()
+                    .filter(|e| &e.key == k)
+                    .filter_map(|e| e.role.clone())
+                    .max_by_key(|r| r.chars().count())
+            });
+            let gi = match groups.iter().position(|g| {
+                g.speaker_key.clone().or_else(|| g.speaker.as_ref().map(|s| s.to_lowercase())) == who
+            }) {
+                Some(i) => i,
+                None => {
+                    groups.push(Group {
+                        speaker_key: q.speaker_key.clone(),
+                        speaker: q.speaker.clone(),
+                        role: None,
+                        entries: Vec::new(),
+                    });
+                    groups.len() - 1
+                }
+            };
+            let g = &mut groups[gi];
+            if let Some(s) = &q.speaker {
+                if g.speaker.as_ref().is_none_or(|cur| s.chars().count() > cur.chars().count()) {
+                    g.speaker = Some(s.clone());
+                }
+            }
+            if let Some(r) = role {
+                if g.role.as_ref().is_none_or(|cur| r.chars().count() > cur.chars().count()) {
+                    g.role = Some(r);
+                }
+            }
+            let c = carrier(input.article);
+            match g.entries.iter_mut().find(|(_, w)| same_quote(w, &words)) {
+                Some((entry, _)) => {
+                    if !entry.articles.iter().any(|x| x.id == c.id) {
+                        entry.articles.push(c);
+                    }
+                }
+                None => g.entries.push((
+                    QuoteEntry {
+                        speaker: None,
+                        speaker_key: q.speaker_key.clone(),
+                        role: None,
+                        text: q.text.clone(),
+                        kind: q.kind,
+                        articles: vec![c],
+                    },
+                    words,
+                )),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for g in groups {
+        for (mut e, _) in g.entries {
+            e.speaker = g.speaker.clone();
+            e.role = g.role.clone();
+            e.speaker_key = g.speaker_key.clone();
+            out.push(e);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shortened_quote_is_the_same_quote() {
+        let long = quote_words("We wilden niet dat er iemand vertrok, zeker niet de leiders");
+        let short = quote_words("We wilden niet dat er iemand vertrok");
+        assert!(same_quote(&short, &long));
+        let other = quote_words("De leiders blijven in de stad tot het einde");
+        assert!(!same_quote(&other, &long));
+        assert!(!same_quote(&quote_words("Nee"), &quote_words("Ja")));
+    }
+}

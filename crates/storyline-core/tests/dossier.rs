@@ -1,0 +1,329 @@
+//! The dossier on the real seed reports, on the demo corpus and on the project's own fixtures:
+//! what the seeds must show, properties every dossier keeps, and the precision of the
+//! discrepancies against hand-judged lists.
+
+use std::collections::{BTreeMap, HashMap};
+
+use storyline_core::analyze::{analyze, Analysis};
+use storyline_core::dossier::{self, compare, DiscrepancyKind, Dossier, Input, ReportRole};
+use storyline_core::ingest::prepare::prepare_with_signature;
+use storyline_core::ingest::{
+    prepare, read_stream, text::parse_text, Format, PrepareOptions, DEFAULT_MAX_RECORD_BYTES,
+};
+use storyline_core::model::Article;
+use storyline_core::Locator;
+
+const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seeds");
+const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo");
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
+
+type Doc = (Article, Analysis);
+
+fn load_text(path: &str) -> Option<Doc> {
+    let bytes = std::fs::read(path).ok()?;
+    let article = prepare(parse_text(&String::from_utf8_lossy(&bytes)), &PrepareOptions::default());
+    let analysis = analyze(&article.text, &article.language.code, article.published);
+    Some((article, analysis))
+}
+
+fn seeds() -> Option<Vec<Doc>> {
+    let a = load_text(&format!("{SEEDS}/000_64d8d240d9b06057.txt"));
+    let b = load_text(&format!("{SEEDS}/001_f93500ae73deb103.txt"));
+    if a.is_none() || b.is_none() {
+        eprintln!("note: {SEEDS} not found; seed dossier checks skipped");
+    }
+    Some(vec![a?, b?])
+}
+
+fn inputs(docs: &[Doc]) -> Vec<Input<'_>> {
+    docs.iter().map(|(article, analysis)| Input { article, analysis }).collect()
+}
+
+#[test]
+fn the_seeds_dossier_shows_the_disagreement_and_the_follow_up() {
+    let Some(seeds) = seeds() else { return };
+    let d = dossier::build(1, None, &inputs(&seeds));
+    let (first, second) = (&seeds[0].0, &seeds[1].0);
+
+    // 275 vs about 250 fighters, a conflict, with both sentences.
+    let fighters: Vec<_> =
+        d.discrepancies.iter().filter(|x| x.subject_key.starts_with("strijder|")).collect();
+    assert_eq!(fighters.len(), 1, "{:#?}", d.discrepancies);
+    let x = fighters[0];
+    assert_eq!(x.kind, DiscrepancyKind::Conflict);
+    let values: Vec<(f64, &str)> = x.values.iter().map(|v| (v.value, v.article.as_str())).collect();
+    assert_eq!(values, vec![(275.0, first.id.as_str()), (250.0, second.id.as_str())]);
+    assert_eq!(x.values[1].display, "about 250");
+    assert!(x.explanation.contains("275") && x.explanation.contains("about 250"), "{}", x.explanation);
+    // Nothing else is reported as a numeric disagreement between the two.
+    assert_eq!(d.discrepancies.len(), 1, "{:#?}", d.discrepancies);
+
+    // Foreign fighters: excluded in the first, dozens in the second.
+    assert_eq!(d.contradictions.len(), 1, "{:#?}", d.contradictions);
+    assert_eq!(d.contradictions[0].denied.carrier.id, first.id);
+    assert!(d.contradictions[0].denied.sentence.contains("uitgesloten"));
+    assert!(d.contradictions[0].affirmed.sentence.contains("tientallen buitenlandse strijders"));
+
+    // The second report is a follow-up and says what it adds.
+    assert_eq!(d.articles[0].role, ReportRole::First);
+    assert_eq!(d.articles[1].role, ReportRole::FollowUp);
+    let adds = &d.articles[1].adds;
+    for figure in
+        ["3.500 familieleden", "vijftig vrachtwagens", "dertien bussen", "meer dan honderd voertuigen"]
+    {
+        assert!(adds.figures.iter().any(|f| f == figure), "missing {figure}: {:?}", adds.figures);
+    }
+    assert!(adds.sources.iter().any(|s| s == "BBC"), "{:?}", adds.sources);
+    assert!(adds.terms.iter().any(|t| t == "geheime"), "{:?}", adds.terms);
+    assert!(adds.quotes.iter().any(|q| q.text.contains("geheime deal")), "{:?}", adds.quotes);
+    // What the first report said is not news in the second.
+    assert!(!adds.figures.iter().any(|f| f.contains("Honderden")), "{:?}", adds.figures);
+
+    // Ryan Dillon is quoted in both, under one speaker with his role.
+    let dillon: Vec<_> =
+        d.quotes.iter().filter(|q| q.speaker_key.as_deref() == Some("ryan-dillon")).collect();
+    let carriers: std::collections::BTreeSet<&str> =
+        dillon.iter().flat_map(|q| q.articles.iter().map(|c| c.id.as_str())).collect();
+    assert_eq!(carriers.len(), 2);
+    assert!(dillon.iter().all(|q| q.speaker.as_deref() == Some("Ryan Dillon")));
+    assert!(dillon[0].role.as_deref().is_some_and(|r| r.contains("kolonel")));
+}
+
+#[test]
+fn comparing_the_seeds_finds_one_story() {
+    let Some(seeds) = seeds() else { return };
+    let settings = storyline_core::cluster::Settings::default();
+    let c = compare(
+        Input { article: &seeds[0].0, analysis: &seeds[0].1 },
+        Input { article: &seeds[1].0, analysis: &seeds[1].1 },
+        &settings,
+    );
+    assert!(c.same_story, "score {} threshold {}", c.score, c.threshold);
+    assert!(c.confidence > 0.5);
+    assert!(c.shared.people.iter().any(|p| p == "Ryan Dillon"));
+    assert!(c.shared.speakers.iter().any(|p| p == "Ryan Dillon"));
+    assert_eq!(c.discrepancies.len(), 1);
+    assert!(c.b.adds.figures.iter().any(|f| f == "3.500 familieleden"));
+    assert!(c.a.adds.figures.iter().any(|f| f == "275 IS’ers"), "{:?}", c.a.adds.figures);
+    // Either order gives the same verdict and the same disagreement.
+    let r = compare(
+        Input { article: &seeds[1].0, analysis: &seeds[1].1 },
+        Input { article: &seeds[0].0, analysis: &seeds[0].1 },
+        &settings,
+    );
+    assert_eq!((r.same_story, r.score), (c.same_story, c.score));
+    assert_eq!(r.discrepancies, c.discrepancies);
+    assert_eq!(r.a.adds, c.b.adds);
+}
+
+#[test]
+fn unrelated_articles_compare_as_different_stories() {
+    let Some(seeds) = seeds() else { return };
+    let other = prepare(
+        parse_text("date 2017-10-20\nNieuwe brug in Zwolle later klaar\n\nDe nieuwe brug over het Zwarte Water in Zwolle is een jaar later klaar dan gepland, meldt de gemeente. De kosten stijgen met 4 miljoen euro."),
+        &PrepareOptions::default(),
+    );
+    let analysis = analyze(&other.text, "nl", other.published);
+    let c = compare(
+        Input { article: &seeds[0].0, analysis: &seeds[0].1 },
+        Input { article: &other, analysis: &analysis },
+        &Default::default(),
+    );
+    assert!(!c.same_story, "score {}", c.score);
+    assert!(c.confidence < 0.5);
+    assert!(c.discrepancies.is_empty());
+}
+
+/// The demo corpus and the fixtures, as (gold story, article, analysis), one per distinct text.
+fn labelled() -> Vec<(String, Article, Analysis)> {
+    let mut out: Vec<(String, Article, Analysis)> = Vec::new();
+    let mut gold: HashMap<(String, String), String> = HashMap::new();
+    for name in ["gold-a.tsv", "gold-b.tsv"] {
+        let text = std::fs::read_to_string(format!("{DEMO}/{name}")).expect("demo gold");
+        for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+            let cols: Vec<&str> = line.split('\t').collect();
+            gold.insert((cols[0].to_string(), cols[1].to_string()), cols[2].to_string());
+        }
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from(DEMO)];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("demo dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut seen = std::collections::HashSet::new();
+    let mut take =
+        |label: String, raw: storyline_core::RawArticle, out: &mut Vec<(String, Article, Analysis)>| {
+            let p = prepare_with_signature(raw, &PrepareOptions::default(), None);
+            if seen.insert(p.article.content_hash.clone()) {
+                out.push((label, p.article, p.analysis));
+            }
+        };
+    for path in files {
+        let rel =
+            path.strip_prefix(DEMO).unwrap().to_string_lossy().trim_start_matches('/').replace('\\', "/");
+        if Format::from_path(&rel).is_none() {
+            continue;
+        }
+        let bytes = std::fs::read(&path).expect("demo file");
+        let mut raws = Vec::new();
+        read_stream(&rel, bytes.as_slice(), None, DEFAULT_MAX_RECORD_BYTES, &mut |r| {
+            raws.push(r.expect("demo parses"))
+        })
+        .expect("demo reads");
+        for raw in raws {
+            let record = match raw.locator {
+                _ if rel.contains(".warc") => {
+                    raw.metadata.get("warc_target_uri").cloned().unwrap_or_default()
+                }
+                Some(Locator::Line(n)) | Some(Locator::Item(n)) => n.to_string(),
+                _ => "-".to_string(),
+            };
+            let label = gold
+                .get(&(rel.clone(), record.clone()))
+                .unwrap_or_else(|| panic!("no gold for {rel} {record}"));
+            take(label.clone(), raw, &mut out);
+        }
+    }
+    let fixtures = std::fs::read(format!("{DATA}/dossier-fixtures.jsonl")).expect("fixtures");
+    let mut raws = Vec::new();
+    read_stream("dossier-fixtures.jsonl", fixtures.as_slice(), None, DEFAULT_MAX_RECORD_BYTES, &mut |r| {
+        raws.push(r.expect("fixture parses"))
+    })
+    .expect("fixtures read");
+    for mut raw in raws {
+        let label =
+            raw.extra.remove("story").and_then(|v| v.as_str().map(str::to_string)).expect("story field");
+        take(label, raw, &mut out);
+    }
+    out
+}
+
+fn by_story(docs: &[(String, Article, Analysis)]) -> BTreeMap<&str, Vec<Input<'_>>> {
+    let mut stories: BTreeMap<&str, Vec<Input<'_>>> = BTreeMap::new();
+    for (label, article, analysis) in docs {
+        stories.entry(label.as_str()).or_default().push(Input { article, analysis });
+    }
+    stories
+}
+
+#[test]
+fn a_dossier_does_not_depend_on_the_order_of_its_articles() {
+    let docs = labelled();
+    for (label, inputs) in by_story(&docs) {
+        let reference = dossier::build(1, Some(label), &inputs);
+        // Every rotation, and the reverse: a deterministic family of orders.
+        let mut orders: Vec<Vec<Input<'_>>> = (1..inputs.len())
+            .map(|k| {
+                let mut v = inputs.clone();
+                v.rotate_left(k);
+                v
+            })
+            .collect();
+        orders.push(inputs.iter().rev().copied().collect());
+        for order in orders {
+            assert_eq!(
+                dossier::build(1, Some(label), &order),
+                reference,
+                "{label}: order changed the dossier"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_figure_comes_from_its_article() {
+    let docs = labelled();
+    let text_of: HashMap<&str, &Article> = docs.iter().map(|(_, a, _)| (a.id.as_str(), a)).collect();
+    for (label, inputs) in by_story(&docs) {
+        let d = dossier::build(1, Some(label), &inputs);
+        let values =
+            d.figures.iter().flat_map(|f| &f.values).chain(d.discrepancies.iter().flat_map(|x| &x.values));
+        for v in values {
+            let a = text_of[v.article.as_str()];
+            assert!(
+                a.text.contains(&v.sentence) || a.title.contains(&v.sentence),
+                "{label}: sentence not in {}",
+                a.id
+            );
+            assert!(v.sentence.contains(&v.text), "{label}: `{}` not in its sentence", v.text);
+            assert!(
+                inputs.iter().any(|i| i.article.id == v.article),
+                "{label}: figure from outside the story"
+            );
+        }
+        for q in &d.quotes {
+            for c in &q.articles {
+                assert!(inputs.iter().any(|i| i.article.id == c.id));
+            }
+        }
+        // The timeline holds every report once, dated ones in order.
+        assert_eq!(d.articles.len(), inputs.len());
+        let dated: Vec<i64> = d.articles.iter().filter_map(|r| r.published.map(|p| p.unix)).collect();
+        assert!(dated.windows(2).all(|w| w[0] <= w[1]), "{label}: timeline out of order");
+    }
+}
+
+/// Judged discrepancies: (story, subject key) -> the values that disagree.
+fn judged() -> Vec<(String, String, Vec<f64>)> {
+    let text = std::fs::read_to_string(format!("{DATA}/dossier-judged.tsv")).expect("judged list");
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("story\t") && !l.trim().is_empty())
+        .map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            let values = cols[2].split(' ').map(|v| v.parse().expect("judged value")).collect();
+            (cols[0].to_string(), cols[1].to_string(), values)
+        })
+        .collect()
+}
+
+fn matches(d: &storyline_core::dossier::Discrepancy, subject: &str, values: &[f64]) -> bool {
+    d.subject_key == subject
+        && d.values.iter().all(|v| values.iter().any(|j| (j - v.value).abs() <= j.abs() * 0.001))
+}
+
+/// Precision matters most: a false discrepancy costs a fact-checker's trust.
+#[test]
+fn discrepancy_precision_on_judged_stories() {
+    let docs = labelled();
+    let truth = judged();
+    let (mut reported, mut right) = (0usize, 0usize);
+    let mut found = vec![false; truth.len()];
+    let mut wrong = Vec::new();
+    for (label, inputs) in by_story(&docs) {
+        let d: Dossier = dossier::build(1, Some(label), &inputs);
+        for x in &d.discrepancies {
+            reported += 1;
+            let hit = truth.iter().position(|(s, k, v)| s == label && matches(x, k, v));
+            match hit {
+                Some(i) => {
+                    right += 1;
+                    found[i] = true;
+                }
+                None => wrong.push(format!("{label}: {}", x.explanation)),
+            }
+        }
+    }
+    let precision = right as f64 / reported.max(1) as f64;
+    let recall = found.iter().filter(|&&f| f).count() as f64 / truth.len() as f64;
+    println!(
+        "discrepancies: {reported} reported, {right} right; precision {precision:.3}, recall {recall:.3}"
+    );
+    for w in &wrong {
+        println!("  false: {w}");
+    }
+    for (i, (s, k, v)) in truth.iter().enumerate().filter(|(i, _)| !found[*i]) {
+        let _ = i;
+        println!("  missed: {s} {k} {v:?}");
+    }
+    assert!(reported >= 10, "too few discrepancies reported to measure: {reported}");
+    assert!(precision >= 0.9, "precision {precision:.3}: {wrong:#?}");
+    assert!(recall >= 0.6, "recall {recall:.3}");
+}

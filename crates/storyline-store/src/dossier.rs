@@ -1,0 +1,45 @@
+//! Dossiers and comparisons of stored articles: the store reads the articles and their stored
+//! analyses, the core lays them out (see [`storyline_core::dossier`]).
+
+use storyline_core::analyze::Analysis;
+use storyline_core::dossier::{self, Comparison, Dossier, Input};
+use storyline_core::model::Article;
+
+use crate::{ClusterSettings, Store, StoreError, StoryFilter};
+
+/// The dossier of one stored story, or `None` when there is no such story.
+pub fn story_dossier(store: &dyn Store, story: i64) -> Result<Option<Dossier>, StoreError> {
+    let summary = store.stories(&StoryFilter { id: Some(story), ..StoryFilter::default() })?;
+    let Some(summary) = summary.into_iter().next() else { return Ok(None) };
+    let members = store.story_articles(story)?;
+    let mut loaded: Vec<(Article, Analysis)> = Vec::with_capacity(members.len());
+    for m in &members {
+        if let Some(record) = store.article(&m.id)? {
+            let analysis = record.analysis.unwrap_or_default();
+            loaded.push((record.article, analysis));
+        }
+    }
+    let inputs: Vec<Input<'_>> =
+        loaded.iter().map(|(article, analysis)| Input { article, analysis }).collect();
+    Ok(Some(dossier::build(story, Some(&summary.title), &inputs)))
+}
+
+/// Compares two stored articles (full ids or unique prefixes), or `None` when either is
+/// unknown.
+pub fn compare_stored(
+    store: &dyn Store,
+    a: &str,
+    b: &str,
+    settings: &ClusterSettings,
+) -> Result<Option<Comparison>, StoreError> {
+    let load = |id: &str| -> Result<Option<(Article, Analysis)>, StoreError> {
+        let Some(full) = store.resolve(id)? else { return Ok(None) };
+        Ok(store.article(&full)?.map(|r| (r.article, r.analysis.unwrap_or_default())))
+    };
+    let (Some(x), Some(y)) = (load(a)?, load(b)?) else { return Ok(None) };
+    Ok(Some(dossier::compare(
+        Input { article: &x.0, analysis: &x.1 },
+        Input { article: &y.0, analysis: &y.1 },
+        settings,
+    )))
+}

@@ -1,0 +1,517 @@
+//! `storyline story` and `storyline compare`: a story's dossier, or two articles side by side,
+//! as readable text, Markdown or JSON.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use storyline_core::analyze::Analysis;
+use storyline_core::dossier::{
+    self, date_label, Adds, Carrier, Comparison, Contradiction, Discrepancy, DiscrepancyKind, Dossier,
+    Figure, Input, QuoteEntry, Report,
+};
+use storyline_core::ingest::prepare::prepare_with_signature;
+use storyline_core::ingest::{read_stream, PrepareOptions, DEFAULT_MAX_RECORD_BYTES};
+use storyline_core::model::Article;
+use storyline_store::dossier::story_dossier;
+use storyline_store::{ClusterSettings, Store};
+
+use crate::show::clip;
+
+/// How to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Aligned text for a terminal.
+    Text,
+    /// Markdown, for a report or an issue tracker.
+    Markdown,
+    /// One JSON object.
+    Json,
+}
+
+fn print(s: &str) -> Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(s.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Prints the dossier of story `id` (a number from `storyline stories`).
+pub fn story(store: &dyn Store, id: &str, style: Style) -> Result<ExitCode> {
+    let Ok(n) = id.trim().parse::<i64>() else {
+        eprintln!("error: `{id}` is not a story number (see `storyline stories`)");
+        return Ok(ExitCode::from(2));
+    };
+    let Some(d) = story_dossier(store, n)? else {
+        eprintln!("error: no story {n} in the store (see `storyline stories`)");
+        return Ok(ExitCode::from(2));
+    };
+    print(&match style {
+        Style::Json => serde_json::to_string_pretty(&d)? + "\n",
+        Style::Markdown => markdown(&d),
+        Style::Text => text(&d),
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An article given on the command line: read from a file, or loaded from the store.
+fn load(store: Option<&dyn Store>, what: &str, prepare: &PrepareOptions) -> Result<(Article, Analysis)> {
+    let path = Path::new(what);
+    if path.is_file() {
+        let bytes = std::fs::read(path).with_context(|| format!("{what}: cannot read"))?;
+        let mut found = Vec::new();
+        let mut errors = Vec::new();
+        read_stream(what, bytes.as_slice(), None, DEFAULT_MAX_RECORD_BYTES, &mut |record| match record {
+            Ok(raw) => found.push(prepare_with_signature(raw, prepare, Some(what.to_string()))),
+            Err(e) => errors.push(e.to_string()),
+        })
+        .map_err(|e| anyhow::anyhow!("{what}: {e}"))?;
+        if let Some(e) = errors.first() {
+            bail!("{what}: {e}");
+        }
+        return match found.len() {
+            1 => {
+                let p = found.pop().expect("one article");
+                Ok((p.article, p.analysis))
+            }
+            0 => bail!("{what}: no article in this file"),
+            n => bail!("{what}: the file holds {n} articles; give a file with one, or stored ids"),
+        };
+    }
+    let Some(store) = store else {
+        bail!("{what}: no such file (and no store to look it up as an article id)");
+    };
+    let Some(full) = store.resolve(what)? else {
+        bail!("{what}: neither a file nor a stored article id");
+    };
+    let record = store.article(&full)?.with_context(|| format!("article `{full}` vanished while reading"))?;
+    Ok((record.article, record.analysis.unwrap_or_default()))
+}
+
+/// Compares two articles (files or stored ids) and prints the comparison.
+pub fn compare(
+    store: Option<&dyn Store>,
+    a: &str,
+    b: &str,
+    prepare: &PrepareOptions,
+    settings: &ClusterSettings,
+    style: Style,
+) -> Result<ExitCode> {
+    let x = load(store, a, prepare)?;
+    let y = load(store, b, prepare)?;
+    let c = dossier::compare(
+        Input { article: &x.0, analysis: &x.1 },
+        Input { article: &y.0, analysis: &y.1 },
+        settings,
+    );
+    print(&match style {
+        Style::Json => serde_json::to_string_pretty(&c)? + "\n",
+        Style::Markdown => compare_markdown(&c),
+        Style::Text => compare_text(&c),
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An outlet for a line of text: the name, or the article's short id.
+fn outlet(source: &Option<String>, id: &str) -> String {
+    source.clone().unwrap_or_else(|| format!("article {}", id.get(..8).unwrap_or(id)))
+}
+
+fn carriers(list: &[Carrier]) -> String {
+    list.iter()
+        .map(|c| format!("{}, {}", outlet(&c.source, &c.id), date_label(c.published)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn span(d: &Dossier) -> String {
+    match (d.first_published, d.last_published) {
+        (Some(a), Some(b)) if a == b => a.to_string(),
+        (Some(a), Some(b)) => format!("{a} – {b}"),
+        _ => "undated".to_string(),
+    }
+}
+
+fn list_or_dash(v: &[String]) -> String {
+    if v.is_empty() {
+        "—".to_string()
+    } else {
+        v.join(", ")
+    }
+}
+
+/// The non-empty lines of what a report adds: (label, items).
+fn adds_lines(a: &Adds) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for (label, v) in [
+        ("people", &a.people),
+        ("organisations", &a.organizations),
+        ("places", &a.places),
+        ("figures", &a.figures),
+        ("times", &a.times),
+        ("sources", &a.sources),
+        ("key words", &a.terms),
+    ] {
+        if !v.is_empty() {
+            out.push((label, v.join(", ")));
+        }
+    }
+    out
+}
+
+fn text_discrepancies(out: &mut String, ds: &[Discrepancy], cs: &[Contradiction]) {
+    for d in ds {
+        let mark = if d.kind == DiscrepancyKind::Update { "update" } else { "DISAGREE" };
+        let _ = writeln!(out, "  {mark}  {}", d.explanation);
+        for v in &d.values {
+            let _ = writeln!(
+                out,
+                "      {:<14} {}, {}: “{}”",
+                v.display,
+                outlet(&v.source, &v.article),
+                date_label(v.published),
+                clip(&v.sentence, 140)
+            );
+        }
+    }
+    for c in cs {
+        let _ = writeln!(out, "  CONTRADICTS  {}", c.explanation);
+        for (label, e) in [("denies", &c.denied), ("affirms", &c.affirmed)] {
+            let _ = writeln!(
+                out,
+                "      {label:<8} {}, {}: “{}”",
+                outlet(&e.carrier.source, &e.carrier.id),
+                date_label(e.carrier.published),
+                clip(&e.sentence, 140)
+            );
+        }
+    }
+}
+
+fn text_quotes(out: &mut String, quotes: &[QuoteEntry]) {
+    let mut last: Option<(&Option<String>, &Option<String>)> = None;
+    for q in quotes {
+        let who = (&q.speaker_key, &q.speaker);
+        if last != Some(who) {
+            let name = q.speaker.clone().unwrap_or_else(|| "(unattributed)".to_string());
+            match &q.role {
+                Some(r) => {
+                    let _ = writeln!(out, "  {name} ({r})");
+                }
+                None => {
+                    let _ = writeln!(out, "  {name}");
+                }
+            }
+            last = Some(who);
+        }
+        let _ = writeln!(out, "    “{}” — {}", clip(&q.text, 160), carriers(&q.articles));
+    }
+}
+
+fn text_figures(out: &mut String, figures: &[Figure]) {
+    for f in figures {
+        let _ = writeln!(out, "  {}", f.subject);
+        for v in &f.values {
+            let _ = writeln!(
+                out,
+                "    {:<14} {:<28} {}, {}",
+                v.display,
+                clip(&v.text, 28),
+                outlet(&v.source, &v.article),
+                date_label(v.published)
+            );
+        }
+    }
+}
+
+fn text_report(out: &mut String, n: usize, r: &Report) {
+    let _ = writeln!(
+        out,
+        "  {n:>2}. {}  {}  [{}]  {}",
+        date_label(r.published),
+        outlet(&r.source, &r.id),
+        r.role.label(),
+        r.id
+    );
+    let _ = writeln!(out, "      {}", clip(&r.title, 110));
+    if let Some(of) = &r.near_duplicate_of {
+        let _ = writeln!(out, "      near-copy of {of}");
+    }
+    for (label, items) in adds_lines(&r.adds) {
+        let _ = writeln!(out, "      + {label}: {}", clip(&items, 160));
+    }
+    for q in &r.adds.quotes {
+        let who = q.speaker.clone().unwrap_or_else(|| "(unattributed)".to_string());
+        let _ = writeln!(out, "      + quote {who}: “{}”", clip(&q.text, 120));
+    }
+}
+
+/// The dossier as aligned text.
+pub fn text(d: &Dossier) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Story {} · {}", d.id, d.title);
+    let _ = writeln!(
+        out,
+        "{} · {} reports · outlets: {} · languages: {}",
+        span(d),
+        d.articles.len(),
+        list_or_dash(&d.sources),
+        list_or_dash(&d.languages)
+    );
+    let _ = writeln!(out, "\nWhere the reports disagree");
+    if d.discrepancies.is_empty() && d.contradictions.is_empty() {
+        let _ = writeln!(out, "  no disagreement found between the reports");
+    }
+    text_discrepancies(&mut out, &d.discrepancies, &d.contradictions);
+    let _ = writeln!(out, "\nTimeline (what each report adds)");
+    for (i, r) in d.articles.iter().enumerate() {
+        text_report(&mut out, i + 1, r);
+    }
+    if !d.quotes.is_empty() {
+        let _ = writeln!(out, "\nWho said what");
+        text_quotes(&mut out, &d.quotes);
+    }
+    if !d.figures.is_empty() {
+        let _ = writeln!(out, "\nFigures");
+        text_figures(&mut out, &d.figures);
+    }
+    out
+}
+
+/// Escapes text for a Markdown table cell or line.
+fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn md_discrepancies(out: &mut String, ds: &[Discrepancy], cs: &[Contradiction]) {
+    if ds.is_empty() && cs.is_empty() {
+        let _ = writeln!(out, "No disagreement found between the reports.\n");
+        return;
+    }
+    if !ds.is_empty() {
+        let _ =
+            writeln!(out, "| What | Kind | Value | Outlet | Date | Sentence |\n|---|---|---|---|---|---|");
+        for d in ds {
+            let kind = if d.kind == DiscrepancyKind::Update { "update" } else { "conflict" };
+            for v in &d.values {
+                let _ = writeln!(
+                    out,
+                    "| {} | {kind} | **{}** | {} | {} | {} |",
+                    md(&d.subject),
+                    md(&v.display),
+                    md(&outlet(&v.source, &v.article)),
+                    date_label(v.published),
+                    md(&v.sentence)
+                );
+            }
+        }
+        out.push('\n');
+        for d in ds {
+            let _ = writeln!(out, "- {}", md(&d.explanation));
+        }
+        out.push('\n');
+    }
+    for c in cs {
+        let _ = writeln!(out, "- **Contradiction:** {}", md(&c.explanation));
+        let _ = writeln!(out, "  - denies: “{}”", md(&c.denied.sentence));
+        let _ = writeln!(out, "  - affirms: “{}”", md(&c.affirmed.sentence));
+    }
+    if !cs.is_empty() {
+        out.push('\n');
+    }
+}
+
+fn md_quotes(out: &mut String, quotes: &[QuoteEntry]) {
+    let mut last: Option<(&Option<String>, &Option<String>)> = None;
+    for q in quotes {
+        let who = (&q.speaker_key, &q.speaker);
+        if last != Some(who) {
+            let name = q.speaker.clone().unwrap_or_else(|| "(unattributed)".to_string());
+            let role = q.role.as_ref().map(|r| format!(" ({})", md(r))).unwrap_or_default();
+            let _ = writeln!(out, "\n**{}**{role}\n", md(&name));
+            last = Some(who);
+        }
+        let _ = writeln!(out, "- “{}” — {}", md(&q.text), md(&carriers(&q.articles)));
+    }
+    out.push('\n');
+}
+
+fn md_figures(out: &mut String, figures: &[Figure]) {
+    let _ = writeln!(out, "| What | Value | As written | Outlet | Date |\n|---|---|---|---|---|");
+    for f in figures {
+        for v in &f.values {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                md(&f.subject),
+                md(&v.display),
+                md(&v.text),
+                md(&outlet(&v.source, &v.article)),
+                date_label(v.published)
+            );
+        }
+    }
+    out.push('\n');
+}
+
+fn md_report(out: &mut String, n: usize, r: &Report) {
+    let _ = writeln!(
+        out,
+        "{n}. **{}** — {}, {} (*{}*, `{}`)",
+        md(&r.title),
+        md(&outlet(&r.source, &r.id)),
+        date_label(r.published),
+        r.role.label(),
+        r.id
+    );
+    for (label, items) in adds_lines(&r.adds) {
+        let _ = writeln!(out, "   - adds {label}: {}", md(&items));
+    }
+    for q in &r.adds.quotes {
+        let who = q.speaker.clone().unwrap_or_else(|| "(unattributed)".to_string());
+        let _ = writeln!(out, "   - adds a quote by {}: “{}”", md(&who), md(&q.text));
+    }
+}
+
+/// The dossier as Markdown.
+pub fn markdown(d: &Dossier) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", md(&d.title));
+    let _ = writeln!(
+        out,
+        "Story {} · {} · {} reports · outlets: {} · languages: {}\n",
+        d.id,
+        span(d),
+        d.articles.len(),
+        md(&list_or_dash(&d.sources)),
+        list_or_dash(&d.languages)
+    );
+    let _ = writeln!(out, "## Where the reports disagree\n");
+    md_discrepancies(&mut out, &d.discrepancies, &d.contradictions);
+    let _ = writeln!(out, "## Timeline\n");
+    for (i, r) in d.articles.iter().enumerate() {
+        md_report(&mut out, i + 1, r);
+    }
+    out.push('\n');
+    if !d.quotes.is_empty() {
+        let _ = writeln!(out, "## Who said what");
+        md_quotes(&mut out, &d.quotes);
+    }
+    if !d.figures.is_empty() {
+        let _ = writeln!(out, "## Figures\n");
+        md_figures(&mut out, &d.figures);
+    }
+    out
+}
+
+fn verdict(c: &Comparison) -> String {
+    format!(
+        "{} (confidence {:.0}%: score {:.3}, threshold {:.3})",
+        if c.same_story { "Same story" } else { "Different stories" },
+        c.confidence * 100.0,
+        c.score,
+        c.threshold
+    )
+}
+
+fn shared_lines(c: &Comparison) -> Vec<(&'static str, String)> {
+    let s = &c.shared;
+    let mut out = Vec::new();
+    for (label, v) in [
+        ("people", &s.people),
+        ("organisations", &s.organizations),
+        ("places", &s.places),
+        ("counted things", &s.figures),
+        ("dates", &s.times),
+        ("quoted in both", &s.speakers),
+        ("words", &s.words),
+    ] {
+        if !v.is_empty() {
+            out.push((label, v.join(", ")));
+        }
+    }
+    out.push(("word overlap", format!("{:.0}%", s.word_overlap * 100.0)));
+    if let Some(days) = s.days_apart {
+        out.push(("days apart", format!("{days:.1}")));
+    }
+    out
+}
+
+fn head(r: &Report) -> String {
+    format!("{} ({}, {}; {})", r.title, outlet(&r.source, &r.id), date_label(r.published), r.id)
+}
+
+/// A comparison as aligned text.
+pub fn compare_text(c: &Comparison) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "A: {}\nB: {}\n", clip(&head(&c.a), 150), clip(&head(&c.b), 150));
+    let _ = writeln!(out, "{}", verdict(c));
+    let _ = writeln!(out, "\nShared");
+    for (label, items) in shared_lines(c) {
+        let _ = writeln!(out, "  {label}: {}", clip(&items, 160));
+    }
+    let _ = writeln!(out, "\nWhere they disagree");
+    if c.discrepancies.is_empty() && c.contradictions.is_empty() {
+        let _ = writeln!(out, "  no disagreement found");
+    }
+    text_discrepancies(&mut out, &c.discrepancies, &c.contradictions);
+    for (name, r) in [("B adds to A", &c.b), ("A adds to B", &c.a)] {
+        let _ = writeln!(out, "\n{name}");
+        if r.adds.is_empty() && r.adds.terms.is_empty() {
+            let _ = writeln!(out, "  nothing new");
+        }
+        for (label, items) in adds_lines(&r.adds) {
+            let _ = writeln!(out, "  + {label}: {}", clip(&items, 160));
+        }
+        for q in &r.adds.quotes {
+            let who = q.speaker.clone().unwrap_or_else(|| "(unattributed)".to_string());
+            let _ = writeln!(out, "  + quote {who}: “{}”", clip(&q.text, 120));
+        }
+    }
+    if !c.quotes.is_empty() {
+        let _ = writeln!(out, "\nWho said what");
+        text_quotes(&mut out, &c.quotes);
+    }
+    out
+}
+
+/// A comparison as Markdown.
+pub fn compare_markdown(c: &Comparison) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# Comparison\n\n- **A:** {}\n- **B:** {}\n", md(&head(&c.a)), md(&head(&c.b)));
+    let _ = writeln!(out, "**{}**\n\n## Shared\n", verdict(c));
+    for (label, items) in shared_lines(c) {
+        let _ = writeln!(out, "- {label}: {}", md(&items));
+    }
+    let _ = writeln!(out, "\n## Where they disagree\n");
+    md_discrepancies(&mut out, &c.discrepancies, &c.contradictions);
+    for (name, r) in [("What B adds to A", &c.b), ("What A adds to B", &c.a)] {
+        let _ = writeln!(out, "## {name}\n");
+        for (label, items) in adds_lines(&r.adds) {
+            let _ = writeln!(out, "- {label}: {}", md(&items));
+        }
+        for q in &r.adds.quotes {
+            let who = q.speaker.clone().unwrap_or_else(|| "(unattributed)".to_string());
+            let _ = writeln!(out, "- quote by {}: “{}”", md(&who), md(&q.text));
+        }
+        out.push('\n');
+    }
+    if !c.quotes.is_empty() {
+        let _ = writeln!(out, "## Who said what");
+        md_quotes(&mut out, &c.quotes);
+    }
+    out
+}

@@ -467,3 +467,123 @@ fn the_seeds_form_one_story_in_either_order() {
         assert_eq!(members, 2, "after recluster the seeds' story holds other reports ({order:?})");
     }
 }
+
+#[test]
+fn compare_says_the_seeds_are_one_story_and_shows_what_disagrees() {
+    let Some(dir) = seeds() else { return };
+    let (a, b) = (dir.join("000_64d8d240d9b06057.txt"), dir.join("001_f93500ae73deb103.txt"));
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("none.db");
+    let out = run(&db, &["compare", a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Same story"), "{text}");
+    assert!(text.contains("275") && text.contains("about 250"), "{text}");
+    assert!(text.contains("3.500 familieleden") && text.contains("vijftig vrachtwagens"), "{text}");
+    assert!(text.contains("sources: BBC"), "{text}");
+    // Comparing stores nothing.
+    assert!(!db.exists());
+
+    let c = json_of(&run(&db, &["compare", a.to_str().unwrap(), b.to_str().unwrap(), "--json"]));
+    assert_eq!(c["same_story"], true);
+    let d = &c["discrepancies"][0];
+    let values: Vec<f64> =
+        d["values"].as_array().unwrap().iter().map(|v| v["value"].as_f64().unwrap()).collect();
+    assert_eq!(values, vec![275.0, 250.0]);
+    let b_adds = &c["b"]["adds"];
+    for f in ["3.500 familieleden", "vijftig vrachtwagens", "dertien bussen", "meer dan honderd voertuigen"] {
+        assert!(b_adds["figures"].as_array().unwrap().iter().any(|x| x == f), "{f} missing: {b_adds}");
+    }
+    assert!(b_adds["sources"].as_array().unwrap().iter().any(|x| x == "BBC"));
+    assert!(b_adds["terms"].as_array().unwrap().iter().any(|x| x == "geheime"));
+    assert!(c["shared"]["speakers"].as_array().unwrap().iter().any(|x| x == "Ryan Dillon"));
+
+    // A missing file is a usage error naming it.
+    let out = run(&db, &["compare", a.to_str().unwrap(), "no-such-article.txt"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("no-such-article.txt"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_story_command_shows_the_seed_dossier() {
+    let Some(dir) = seeds() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("s.db");
+    assert!(run(&db, &["ingest", dir.to_str().unwrap(), "-q"]).status.success());
+    let (stories, members) = seed_story(&db);
+    assert_eq!((stories.len(), members), (2, 2));
+    let id = stories[0].to_string();
+    let d = json_of(&run(&db, &["story", &id, "--json"]));
+    assert_eq!(d["id"].as_i64(), Some(stories[0]));
+    assert_eq!(d["articles"].as_array().unwrap().len(), 2);
+    assert_eq!(d["articles"][1]["role"], "follow_up");
+    assert_eq!(d["discrepancies"].as_array().unwrap().len(), 1);
+    assert!(d["discrepancies"][0]["explanation"].as_str().unwrap().contains("275"));
+    let dillon: Vec<&Value> =
+        d["quotes"].as_array().unwrap().iter().filter(|q| q["speaker_key"] == "ryan-dillon").collect();
+    let carriers: std::collections::BTreeSet<&str> = dillon
+        .iter()
+        .flat_map(|q| q["articles"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(carriers.len(), 2);
+    let md = stdout(&run(&db, &["story", &id, "--markdown"]));
+    assert!(
+        md.starts_with("# ") && md.contains("## Where the reports disagree") && md.contains("**about 250**"),
+        "{md}"
+    );
+    let text = stdout(&run(&db, &["story", &id]));
+    assert!(text.contains("follow-up with new facts"), "{text}");
+    // An unknown story is a usage error.
+    let out = run(&db, &["story", "999999"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("999999"));
+}
+
+/// Golden dossiers of the demo stories, in Markdown, reviewed in diffs. Set
+/// `STORYLINE_UPDATE_GOLDEN=1` to write them again after a deliberate change.
+#[test]
+fn demo_dossiers_match_their_golden_files() {
+    let demo = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo"));
+    let golden = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden"));
+    let update = std::env::var_os("STORYLINE_UPDATE_GOLDEN").is_some();
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("demo.db");
+    assert!(run(&db, &["ingest", demo.to_str().unwrap(), "-q"]).status.success());
+    let stories = json_of(&run(&db, &["stories", "--min-articles", "2", "--json"]));
+    let stories = stories.as_array().unwrap();
+    assert!(stories.len() >= 8, "the demo has at least eight stories of several reports");
+    let mut expected_files: Vec<String> = Vec::new();
+    let mut mismatched = Vec::new();
+    for s in stories {
+        let id = s["id"].as_i64().unwrap();
+        let name = format!("story-{id:03}.md");
+        let out = run(&db, &["story", &id.to_string(), "--markdown"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let got = stdout(&out);
+        let path = golden.join(&name);
+        if update {
+            std::fs::create_dir_all(&golden).unwrap();
+            std::fs::write(&path, &got).unwrap();
+        } else {
+            let want = std::fs::read_to_string(&path)
+                .unwrap_or_else(|_| panic!("{name} missing; run with STORYLINE_UPDATE_GOLDEN=1"));
+            if want != got {
+                mismatched.push(name.clone());
+            }
+        }
+        expected_files.push(name);
+    }
+    assert!(
+        mismatched.is_empty(),
+        "dossiers differ from tests/golden: {mismatched:?} (diff them; STORYLINE_UPDATE_GOLDEN=1 rewrites)"
+    );
+    // No stale golden files for stories that no longer exist.
+    let mut on_disk: Vec<String> = std::fs::read_dir(&golden)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    on_disk.sort();
+    expected_files.sort();
+    assert_eq!(on_disk, expected_files);
+}

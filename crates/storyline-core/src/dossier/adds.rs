@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::figures::{Fig, Figures};
-use super::quotes::{quote_words, same_quote};
+use super::quotes::{quote_words, same_quote, Words};
 use super::{AddedQuote, Adds, Input};
 use crate::analyze::stem::{is_stopword, LanguageStemmer};
 use crate::analyze::{EntityType, Granularity};
@@ -13,9 +13,13 @@ pub(super) fn compute(ordered: &[Input<'_>], figs: &Figures) -> Vec<Adds> {
     let mut seen_entities: HashSet<String> = HashSet::new();
     let mut seen_times: HashSet<String> = HashSet::new();
     let mut seen_sources: HashSet<String> = HashSet::new();
-    let mut seen_quotes: Vec<(Option<String>, Vec<String>)> = Vec::new();
-    let mut seen_figs: Vec<&Fig> = Vec::new();
+    // Quotes seen: exact wordings, and the wordings per speaker for near matches.
+    let mut seen_quote_keys: HashSet<String> = HashSet::new();
+    let mut seen_quotes: HashMap<Option<String>, Vec<Words>> = HashMap::new();
+    let mut seen_figs: HashMap<&str, Vec<&Fig>> = HashMap::new();
     let mut seen_words: HashSet<String> = HashSet::new();
+    // Stems of the words read so far, per language: stories repeat their vocabulary.
+    let mut stems: HashMap<String, HashMap<String, String>> = HashMap::new();
     let mut out = Vec::with_capacity(ordered.len());
     for (r, input) in ordered.iter().enumerate() {
         let a = input.analysis;
@@ -26,39 +30,45 @@ pub(super) fn compute(ordered: &[Input<'_>], figs: &Figures) -> Vec<Adds> {
         }
 
         // Names: each new key once, in its fullest written form in this report.
-        let mut new_keys: Vec<&str> = Vec::new();
+        let mut best: HashMap<&str, &crate::analyze::Entity> = HashMap::new();
+        let mut order: Vec<&str> = Vec::new();
         for e in &a.entities {
-            if !seen_entities.contains(&e.key) && !new_keys.contains(&e.key.as_str()) {
-                new_keys.push(&e.key);
+            if seen_entities.contains(e.key.as_str()) {
+                continue;
+            }
+            match best.get(e.key.as_str()) {
+                None => {
+                    order.push(&e.key);
+                    best.insert(&e.key, e);
+                }
+                Some(cur) if e.text.chars().count() > cur.text.chars().count() => {
+                    best.insert(&e.key, e);
+                }
+                Some(_) => {}
             }
         }
-        for key in new_keys {
-            let mentions = a.entities.iter().filter(|e| e.key == key);
-            let Some(best) = mentions.clone().max_by(|x, y| {
-                x.text.chars().count().cmp(&y.text.chars().count()).then(y.start.cmp(&x.start))
-            }) else {
-                continue;
-            };
-            let list = match best.kind {
+        for key in order {
+            let e = best[key];
+            let list = match e.kind {
                 EntityType::Person => &mut adds.people,
                 EntityType::Organization => &mut adds.organizations,
                 EntityType::Place => &mut adds.places,
                 EntityType::Other => continue,
             };
-            list.push(best.text.clone());
+            list.push(e.text.clone());
         }
-        for e in &a.entities {
-            seen_entities.insert(e.key.clone());
+        for key in best.into_keys() {
+            seen_entities.insert(key.to_string());
         }
 
         // Figures: a value no earlier figure of the same subject already gave.
-        let mine: Vec<&Fig> = figs.all.iter().filter(|f| f.report == r).collect();
+        let from = figs.all.partition_point(|f| f.report < r);
+        let to = figs.all.partition_point(|f| f.report <= r);
+        let mine: Vec<&Fig> = figs.all[from..to].iter().collect();
+        let mut fresh: Vec<bool> = Vec::with_capacity(mine.len());
         for f in &mine {
-            let new = if f.vague() {
-                !seen_figs.iter().any(|g| g.subject_key == f.subject_key)
-            } else {
-                !seen_figs.iter().any(|g| g.subject_key == f.subject_key && f.covered_by(g))
-            };
+            let earlier = seen_figs.get(f.subject_key.as_str()).map_or(&[][..], Vec::as_slice);
+            let new = if f.vague() { earlier.is_empty() } else { !earlier.iter().any(|g| f.covered_by(g)) };
             let already = mine
                 .iter()
                 .take_while(|g| g.quantity < f.quantity)
@@ -66,24 +76,36 @@ pub(super) fn compute(ordered: &[Input<'_>], figs: &Figures) -> Vec<Adds> {
             if new && !already {
                 adds.figures.push(f.value.text.clone());
             }
+            fresh.push(new);
         }
-        seen_figs.extend(mine);
+        // Only values that said something new are remembered: a value repeated adds nothing.
+        for (f, new) in mine.into_iter().zip(fresh) {
+            if new {
+                seen_figs.entry(f.subject_key.as_str()).or_default().push(f);
+            }
+        }
 
         // Quotes: words no earlier report quoted (a quote carried again is not new).
-        let mut mine_quotes: Vec<(Option<String>, Vec<String>)> = Vec::new();
+        let mut mine_quotes: Vec<(Option<String>, Words)> = Vec::new();
         for q in &a.quotes {
             let words = quote_words(&q.text);
             if words.is_empty() {
                 continue;
             }
             let speaker = q.speaker_key.clone().or_else(|| q.speaker.as_ref().map(|s| s.to_lowercase()));
-            let known = seen_quotes.iter().chain(&mine_quotes).any(|(_, w)| same_quote(w, &words));
+            let known = seen_quote_keys.contains(&words.key())
+                || seen_quotes.get(&speaker).is_some_and(|ws| ws.iter().any(|w| same_quote(w, &words)))
+                || mine_quotes.iter().any(|(_, w)| same_quote(w, &words));
             if !known {
                 adds.quotes.push(AddedQuote { speaker: q.speaker.clone(), text: q.text.clone() });
+                // Only new wordings are remembered: a quote carried again adds nothing to match.
+                mine_quotes.push((speaker, words));
             }
-            mine_quotes.push((speaker, words));
         }
-        seen_quotes.extend(mine_quotes);
+        for (speaker, words) in mine_quotes {
+            seen_quote_keys.insert(words.key());
+            seen_quotes.entry(speaker).or_default().push(words);
+        }
 
         // Time references: resolved values, or the words when they cannot be resolved.
         for t in &a.times {
@@ -117,7 +139,7 @@ pub(super) fn compute(ordered: &[Input<'_>], figs: &Figures) -> Vec<Adds> {
                 adds.sources.push(c);
             }
         }
-        adds.terms = new_terms(input, &mut seen_words);
+        adds.terms = new_terms(input, &mut seen_words, &mut stems);
         out.push(adds);
     }
     out
@@ -131,9 +153,14 @@ const MAX_TERMS: usize = 8;
 
 /// Words of the headline, or used at least twice in the text, that no earlier report used;
 /// words of names are left out. Marks every word of the report as seen.
-fn new_terms(input: &Input<'_>, seen: &mut HashSet<String>) -> Vec<String> {
+fn new_terms(
+    input: &Input<'_>,
+    seen: &mut HashSet<String>,
+    stems: &mut HashMap<String, HashMap<String, String>>,
+) -> Vec<String> {
     let lang = input.analysis.language.as_str();
     let stemmer = LanguageStemmer::new(lang);
+    let cache = stems.entry(lang.to_string()).or_default();
     let named: HashSet<String> = input
         .analysis
         .entities
@@ -152,7 +179,14 @@ fn new_terms(input: &Input<'_>, seen: &mut HashSet<String>) -> Vec<String> {
                 continue;
             }
             position += 1;
-            let stem = stemmer.stem_lowercase(&lower).into_owned();
+            let stem = match cache.get(&lower) {
+                Some(s) => s.clone(),
+                None => {
+                    let s = stemmer.stem_lowercase(&lower).into_owned();
+                    cache.insert(lower.clone(), s.clone());
+                    s
+                }
+            };
             let e = found.entry(stem).or_insert_with(|| (false, 0, position, lower));
             e.0 |= in_title;
             e.1 += 1;

@@ -1,7 +1,7 @@
 //! Figures by what they count, the discrepancies between reports, and claims one report denies
 //! that another affirms.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{
     carrier, day_label, sentence_at, Contradiction, Discrepancy, DiscrepancyKind, Evidence, Figure,
@@ -468,10 +468,11 @@ fn related(ordered: &[Input<'_>], groups: &[Vec<&Fig>]) -> bool {
     if groups.iter().flatten().all(|f| f.specific) {
         return true;
     }
-    let about = |f: &Fig| {
-        let language = &ordered[f.report].analysis.language;
-        let stemmer = LanguageStemmer::new(language);
-        let mut c = context(&around(&f.value.sentence, &f.value.text), language, &stemmer);
+    let mut stemmers: HashMap<&str, LanguageStemmer> = HashMap::new();
+    let mut about = |f: &Fig| {
+        let language = ordered[f.report].analysis.language.as_str();
+        let stemmer = stemmers.entry(language).or_insert_with(|| LanguageStemmer::new(language));
+        let mut c = context(&around(&f.value.sentence, &f.value.text), language, stemmer);
         c.retain(|w| Some(w) != f.noun_stem.as_ref());
         c
     };
@@ -625,63 +626,73 @@ const DENIALS: &[&str] = &["excluded", "geen", "none", "nul", "uitgesloten", "ui
 /// (`tientallen buitenlandse strijders`). Only subjects narrowed by a word modifier are checked:
 /// the modifier and the noun must stand close together in the denying sentence.
 pub(super) fn contradictions(ordered: &[Input<'_>], figs: &Figures) -> Vec<Contradiction> {
+    // Per report, the stemmed words of its sentences that hold a denial word: few sentences.
+    let denying: Vec<Vec<(usize, Vec<String>)>> = ordered
+        .iter()
+        .map(|input| {
+            let stemmer = LanguageStemmer::new(&input.analysis.language);
+            input
+                .analysis
+                .sentences
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| has_cue(&s.text, DENIALS))
+                .map(|(i, s)| {
+                    (i, words_of(&s.text).map(|w| stemmer.stem_lowercase(&w).into_owned()).collect())
+                })
+                .collect()
+        })
+        .collect();
+    // Subjects each report counts (at least one).
+    let mut counted: HashSet<(usize, &str)> = HashSet::new();
+    for g in figs.all.iter().filter(|g| g.lo >= 1.0) {
+        counted.insert((g.report, g.subject_key.as_str()));
+    }
+    let mut checked: HashSet<&str> = HashSet::new();
     let mut out: Vec<Contradiction> = Vec::new();
     for f in &figs.all {
         let Some(noun) = &f.noun_stem else { continue };
-        if f.word_modifiers.is_empty() || f.lo < 1.0 || out.iter().any(|c| c.subject == f.subject) {
+        if f.word_modifiers.is_empty() || f.lo < 1.0 || has_cue(&f.value.sentence, DENIALS) {
+            continue;
+        }
+        if !checked.insert(f.subject_key.as_str()) {
             continue;
         }
         let affirming = &ordered[f.report];
-        if words_of(&f.value.sentence).any(|w| DENIALS.binary_search(&w.as_str()).is_ok()) {
-            continue;
-        }
-        for (r, other) in ordered.iter().enumerate() {
-            if r == f.report
-                || figs.all.iter().any(|g| g.report == r && g.subject_key == f.subject_key && g.lo >= 1.0)
-            {
-                continue;
+        let hit = denying.iter().enumerate().find_map(|(r, sentences)| {
+            if r == f.report || counted.contains(&(r, f.subject_key.as_str())) {
+                return None;
             }
-            let stemmer = LanguageStemmer::new(&other.analysis.language);
-            let hit =
-                other.analysis.sentences.iter().find(|s| denies(&s.text, noun, &f.word_modifiers, &stemmer));
-            if let Some(s) = hit {
-                let denied = Evidence { carrier: carrier(other.article), sentence: s.text.clone() };
-                let affirmed =
-                    Evidence { carrier: carrier(affirming.article), sentence: f.value.sentence.clone() };
-                let name = |e: &Evidence| {
-                    e.carrier.source.clone().unwrap_or_else(|| format!("article {}", short(&e.carrier.id)))
-                };
-                let explanation = format!(
-                    "{}: excluded or absent according to {} ({}), but {} counts {} ({})",
-                    f.subject,
-                    name(&denied),
-                    day_label(denied.carrier.published),
-                    name(&affirmed),
-                    f.value.text,
-                    day_label(affirmed.carrier.published),
-                );
-                out.push(Contradiction { subject: f.subject.clone(), explanation, denied, affirmed });
-                break;
-            }
-        }
+            sentences.iter().find(|(_, stems)| denies(stems, noun, &f.word_modifiers)).map(|&(i, _)| (r, i))
+        });
+        let Some((r, i)) = hit else { continue };
+        let other = &ordered[r];
+        let denied =
+            Evidence { carrier: carrier(other.article), sentence: other.analysis.sentences[i].text.clone() };
+        let affirmed = Evidence { carrier: carrier(affirming.article), sentence: f.value.sentence.clone() };
+        let name = |e: &Evidence| {
+            e.carrier.source.clone().unwrap_or_else(|| format!("article {}", short(&e.carrier.id)))
+        };
+        let explanation = format!(
+            "{}: excluded or absent according to {} ({}), but {} counts {} ({})",
+            f.subject,
+            name(&denied),
+            day_label(denied.carrier.published),
+            name(&affirmed),
+            f.value.text,
+            day_label(affirmed.carrier.published),
+        );
+        out.push(Contradiction { subject: f.subject.clone(), explanation, denied, affirmed });
     }
     out
 }
 
-/// Whether a sentence names the noun with all the modifiers close by, and denies it.
-fn denies(sentence: &str, noun: &str, modifiers: &[String], stemmer: &LanguageStemmer) -> bool {
-    let words: Vec<String> = words_of(sentence).collect();
-    if !words.iter().any(|w| DENIALS.binary_search(&w.as_str()).is_ok()) {
-        return false;
-    }
-    let stems: Vec<String> = words.iter().map(|w| stemmer.stem_lowercase(w).into_owned()).collect();
+/// Whether a denying sentence (its stemmed words) names the noun with all the modifiers
+/// close before it.
+fn denies(stems: &[String], noun: &str, modifiers: &[String]) -> bool {
     // `IS-strijders` splits into `is` and `strijders`: the noun is the compound's last part.
     stems.iter().enumerate().any(|(i, s)| {
-        s == noun
-            && modifiers.iter().all(|m| {
-                let from = i.saturating_sub(3);
-                stems[from..i].iter().any(|x| x == m)
-            })
+        s == noun && modifiers.iter().all(|m| stems[i.saturating_sub(3)..i].iter().any(|x| x == m))
     })
 }
 

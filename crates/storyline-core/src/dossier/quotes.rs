@@ -2,37 +2,60 @@
 
 use super::{carrier, Input, QuoteEntry};
 
-/// The quote's words, lowercased, for comparing wordings across reports.
-pub(super) fn quote_words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+/// A quote's words, lowercased, for comparing wordings across reports: in order, and sorted
+/// without repeats.
+#[derive(Debug, Clone)]
+pub(super) struct Words {
+    words: Vec<String>,
+    sorted: Vec<String>,
+}
+
+impl Words {
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// The words joined, for exact matching.
+    pub fn key(&self) -> String {
+        self.words.join(" ")
+    }
+}
+
+/// The quote's words, lowercased.
+pub(super) fn quote_words(text: &str) -> Words {
+    let words: Vec<String> =
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    let mut sorted = words.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    Words { words, sorted }
 }
 
 /// Whether two quotes are the same words: one holds at least 80 % of the other's words (a
 /// shortened or lightly edited quote counts as the same).
-pub(super) fn same_quote(a: &[String], b: &[String]) -> bool {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if short.is_empty() {
+pub(super) fn same_quote(a: &Words, b: &Words) -> bool {
+    let (short, long) = if a.words.len() <= b.words.len() { (a, b) } else { (b, a) };
+    if short.words.is_empty() {
         return false;
     }
-    if short.len() < 3 {
-        return short == long;
+    if short.words.len() < 3 {
+        return short.words == long.words;
     }
-    let mut long_sorted: Vec<&str> = long.iter().map(String::as_str).collect();
-    long_sorted.sort_unstable();
-    let shared = short.iter().filter(|w| long_sorted.binary_search(&w.as_str()).is_ok()).count();
-    shared * 5 >= short.len() * 4
+    let shared = short.words.iter().filter(|w| long.sorted.binary_search(w).is_ok()).count();
+    shared * 5 >= short.words.len() * 4
 }
 
 struct Group {
     speaker_key: Option<String>,
     speaker: Option<String>,
     role: Option<String>,
-    entries: Vec<(QuoteEntry, Vec<String>)>,
+    entries: Vec<(QuoteEntry, Words)>,
 }
 
 /// Quotes grouped by speaker (speakers in order of first appearance), each quote once.
 pub(super) fn group(ordered: &[Input<'_>]) -> Vec<QuoteEntry> {
     let mut groups: Vec<Group> = Vec::new();
+    let mut index: std::collections::HashMap<Option<String>, usize> = std::collections::HashMap::new();
     for input in ordered {
         let a = input.analysis;
         for q in &a.quotes {
@@ -48,10 +71,8 @@ pub(super) fn group(ordered: &[Input<'_>]) -> Vec<QuoteEntry> {
                     .filter_map(|e| e.role.clone())
                     .max_by_key(|r| r.chars().count())
             });
-            let gi = match groups.iter().position(|g| {
-                g.speaker_key.clone().or_else(|| g.speaker.as_ref().map(|s| s.to_lowercase())) == who
-            }) {
-                Some(i) => i,
+            let gi = match index.get(&who) {
+                Some(&i) => i,
                 None => {
                     groups.push(Group {
                         speaker_key: q.speaker_key.clone(),
@@ -59,6 +80,7 @@ pub(super) fn group(ordered: &[Input<'_>]) -> Vec<QuoteEntry> {
                         role: None,
                         entries: Vec::new(),
                     });
+                    index.insert(who.clone(), groups.len() - 1);
                     groups.len() - 1
                 }
             };

@@ -1,0 +1,71 @@
+//! Building a story's dossier from stored articles and analyses: a story of 50, 200 and 500
+//! reports (the demo corpus's articles, repeated with new ids and later dates, so figures,
+//! quotes and names repeat and disagree as in a long-running story). Run with
+//! `cargo bench -p storyline-core --bench dossier`.
+
+use divan::Bencher;
+use storyline_core::analyze::Analysis;
+use storyline_core::dossier::{build, Input};
+use storyline_core::ingest::prepare::prepare_with_signature;
+use storyline_core::ingest::{read_stream, Format, PrepareOptions, DEFAULT_MAX_RECORD_BYTES};
+use storyline_core::model::Article;
+
+fn main() {
+    divan::main();
+}
+
+/// The demo corpus, prepared and analysed once.
+fn demo() -> Vec<(Article, Analysis)> {
+    let root = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo"));
+    let mut files = Vec::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("demo corpus").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut out = Vec::new();
+    for path in files {
+        let name = path.to_string_lossy().into_owned();
+        if Format::from_path(&name).is_none() {
+            continue;
+        }
+        let bytes = std::fs::read(&path).expect("demo file");
+        let _ = read_stream(&name, bytes.as_slice(), None, DEFAULT_MAX_RECORD_BYTES, &mut |r| {
+            if let Ok(raw) = r {
+                let p = prepare_with_signature(raw, &PrepareOptions::default(), None);
+                out.push((p.article, p.analysis));
+            }
+        });
+    }
+    out
+}
+
+/// `n` reports: the demo articles again and again, each copy a day later with its own id.
+fn story(n: usize) -> Vec<(Article, Analysis)> {
+    let base = demo();
+    (0..n)
+        .map(|i| {
+            let (mut a, x) = base[i % base.len()].clone();
+            let round = (i / base.len()) as i64;
+            a.id = format!("{}-{i}", a.id);
+            if let Some(p) = a.published.as_mut() {
+                p.unix += round * 86_400;
+            }
+            (a, x)
+        })
+        .collect()
+}
+
+#[divan::bench(args = [50, 200, 500])]
+fn build_dossier(bencher: Bencher, n: usize) {
+    let docs = story(n);
+    let inputs: Vec<Input<'_>> = docs.iter().map(|(article, analysis)| Input { article, analysis }).collect();
+    bencher.bench(|| build(1, None, divan::black_box(&inputs)));
+}

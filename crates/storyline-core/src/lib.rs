@@ -26,6 +26,7 @@ pub mod eval;
 pub mod hash;
 pub mod ingest;
 pub mod model;
+pub mod search;
 pub mod synth;
 
 pub use date::{Precision, Published};

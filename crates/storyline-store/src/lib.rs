@@ -24,6 +24,7 @@
 
 pub mod bands;
 pub mod dossier;
+pub mod search;
 pub mod sqlite;
 pub mod stories;
 
@@ -266,6 +267,64 @@ pub struct StoreStats {
     pub schema_version: i64,
 }
 
+/// A full-text search: words ranked by BM25 over title and text, with filters. Dates compare
+/// with the start of an article's publication period, as in [`ArticleFilter`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SearchQuery {
+    /// What was typed: words (matched through their stems in every language the store holds),
+    /// `"quoted phrases"` and `prefix*` words; every word must match (when no article has them
+    /// all, articles with any of them are ranked).
+    pub text: String,
+    /// Only this outlet (case-insensitive).
+    pub source: Option<String>,
+    /// Only this language code.
+    pub language: Option<String>,
+    /// Published at or after.
+    pub since: Option<Published>,
+    /// Published before the end of this period.
+    pub until: Option<Published>,
+    /// Only articles naming this entity, by its key (`ryan-dillon`).
+    pub entity: Option<String>,
+    /// At most this many hits.
+    pub limit: usize,
+    /// Skip this many first (for paging).
+    pub offset: usize,
+}
+
+/// One article found by a search.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    /// The article's id.
+    pub id: String,
+    /// Its headline.
+    pub title: String,
+    /// Its outlet.
+    pub source: Option<String>,
+    /// Publication time at its precision.
+    pub published: Option<Published>,
+    /// Language code.
+    pub language: String,
+    /// The story it belongs to.
+    pub story: Option<i64>,
+    /// BM25 relevance: higher is better; comparable only within one search.
+    pub score: f64,
+    /// Plain text: a window of the article around its best matches.
+    pub snippet: String,
+    /// Character ranges of the matched words in `snippet`.
+    pub snippet_highlights: Vec<(usize, usize)>,
+    /// Character ranges of the matched words in `title`.
+    pub title_highlights: Vec<(usize, usize)>,
+}
+
+/// What a search found.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SearchResults {
+    /// How many articles match (counted up to [`search::MAX_COUNTED`]).
+    pub total: u64,
+    /// The hits of the requested page, best first.
+    pub hits: Vec<SearchHit>,
+}
+
 /// The storage interface. Every method takes `&self`: implementations are shared between
 /// threads and may serve several writers at once.
 pub trait Store: Send + Sync {
@@ -297,6 +356,11 @@ pub trait Store: Send + Sync {
     /// publication order; an undated article keeps its place in ingest order (it follows the
     /// dated article ingested just before it), and same-time articles go in ingest order.
     fn recluster(&self, settings: &IngestSettings) -> Result<ReclusterReport, StoreError>;
+
+    /// Full-text search over titles and texts, ranked by BM25, with filters. A query with no
+    /// searchable words (empty, or only stopwords) finds nothing unless an entity is given, in
+    /// which case that entity's articles come most recently stored first.
+    fn search(&self, query: &SearchQuery) -> Result<SearchResults, StoreError>;
 
     /// Resolves a full id or a unique prefix of one.
     fn resolve(&self, id_or_prefix: &str) -> Result<Option<String>, StoreError> {

@@ -6,7 +6,8 @@
 //! own transaction.
 
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, TryLockError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
@@ -20,7 +21,8 @@ use crate::bands::BandIndex;
 use crate::stories::StoryState;
 use crate::{
     ArticleFilter, ArticleRecord, ArticleSummary, DuplicateReason, IngestOutcome, IngestSettings,
-    NearDuplicateOf, ReclusterReport, Store, StoreError, StoreStats, StoryFilter, StorySummary,
+    NearDuplicateOf, ReclusterReport, SearchQuery, SearchResults, Store, StoreError, StoreStats, StoryFilter,
+    StorySummary,
 };
 
 /// The numbered schema migrations, applied in order.
@@ -89,19 +91,26 @@ const MIGRATIONS: &[(i64, &str)] = &[
         );
         CREATE INDEX stories_activity ON stories(last_published, last_seq);",
     ),
+    (4, crate::search::MIGRATION),
 ];
+
+/// Reader connections of a file store.
+const READERS: usize = 4;
 
 /// The most near-duplicate candidates checked for one new article.
 const MAX_CANDIDATES: usize = 64;
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// A store in one SQLite file (or in memory, for tests and evaluation).
 pub struct SqliteStore {
     writer: Mutex<Connection>,
-    /// A second connection for reads, so listing does not wait for a long ingest batch.
-    reader: Option<Mutex<Connection>>,
+    /// Connections for reads, so reading does not wait for a long ingest batch, nor for one
+    /// another (empty for an in-memory store, which reads through the writer).
+    readers: Vec<Mutex<Connection>>,
+    /// Where the next reader search starts when all are busy.
+    next_reader: AtomicUsize,
     /// Near-duplicate candidates among recent articles; built on the first ingest.
     bands: Mutex<Option<BandIndex>>,
     /// The clusterer's state; built on the first ingest.
@@ -159,6 +168,10 @@ fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
             .unwrap_or(false);
         if !done {
             tx.execute_batch(sql)?;
+            if *version == 4 {
+                // The search index of the articles stored before it existed.
+                crate::search::backfill(&tx)?;
+            }
             tx.execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
                 params![version, now()],
@@ -179,14 +192,22 @@ impl SqliteStore {
         let mut writer = Connection::open(path)?;
         configure(&writer)?;
         migrate(&mut writer)?;
-        let reader = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
-        )?;
-        reader.busy_timeout(std::time::Duration::from_secs(30))?;
+        let mut readers = Vec::with_capacity(READERS);
+        for _ in 0..READERS {
+            let reader = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                    | OpenFlags::SQLITE_OPEN_URI,
+            )?;
+            reader.busy_timeout(std::time::Duration::from_secs(30))?;
+            reader.execute_batch("PRAGMA cache_size = -32768;")?;
+            readers.push(Mutex::new(reader));
+        }
         Ok(SqliteStore {
             writer: Mutex::new(writer),
-            reader: Some(Mutex::new(reader)),
+            readers,
+            next_reader: AtomicUsize::new(0),
             bands: Mutex::new(None),
             stories: Mutex::new(None),
         })
@@ -199,14 +220,27 @@ impl SqliteStore {
         migrate(&mut conn)?;
         Ok(SqliteStore {
             writer: Mutex::new(conn),
-            reader: None,
+            readers: Vec::new(),
+            next_reader: AtomicUsize::new(0),
             bands: Mutex::new(None),
             stories: Mutex::new(None),
         })
     }
 
+    /// A free reader connection, or, when all are busy, the next one in turn.
     fn read(&self) -> MutexGuard<'_, Connection> {
-        lock(self.reader.as_ref().unwrap_or(&self.writer))
+        if self.readers.is_empty() {
+            return lock(&self.writer);
+        }
+        for r in &self.readers {
+            match r.try_lock() {
+                Ok(g) => return g,
+                Err(TryLockError::Poisoned(p)) => return p.into_inner(),
+                Err(TryLockError::WouldBlock) => {}
+            }
+        }
+        let i = self.next_reader.fetch_add(1, Ordering::Relaxed) % self.readers.len();
+        lock(&self.readers[i])
     }
 }
 
@@ -524,6 +558,10 @@ impl Store for SqliteStore {
         finish_summaries(rows)
     }
 
+    fn search(&self, query: &SearchQuery) -> Result<SearchResults, StoreError> {
+        crate::search::search(&self.read(), query)
+    }
+
     fn recluster(&self, settings: &IngestSettings) -> Result<ReclusterReport, StoreError> {
         let mut conn = lock(&self.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -698,6 +736,7 @@ fn ingest_batch(
             compact.strip_sentence_text();
             let analysis = serde_json::to_string(&compact).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             insert_analysis.execute(params![seq, analysis])?;
+            crate::search::index_article(tx, seq, a, &p.analysis)?;
             if let Some(sig) = &p.signature {
                 let root = near.as_ref().map_or(a.id.as_str(), |(id, _)| id.as_str());
                 insert_signature.execute(params![seq, a.id, root, sig.to_bytes()])?;

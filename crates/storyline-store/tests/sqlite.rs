@@ -99,3 +99,27 @@ fn several_writers_on_one_file_store_each_article_once() {
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.stats().unwrap().articles, 60);
 }
+
+#[test]
+fn the_search_migration_indexes_articles_stored_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    {
+        let store = SqliteStore::open(&path).unwrap();
+        conformance::search_fixtures(&store);
+    }
+    // Make the file look as a store written before the search index existed.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP TABLE search_index; DROP INDEX articles_language; DROP INDEX articles_story_source; \
+         DROP INDEX articles_story_language; DELETE FROM schema_migrations WHERE version = 4;",
+    )
+    .unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.stats().unwrap().schema_version, SCHEMA_VERSION);
+    let found = store
+        .search(&storyline_store::SearchQuery { text: "konvooien".into(), limit: 10, ..Default::default() })
+        .unwrap();
+    assert_eq!(found.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["k1", "k2"]);
+}

@@ -29,6 +29,18 @@ pub struct BenchArgs {
     /// Keep the generated corpus and the store in this directory instead of a temporary one
     #[arg(long, value_name = "DIR")]
     keep: Option<std::path::PathBuf>,
+    /// Then serve the store on loopback and measure the pages and the API under load
+    #[arg(long)]
+    http: bool,
+    /// With --http and --keep: load-test the store already in DIR instead of building a new one
+    #[arg(long, requires_all = ["http", "keep"])]
+    reuse: bool,
+    /// Requests per endpoint (--http)
+    #[arg(long, default_value_t = 2_000)]
+    requests: usize,
+    /// Client threads, each with one keep-alive connection (--http)
+    #[arg(long, default_value_t = 4)]
+    clients: usize,
 }
 
 /// Peak and current resident memory of this process in KiB, from /proc (Linux).
@@ -60,6 +72,16 @@ pub fn run(cfg: &Config, args: &BenchArgs, as_json: bool) -> Result<ExitCode> {
         None => temp.path().to_path_buf(),
     };
     let dir = dir_path.as_path();
+    if args.reuse {
+        crate::bench_http::run(
+            &dir.join("bench.db"),
+            cfg,
+            args.requests.max(1),
+            args.clients.max(1),
+            as_json,
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let corpus = dir.join("corpus.jsonl");
     let _ = std::fs::remove_file(dir.join("bench.db"));
     let synth = SynthConfig {
@@ -148,6 +170,15 @@ pub fn run(cfg: &Config, args: &BenchArgs, as_json: bool) -> Result<ExitCode> {
             println!("  memory      peak {peak:.1} MiB resident during ingest (started at {start:.1} MiB)");
         }
         println!("  store       {:.1} MB on disk", db_bytes as f64 / 1e6);
+    }
+    if args.http {
+        crate::bench_http::run(
+            &dir.join("bench.db"),
+            cfg,
+            args.requests.max(1),
+            args.clients.max(1),
+            as_json,
+        )?;
     }
     Ok(if report.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -18,7 +18,19 @@ struct FileConfig {
     ingest: IngestSection,
     /// Story clustering: every key of `storyline_core::cluster::Settings`.
     cluster: Option<storyline_core::cluster::Settings>,
+    #[serde(default)]
+    serve: ServeSection,
 }
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServeSection {
+    addr: Option<String>,
+    max_body_mb: Option<usize>,
+}
+
+/// The address `storyline serve` listens on when nothing else is said.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -46,6 +58,10 @@ pub struct Config {
     pub near_duplicate_horizon: u64,
     /// Story clustering settings.
     pub cluster: storyline_core::cluster::Settings,
+    /// Where `storyline serve` listens.
+    pub serve_addr: String,
+    /// The largest request body the server accepts, in bytes.
+    pub max_body_bytes: usize,
 }
 
 impl Default for Config {
@@ -58,6 +74,8 @@ impl Default for Config {
             near_duplicate_threshold: storyline_core::ingest::dedupe::DEFAULT_THRESHOLD,
             near_duplicate_horizon: storyline_store::DEFAULT_NEAR_DUPLICATE_HORIZON,
             cluster: storyline_core::cluster::Settings::default(),
+            serve_addr: DEFAULT_ADDR.to_string(),
+            max_body_bytes: 16 * 1024 * 1024,
         }
     }
 }
@@ -111,6 +129,12 @@ impl Config {
             if let Some(c) = file.cluster {
                 cfg.cluster = c;
             }
+            if let Some(a) = file.serve.addr {
+                cfg.serve_addr = a;
+            }
+            if let Some(n) = file.serve.max_body_mb {
+                cfg.max_body_bytes = n.saturating_mul(1024 * 1024);
+            }
         }
         if let Some(n) = env_parse::<usize>(env, "STORYLINE_BATCH_SIZE")? {
             cfg.batch_size = n;
@@ -124,6 +148,12 @@ impl Config {
         if let Some(h) = env_parse::<u64>(env, "STORYLINE_NEAR_DUPLICATE_HORIZON")? {
             cfg.near_duplicate_horizon = h;
         }
+        if let Some(a) = env("STORYLINE_ADDR").filter(|a| !a.trim().is_empty()) {
+            cfg.serve_addr = a.trim().to_string();
+        }
+        if let Some(n) = env_parse::<usize>(env, "STORYLINE_MAX_BODY_MB")? {
+            cfg.max_body_bytes = n.saturating_mul(1024 * 1024);
+        }
         if let Some(db) = db_flag {
             cfg.db = db;
             cfg.db_explicit = true;
@@ -133,6 +163,9 @@ impl Config {
         }
         if cfg.max_record_bytes == 0 {
             bail!("max_record_mb must be at least 1");
+        }
+        if cfg.max_body_bytes == 0 {
+            bail!("max_body_mb must be at least 1");
         }
         if cfg.near_duplicate_horizon == 0 {
             bail!("near_duplicate_horizon must be at least 1");
@@ -198,5 +231,7 @@ mod tests {
         assert_eq!(cfg.near_duplicate_threshold, defaults.near_duplicate_threshold);
         assert_eq!(cfg.near_duplicate_horizon, defaults.near_duplicate_horizon);
         assert_eq!(cfg.cluster, defaults.cluster);
+        assert_eq!(cfg.serve_addr, defaults.serve_addr);
+        assert_eq!(cfg.max_body_bytes, defaults.max_body_bytes);
     }
 }

@@ -12,6 +12,7 @@ use storyline_store::{ArticleFilter, Store, StoryFilter};
 use crate::config::Config;
 use crate::pipeline::{self, Input, Options};
 use crate::progress::Progress;
+use crate::serve::Busy;
 use crate::show;
 
 include!(concat!(env!("OUT_DIR"), "/demo_files.rs"));
@@ -24,8 +25,41 @@ pub fn inputs() -> Vec<Input> {
     DEMO_FILES.iter().map(|(path, bytes)| Input::Memory(format!("demo/{path}"), bytes)).collect()
 }
 
+/// Options of `storyline demo`.
+#[derive(clap::Args)]
+pub struct DemoArgs {
+    /// Print the stories and exit instead of serving them
+    #[arg(long)]
+    no_serve: bool,
+    /// Address to serve on [default: 127.0.0.1:8080, or a free port when that is taken]
+    #[arg(long, value_name = "ADDR")]
+    addr: Option<String>,
+}
+
 /// Runs the demo.
-pub fn run(cfg: &Config, as_json: bool, quiet: bool) -> Result<ExitCode> {
+pub fn run(cfg: &Config, args: &DemoArgs, as_json: bool, quiet: bool) -> Result<ExitCode> {
+    let code = show_demo(cfg, as_json, quiet)?;
+    if args.no_serve {
+        return Ok(code);
+    }
+    let db = if cfg.db_explicit { cfg.db.clone() } else { PathBuf::from(DEMO_DB) };
+    let store = SqliteStore::open(&db).with_context(|| format!("{}: cannot open store", db.display()))?;
+    crate::serve::init_logging(quiet);
+    // An address given explicitly must be free; the default falls back to any free port.
+    let (addr, busy) = match &args.addr {
+        Some(a) => (a.clone(), Busy::Fail),
+        None => (cfg.serve_addr.clone(), Busy::AnyPort),
+    };
+    crate::serve::serve(std::sync::Arc::new(store), cfg, &addr, busy, |url, _| {
+        println!();
+        println!("storyline is serving the demo at {url}");
+        println!("Open it in a browser; Ctrl-C stops it.");
+    })?;
+    Ok(code)
+}
+
+/// Ingests the demo corpus and prints what is in it.
+fn show_demo(cfg: &Config, as_json: bool, quiet: bool) -> Result<ExitCode> {
     let db = if cfg.db_explicit { cfg.db.clone() } else { PathBuf::from(DEMO_DB) };
     let store = SqliteStore::open(&db).with_context(|| format!("{}: cannot open store", db.display()))?;
     let opts = Options::new(cfg, PrepareOptions::default(), None);

@@ -3,12 +3,14 @@
 
 mod analyze_cmd;
 mod bench;
+mod bench_http;
 mod config;
 mod demo;
 mod dossier_cmd;
 mod eval_cmd;
 mod pipeline;
 mod progress;
+mod serve;
 mod show;
 
 use std::path::PathBuf;
@@ -169,17 +171,39 @@ quantities, times; offsets are characters), several as one object per line.")]
         #[arg(long, value_name = "CODE")]
         language: Option<String>,
     },
-    /// Load the bundled demo corpus into a demo store and show what is in it
-    #[command(after_help = "Example:
+    /// Load the bundled demo corpus into a demo store, show what is in it, and serve it
+    #[command(after_help = "Examples:
   cargo run --release -- demo
-The demo store is storyline-demo.db in the working directory unless --db says otherwise.")]
-    Demo,
+  storyline demo --no-serve          (print the stories and exit)
+The demo store is storyline-demo.db in the working directory unless --db says otherwise. It is
+served at http://127.0.0.1:8080/ (a free port when 8080 is taken) until Ctrl-C.")]
+    Demo(demo::DemoArgs),
+    /// Serve the web interface and the JSON API over the store
+    #[command(after_help = "Examples:
+  storyline serve
+  storyline --db archive.db serve --addr 0.0.0.0:9000
+  STORYLINE_TOKEN=s3cret storyline serve      (accept POST /api/ingest with this bearer token)
+
+Pages: / (stories), /stories/ID, /articles/ID, /search. The API is under /api/; its OpenAPI
+document is /api/openapi.json. Without STORYLINE_TOKEN the server refuses writes. Ctrl-C or
+SIGTERM stops it after the requests in progress. Exit status 2 when the address is in use.")]
+    Serve {
+        /// Address and port to listen on [default: 127.0.0.1:8080, or [serve] addr, STORYLINE_ADDR]
+        #[arg(long, value_name = "ADDR")]
+        addr: Option<String>,
+    },
     /// Measure ingest speed and memory on a generated corpus
     #[command(after_help = "Example:
   storyline bench --articles 200000
 Generates JSON Lines articles of about --text-bytes each into a temporary file, ingests them
 into a temporary store through the same path `storyline ingest` uses, and reports articles per
-second and peak memory.")]
+second and peak memory.
+
+  storyline bench --articles 100000 --http --keep /tmp/bench
+With --http it then serves that store on 127.0.0.1 and drives the story page, the dossier API,
+the article page, search (common and rare words) and the stories page with --clients threads
+over keep-alive connections, --requests per endpoint, printing requests/s and p50/p95/p99/max
+latency. --reuse load-tests the store already kept in the --keep directory.")]
     Bench(bench::BenchArgs),
 }
 
@@ -354,7 +378,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let prepare = PrepareOptions { source: None, published, language };
             analyze_cmd::run(&file, &prepare, cli.json)
         }
-        Command::Demo => demo::run(&cfg, cli.json, cli.quiet),
+        Command::Demo(args) => demo::run(&cfg, &args, cli.json, cli.quiet),
+        Command::Serve { addr } => {
+            serve::run(std::sync::Arc::new(open_store(&cfg)?), &cfg, addr.as_deref(), cli.quiet)
+        }
         Command::Bench(args) => bench::run(&cfg, &args, cli.json),
     }
 }

@@ -245,7 +245,7 @@ fn the_demo_corpus_goes_in_whole_and_copies_link_within_their_story() {
     use storyline_store::{sqlite::SqliteStore, ArticleFilter, Store};
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");
-    let o = run(&db, &["demo", "--json"]);
+    let o = run(&db, &["demo", "--json", "--no-serve"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = json_of(&o);
     assert_eq!(out["ingest"]["failed"], 0, "{}", out["ingest"]);
@@ -451,7 +451,7 @@ fn the_seeds_form_one_story_in_either_order() {
     ] {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("s.db");
-        assert!(run(&db, &["demo", "--quiet", "--json"]).status.success());
+        assert!(run(&db, &["demo", "--quiet", "--json", "--no-serve"]).status.success());
         for seed in order {
             let o = run(&db, &["ingest", seeds.join(seed).to_str().unwrap(), "--quiet"]);
             assert!(o.status.success(), "{}", stderr(&o));

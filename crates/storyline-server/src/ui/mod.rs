@@ -1,7 +1,34 @@
 //! Server-rendered pages: every byte of markup, style and script is built here or embedded in
 //! the binary, and every piece of article text is escaped before it reaches a page.
+//!
+//! The page functions are pure: they take what the store and the dossier code return and give
+//! back a whole HTML document as a `String`. The handlers fetch, these render. Pages carry a
+//! restrictive Content-Security-Policy (scripts and styles only from the site itself, no inline
+//! script), so even a piece of markup that slipped past [`escape`] could not run.
+
+mod article;
+mod layout;
+mod search;
+mod stories;
+mod story;
+mod svg;
 
 use std::fmt::Write;
+
+use storyline_core::Published;
+
+pub use article::article_page;
+pub use layout::error_page;
+pub use search::{search_page, SearchForm, SEARCH_PAGE_SIZE};
+pub use stories::{stories_page, StoriesForm, STORIES_PAGE_SIZE};
+pub use story::story_page;
+
+/// The stylesheet every page links, served at `/assets/style.css`.
+pub const STYLE_CSS: &str = include_str!("style.css");
+
+/// The small progressive script every page links, served at `/assets/app.js`. The pages work
+/// without it.
+pub const APP_JS: &str = include_str!("app.js");
 
 /// Escapes text for HTML element content and double-quoted attribute values.
 pub fn escape(text: &str) -> String {
@@ -21,6 +48,196 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Percent-encodes a query-string value or a path segment (everything but the unreserved
+/// characters of RFC 3986). The result still goes through [`escape`] in an attribute.
+pub(crate) fn encode_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// Builds `a=1&b=2` from the pairs whose value is not empty, values percent-encoded.
+pub(crate) fn query_string(pairs: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    for (key, value) in pairs {
+        if value.trim().is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.push_str(key);
+        out.push('=');
+        out.push_str(&encode_component(value));
+    }
+    out
+}
+
+/// The page of one article.
+pub(crate) fn article_href(id: &str) -> String {
+    format!("/articles/{}", encode_component(id))
+}
+
+/// The page of one story.
+pub(crate) fn story_href(id: i64) -> String {
+    format!("/stories/{id}")
+}
+
+/// A publication time as a reader sees it, at its precision (`2017-10-17 14:05 UTC`; seconds
+/// only when they are not zero).
+pub(crate) fn date_text(p: &Published) -> String {
+    let mut s = p.to_string();
+    if p.precision == storyline_core::Precision::Second && s.ends_with(":00Z") {
+        s.truncate(s.len() - 4);
+        s.push('Z');
+    }
+    match s.strip_suffix('Z') {
+        Some(t) => format!("{} UTC", t.replace('T', " ")),
+        None => s,
+    }
+}
+
+/// A `<time>` element for a publication time, or a muted "undated".
+pub(crate) fn time_tag(p: Option<&Published>) -> String {
+    match p {
+        Some(p) => format!("<time datetime=\"{}\">{}</time>", escape(&p.to_string()), escape(&date_text(p))),
+        None => "<span class=\"undated\">undated</span>".to_string(),
+    }
+}
+
+/// A `<time>` element showing the date only (the full time in its tooltip), for listings.
+pub(crate) fn date_tag(p: Option<&Published>) -> String {
+    match p {
+        Some(p) => {
+            let full = date_text(p);
+            let short: String = full.chars().take(10).collect();
+            format!(
+                "<time datetime=\"{}\" title=\"{}\">{}</time>",
+                escape(&p.to_string()),
+                escape(&full),
+                escape(&short)
+            )
+        }
+        None => "<span class=\"undated\">undated</span>".to_string(),
+    }
+}
+
+/// Outlet colours: distinguishable, dark enough for white outlines and for text on white. A
+/// prime count spreads the hash evenly.
+const PALETTE: [&str; 13] = [
+    "#1f6fb2", "#c2410c", "#7c3aed", "#a21caf", "#b91c1c", "#0e7490", "#854d0e", "#4338ca", "#be185d",
+    "#4d7c0f", "#15803d", "#ca8a04", "#334155",
+];
+
+/// The colour of reports without an outlet.
+const NO_OUTLET_COLOUR: &str = "#6b7280";
+
+/// A stable colour for an outlet: FNV-1a over its lowercased name picks a palette entry, so an
+/// outlet has the same colour on every page and every run.
+pub(crate) fn outlet_colour(outlet: Option<&str>) -> &'static str {
+    let Some(name) = outlet else { return NO_OUTLET_COLOUR };
+    let mut hash: u32 = 0x811c_9dc5;
+    for b in name.trim().to_lowercase().bytes() {
+        hash ^= u32::from(b);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    PALETTE[(hash % PALETTE.len() as u32) as usize]
+}
+
+/// A small colour square for an outlet (inline SVG, so no style attribute is needed).
+pub(crate) fn swatch(outlet: Option<&str>) -> String {
+    format!(
+        "<svg class=\"swatch\" viewBox=\"0 0 10 10\" aria-hidden=\"true\" focusable=\"false\"><rect width=\"10\" height=\"10\" rx=\"2\" fill=\"{}\"/></svg>",
+        outlet_colour(outlet)
+    )
+}
+
+/// An outlet name with its colour square, or a muted placeholder.
+pub(crate) fn outlet_tag(outlet: Option<&str>) -> String {
+    match outlet {
+        Some(name) => format!("<span class=\"outlet\">{}{}</span>", swatch(Some(name)), escape(name)),
+        None => format!("<span class=\"outlet muted\">{}no outlet</span>", swatch(None)),
+    }
+}
+
+/// A URL as a link when it is http(s); any other scheme (`javascript:`, `data:`) as plain text.
+pub(crate) fn external_link(url: &str) -> String {
+    if is_web_url(url) {
+        format!(
+            "<a class=\"external\" href=\"{0}\" rel=\"noopener noreferrer nofollow\">{0}</a>",
+            escape(url.trim())
+        )
+    } else {
+        format!("<span class=\"url\">{}</span>", escape(url))
+    }
+}
+
+/// Whether a URL is an absolute http or https address.
+pub(crate) fn is_web_url(url: &str) -> bool {
+    let u = url.trim();
+    let lower: String = u.chars().take(8).collect::<String>().to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://"))
+        && !u.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+/// Text with the given character ranges wrapped in `<mark>`; ranges are clamped, sorted and
+/// merged, so any input gives well-formed markup.
+pub(crate) fn mark_ranges(text: &str, ranges: &[(usize, usize)]) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut spans: Vec<(usize, usize)> = ranges
+        .iter()
+        .map(|&(s, e)| (s.min(chars.len()), e.min(chars.len())))
+        .filter(|(s, e)| s < e)
+        .collect();
+    spans.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (s, e) in spans {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    let mut out = String::with_capacity(text.len() + merged.len() * 13);
+    let mut at = 0;
+    for (s, e) in merged {
+        out.push_str(&escape(&chars[at..s].iter().collect::<String>()));
+        out.push_str("<mark>");
+        out.push_str(&escape(&chars[s..e].iter().collect::<String>()));
+        out.push_str("</mark>");
+        at = e;
+    }
+    out.push_str(&escape(&chars[at..].iter().collect::<String>()));
+    out
+}
+
+/// Shortens text to at most `max` characters, ending with an ellipsis when cut.
+pub(crate) fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// `1 report`, `3 reports`.
+pub(crate) fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testutil;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -31,5 +248,80 @@ mod tests {
             escape("<script>alert('x')</script> & \"y\""),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
         );
+    }
+
+    #[test]
+    fn components_are_percent_encoded() {
+        assert_eq!(encode_component("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+        assert_eq!(
+            query_string(&[("q", "brug zwolle"), ("source", ""), ("page", "2")]),
+            "q=brug%20zwolle&page=2"
+        );
+        assert_eq!(article_href("nos/2017?x"), "/articles/nos%2F2017%3Fx");
+    }
+
+    #[test]
+    fn only_web_urls_become_links() {
+        assert!(external_link("https://example.org/a?b=1&c=2")
+            .contains("href=\"https://example.org/a?b=1&amp;c=2\""));
+        for bad in [
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "data:text/html,x",
+            "//evil.example/x",
+            "vbscript:x",
+        ] {
+            let html = external_link(bad);
+            assert!(!html.contains("href"), "{bad} became a link: {html}");
+        }
+        assert!(external_link("HTTP://Example.org/").contains("href="));
+        assert!(!external_link("https://exa mple.org/").contains("href="));
+    }
+
+    #[test]
+    fn outlet_colours_are_stable_and_from_the_palette() {
+        let a = outlet_colour(Some("Morgenblad"));
+        assert_eq!(a, outlet_colour(Some("morgenblad ")));
+        assert!(PALETTE.contains(&a));
+        assert_eq!(outlet_colour(None), NO_OUTLET_COLOUR);
+        let distinct: std::collections::BTreeSet<_> = [
+            "Het Morgenblad",
+            "De Dagkoerier",
+            "NPB",
+            "The Harbour Herald",
+            "The Northgate Post",
+            "Vlaamse Tijding",
+        ]
+        .iter()
+        .map(|o| outlet_colour(Some(o)))
+        .collect();
+        assert_eq!(distinct.len(), 6, "the demo's outlets get colours of their own: {distinct:?}");
+    }
+
+    #[test]
+    fn marked_ranges_are_merged_clamped_and_escaped() {
+        assert_eq!(
+            mark_ranges("café <b> brug", &[(0, 4), (6, 7), (5, 8), (10, 99)]),
+            "<mark>café</mark> <mark>&lt;b&gt;</mark> b<mark>rug</mark>"
+        );
+        assert_eq!(mark_ranges("„zo”", &[(1, 3), (2, 1)]), "„<mark>zo</mark>”");
+        assert_eq!(mark_ranges("x", &[]), "x");
+    }
+
+    #[test]
+    fn dates_read_at_their_precision() {
+        let p = Published::parse("2017-10-17T14:05:00Z").unwrap();
+        assert_eq!(
+            date_text(&Published { precision: storyline_core::date::Precision::Minute, ..p }),
+            "2017-10-17 14:05 UTC"
+        );
+        assert_eq!(date_text(&Published::month(2017, 10).unwrap()), "2017-10");
+        assert_eq!(date_text(&p), "2017-10-17 14:05 UTC", "zero seconds are left out");
+        assert_eq!(date_text(&Published::parse("2017-10-17T14:05:09Z").unwrap()), "2017-10-17 14:05:09 UTC");
+        assert_eq!(
+            date_tag(Some(&p)),
+            "<time datetime=\"2017-10-17T14:05:00Z\" title=\"2017-10-17 14:05 UTC\">2017-10-17</time>"
+        );
+        assert_eq!(time_tag(None), "<span class=\"undated\">undated</span>");
     }
 }

@@ -5,7 +5,8 @@ use storyline_core::ingest::prepare::{prepare_with_signature, Prepared};
 use storyline_core::ingest::PrepareOptions;
 use storyline_core::{Published, RawArticle};
 use storyline_store::{
-    ArticleFilter, DuplicateReason, IngestOutcome, IngestSettings, Store, StoreError, StoryFilter,
+    ArticleFilter, DuplicateReason, IngestOutcome, IngestSettings, SearchQuery, Store, StoreError,
+    StoryFilter,
 };
 
 /// A wire report long enough to have a near-duplicate signature (the project's own text).
@@ -305,7 +306,133 @@ pub fn ids_resolve_by_unique_prefix(store: &dyn Store) {
     assert_eq!(store.resolve("nothing").unwrap(), None);
 }
 
+/// An article with its own title and language.
+fn titled(id: &str, source: &str, published: &str, language: &str, title: &str, text: &str) -> Prepared {
+    let raw = RawArticle {
+        id: Some(id.to_string()),
+        title: Some(title.to_string()),
+        text: text.to_string(),
+        source: Some(source.to_string()),
+        published: Published::parse(published).ok(),
+        language: Some(language.into()),
+        ..RawArticle::default()
+    };
+    prepare_with_signature(raw, &PrepareOptions::default(), Some(format!("test: {id}")))
+}
+
+/// The search fixtures: two Dutch reports of a convoy, an English one, an unrelated Dutch one.
+pub fn search_fixtures(store: &dyn Store) {
+    let batch = vec![
+        titled(
+            "k1",
+            "NPB",
+            "2025-10-12T09:00:00Z",
+            "nl",
+            "Konvooi met strijders verlaat Marbeek",
+            "Een konvooi met tweehonderd strijders heeft zondag de belegerde stad Marbeek verlaten. \
+             Het konvooi werd begeleid door waarnemers. Woordvoerder Pieter Landman van de \
+             coalitie zei dat het konvooi zonder incidenten vertrok.",
+        ),
+        titled(
+            "k2",
+            "De Dagkoerier",
+            "2025-11-02",
+            "nl",
+            "Nieuwe details over de afspraak in Marbeek",
+            "Een maand na de evacuatie van Marbeek komen nieuwe details naar buiten. Volgens \
+             ingewijden reden er meerdere konvooien, met in totaal ruim driehonderd mensen. De \
+             gemeente wil een onderzoek naar de gang van zaken.",
+        ),
+        titled(
+            "k3",
+            "Northern Courier",
+            "2025-10-13",
+            "en",
+            "Fighters leave Marbeek in a convoy",
+            "A convoy carrying about two hundred fighters left the besieged town of Marbeek on \
+             Sunday, a coalition spokesman said. Observers travelled with the vehicles.",
+        ),
+        titled(
+            "k4",
+            "NPB",
+            "2025-10-14",
+            "nl",
+            "Brug in Zwolle later klaar",
+            "De nieuwe brug over het Zwarte Water is een jaar later klaar dan beloofd, meldt de \
+             gemeente. De raad wil opheldering over de kosten.",
+        ),
+    ];
+    store.ingest(&batch, &settings()).unwrap();
+}
+
+pub fn search_stems_ranks_filters_and_highlights(store: &dyn Store) {
+    search_fixtures(store);
+    let find = |q: SearchQuery| store.search(&SearchQuery { limit: 20, ..q }).unwrap();
+    let ids = |q: SearchQuery| find(q).hits.into_iter().map(|h| h.id).collect::<Vec<_>>();
+    let text = |t: &str| SearchQuery { text: t.into(), ..Default::default() };
+    // Inflections match through the stem; more and title matches rank higher.
+    let found = find(text("konvooien"));
+    assert_eq!(found.total, 2);
+    assert_eq!(found.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["k1", "k2"]);
+    assert!(found.hits[0].score > found.hits[1].score);
+    let k1 = &found.hits[0];
+    let marked = |s: &str, r: &[(usize, usize)]| {
+        r.iter().map(|(a, b)| s.chars().skip(*a).take(b - a).collect::<String>()).collect::<Vec<_>>()
+    };
+    assert_eq!(marked(&k1.title, &k1.title_highlights), ["Konvooi"]);
+    assert_eq!(k1.source.as_deref(), Some("NPB"));
+    assert_eq!(k1.language, "nl");
+    assert!(k1.story.is_some());
+    assert_eq!(k1.published.unwrap().to_string(), "2025-10-12T09:00:00Z");
+    let k2 = &found.hits[1];
+    assert_eq!(marked(&k2.snippet, &k2.snippet_highlights), ["konvooien"]);
+    assert!(k2.title_highlights.is_empty());
+    // English stems for English text.
+    assert_eq!(ids(text("convoys")), ["k3"]);
+    // Filters.
+    let konvooi = |q: SearchQuery| ids(SearchQuery { text: "konvooi".into(), ..q });
+    assert_eq!(konvooi(SearchQuery { source: Some("de dagkoerier".into()), ..Default::default() }), ["k2"]);
+    assert_eq!(
+        konvooi(SearchQuery { language: Some("en".into()), ..Default::default() }),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        konvooi(SearchQuery { since: Published::parse("2025-11-01").ok(), ..Default::default() }),
+        ["k2"]
+    );
+    assert_eq!(
+        konvooi(SearchQuery { until: Published::parse("2025-10").ok(), ..Default::default() }),
+        ["k1"]
+    );
+    // Every word must match; when no article has all of them, any will do.
+    assert_eq!(ids(text("marbeek konvooi")), ["k1", "k2"]);
+    let either = ids(text("brug konvooi"));
+    assert_eq!(either.len(), 3, "{either:?}");
+    // Stopwords alone find nothing; query syntax in the text is not an error.
+    assert_eq!(find(text("de het een")).total, 0);
+    assert_eq!(find(text("")).total, 0);
+    for odd in ["konvooi) OR \"", "NEAR(konvooi", "*", "-konvooi", "{title}: x", "\"\""] {
+        store.search(&text(odd)).unwrap_or_else(|e| panic!("`{odd}`: {e}"));
+    }
+    // Paging.
+    let second = store
+        .search(&SearchQuery { text: "marbeek".into(), limit: 1, offset: 1, ..Default::default() })
+        .unwrap();
+    assert_eq!(second.total, 3);
+    assert_eq!(second.hits.len(), 1);
+    assert_eq!(second.hits[0].id, ids(text("marbeek"))[1]);
+    // The entity filter: articles whose analysis names the entity.
+    let record = store.article("k1").unwrap().unwrap();
+    let analysis = record.analysis.expect("analysis stored");
+    let key = analysis.entities.iter().map(|e| e.key.clone()).find(|k| k.contains("landman"));
+    let key = key.expect("the spokesman is recognised");
+    assert_eq!(ids(SearchQuery { entity: Some(key.clone()), ..text("konvooi") }), ["k1"]);
+    assert_eq!(ids(SearchQuery { entity: Some(key.clone()), ..text("") }), ["k1"], "entity alone");
+    assert_eq!(ids(SearchQuery { entity: Some(key), ..text("brug") }), Vec::<String>::new());
+}
+
 pub fn run_all(open: &dyn Fn() -> Box<dyn Store>) {
+    search_stems_ranks_filters_and_highlights(open().as_ref());
     reingest_changes_nothing(open().as_ref());
     same_url_and_same_text_are_duplicates_with_sightings(open().as_ref());
     near_duplicates_link_to_the_original(open().as_ref());

@@ -1,0 +1,194 @@
+//! The JSON API handlers: parse the parameters, call the store and the dossier code, answer
+//! JSON.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::Json;
+use serde::Serialize;
+use serde_json::{json, Value};
+use storyline_store::dossier::{compare_stored, story_dossier};
+use storyline_store::{ArticleFilter, SearchQuery, Store, StoryFilter};
+
+use crate::error::ApiError;
+use crate::params::Params;
+use crate::{blocking, Shared};
+
+/// A page of a listing.
+#[derive(Serialize)]
+struct Page<T: Serialize> {
+    #[serde(flatten)]
+    items: T,
+    limit: usize,
+    offset: usize,
+    /// Whether a further page exists.
+    has_more: bool,
+}
+
+/// `limit` (default `default`, capped at the server's page size) and `offset`.
+fn paging(p: &Params, default: usize, max: usize) -> Result<(usize, usize), ApiError> {
+    let limit = p.number("limit")?.unwrap_or(default).min(max);
+    let offset = p.number("offset")?.unwrap_or(0);
+    Ok((limit, offset))
+}
+
+/// A path parameter, or a 400 naming what was wrong with it.
+pub(crate) fn path_id(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+    path.map(|Path(id)| id).map_err(|e| ApiError::bad_request(format!("bad path: {}", e.body_text())))
+}
+
+/// A story id from the path.
+pub(crate) fn story_id(path: Result<Path<String>, PathRejection>) -> Result<i64, ApiError> {
+    let raw = path_id(path)?;
+    raw.parse::<i64>().map_err(|_| ApiError::bad_request(format!("story id `{raw}` is not a number")))
+}
+
+/// The stored article with this id or unique id prefix (looked up once when the id is whole),
+/// or a 404 naming it.
+pub(crate) fn load_article(store: &dyn Store, id: &str) -> Result<storyline_store::ArticleRecord, ApiError> {
+    if let Some(record) = store.article(id)? {
+        return Ok(record);
+    }
+    let full = resolve(store, id)?;
+    store.article(&full)?.ok_or_else(|| ApiError::not_found(format!("no article with id `{id}`")))
+}
+
+/// Resolves an article id or unique prefix, or a 404 naming it.
+pub(crate) fn resolve(store: &dyn Store, id: &str) -> Result<String, ApiError> {
+    store.resolve(id)?.ok_or_else(|| ApiError::not_found(format!("no article with id `{id}`")))
+}
+
+pub(crate) fn story_filter(p: &Params) -> Result<StoryFilter, ApiError> {
+    Ok(StoryFilter {
+        id: None,
+        source: p.text("source"),
+        language: p.text("language"),
+        since: p.date("since")?,
+        until: p.date("until")?,
+        min_articles: p.number("min_articles")?.unwrap_or(1),
+        limit: None,
+        offset: 0,
+    })
+}
+
+/// `GET /api/health`.
+pub(crate) async fn health(State(state): State<Shared>) -> Result<Json<Value>, ApiError> {
+    blocking(move || {
+        let stats = state.store.stats()?;
+        Ok(Json(json!({ "status": "ok", "articles": stats.articles, "stories": stats.stories })))
+    })
+    .await
+}
+
+/// `GET /api/stories`.
+pub(crate) async fn stories(
+    State(state): State<Shared>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let p = Params::parse(q.as_deref());
+    let mut filter = story_filter(&p)?;
+    let (limit, offset) = paging(&p, 50, state.limits.max_page)?;
+    filter.limit = Some(limit + 1);
+    filter.offset = offset;
+    blocking(move || {
+        let mut stories = state.store.stories(&filter)?;
+        let has_more = stories.len() > limit;
+        stories.truncate(limit);
+        Ok(Json(json!(Page { items: json!({ "stories": stories }), limit, offset, has_more })))
+    })
+    .await
+}
+
+/// `GET /api/stories/{id}`: the story's dossier.
+pub(crate) async fn story(
+    State(state): State<Shared>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let id = story_id(path)?;
+    blocking(move || match story_dossier(state.store.as_ref(), id)? {
+        Some(d) => Ok(Json(json!(d))),
+        None => Err(ApiError::not_found(format!("no story with id {id}"))),
+    })
+    .await
+}
+
+/// `GET /api/articles`.
+pub(crate) async fn articles(
+    State(state): State<Shared>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let p = Params::parse(q.as_deref());
+    let (limit, offset) = paging(&p, 50, state.limits.max_page)?;
+    let filter = ArticleFilter {
+        source: p.text("source"),
+        language: p.text("language"),
+        since: p.date("since")?,
+        until: p.date("until")?,
+        limit: Some(limit + 1),
+        offset,
+    };
+    blocking(move || {
+        let mut articles = state.store.articles(&filter)?;
+        let has_more = articles.len() > limit;
+        articles.truncate(limit);
+        Ok(Json(json!(Page { items: json!({ "articles": articles }), limit, offset, has_more })))
+    })
+    .await
+}
+
+/// `GET /api/articles/{id}`: everything stored about one article (a unique id prefix will do).
+pub(crate) async fn article(
+    State(state): State<Shared>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let id = path_id(path)?;
+    blocking(move || Ok(Json(json!(load_article(state.store.as_ref(), &id)?)))).await
+}
+
+/// The search query of a request's parameters (`q`, filters, `limit`, `offset`).
+pub(crate) fn search_query(p: &Params, limit: usize, offset: usize) -> Result<SearchQuery, ApiError> {
+    Ok(SearchQuery {
+        text: p.text("q").unwrap_or_default(),
+        source: p.text("source"),
+        language: p.text("language"),
+        since: p.date("since")?,
+        until: p.date("until")?,
+        entity: p.text("entity"),
+        limit,
+        offset,
+    })
+}
+
+/// `GET /api/search`.
+pub(crate) async fn search(
+    State(state): State<Shared>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let p = Params::parse(q.as_deref());
+    let (limit, offset) = paging(&p, 20, state.limits.max_page)?;
+    let query = search_query(&p, limit, offset)?;
+    blocking(move || {
+        let results = state.store.search(&query)?;
+        let has_more = (offset + results.hits.len()) < results.total as usize;
+        Ok(Json(json!(Page { items: json!(results), limit, offset, has_more })))
+    })
+    .await
+}
+
+/// `GET /api/compare?a=&b=`: two stored articles side by side.
+pub(crate) async fn compare(
+    State(state): State<Shared>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let p = Params::parse(q.as_deref());
+    let a = p.required("a")?;
+    let b = p.required("b")?;
+    blocking(move || {
+        let store = state.store.as_ref();
+        let (a, b) = (resolve(store, &a)?, resolve(store, &b)?);
+        match compare_stored(store, &a, &b, &state.ingest.cluster)? {
+            Some(c) => Ok(Json(json!(c))),
+            None => Err(ApiError::not_found(format!("article `{a}` or `{b}` vanished while reading"))),
+        }
+    })
+    .await
+}

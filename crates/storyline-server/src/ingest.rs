@@ -1,0 +1,200 @@
+//! `POST /api/ingest`: JSON Lines or a feed in the body, stored like `storyline ingest` stores
+//! a file. Needs the bearer token; the body size and content type are checked before anything
+//! is read.
+
+use axum::body::Body;
+use axum::extract::{RawQuery, Request, State};
+use axum::http::{header, HeaderMap};
+use axum::Json;
+use serde::Serialize;
+use storyline_core::ingest::prepare::{prepare_with_signature, Prepared};
+use storyline_core::ingest::{read_stream, Format, IngestError, PrepareOptions};
+use storyline_core::model::Locator;
+use storyline_store::IngestOutcome;
+
+use crate::error::{ApiError, ErrorCode};
+use crate::params::Params;
+use crate::{blocking, AppState, Shared};
+
+/// The content types accepted, and the format each means.
+pub const CONTENT_TYPES: &[(&str, Format)] = &[
+    ("application/x-ndjson", Format::JsonLines),
+    ("application/jsonl", Format::JsonLines),
+    ("application/rss+xml", Format::Feed),
+    ("application/atom+xml", Format::Feed),
+    ("application/xml", Format::Feed),
+    ("text/xml", Format::Feed),
+];
+
+/// A record that could not be read or stored.
+#[derive(Debug, Serialize)]
+struct RecordFailure {
+    /// Where in the body: `line 3`, `item 2`, or `body`.
+    record: String,
+    /// Why.
+    reason: String,
+}
+
+/// What an ingest did.
+#[derive(Debug, Default, Serialize)]
+struct IngestReport {
+    /// Records read from the body.
+    records: u64,
+    /// Articles stored as new.
+    inserted: u64,
+    /// Of those, linked to an earlier near-duplicate.
+    near_duplicates: u64,
+    /// Articles already stored.
+    duplicates: u64,
+    /// Records that could not be read.
+    failed: u64,
+    /// Each failure.
+    errors: Vec<RecordFailure>,
+    /// What happened to each article, in body order.
+    articles: Vec<IngestOutcome>,
+}
+
+/// Constant-time comparison, so the token cannot be guessed byte by byte from timings.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(token) = &state.token else {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "writes are disabled: this server was started without STORYLINE_TOKEN",
+        ));
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
+    match given {
+        None => Err(ApiError::new(ErrorCode::Unauthorized, "missing `Authorization: Bearer <token>` header")),
+        Some(g) if same(g.trim().as_bytes(), token.as_bytes()) => Ok(()),
+        Some(_) => Err(ApiError::new(ErrorCode::Unauthorized, "wrong bearer token")),
+    }
+}
+
+fn format_of(headers: &HeaderMap) -> Result<Format, ApiError> {
+    let accepted = || CONTENT_TYPES.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(", ");
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        return Err(ApiError::new(
+            ErrorCode::UnsupportedMediaType,
+            format!("no Content-Type; send one of {}", accepted()),
+        ));
+    };
+    let raw = value.to_str().unwrap_or("");
+    let mime = raw.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    CONTENT_TYPES.iter().find(|(t, _)| *t == mime).map(|(_, f)| *f).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::UnsupportedMediaType,
+            format!("content type `{raw}` is not accepted; send one of {}", accepted()),
+        )
+    })
+}
+
+fn too_large(max: usize) -> ApiError {
+    ApiError::new(
+        ErrorCode::PayloadTooLarge,
+        format!("the body is larger than the {max} bytes this server accepts"),
+    )
+}
+
+async fn read_body(body: Body, headers: &HeaderMap, max: usize) -> Result<axum::body::Bytes, ApiError> {
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max as u64) {
+        return Err(too_large(max));
+    }
+    axum::body::to_bytes(body, max).await.map_err(|e| {
+        let mut source: Option<&dyn std::error::Error> = Some(&e);
+        while let Some(s) = source {
+            if s.to_string().contains("length limit") {
+                return too_large(max);
+            }
+            source = s.source();
+        }
+        ApiError::bad_request(format!("cannot read the request body: {e}"))
+    })
+}
+
+/// `POST /api/ingest`.
+pub(crate) async fn ingest(
+    State(state): State<Shared>,
+    RawQuery(q): RawQuery,
+    req: Request,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let (parts, body) = req.into_parts();
+    authorize(&state, &parts.headers)?;
+    let format = format_of(&parts.headers)?;
+    let p = Params::parse(q.as_deref());
+    let language =
+        match p.text("language") {
+            Some(l) => Some(storyline_core::analyze::lang::normalize_code(&l).ok_or_else(|| {
+                ApiError::bad_request(format!("parameter `language`: unknown language `{l}`"))
+            })?),
+            None => None,
+        };
+    let prepare = PrepareOptions { source: p.text("source"), published: p.date("published")?, language };
+    let bytes = read_body(body, &parts.headers, state.limits.max_body_bytes).await?;
+    blocking(move || {
+        let mut report = IngestReport::default();
+        let mut prepared: Vec<Prepared> = Vec::new();
+        let mut emit = |record: Result<storyline_core::RawArticle, storyline_core::ingest::RecordError>| {
+            report.records += 1;
+            match record {
+                Ok(raw) => {
+                    let origin = match raw.locator {
+                        Some(Locator::Whole) | None => "api".to_string(),
+                        Some(loc) => format!("api: {loc}"),
+                    };
+                    prepared.push(prepare_with_signature(raw, &prepare, Some(origin)));
+                }
+                Err(e) => {
+                    report.failed += 1;
+                    report.errors.push(RecordFailure { record: e.locator.to_string(), reason: e.reason });
+                }
+            }
+        };
+        let read = read_stream(
+            "request body",
+            bytes.as_ref(),
+            Some(format),
+            state.limits.max_record_bytes,
+            &mut emit,
+        );
+        if let Err(e) = read {
+            if matches!(e, IngestError::Empty) {
+                return Err(ApiError::bad_request("the body is empty"));
+            }
+            if report.records == 0 {
+                return Err(ApiError::bad_request(format!("cannot read the body as {}: {e}", format.name())));
+            }
+            report.failed += 1;
+            report.errors.push(RecordFailure { record: "body".into(), reason: e.to_string() });
+        }
+        for batch in prepared.chunks(state.limits.batch_size.max(1)) {
+            let outcomes = state.store.ingest(batch, &state.ingest)?;
+            for o in outcomes {
+                match &o {
+                    IngestOutcome::Inserted { near_duplicate_of, .. } => {
+                        report.inserted += 1;
+                        report.near_duplicates += u64::from(near_duplicate_of.is_some());
+                    }
+                    IngestOutcome::Duplicate { .. } => report.duplicates += 1,
+                }
+                report.articles.push(o);
+            }
+        }
+        tracing::info!(
+            inserted = report.inserted,
+            duplicates = report.duplicates,
+            failed = report.failed,
+            "ingest"
+        );
+        Ok(Json(serde_json::json!(report)))
+    })
+    .await
+}

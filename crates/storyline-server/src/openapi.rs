@@ -1,0 +1,243 @@
+//! The OpenAPI 3.1 document of every route, written by hand and served at
+//! `/api/openapi.json`. A test keeps it and [`crate::ROUTES`] in step.
+
+use serde_json::{json, Value};
+
+fn param(name: &str, place: &str, description: &str, schema: Value) -> Value {
+    json!({ "name": name, "in": place, "required": place == "path", "description": description, "schema": schema })
+}
+
+fn date(name: &str, description: &str) -> Value {
+    param(
+        name,
+        "query",
+        description,
+        json!({ "type": "string", "examples": ["2017-10-15", "2017-10", "2017-10-15T14:05:00Z"] }),
+    )
+}
+
+fn text(name: &str, description: &str) -> Value {
+    param(name, "query", description, json!({ "type": "string" }))
+}
+
+fn number(name: &str, description: &str) -> Value {
+    param(name, "query", description, json!({ "type": "integer", "minimum": 0 }))
+}
+
+fn error(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
+}
+
+fn ok_json(description: &str, schema: Value) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": schema } } })
+}
+
+fn page(summary: &str, parameters: Vec<Value>) -> Value {
+    json!({ "get": {
+        "tags": ["pages"],
+        "summary": summary,
+        "parameters": parameters,
+        "responses": {
+            "200": { "description": "An HTML page.", "content": { "text/html": { "schema": { "type": "string" } } } },
+            "400": { "description": "Malformed parameters: an HTML error page." },
+            "404": { "description": "Unknown id: an HTML error page." }
+        }
+    }})
+}
+
+fn asset(summary: &str, media: &str) -> Value {
+    json!({ "get": {
+        "tags": ["pages"],
+        "summary": summary,
+        "responses": { "200": { "description": "The file, embedded in the binary.", "content": { media: { "schema": { "type": "string" } } } } }
+    }})
+}
+
+/// The document.
+pub fn document() -> Value {
+    let list_filters = || {
+        vec![
+            date("since", "Published (articles) or active (stories) on or after this date."),
+            date("until", "Published (articles) or started (stories) before the end of this date's period."),
+            text("source", "Only this outlet (case-insensitive)."),
+            text("language", "Only this language code (nl, en, ...)."),
+        ]
+    };
+    let paging = |default: u32| {
+        vec![
+            number("limit", &format!("At most this many (default {default}, capped at the server's page size, 200 by default).")),
+            number("offset", "Skip this many first."),
+        ]
+    };
+    let search_params = || {
+        let mut p = vec![text(
+            "q",
+            "Words (matched through their Dutch and English stems), \"quoted phrases\" and prefix* words; every word must match (when no article has all, any will do).",
+        )];
+        p.extend(list_filters());
+        p.push(text("entity", "Only articles naming this entity, by its key (ryan-dillon)."));
+        p
+    };
+    let id = |what: &str| param("id", "path", what, json!({ "type": "string" }));
+    let story_id = param("id", "path", "The story's id.", json!({ "type": "integer" }));
+    let mut stories_params = list_filters();
+    stories_params.push(number("min_articles", "Only stories with at least this many reports."));
+    let mut api_stories_params = stories_params.clone();
+    api_stories_params.extend(paging(50));
+    let mut page_stories_params = stories_params.clone();
+    page_stories_params.push(number("page", "The page, counting from 1."));
+    let mut api_articles_params = list_filters();
+    api_articles_params.extend(paging(50));
+    let mut api_search_params = search_params();
+    api_search_params.extend(paging(20));
+    let mut page_search_params = search_params();
+    page_search_params.push(number("page", "The page of hits, counting from 1."));
+
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "storyline",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "News stories followed across outlets and over time: stories and their dossiers (timeline, what each report adds, quotes by speaker, figures and discrepancies), articles, full-text search, comparison, and ingest. Errors are JSON objects {\"error\": {\"code\", \"message\"}} with the codes bad_request (400), unauthorized (401), forbidden (403), not_found (404), method_not_allowed (405), payload_too_large (413), unsupported_media_type (415) and internal (500)."
+        },
+        "tags": [
+            { "name": "api", "description": "The JSON API." },
+            { "name": "pages", "description": "The server-rendered web interface and its assets." }
+        ],
+        "paths": {
+            "/": page("The stories, newest activity first, with filters.", page_stories_params),
+            "/stories/{id}": page("A story's dossier.", vec![story_id.clone()]),
+            "/articles/{id}": page("An article with its names, quotes and figures marked.", vec![id("The article's id or a unique prefix.")]),
+            "/search": page("Full-text search, hits grouped by story.", page_search_params),
+            "/assets/style.css": asset("The stylesheet.", "text/css"),
+            "/assets/app.js": asset("The small progressive script.", "text/javascript"),
+            "/api/health": { "get": {
+                "tags": ["api"], "summary": "Whether the server and its store answer, with counts.",
+                "responses": {
+                    "200": ok_json("Healthy.", json!({ "type": "object", "required": ["status", "articles", "stories"], "properties": {
+                        "status": { "const": "ok" }, "articles": { "type": "integer" }, "stories": { "type": "integer" } } })),
+                    "500": error("The store failed.")
+                }
+            }},
+            "/api/openapi.json": { "get": {
+                "tags": ["api"], "summary": "This document.",
+                "responses": { "200": ok_json("The OpenAPI document.", json!({ "type": "object" })) }
+            }},
+            "/api/stories": { "get": {
+                "tags": ["api"], "summary": "Stories matching the filters, newest activity first.",
+                "parameters": api_stories_params,
+                "responses": {
+                    "200": ok_json("A page of stories.", json!({ "type": "object", "properties": {
+                        "stories": { "type": "array", "items": { "$ref": "#/components/schemas/StorySummary" } },
+                        "limit": { "type": "integer" }, "offset": { "type": "integer" }, "has_more": { "type": "boolean" } } })),
+                    "400": error("A malformed date or number.")
+                }
+            }},
+            "/api/stories/{id}": { "get": {
+                "tags": ["api"], "summary": "A story's dossier: timeline, what each report adds, discrepancies, quotes by speaker, figures.",
+                "parameters": [story_id],
+                "responses": {
+                    "200": ok_json("The dossier.", json!({ "$ref": "#/components/schemas/Dossier" })),
+                    "400": error("The id is not a number."),
+                    "404": error("No such story.")
+                }
+            }},
+            "/api/articles": { "get": {
+                "tags": ["api"], "summary": "Articles matching the filters, newest first.",
+                "parameters": api_articles_params,
+                "responses": {
+                    "200": ok_json("A page of articles.", json!({ "type": "object", "properties": {
+                        "articles": { "type": "array", "items": { "$ref": "#/components/schemas/ArticleSummary" } },
+                        "limit": { "type": "integer" }, "offset": { "type": "integer" }, "has_more": { "type": "boolean" } } })),
+                    "400": error("A malformed date or number.")
+                }
+            }},
+            "/api/articles/{id}": { "get": {
+                "tags": ["api"], "summary": "Everything stored about one article: text, metadata, copies, analysis.",
+                "parameters": [id("The article's id or a unique prefix.")],
+                "responses": {
+                    "200": ok_json("The article.", json!({ "type": "object" })),
+                    "400": error("The prefix matches several articles."),
+                    "404": error("No such article.")
+                }
+            }},
+            "/api/search": { "get": {
+                "tags": ["api"], "summary": "Full-text search, ranked by BM25, with matches marked.",
+                "parameters": api_search_params,
+                "responses": {
+                    "200": ok_json("A page of hits.", json!({ "type": "object", "properties": {
+                        "total": { "type": "integer", "description": "Matching articles, counted up to 10,000." },
+                        "hits": { "type": "array", "items": { "$ref": "#/components/schemas/SearchHit" } },
+                        "limit": { "type": "integer" }, "offset": { "type": "integer" }, "has_more": { "type": "boolean" } } })),
+                    "400": error("A malformed date or number.")
+                }
+            }},
+            "/api/compare": { "get": {
+                "tags": ["api"], "summary": "Two stored articles side by side: one story or not, and what each adds.",
+                "parameters": [
+                    param("a", "query", "An article id or unique prefix.", json!({ "type": "string" })),
+                    param("b", "query", "Another article id or unique prefix.", json!({ "type": "string" }))
+                ],
+                "responses": {
+                    "200": ok_json("The comparison.", json!({ "type": "object" })),
+                    "400": error("A or b is missing, or a prefix is ambiguous."),
+                    "404": error("No such article.")
+                }
+            }},
+            "/api/ingest": { "post": {
+                "tags": ["api"], "summary": "Store the articles of a JSON Lines or feed body.",
+                "security": [{ "bearer": [] }],
+                "parameters": [
+                    text("source", "Outlet for articles that name none."),
+                    date("published", "Publication date for articles without one."),
+                    text("language", "Language for articles that declare none (skips detection).")
+                ],
+                "requestBody": { "required": true, "content": {
+                    "application/x-ndjson": { "schema": { "type": "string" }, "description": "JSON Lines: one article per line with id and text." },
+                    "application/jsonl": { "schema": { "type": "string" } },
+                    "application/rss+xml": { "schema": { "type": "string" } },
+                    "application/atom+xml": { "schema": { "type": "string" } },
+                    "application/xml": { "schema": { "type": "string" } },
+                    "text/xml": { "schema": { "type": "string" } }
+                }},
+                "responses": {
+                    "200": ok_json("What was stored.", json!({ "type": "object", "properties": {
+                        "records": { "type": "integer" }, "inserted": { "type": "integer" }, "near_duplicates": { "type": "integer" },
+                        "duplicates": { "type": "integer" }, "failed": { "type": "integer" },
+                        "errors": { "type": "array", "items": { "type": "object", "properties": { "record": { "type": "string" }, "reason": { "type": "string" } } } },
+                        "articles": { "type": "array", "items": { "type": "object" } } } })),
+                    "400": error("The body is empty or unreadable, or a parameter is malformed."),
+                    "401": error("Missing or wrong bearer token."),
+                    "403": error("The server was started without a token: writes are refused."),
+                    "413": error("The body is too large."),
+                    "415": error("Not a JSON Lines or feed content type.")
+                }
+            }}
+        },
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "The STORYLINE_TOKEN the server was started with." } },
+            "schemas": {
+                "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object", "required": ["code", "message"], "properties": {
+                    "code": { "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "payload_too_large", "unsupported_media_type", "internal"] },
+                    "message": { "type": "string" } } } } },
+                "Published": { "type": "string", "description": "A publication time at its precision: 2017, 2017-10, 2017-10-15 or RFC 3339." },
+                "StorySummary": { "type": "object", "properties": {
+                    "id": { "type": "integer" }, "title": { "type": "string" }, "articles": { "type": "integer" },
+                    "sources": { "type": "array", "items": { "type": "string" } }, "languages": { "type": "array", "items": { "type": "string" } },
+                    "first_published": { "$ref": "#/components/schemas/Published" }, "last_published": { "$ref": "#/components/schemas/Published" } } },
+                "ArticleSummary": { "type": "object", "properties": {
+                    "id": { "type": "string" }, "title": { "type": "string" }, "source": { "type": ["string", "null"] },
+                    "published": { "$ref": "#/components/schemas/Published" }, "language": { "type": "string" },
+                    "near_duplicate_of": { "type": ["string", "null"] }, "story": { "type": ["integer", "null"] } } },
+                "SearchHit": { "type": "object", "properties": {
+                    "id": { "type": "string" }, "title": { "type": "string" }, "source": { "type": ["string", "null"] },
+                    "published": { "$ref": "#/components/schemas/Published" }, "language": { "type": "string" },
+                    "story": { "type": ["integer", "null"] }, "score": { "type": "number" },
+                    "snippet": { "type": "string" },
+                    "snippet_highlights": { "type": "array", "items": { "type": "array", "items": { "type": "integer" } }, "description": "Character ranges [start, end) in snippet." },
+                    "title_highlights": { "type": "array", "items": { "type": "array", "items": { "type": "integer" } }, "description": "Character ranges [start, end) in title." } } },
+                "Dossier": { "type": "object", "description": "id, title, first_published, last_published, sources, languages, articles (the timeline, each with role and adds), discrepancies, contradictions, quotes (by speaker), figures." }
+            }
+        }
+    })
+}

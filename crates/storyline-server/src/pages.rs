@@ -1,0 +1,196 @@
+//! The page handlers: the same parameters and store calls as the API, rendered by [`crate::ui`].
+
+use std::collections::BTreeSet;
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::response::Response;
+use storyline_core::Published;
+use storyline_store::dossier::story_dossier;
+use storyline_store::{ArticleFilter, ArticleRecord, ArticleSummary, Store, StoryFilter};
+
+use crate::api::{load_article, path_id, search_query, story_filter, story_id};
+use crate::error::{ApiError, PageError};
+use crate::params::Params;
+use crate::ui::{self, SearchForm, StoriesForm, SEARCH_PAGE_SIZE, STORIES_PAGE_SIZE};
+use crate::{blocking, html, Shared};
+
+/// Most bars of a story's activity sparkline.
+const ACTIVITY_BARS: usize = 30;
+
+/// Stories with more reports than this get no sparkline: reading every report's date would
+/// cost more than the rest of the page.
+const MAX_ACTIVITY_REPORTS: u64 = 1_000;
+
+const DAY: i64 = 86_400;
+
+/// Reports per period of a story, from its first dated report to its last: one bar per day, or
+/// per several days when that would be more than [`ACTIVITY_BARS`] bars. Undated reports are
+/// not counted.
+pub fn activity(articles: &[ArticleSummary]) -> Vec<u32> {
+    let days: Vec<i64> =
+        articles.iter().filter_map(|a| a.published.map(|p: Published| p.unix.div_euclid(DAY))).collect();
+    let (Some(first), Some(last)) = (days.iter().min(), days.iter().max()) else { return Vec::new() };
+    let span = (last - first + 1) as usize;
+    let per_bar = span.div_ceil(ACTIVITY_BARS);
+    let mut bars = vec![0u32; span.div_ceil(per_bar)];
+    for d in &days {
+        bars[(d - first) as usize / per_bar] += 1;
+    }
+    bars
+}
+
+fn form_value(p: &Params, key: &str) -> Option<String> {
+    p.text(key)
+}
+
+/// `GET /`: the stories.
+pub(crate) async fn stories(
+    State(state): State<Shared>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, PageError> {
+    let p = Params::parse(q.as_deref());
+    let form = StoriesForm {
+        since: form_value(&p, "since"),
+        until: form_value(&p, "until"),
+        source: form_value(&p, "source"),
+        language: form_value(&p, "language"),
+        min_articles: form_value(&p, "min_articles"),
+        page: p.number("page")?.unwrap_or(1).max(1),
+    };
+    let mut filter = story_filter(&p)?;
+    filter.limit = Some(STORIES_PAGE_SIZE + 1);
+    filter.offset = form.offset();
+    blocking(move || {
+        let store = state.store.as_ref();
+        let mut list = store.stories(&filter)?;
+        let has_next = list.len() > STORIES_PAGE_SIZE;
+        list.truncate(STORIES_PAGE_SIZE);
+        let mut bars = Vec::with_capacity(list.len());
+        for s in list.iter().filter(|s| s.articles <= MAX_ACTIVITY_REPORTS) {
+            bars.push((s.id, activity(&store.story_articles(s.id)?)));
+        }
+        Ok(html(ui::stories_page(&list, &bars, &form, has_next)))
+    })
+    .await
+}
+
+/// `GET /stories/{id}`: a story's dossier.
+pub(crate) async fn story(
+    State(state): State<Shared>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Response, PageError> {
+    let id = story_id(path)?;
+    blocking(move || match story_dossier(state.store.as_ref(), id)? {
+        Some(d) => Ok(html(ui::story_page(&d))),
+        None => Err(ApiError::not_found(format!("There is no story {id}.")).page()),
+    })
+    .await
+}
+
+/// The summary of one story.
+fn story_summary(store: &dyn Store, id: i64) -> Result<Option<storyline_store::StorySummary>, PageError> {
+    Ok(store.stories(&StoryFilter { id: Some(id), ..StoryFilter::default() })?.into_iter().next())
+}
+
+/// `GET /articles/{id}`: one article with its highlights and its story.
+pub(crate) async fn article(
+    State(state): State<Shared>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Response, PageError> {
+    let id = path_id(path)?;
+    blocking(move || {
+        let store = state.store.as_ref();
+        let record = load_article(store, &id).map_err(|e| match e.code {
+            crate::error::ErrorCode::NotFound => ApiError::not_found(format!("There is no article `{id}`.")),
+            _ => e,
+        })?;
+        let story = match story_of(store, &record)? {
+            Some(s) => story_summary(store, s)?,
+            None => None,
+        };
+        Ok(html(ui::article_page(&record, story.as_ref())))
+    })
+    .await
+}
+
+/// The story of a stored article (the record does not carry it): found in the listing of the
+/// articles published in the same period as it, which the publication index makes a handful of
+/// rows (for an undated article, the undated ones of its outlet and language).
+fn story_of(store: &dyn Store, record: &ArticleRecord) -> Result<Option<i64>, PageError> {
+    let a = &record.article;
+    let undated = a.published.is_none();
+    let filter = ArticleFilter {
+        source: if undated { a.source.clone() } else { None },
+        language: if undated { Some(a.language.code.clone()) } else { None },
+        since: a.published,
+        until: a.published,
+        limit: None,
+        offset: 0,
+    };
+    let rows = store.articles(&filter)?;
+    Ok(rows.into_iter().find(|r| r.id == a.id).and_then(|r| r.story))
+}
+
+/// `GET /search`: the search form and, with a query, its hits grouped by story.
+pub(crate) async fn search(
+    State(state): State<Shared>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, PageError> {
+    let p = Params::parse(q.as_deref());
+    let form = SearchForm {
+        q: form_value(&p, "q"),
+        source: form_value(&p, "source"),
+        language: form_value(&p, "language"),
+        since: form_value(&p, "since"),
+        until: form_value(&p, "until"),
+        entity: form_value(&p, "entity"),
+        page: p.number("page")?.unwrap_or(1).max(1),
+    };
+    if !form.has_query() {
+        return Ok(html(ui::search_page(&form, None, &[])));
+    }
+    let query = search_query(&p, SEARCH_PAGE_SIZE, form.offset())?;
+    blocking(move || {
+        let store = state.store.as_ref();
+        let results = store.search(&query)?;
+        let ids: BTreeSet<i64> = results.hits.iter().filter_map(|h| h.story).collect();
+        let mut titles = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(s) = story_summary(store, id)? {
+                titles.push((id, s.title));
+            }
+        }
+        Ok(html(ui::search_page(&form, Some(&results), &titles)))
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(day: &str) -> ArticleSummary {
+        ArticleSummary {
+            id: day.into(),
+            title: String::new(),
+            source: None,
+            published: Published::parse(day).ok(),
+            language: "nl".into(),
+            near_duplicate_of: None,
+            story: Some(1),
+        }
+    }
+
+    #[test]
+    fn activity_counts_reports_per_day_or_per_few_days() {
+        let days = [at("2025-10-01"), at("2025-10-01T18:00:00Z"), at("2025-10-03"), at("")];
+        assert_eq!(activity(&days), [2, 0, 1]);
+        let long = [at("2025-01-01"), at("2025-03-01"), at("2025-03-02")];
+        let bars = activity(&long);
+        assert!(bars.len() <= ACTIVITY_BARS && bars.len() >= ACTIVITY_BARS / 2, "{bars:?}");
+        assert_eq!(bars.iter().sum::<u32>(), 3);
+        assert_eq!(bars[0], 1);
+        assert!(activity(&[at("")]).is_empty());
+    }
+}

@@ -1,0 +1,488 @@
+//! The story page: a dossier laid out for reading — where the figures disagree first, then the
+//! timeline, each report with what it adds, quotes by speaker and figures by subject.
+
+use std::fmt::Write;
+
+use storyline_core::dossier::{
+    Adds, Carrier, Discrepancy, DiscrepancyKind, Dossier, FigureValue, QuoteEntry, Report, ReportRole,
+};
+
+use super::layout::{page, Section};
+use super::svg::timeline;
+use super::{article_href, escape, external_link, outlet_tag, plural, time_tag};
+
+/// The story page of a dossier.
+pub fn story_page(dossier: &Dossier) -> String {
+    let d = dossier;
+    let mut body = String::with_capacity(16 * 1024);
+    header(&mut body, d);
+    body.push_str("<nav class=\"toc\" aria-label=\"On this page\"><a href=\"#discrepancies\">Discrepancies</a><a href=\"#timeline-section\">Timeline</a><a href=\"#reports\">Reports</a><a href=\"#quotes\">Quotes</a><a href=\"#figures\">Figures</a></nav>\n");
+    discrepancies(&mut body, d);
+    timeline_section(&mut body, d);
+    reports(&mut body, d);
+    quotes(&mut body, &d.quotes);
+    figures(&mut body, d);
+    page(&d.title, Section::Stories, "", &body)
+}
+
+fn header(body: &mut String, d: &Dossier) {
+    body.push_str("<header class=\"story-head\">");
+    let _ = write!(body, "<p class=\"kicker\">Story {}</p><h1>{}</h1>", d.id, escape(&d.title));
+    body.push_str("<dl class=\"facts\">");
+    let span = match (&d.first_published, &d.last_published) {
+        (Some(a), Some(b)) if a != b => format!("{} – {}", time_tag(Some(a)), time_tag(Some(b))),
+        (Some(a), _) | (None, Some(a)) => time_tag(Some(a)),
+        (None, None) => time_tag(None),
+    };
+    let _ = write!(body, "<div><dt>Span</dt><dd>{span}</dd></div>");
+    let _ = write!(body, "<div><dt>Reports</dt><dd>{}</dd></div>", d.articles.len());
+    let outlets: Vec<String> = d.sources.iter().map(|s| outlet_tag(Some(s))).collect();
+    let _ = write!(
+        body,
+        "<div class=\"outlets-fact\"><dt>Outlets</dt><dd class=\"outlets\">{}</dd></div>",
+        if outlets.is_empty() { "<span class=\"muted\">none named</span>".into() } else { outlets.join(" ") }
+    );
+    let _ = write!(body, "<div><dt>Languages</dt><dd>{}</dd></div>", escape(&d.languages.join(", ")));
+    body.push_str("</dl></header>\n");
+}
+
+/// Where the value sits in the sentence, marked; the sentence alone when it cannot be found.
+fn sentence_with(sentence: &str, needle: &str) -> String {
+    if !needle.is_empty() {
+        if let Some(at) = sentence.find(needle) {
+            return format!(
+                "{}<mark class=\"fig\">{}</mark>{}",
+                escape(&sentence[..at]),
+                escape(needle),
+                escape(&sentence[at + needle.len()..])
+            );
+        }
+    }
+    escape(sentence)
+}
+
+fn article_link(id: &str, text: &str) -> String {
+    format!("<a href=\"{}\">{}</a>", escape(&article_href(id)), text)
+}
+
+fn carrier_line(c: &Carrier) -> String {
+    format!("{} · {}", outlet_tag(c.source.as_deref()), article_link(&c.id, &time_tag(c.published.as_ref())))
+}
+
+/// An explanation without the subject it repeats at its start (`woning: 120 … vs 140 …`).
+fn explanation<'a>(subject: &str, text: &'a str) -> &'a str {
+    text.strip_prefix(subject).and_then(|rest| rest.strip_prefix(':')).map(str::trim_start).unwrap_or(text)
+}
+
+fn kind_badge(kind: DiscrepancyKind) -> &'static str {
+    match kind {
+        DiscrepancyKind::Conflict => "<span class=\"badge conflict\">conflict</span>",
+        DiscrepancyKind::Update => "<span class=\"badge update\">update</span>",
+    }
+}
+
+fn value_row(body: &mut String, v: &FigureValue, sentence_label: &str) {
+    let approx = if v.approx { " <span class=\"muted\">(approximate)</span>" } else { "" };
+    let _ = writeln!(
+        body,
+        "<tr class=\"value\"><td data-label=\"Value\"><strong class=\"figure-value\">{}</strong>{approx}</td><td data-label=\"Outlet\">{}</td><td data-label=\"Date\">{}</td><td data-label=\"{sentence_label}\" class=\"evidence\">{}</td></tr>",
+        escape(&v.display),
+        outlet_tag(v.source.as_deref()),
+        article_link(&v.article, &time_tag(v.published.as_ref())),
+        sentence_with(&v.sentence, &v.text)
+    );
+}
+
+fn discrepancy(body: &mut String, x: &Discrepancy) {
+    let class = match x.kind {
+        DiscrepancyKind::Conflict => "conflict",
+        DiscrepancyKind::Update => "update",
+    };
+    let _ = writeln!(
+        body,
+        "<tbody class=\"discrepancy {class}\"><tr class=\"subject\"><th colspan=\"4\" scope=\"rowgroup\"><span class=\"subject-name\">{}</span> {}<p class=\"explanation\">{}</p></th></tr>",
+        escape(&x.subject),
+        kind_badge(x.kind),
+        escape(explanation(&x.subject, &x.explanation))
+    );
+    for v in &x.values {
+        value_row(body, v, "Evidence");
+    }
+    body.push_str("</tbody>\n");
+}
+
+fn discrepancies(body: &mut String, d: &Dossier) {
+    body.push_str(
+        "<section id=\"discrepancies\" class=\"discrepancies\" aria-labelledby=\"discrepancies-h\">",
+    );
+    let conflicts = d.discrepancies.iter().filter(|x| x.kind == DiscrepancyKind::Conflict).count();
+    let updates = d.discrepancies.len() - conflicts;
+    let _ = write!(
+        body,
+        "<h2 id=\"discrepancies-h\">Discrepancies <span class=\"count\">{}</span></h2>",
+        d.discrepancies.len() + d.contradictions.len()
+    );
+    if d.discrepancies.is_empty() {
+        body.push_str("<p class=\"empty\">No figures disagree between these reports.</p>");
+    } else {
+        let mut parts = Vec::new();
+        if conflicts > 0 {
+            parts.push(format!(
+                "{} where reports give different values",
+                plural(conflicts as u64, "conflict", "conflicts")
+            ));
+        }
+        if updates > 0 {
+            parts.push(format!(
+                "{} where a later report changes a figure",
+                plural(updates as u64, "update", "updates")
+            ));
+        }
+        let _ = write!(body, "<p class=\"lead\">{}.</p>", parts.join("; "));
+        body.push_str("<div class=\"table-wrap\"><table class=\"discrepancy-table cards\"><thead><tr><th scope=\"col\">Value</th><th scope=\"col\">Outlet</th><th scope=\"col\">Date</th><th scope=\"col\">Evidence</th></tr></thead>\n");
+        for x in &d.discrepancies {
+            discrepancy(body, x);
+        }
+        body.push_str("</table></div>");
+    }
+    if !d.contradictions.is_empty() {
+        body.push_str("<h3>Contradictions</h3><ul class=\"contradictions\">");
+        for c in &d.contradictions {
+            let _ = write!(
+                body,
+                "<li class=\"contradiction\"><p><strong>{}</strong>: {}</p><div class=\"pair\"><blockquote class=\"denied\"><p>{}</p><footer>denies · {}</footer></blockquote><blockquote class=\"affirmed\"><p>{}</p><footer>affirms · {}</footer></blockquote></div></li>",
+                escape(&c.subject),
+                escape(explanation(&c.subject, &c.explanation)),
+                escape(&c.denied.sentence),
+                carrier_line(&c.denied.carrier),
+                escape(&c.affirmed.sentence),
+                carrier_line(&c.affirmed.carrier)
+            );
+        }
+        body.push_str("</ul>");
+    }
+    body.push_str("</section>\n");
+}
+
+fn timeline_section(body: &mut String, d: &Dossier) {
+    body.push_str(
+        "<section id=\"timeline-section\" aria-labelledby=\"timeline-h\"><h2 id=\"timeline-h\">Timeline</h2>",
+    );
+    let dated = d.articles.iter().filter(|r| r.published.is_some()).count();
+    let _ = write!(
+        body,
+        "<p class=\"muted\">{} on a time axis, one lane per outlet{}. A bar shows the period a report is dated to when only the day, month or year is known; hollow marks are repeats. Each mark links to its article.</p>",
+        plural(dated as u64, "dated report", "dated reports"),
+        if dated < d.articles.len() { ", undated reports after the axis" } else { "" }
+    );
+    body.push_str("<div class=\"timeline-wrap\">");
+    body.push_str(&timeline(&d.articles));
+    body.push_str("</div><ul class=\"legend\" aria-label=\"Outlets\">");
+    let mut seen: Vec<Option<&str>> = Vec::new();
+    for r in &d.articles {
+        let key = r.source.as_deref();
+        if !seen.contains(&key) {
+            seen.push(key);
+            let _ = write!(body, "<li>{}</li>", outlet_tag(key));
+        }
+    }
+    body.push_str("</ul></section>\n");
+}
+
+fn role_class(role: ReportRole) -> &'static str {
+    match role {
+        ReportRole::First => "first",
+        ReportRole::NewFacts => "new-facts",
+        ReportRole::FollowUp => "follow-up",
+        ReportRole::Update => "update",
+        ReportRole::Repeat => "repeat",
+    }
+}
+
+fn adds_list(body: &mut String, adds: &Adds) {
+    if adds.is_empty() {
+        body.push_str("<p class=\"adds none\">Adds nothing the earlier reports did not have.</p>");
+        return;
+    }
+    let _ = write!(body, "<details class=\"adds\" open><summary>What this report adds <span class=\"count\">{}</span></summary><dl>", adds.count());
+    let groups: [(&str, &[String]); 6] = [
+        ("People", &adds.people),
+        ("Organisations", &adds.organizations),
+        ("Places", &adds.places),
+        ("Figures", &adds.figures),
+        ("Times", &adds.times),
+        ("Sources", &adds.sources),
+    ];
+    for (label, items) in groups.iter().take(4) {
+        chips(body, label, items);
+    }
+    if !adds.quotes.is_empty() {
+        body.push_str("<div><dt>Quotes</dt><dd><ul class=\"added-quotes\">");
+        for q in &adds.quotes {
+            let who =
+                q.speaker.as_deref().map(|s| format!("<cite>{}</cite>: ", escape(s))).unwrap_or_default();
+            let _ = write!(body, "<li>{who}<q>{}</q></li>", escape(&q.text));
+        }
+        body.push_str("</ul></dd></div>");
+    }
+    for (label, items) in groups.iter().skip(4) {
+        chips(body, label, items);
+    }
+    body.push_str("</dl></details>");
+}
+
+fn chips(body: &mut String, label: &str, items: &[String]) {
+    if items.is_empty() {
+        return;
+    }
+    let _ = write!(body, "<div><dt>{label}</dt><dd><ul class=\"chips\">");
+    for item in items {
+        let _ = write!(body, "<li>{}</li>", escape(item));
+    }
+    body.push_str("</ul></dd></div>");
+}
+
+fn report_item(body: &mut String, i: usize, r: &Report, d: &Dossier) {
+    let role = role_class(r.role);
+    let _ = write!(body, "<li class=\"report role-{role}\" id=\"report-{}\">", i + 1);
+    let _ = write!(
+        body,
+        "<div class=\"report-head\"><span class=\"badge role role-{role}\">{}</span><h3><a href=\"{}\">{}</a></h3></div>",
+        escape(r.role.label()),
+        escape(&article_href(&r.id)),
+        escape(&r.title)
+    );
+    let _ = write!(
+        body,
+        "<p class=\"meta\">{} · {} · <span class=\"lang\">{}</span>",
+        outlet_tag(r.source.as_deref()),
+        time_tag(r.published.as_ref()),
+        escape(&r.language)
+    );
+    if let Some(url) = &r.url {
+        let _ = write!(body, " · <span class=\"source-link\">{}</span>", external_link(url));
+    }
+    body.push_str("</p>");
+    if let Some(of) = &r.near_duplicate_of {
+        let original = d.articles.iter().find(|a| &a.id == of);
+        let label = match original {
+            Some(a) => {
+                format!("{} ({})", escape(&a.title), escape(a.source.as_deref().unwrap_or("no outlet")))
+            }
+            None => escape(of),
+        };
+        let _ = write!(body, "<p class=\"note\">Near-copy of {}</p>", article_link(of, &label));
+    }
+    adds_list(body, &r.adds);
+    body.push_str("</li>\n");
+}
+
+fn reports(body: &mut String, d: &Dossier) {
+    let _ = writeln!(
+        body,
+        "<section id=\"reports\" aria-labelledby=\"reports-h\"><h2 id=\"reports-h\">Reports <span class=\"count\">{}</span></h2><ol class=\"reports\">",
+        d.articles.len()
+    );
+    for (i, r) in d.articles.iter().enumerate() {
+        report_item(body, i, r, d);
+    }
+    body.push_str("</ol></section>\n");
+}
+
+fn quotes(body: &mut String, entries: &[QuoteEntry]) {
+    body.push_str("<section id=\"quotes\" aria-labelledby=\"quotes-h\">");
+    let _ = write!(
+        body,
+        "<h2 id=\"quotes-h\">Quotes by speaker <span class=\"count\">{}</span></h2>",
+        entries.len()
+    );
+    if entries.is_empty() {
+        body.push_str("<p class=\"empty\">No quotes found in these reports.</p></section>\n");
+        return;
+    }
+    // Group by speaker, speakers in order of first appearance.
+    let mut speakers: Vec<(Option<&str>, Vec<&QuoteEntry>)> = Vec::new();
+    for q in entries {
+        let key = q.speaker_key.as_deref().or(q.speaker.as_deref());
+        match speakers.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, list)) => list.push(q),
+            None => speakers.push((key, vec![q])),
+        }
+    }
+    body.push_str("<div class=\"speakers\">");
+    for (_, list) in &speakers {
+        let name = list.iter().find_map(|q| q.speaker.as_deref());
+        let role = list.iter().find_map(|q| q.role.as_deref());
+        body.push_str("<article class=\"speaker\"><h3>");
+        match name {
+            Some(n) => body.push_str(&escape(n)),
+            None => body.push_str("<span class=\"muted\">Unattributed</span>"),
+        }
+        if let Some(role) = role {
+            let _ = write!(body, " <span class=\"role\">{}</span>", escape(role));
+        }
+        body.push_str("</h3><ul class=\"quote-list\">");
+        for q in list {
+            let kind = match q.kind {
+                storyline_core::analyze::QuoteKind::Direct => "direct",
+                storyline_core::analyze::QuoteKind::Pull => "pull",
+                storyline_core::analyze::QuoteKind::Indirect => "indirect",
+            };
+            let carriers: Vec<String> = q.articles.iter().map(carrier_line).collect();
+            let _ = write!(
+                body,
+                "<li class=\"quote {kind}\"><blockquote><p>{}</p></blockquote><p class=\"carriers\"><span class=\"badge\">{kind}</span> {}</p></li>",
+                escape(&q.text),
+                carriers.join(" · ")
+            );
+        }
+        body.push_str("</ul></article>");
+    }
+    body.push_str("</div></section>\n");
+}
+
+fn figures(body: &mut String, d: &Dossier) {
+    body.push_str("<section id=\"figures\" aria-labelledby=\"figures-h\">");
+    let _ = write!(
+        body,
+        "<h2 id=\"figures-h\">Figures by subject <span class=\"count\">{}</span></h2>",
+        d.figures.len()
+    );
+    if d.figures.is_empty() {
+        body.push_str("<p class=\"empty\">No figures found in these reports.</p></section>\n");
+        return;
+    }
+    for f in &d.figures {
+        let disputed = d.discrepancies.iter().find(|x| x.subject_key == f.subject_key);
+        let _ = write!(
+            body,
+            "<div class=\"figure-block\"><h3>{}{}</h3><div class=\"table-wrap\"><table class=\"figure-table cards\"><thead><tr><th scope=\"col\">Value</th><th scope=\"col\">Outlet</th><th scope=\"col\">Date</th><th scope=\"col\">Sentence</th></tr></thead><tbody>",
+            escape(&f.subject),
+            disputed.map(|x| format!(" {}", kind_badge(x.kind))).unwrap_or_default()
+        );
+        for v in &f.values {
+            value_row(body, v, "Sentence");
+        }
+        body.push_str("</tbody></table></div></div>\n");
+    }
+    body.push_str("</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::testutil::{assert_safe_page, hostile_dossier, parse_tags, sample_dossier, SCRIPT};
+
+    #[test]
+    fn discrepancy_table_comes_first_and_timeline_after() {
+        let html = story_page(&sample_dossier());
+        assert_safe_page(&html);
+        let disc = html.find("id=\"discrepancies\"").unwrap();
+        let tl = html.find("<svg id=\"timeline\"").unwrap();
+        let reports = html.find("id=\"reports\"").unwrap();
+        let quotes = html.find("id=\"quotes\"").unwrap();
+        let figures = html.find("id=\"figures\"").unwrap();
+        assert!(disc < tl && tl < reports && reports < quotes && quotes < figures);
+        // The value rows, with the value, outlet, date link and the sentence as evidence.
+        assert!(html.contains("<tbody class=\"discrepancy update\">"));
+        assert!(html.contains("<span class=\"badge update\">update</span>"));
+        assert!(html.contains("<strong class=\"figure-value\">120</strong>"));
+        assert!(html.contains("Zeker <mark class=\"fig\">120</mark> woningen liepen onder water."));
+        assert!(
+            html.contains(
+                "<p class=\"explanation\">120 (Morgenblad, 2023-03-02) vs 140 (Dagkoerier, 2023-03-04)</p>"
+            ),
+            "the subject is not repeated"
+        );
+        assert_eq!(html[disc..tl].matches("<tr class=\"value\">").count(), 2);
+        // Contradictions come after the table, with both sentences.
+        let contra = html.find("Contradictions").unwrap();
+        assert!(disc < contra && contra < tl);
+        assert!(
+            html.contains("Niemand werd geëvacueerd.")
+                && html.contains("Veertig gezinnen werden geëvacueerd.")
+        );
+    }
+
+    #[test]
+    fn conflicts_and_updates_are_styled_apart() {
+        let mut d = sample_dossier();
+        let mut c = d.discrepancies[0].clone();
+        c.kind = DiscrepancyKind::Conflict;
+        c.subject = "gezin".into();
+        d.discrepancies.push(c);
+        let html = story_page(&d);
+        assert!(
+            html.contains("<tbody class=\"discrepancy conflict\">")
+                && html.contains("<tbody class=\"discrepancy update\">")
+        );
+        assert!(html.contains(
+            "1 conflict where reports give different values; 1 update where a later report changes a figure."
+        ));
+    }
+
+    #[test]
+    fn timeline_has_a_mark_per_report_and_undated_in_its_lane() {
+        let d = sample_dossier();
+        let html = story_page(&d);
+        assert_eq!(html.matches("<circle class=\"mark").count(), d.articles.len());
+        assert_eq!(html.matches("<circle class=\"mark undated").count(), 1);
+        assert!(html.contains(">undated</text>"));
+        assert!(html.contains("undated reports after the axis"));
+    }
+
+    #[test]
+    fn reports_show_roles_adds_and_links() {
+        let html = story_page(&sample_dossier());
+        assert!(html.contains("<li class=\"report role-follow-up\" id=\"report-2\">"));
+        assert!(html.contains("<span class=\"badge role role-follow-up\">follow-up with new facts</span>"));
+        assert!(html.contains("<li>Waterschap Hunzedal</li>"));
+        assert!(html.contains("<cite>Anouk Verbeek</cite>: <q>Het water stond tot de ramen</q>"));
+        assert!(html.contains("Adds nothing the earlier reports did not have."));
+        for id in ["a1", "b2", "c3"] {
+            assert!(html.contains(&format!("<h3><a href=\"/articles/{id}\">")), "link to {id}");
+        }
+        assert!(html.contains("href=\"https://example.org/a1\""));
+    }
+
+    #[test]
+    fn quotes_are_grouped_by_speaker_once_with_every_outlet() {
+        let mut d = sample_dossier();
+        let mut second = d.quotes[0].clone();
+        second.text = "We bouwen de dijk hoger terug".into();
+        second.role = None;
+        d.quotes.push(second);
+        let html = story_page(&d);
+        assert_eq!(html.matches("<article class=\"speaker\">").count(), 1);
+        assert!(html.contains("<h3>Anouk Verbeek <span class=\"role\">dijkgraaf</span></h3>"));
+        assert_eq!(html.matches("Het water stond tot de ramen</p></blockquote>").count(), 1);
+        let q = html.find("id=\"quotes\"").unwrap();
+        let section = &html[q..html.find("id=\"figures\"").unwrap()];
+        assert!(section.contains("Morgenblad") && section.contains("Dagkoerier"));
+    }
+
+    #[test]
+    fn script_in_any_dossier_text_is_shown_not_run() {
+        let html = story_page(&hostile_dossier());
+        assert_safe_page(&html);
+        let tags = parse_tags(&html);
+        assert_eq!(tags.iter().filter(|(n, _)| n == "script").count(), 1);
+        assert!(!html.contains(SCRIPT));
+        assert!(html.matches("&lt;script&gt;alert(1)&lt;/script&gt;").count() > 20);
+        assert!(!html.contains("href=\"javascript"));
+        assert!(html.contains("<span class=\"url\">javascript:alert(1)//&lt;script&gt;"));
+    }
+
+    #[test]
+    fn a_dossier_without_figures_or_quotes_says_so() {
+        let mut d = sample_dossier();
+        d.discrepancies.clear();
+        d.contradictions.clear();
+        d.quotes.clear();
+        d.figures.clear();
+        let html = story_page(&d);
+        assert_safe_page(&html);
+        assert!(html.contains("No figures disagree between these reports."));
+        assert!(html.contains("No quotes found") && html.contains("No figures found"));
+    }
+}

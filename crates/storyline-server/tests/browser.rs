@@ -1,0 +1,377 @@
+//! The web interface in a real browser: headless Chromium loads pages from the router served on
+//! loopback, the rendered DOM is checked (the discrepancy table and the timeline of a demo story;
+//! a script planted in an article never runs), and screenshots are saved under
+//! `target/screenshots/`. Without Chromium installed the tests say so and pass; `.ci/run`
+//! installs it.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use storyline_core::ingest::prepare::prepare_with_signature;
+use storyline_core::ingest::{read_stream, PrepareOptions, RecordError, DEFAULT_MAX_RECORD_BYTES};
+use storyline_core::RawArticle;
+use storyline_server::{serve, AppState};
+use storyline_store::dossier::story_dossier;
+use storyline_store::sqlite::SqliteStore;
+use storyline_store::{IngestOutcome, IngestSettings, Store, StoryFilter};
+
+/// How long one Chromium run may take before it is killed.
+const BROWSER_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The Chromium binary: Debian's `/usr/bin/chromium`, else `chromium` on the PATH.
+fn chromium() -> Option<PathBuf> {
+    let debian = PathBuf::from("/usr/bin/chromium");
+    if debian.is_file() {
+        return Some(debian);
+    }
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|dir| Path::new(dir).join("chromium"))
+        .find(|p| p.is_file())
+}
+
+fn chromium_or_skip(test: &str) -> Option<PathBuf> {
+    let found = chromium();
+    if found.is_none() {
+        eprintln!(
+            "note: {test} skipped: no chromium at /usr/bin/chromium or on the PATH \
+             (.ci/run installs Debian's `chromium`; `apt-get install chromium` to run it here)"
+        );
+    }
+    found
+}
+
+/// Runs headless Chromium with `args` and returns its standard output; kills it after
+/// [`BROWSER_TIMEOUT`].
+fn run_chromium(bin: &Path, args: &[String]) -> String {
+    let profile = tempfile::tempdir().expect("profile directory");
+    let mut child = Command::new(bin)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--disable-dev-shm-usage",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let reader = std::thread::spawn(move || {
+        let mut out = String::new();
+        let _ = stdout.read_to_string(&mut out);
+        out
+    });
+    let deadline = Instant::now() + BROWSER_TIMEOUT;
+    loop {
+        match child.try_wait().expect("chromium status") {
+            Some(_) => break,
+            None if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("chromium did not finish within {}s: {args:?}", BROWSER_TIMEOUT.as_secs());
+            }
+            None => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
+    reader.join().expect("stdout reader")
+}
+
+/// The DOM of a page after it loaded and ran its scripts.
+fn dump_dom(bin: &Path, url: &str) -> String {
+    let dom = run_chromium(bin, &["--dump-dom".to_string(), url.to_string()]);
+    assert!(dom.contains("</html>"), "chromium printed no document for {url}: {dom:?}");
+    dom
+}
+
+/// Saves a screenshot of `url` at a window size and checks it is a real PNG.
+fn screenshot(bin: &Path, url: &str, path: &Path, size: (u32, u32)) {
+    let _ = std::fs::remove_file(path);
+    run_chromium(
+        bin,
+        &[
+            format!("--screenshot={}", path.display()),
+            format!("--window-size={},{}", size.0, size.1),
+            url.to_string(),
+        ],
+    );
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("no screenshot at {}: {e}", path.display()));
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{} is not a PNG", path.display());
+    assert!(bytes.len() > 20_000, "{} is nearly empty ({} bytes)", path.display(), bytes.len());
+}
+
+/// The router of a store, served on a free loopback port from a background runtime.
+struct Server {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    fn start(store: Arc<SqliteStore>) -> Server {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+                tx.send(listener.local_addr().expect("address")).expect("report address");
+                let shutdown = async move {
+                    while !flag.load(Ordering::SeqCst) {
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                };
+                serve(listener, AppState::new(store), shutdown).await.expect("serve");
+            });
+        });
+        let addr = rx.recv_timeout(Duration::from_secs(30)).expect("server started");
+        Server { addr, stop, thread: Some(thread) }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn demo_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(dir).expect("demo directory").map(|e| e.expect("entry").path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            demo_files(&p, out);
+        } else if p.extension().is_none_or(|e| e != "tsv") {
+            out.push(p);
+        }
+    }
+}
+
+/// Reads every file of the demo corpus (as `storyline demo` does) into the store.
+fn ingest_demo(store: &SqliteStore) -> usize {
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo"));
+    let mut files = Vec::new();
+    demo_files(root, &mut files);
+    let opts = PrepareOptions::default();
+    let mut stored = 0;
+    for file in files {
+        let name = format!("demo/{}", file.strip_prefix(root).expect("inside demo").display());
+        let mut batch = Vec::new();
+        let mut emit = |record: Result<RawArticle, RecordError>| {
+            if let Ok(raw) = record {
+                batch.push(prepare_with_signature(raw, &opts, Some(name.clone())));
+            }
+        };
+        let reader = std::fs::File::open(&file).expect("demo file");
+        read_stream(&name, reader, None, DEFAULT_MAX_RECORD_BYTES, &mut emit)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let outcomes = store.ingest(&batch, &IngestSettings::default()).expect("ingest");
+        stored += outcomes.iter().filter(|o| o.is_inserted()).count();
+    }
+    stored
+}
+
+fn screenshot_dir() -> PathBuf {
+    // CARGO_TARGET_TMPDIR is `<target>/tmp`.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().expect("target directory").join("screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot directory");
+    dir
+}
+
+/// The section of a DOM from the element with `id` to the end of its `</tag>`.
+fn section<'a>(dom: &'a str, id: &str, tag: &str) -> &'a str {
+    let start = dom.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no element with id {id}"));
+    let close = format!("</{tag}>");
+    let end = dom[start..]
+        .find(&close)
+        .map(|e| start + e + close.len())
+        .unwrap_or_else(|| panic!("{id} is not closed"));
+    &dom[start..end]
+}
+
+#[test]
+fn demo_story_page_renders_discrepancies_and_timeline() {
+    let Some(bin) = chromium_or_skip("demo_story_page_renders_discrepancies_and_timeline") else { return };
+    let store = Arc::new(SqliteStore::open_in_memory().expect("store"));
+    assert!(ingest_demo(&store) > 20, "the demo corpus went in");
+    // A demo story whose reports disagree on a figure, the one with the most reports.
+    let mut best = None;
+    for s in store.stories(&StoryFilter::default()).expect("stories") {
+        let d = story_dossier(store.as_ref(), s.id).expect("dossier").expect("story exists");
+        if !d.discrepancies.is_empty()
+            && best
+                .as_ref()
+                .is_none_or(|b: &storyline_core::dossier::Dossier| d.articles.len() > b.articles.len())
+        {
+            best = Some(d);
+        }
+    }
+    let dossier = best.expect("a demo story with a discrepancy");
+    let server = Server::start(store.clone());
+    let url = server.url(&format!("/stories/{}", dossier.id));
+
+    let dom = dump_dom(&bin, &url);
+    // The discrepancy table, first and with its value rows.
+    let table = section(&dom, "discrepancies", "section");
+    assert!(table.contains("<table class=\"discrepancy-table"), "the discrepancy table is there");
+    let values: usize = dossier.discrepancies.iter().map(|d| d.values.len()).sum();
+    assert_eq!(table.matches("<tr class=\"value\">").count(), values, "one row per disagreeing value");
+    let first_value = &dossier.discrepancies[0].values[0];
+    let shown = first_value.display.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    assert!(table.contains(&shown), "the value {} is shown", first_value.display);
+    assert!(
+        dom.find("id=\"discrepancies\"") < dom.find("id=\"timeline\""),
+        "discrepancies before the timeline"
+    );
+    // The timeline: one mark per report, the undated ones in their own lane.
+    let timeline = section(&dom, "timeline", "svg");
+    assert_eq!(
+        timeline.matches("<circle class=\"mark").count(),
+        dossier.articles.len(),
+        "one mark per report"
+    );
+    let undated = dossier.articles.iter().filter(|r| r.published.is_none()).count();
+    assert_eq!(timeline.matches("<circle class=\"mark undated").count(), undated);
+    for report in &dossier.articles {
+        assert!(dom.contains(&format!("href=\"/articles/{}\"", report.id)), "a link to {}", report.id);
+    }
+    // The stylesheet loaded under the page's security policy: the body is laid out by it.
+    assert!(dom.contains("<link rel=\"stylesheet\" href=\"/assets/style.css\">"));
+
+    let dir = screenshot_dir();
+    screenshot(&bin, &url, &dir.join("story-desktop.png"), (1280, 1800));
+    screenshot(&bin, &url, &dir.join("story-phone.png"), (390, 1600));
+    screenshot(&bin, &server.url("/"), &dir.join("stories-desktop.png"), (1280, 1200));
+    screenshot(&bin, &server.url("/"), &dir.join("stories-phone.png"), (390, 1400));
+    let search = server.url("/search?q=konvooi");
+    screenshot(&bin, &search, &dir.join("search-desktop.png"), (1280, 1000));
+    let article = server.url(&format!("/articles/{}", dossier.articles[0].id));
+    screenshot(&bin, &article, &dir.join("article-phone.png"), (390, 1600));
+    eprintln!("screenshots in {}", dir.display());
+}
+
+const SCRIPT: &str = "<script>document.title='owned';document.body.setAttribute('data-owned','1')</script>";
+const IMG: &str =
+    "<img src=x onerror=\"document.title='owned';document.body.setAttribute('data-owned','1')\">";
+
+/// Checks a dumped DOM for any sign that planted markup ran or became elements.
+fn assert_not_run(dom: &str, what: &str) {
+    assert!(!dom.contains("data-owned=\""), "{what}: a planted script set an attribute");
+    let title_start = dom.find("<title>").expect("a title") + "<title>".len();
+    let title = &dom[title_start..title_start + dom[title_start..].find("</title>").expect("title closed")];
+    assert_ne!(title.trim(), "owned", "{what}: a planted script set the title");
+    assert!(title.contains("storyline"), "{what}: the title is the page's own: {title}");
+    assert!(!dom.contains("<img"), "{what}: planted markup became an element");
+    let body = &dom[dom.find("<body").expect("a body")..];
+    assert_eq!(body.matches("<script").count(), 0, "{what}: no script element in the body");
+}
+
+#[test]
+fn planted_scripts_are_shown_not_run() {
+    let Some(bin) = chromium_or_skip("planted_scripts_are_shown_not_run") else { return };
+    let store = Arc::new(SqliteStore::open_in_memory().expect("store"));
+    let opts = PrepareOptions::default();
+    // A JSON-style article with a script in its title and text.
+    let mut raw = RawArticle::with_text(format!(
+        "De gemeenteraad van Zwolle vergaderde dinsdag over de nieuwe brug. {SCRIPT}\n\nDe wethouder zei: „De brug kost 48 miljoen euro.” {SCRIPT}"
+    ));
+    raw.title = Some(format!("Raad Zwolle praat over brug {SCRIPT}"));
+    raw.source = Some(format!("Het Morgenblad {SCRIPT}"));
+    raw.url = Some("javascript:document.body.setAttribute('data-owned','1')".into());
+    raw.published = storyline_core::Published::day(2025, 10, 14);
+    let planted = prepare_with_signature(raw, &opts, Some("planted.jsonl".into()));
+    // A feed item whose escaped HTML carries an image with an event handler.
+    let feed = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>Vlaamse Tijding</title><link>https://vt.example/</link><description>Nieuws</description>\
+         <item><title>Stroomstoring treft Herentals {}</title><link>https://vt.example/stroom</link><pubDate>Tue, 14 Oct 2025 09:00:00 +0200</pubDate>\
+         <description><![CDATA[<p>Een stroomstoring legde maandag het centrum van Herentals urenlang plat. &lt;img src=x onerror=&quot;document.title='owned';document.body.setAttribute('data-owned','1')&quot;&gt;</p><p>Netbeheerder Fluvia onderzoekt de oorzaak.</p>]]></description></item></channel></rss>",
+        IMG.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    );
+    let mut from_feed = Vec::new();
+    let mut emit = |r: Result<RawArticle, RecordError>| {
+        from_feed.push(prepare_with_signature(r.expect("feed item"), &opts, Some("planted.rss".into())))
+    };
+    read_stream("planted.rss", feed.as_bytes(), None, DEFAULT_MAX_RECORD_BYTES, &mut emit)
+        .expect("feed reads");
+    assert_eq!(from_feed.len(), 1);
+    assert!(
+        from_feed[0].article.text.contains("<img src=x onerror="),
+        "the feed item's text carries the payload as text: {}",
+        from_feed[0].article.text
+    );
+    assert!(
+        from_feed[0].article.title.contains("<img src=x onerror="),
+        "the feed item's title carries the payload: {}",
+        from_feed[0].article.title
+    );
+    let mut pages = Vec::new();
+    for prepared in [planted].into_iter().chain(from_feed) {
+        let id = prepared.article.id.clone();
+        match &store.ingest(&[prepared], &IngestSettings::default()).expect("ingest")[0] {
+            IngestOutcome::Inserted { story, .. } => pages.push((id, *story)),
+            other => panic!("not stored: {other:?}"),
+        }
+    }
+    let server = Server::start(store.clone());
+    for (id, story) in &pages {
+        let encoded: String = id
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b == b'-' {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        let article = dump_dom(&bin, &server.url(&format!("/articles/{encoded}")));
+        assert_not_run(&article, "article page");
+        let story_dom = dump_dom(&bin, &server.url(&format!("/stories/{story}")));
+        assert_not_run(&story_dom, "story page");
+        assert!(
+            story_dom.contains(&format!("href=\"/articles/{encoded}\"")),
+            "the story page links the article"
+        );
+    }
+    // The payloads are there, as text a reader can see.
+    let first = dump_dom(&bin, &server.url(&format!("/articles/{}", pages[0].0)));
+    assert!(first.contains("&lt;script&gt;document.title='owned';document.body.setAttribute('data-owned','1')&lt;/script&gt;"), "the script shows as text");
+    assert!(!first.contains("href=\"javascript:"), "a javascript: address never becomes a link");
+    let second = dump_dom(&bin, &server.url(&format!("/articles/{}", pages[1].0)));
+    assert!(second.contains("&lt;img src=x onerror=\"document.title='owned'"), "the image tag shows as text");
+    let listing = dump_dom(&bin, &server.url("/"));
+    assert_not_run(&listing, "stories page");
+    let search = dump_dom(&bin, &server.url("/search?q=stroomstoring"));
+    assert_not_run(&search, "search page");
+    assert!(search.contains("Stroomstoring"), "the search finds the feed item");
+}

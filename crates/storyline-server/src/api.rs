@@ -6,7 +6,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::Json;
 use serde::Serialize;
 use serde_json::{json, Value};
-use storyline_store::dossier::{compare_stored, story_dossier};
+use storyline_store::dossier::compare_stored;
 use storyline_store::{ArticleFilter, SearchQuery, Store, StoryFilter};
 
 use crate::error::ApiError;
@@ -104,8 +104,8 @@ pub(crate) async fn story(
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let id = story_id(path)?;
-    blocking(move || match story_dossier(state.store.as_ref(), id)? {
-        Some(d) => Ok(Json(json!(d))),
+    blocking(move || match state.dossiers.dossier(state.store.as_ref(), id)? {
+        Some(d) => Ok(Json(json!(d.as_ref()))),
         None => Err(ApiError::not_found(format!("no story with id {id}"))),
     })
     .await

@@ -23,6 +23,7 @@
 #![recursion_limit = "512"]
 
 mod api;
+pub mod cache;
 pub mod error;
 mod ingest;
 pub mod openapi;
@@ -80,12 +81,20 @@ pub struct AppState {
     pub ingest: IngestSettings,
     /// Request limits.
     pub limits: Limits,
+    /// Recently built dossiers.
+    pub dossiers: Arc<cache::DossierCache>,
 }
 
 impl AppState {
     /// A read-only state over a store, with default settings and limits.
     pub fn new(store: Arc<dyn Store>) -> Self {
-        AppState { store, token: None, ingest: IngestSettings::default(), limits: Limits::default() }
+        AppState {
+            store,
+            token: None,
+            ingest: IngestSettings::default(),
+            limits: Limits::default(),
+            dossiers: Arc::default(),
+        }
     }
 }
 

@@ -6,8 +6,7 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use storyline_core::Published;
-use storyline_store::dossier::story_dossier;
-use storyline_store::{ArticleFilter, ArticleRecord, ArticleSummary, Store, StoryFilter};
+use storyline_store::{ArticleSummary, Store, StoryFilter};
 
 use crate::api::{load_article, path_id, search_query, story_filter, story_id};
 use crate::error::{ApiError, PageError};
@@ -81,7 +80,7 @@ pub(crate) async fn story(
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, PageError> {
     let id = story_id(path)?;
-    blocking(move || match story_dossier(state.store.as_ref(), id)? {
+    blocking(move || match state.dossiers.dossier(state.store.as_ref(), id)? {
         Some(d) => Ok(html(ui::story_page(&d))),
         None => Err(ApiError::not_found(format!("There is no story {id}.")).page()),
     })
@@ -105,31 +104,13 @@ pub(crate) async fn article(
             crate::error::ErrorCode::NotFound => ApiError::not_found(format!("There is no article `{id}`.")),
             _ => e,
         })?;
-        let story = match story_of(store, &record)? {
+        let story = match record.story {
             Some(s) => story_summary(store, s)?,
             None => None,
         };
         Ok(html(ui::article_page(&record, story.as_ref())))
     })
     .await
-}
-
-/// The story of a stored article (the record does not carry it): found in the listing of the
-/// articles published in the same period as it, which the publication index makes a handful of
-/// rows (for an undated article, the undated ones of its outlet and language).
-fn story_of(store: &dyn Store, record: &ArticleRecord) -> Result<Option<i64>, PageError> {
-    let a = &record.article;
-    let undated = a.published.is_none();
-    let filter = ArticleFilter {
-        source: if undated { a.source.clone() } else { None },
-        language: if undated { Some(a.language.code.clone()) } else { None },
-        since: a.published,
-        until: a.published,
-        limit: None,
-        offset: 0,
-    };
-    let rows = store.articles(&filter)?;
-    Ok(rows.into_iter().find(|r| r.id == a.id).and_then(|r| r.story))
 }
 
 /// `GET /search`: the search form and, with a query, its hits grouped by story.

@@ -97,6 +97,7 @@ fn fixture_with(token: Option<&str>, limits: Limits) -> Fixture {
         token: token.map(str::to_string),
         ingest: IngestSettings::default(),
         limits,
+        dossiers: Default::default(),
     };
     Fixture { store, app: app(state) }
 }

@@ -5,23 +5,25 @@ use storyline_core::analyze::Analysis;
 use storyline_core::dossier::{self, Comparison, Dossier, Input};
 use storyline_core::model::Article;
 
-use crate::{ClusterSettings, Store, StoreError, StoryFilter};
+use crate::{ClusterSettings, Store, StoreError, StoryFilter, StorySummary};
 
 /// The dossier of one stored story, or `None` when there is no such story.
 pub fn story_dossier(store: &dyn Store, story: i64) -> Result<Option<Dossier>, StoreError> {
     let summary = store.stories(&StoryFilter { id: Some(story), ..StoryFilter::default() })?;
     let Some(summary) = summary.into_iter().next() else { return Ok(None) };
-    let members = store.story_articles(story)?;
-    let mut loaded: Vec<(Article, Analysis)> = Vec::with_capacity(members.len());
-    for m in &members {
-        if let Some(record) = store.article(&m.id)? {
-            let analysis = record.analysis.unwrap_or_default();
-            loaded.push((record.article, analysis));
-        }
+    story_dossier_of(store, &summary)
+}
+
+/// The dossier of a story whose summary the caller already has.
+pub fn story_dossier_of(store: &dyn Store, summary: &StorySummary) -> Result<Option<Dossier>, StoreError> {
+    let loaded: Vec<(Article, Analysis)> =
+        store.story_records(summary.id)?.into_iter().map(|(a, x)| (a, x.unwrap_or_default())).collect();
+    if loaded.is_empty() {
+        return Ok(None);
     }
     let inputs: Vec<Input<'_>> =
         loaded.iter().map(|(article, analysis)| Input { article, analysis }).collect();
-    Ok(Some(dossier::build(story, Some(&summary.title), &inputs)))
+    Ok(Some(dossier::build(summary.id, Some(&summary.title), &inputs)))
 }
 
 /// Compares two stored articles (full ids or unique prefixes), or `None` when either is

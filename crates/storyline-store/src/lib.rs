@@ -237,6 +237,8 @@ pub struct ArticleRecord {
     pub near_duplicates: Vec<NearDuplicateOf>,
     /// What the analysis found in its text, stored at ingest.
     pub analysis: Option<Analysis>,
+    /// The story it belongs to.
+    pub story: Option<i64>,
 }
 
 /// A later copy of an article.
@@ -351,6 +353,18 @@ pub trait Store: Send + Sync {
 
     /// The reports of one story, in publication order (undated last, then ingest order).
     fn story_articles(&self, story: i64) -> Result<Vec<ArticleSummary>, StoreError>;
+
+    /// The reports of one story with their analyses, in the order of [`Store::story_articles`]:
+    /// what a dossier is built from. Backends read them in one go where they can.
+    fn story_records(&self, story: i64) -> Result<Vec<(Article, Option<Analysis>)>, StoreError> {
+        let mut out = Vec::new();
+        for m in self.story_articles(story)? {
+            if let Some(r) = self.article(&m.id)? {
+                out.push((r.article, r.analysis));
+            }
+        }
+        Ok(out)
+    }
 
     /// Rebuilds every story from the stored articles and analyses, as one transaction, in
     /// publication order; an undated article keeps its place in ingest order (it follows the

@@ -246,7 +246,7 @@ impl SqliteStore {
 
 const ARTICLE_COLUMNS: &str = "id, title, text, source, url, published, language, language_confidence, \
      language_declared, author, metadata, extra, content_hash, near_dup_of, near_dup_similarity, origin, ingested_at, \
-     (SELECT analysis FROM analyses WHERE analyses.article_seq = articles.seq)";
+     (SELECT analysis FROM analyses WHERE analyses.article_seq = articles.seq), story";
 
 fn published_from(s: Option<String>) -> Result<Option<Published>, StoreError> {
     s.map(|s| Published::parse(&s).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
@@ -260,6 +260,28 @@ struct ArticleRow {
     metadata: Option<String>,
     extra: Option<String>,
     analysis: Option<String>,
+    story: Option<i64>,
+}
+
+/// Completes an article read from a row: its date, metadata and extra fields parsed, and its
+/// analysis with the sentences' text restored.
+fn finish_article(row: ArticleRow) -> Result<(Article, i64, Option<Analysis>), StoreError> {
+    let ArticleRow { mut article, ingested_at, published, metadata, extra, analysis, story: _ } = row;
+    article.published = published_from(published)?;
+    article.metadata = serde_json::from_str(metadata.as_deref().unwrap_or("{}"))
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    article.extra = serde_json::from_str(extra.as_deref().unwrap_or("{}"))
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let analysis = match analysis {
+        Some(a) => {
+            let mut parsed: Analysis = serde_json::from_str(&a)
+                .map_err(|e| StoreError::Corrupt(format!("analysis of `{}`: {e}", article.id)))?;
+            parsed.restore_sentence_text(&article.text);
+            Some(parsed)
+        }
+        None => None,
+    };
+    Ok((article, ingested_at, analysis))
 }
 
 fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
@@ -291,6 +313,7 @@ fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
         metadata: row.get(10)?,
         extra: row.get(11)?,
         analysis: row.get(17)?,
+        story: row.get(18)?,
     })
 }
 
@@ -369,15 +392,11 @@ impl Store for SqliteStore {
         let found = conn
             .query_row(&format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?1"), [id], row_to_article)
             .optional()?;
-        let Some(ArticleRow { mut article, ingested_at, published, metadata, extra, analysis }) = found
-        else {
+        let Some(row) = found else {
             return Ok(None);
         };
-        article.published = published_from(published)?;
-        article.metadata = serde_json::from_str(metadata.as_deref().unwrap_or("{}"))
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        article.extra = serde_json::from_str(extra.as_deref().unwrap_or("{}"))
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let story = row.story;
+        let (article, ingested_at, analysis) = finish_article(row)?;
         let mut stmt = conn.prepare_cached("SELECT source, url, published FROM sightings WHERE article_id = ?1 ORDER BY published, source, url")?;
         let raw: Vec<(String, String, Option<String>)> =
             stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
@@ -401,16 +420,8 @@ impl Store for SqliteStore {
                 })
             })?
             .collect::<Result<_, _>>()?;
-        let analysis = match analysis {
-            Some(a) => {
-                let mut parsed: Analysis = serde_json::from_str(&a)
-                    .map_err(|e| StoreError::Corrupt(format!("analysis of `{id}`: {e}")))?;
-                parsed.restore_sentence_text(&article.text);
-                Some(parsed)
-            }
-            None => None,
-        };
-        Ok(Some(ArticleRecord { article, ingested_at, sightings, near_duplicates, analysis }))
+
+        Ok(Some(ArticleRecord { article, ingested_at, sightings, near_duplicates, analysis, story }))
     }
 
     fn ids_with_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError> {
@@ -556,6 +567,15 @@ impl Store for SqliteStore {
         )?;
         let rows = stmt.query_map([story], summary_row)?.collect();
         finish_summaries(rows)
+    }
+
+    fn story_records(&self, story: i64) -> Result<Vec<(Article, Option<Analysis>)>, StoreError> {
+        let conn = self.read();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {ARTICLE_COLUMNS} FROM articles WHERE story = ?1 ORDER BY published_unix IS NULL, published_unix, seq"
+        ))?;
+        let rows: Vec<ArticleRow> = stmt.query_map([story], row_to_article)?.collect::<Result<_, _>>()?;
+        rows.into_iter().map(|r| finish_article(r).map(|(a, _, x)| (a, x))).collect()
     }
 
     fn search(&self, query: &SearchQuery) -> Result<SearchResults, StoreError> {

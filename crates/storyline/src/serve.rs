@@ -35,6 +35,7 @@ pub fn state(store: Arc<dyn Store>, cfg: &Config) -> AppState {
             batch_size: cfg.batch_size,
             ..Limits::default()
         },
+        dossiers: Arc::default(),
     }
 }
 

@@ -9,7 +9,7 @@ use crate::analyze::stem::{is_stopword, LanguageStemmer};
 use crate::analyze::{EntityType, Granularity};
 
 /// The additions of every report, in the order given.
-pub(super) fn compute(ordered: &[Input<'_>], figs: &Figures) -> Vec<Adds> {
+pub(super) fn compute<'a>(ordered: &[Input<'a>], figs: &Figures) -> Vec<Adds> {
     let mut seen_entities: HashSet<String> = HashSet::new();
     let mut seen_times: HashSet<String> = HashSet::new();
     let mut seen_sources: HashSet<String> = HashSet::new();
@@ -17,9 +17,9 @@ pub(super) fn compute(ordered: &[Input<'_>], figs: &Figures) -> Vec<Adds> {
     let mut seen_quote_keys: HashSet<String> = HashSet::new();
     let mut seen_quotes: HashMap<Option<String>, Vec<Words>> = HashMap::new();
     let mut seen_figs: HashMap<&str, Vec<&Fig>> = HashMap::new();
-    let mut seen_words: HashSet<String> = HashSet::new();
-    // Stems of the words read so far, per language: stories repeat their vocabulary.
-    let mut stems: HashMap<String, HashMap<String, String>> = HashMap::new();
+    let mut seen_words: HashSet<u32, Fast> = HashSet::default();
+    // The words read so far: stories repeat their vocabulary.
+    let mut vocabulary = Vocabulary::default();
     let mut out = Vec::with_capacity(ordered.len());
     for (r, input) in ordered.iter().enumerate() {
         let a = input.analysis;
@@ -139,65 +139,112 @@ pub(super) fn compute(ordered: &[Input<'_>], figs: &Figures) -> Vec<Adds> {
                 adds.sources.push(c);
             }
         }
-        adds.terms = new_terms(input, &mut seen_words, &mut stems);
+        adds.terms = new_terms(input, &mut seen_words, &mut vocabulary);
         out.push(adds);
     }
     out
 }
 
-/// A word of a report: (in the headline, count, first position, written form).
-type Found = (bool, usize, usize, String);
-
 /// How many new key words a report lists at most.
 const MAX_TERMS: usize = 8;
 
+/// A fast hash for short strings (FNV-1a); the keys are words of the story, not attacker-chosen
+/// in any way that matters for a single dossier build.
+#[derive(Default)]
+pub(super) struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type Fast = std::hash::BuildHasherDefault<WordHasher>;
+
+/// The words of a story's reports, each written form read once: its stem as a small number,
+/// or nothing for stopwords and words too short to say anything.
+#[derive(Default)]
+pub(super) struct Vocabulary<'a> {
+    /// Written form (as in the text) -> stem id, per language.
+    forms: HashMap<(&'a str, &'a str), Option<u32>, Fast>,
+    stem_ids: HashMap<String, u32, Fast>,
+    /// Lowercase form of each stem id's first occurrence, for display.
+    shown: Vec<String>,
+    stemmers: HashMap<&'a str, LanguageStemmer, Fast>,
+}
+
+impl<'a> Vocabulary<'a> {
+    fn id(&mut self, lang: &'a str, word: &'a str) -> Option<u32> {
+        if let Some(&id) = self.forms.get(&(lang, word)) {
+            return id;
+        }
+        let id = if word.len() < 4 || word.chars().count() < 4 || word.chars().any(|c| c.is_ascii_digit()) {
+            None
+        } else {
+            let lower = word.to_lowercase();
+            if is_stopword(lang, &lower) {
+                None
+            } else {
+                let stemmer = self.stemmers.entry(lang).or_insert_with(|| LanguageStemmer::new(lang));
+                let stem = stemmer.stem_lowercase(&lower).into_owned();
+                let next = self.shown.len() as u32;
+                let id = *self.stem_ids.entry(stem).or_insert(next);
+                if id == next {
+                    self.shown.push(lower);
+                }
+                Some(id)
+            }
+        };
+        self.forms.insert((lang, word), id);
+        id
+    }
+}
+
 /// Words of the headline, or used at least twice in the text, that no earlier report used;
 /// words of names are left out. Marks every word of the report as seen.
-fn new_terms(
-    input: &Input<'_>,
-    seen: &mut HashSet<String>,
-    stems: &mut HashMap<String, HashMap<String, String>>,
+fn new_terms<'a>(
+    input: &Input<'a>,
+    seen: &mut HashSet<u32, Fast>,
+    vocabulary: &mut Vocabulary<'a>,
 ) -> Vec<String> {
     let lang = input.analysis.language.as_str();
-    let stemmer = LanguageStemmer::new(lang);
-    let cache = stems.entry(lang.to_string()).or_default();
-    let named: HashSet<String> = input
+    let words = |text: &'a str| text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty());
+    let named: HashSet<u32, Fast> = input
         .analysis
         .entities
         .iter()
-        .flat_map(|e| e.text.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase).collect::<Vec<_>>())
+        .flat_map(|e| words(&e.text))
+        .filter_map(|w| vocabulary.id(lang, w))
         .collect();
-    let mut found: HashMap<String, Found> = HashMap::new();
+    // stem id -> (in headline, count, first position)
+    let mut found: HashMap<u32, (bool, usize, usize), Fast> = HashMap::default();
     let mut position = 0;
-    for (in_title, text) in [(true, &input.article.title), (false, &input.article.text)] {
-        for w in text.split(|c: char| !c.is_alphanumeric()) {
-            if w.chars().count() < 4 || w.chars().any(|c| c.is_ascii_digit()) {
-                continue;
-            }
-            let lower = w.to_lowercase();
-            if is_stopword(lang, &lower) || named.contains(&lower) {
+    for (in_title, text) in [(true, input.article.title.as_str()), (false, input.article.text.as_str())] {
+        for w in words(text) {
+            let Some(id) = vocabulary.id(lang, w) else { continue };
+            if named.contains(&id) {
                 continue;
             }
             position += 1;
-            let stem = match cache.get(&lower) {
-                Some(s) => s.clone(),
-                None => {
-                    let s = stemmer.stem_lowercase(&lower).into_owned();
-                    cache.insert(lower.clone(), s.clone());
-                    s
-                }
-            };
-            let e = found.entry(stem).or_insert_with(|| (false, 0, position, lower));
+            let e = found.entry(id).or_insert((in_title, 0, position));
             e.0 |= in_title;
             e.1 += 1;
         }
     }
-    let mut fresh: Vec<(&String, &Found)> = found
+    let mut fresh: Vec<(u32, (bool, usize, usize))> = found
         .iter()
-        .filter(|(stem, (title, n, _, _))| !seen.contains(*stem) && (*title || *n >= 2))
+        .filter(|(id, (title, n, _))| !seen.contains(*id) && (*title || *n >= 2))
+        .map(|(&k, &v)| (k, v))
         .collect();
     fresh.sort_by(|x, y| y.1 .0.cmp(&x.1 .0).then(y.1 .1.cmp(&x.1 .1)).then(x.1 .2.cmp(&y.1 .2)));
-    let out = fresh.iter().take(MAX_TERMS).map(|(_, v)| v.3.clone()).collect();
+    let out = fresh.iter().take(MAX_TERMS).map(|(id, _)| vocabulary.shown[*id as usize].clone()).collect();
     seen.extend(found.into_keys());
     out
 }

@@ -311,8 +311,20 @@ const UPDATE_CUES: &[&str] = &[
 /// Words that mark a figure as the earlier, superseded one (`eerder meldde NPB zeven`).
 const EARLIER_CUES: &[&str] = &["aanvankelijk", "earlier", "eerder", "eerst", "initially", "originally"];
 
+/// Whether a sentence holds one of `cues` (sorted, lowercase), without allocating for
+/// ASCII words.
 fn has_cue(sentence: &str, cues: &[&str]) -> bool {
-    words_of(sentence).any(|w| cues.binary_search(&w.as_str()).is_ok())
+    sentence.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).any(|w| {
+        let mut buf = [0u8; 24];
+        if w.is_ascii() && w.len() <= buf.len() {
+            for (i, b) in w.bytes().enumerate() {
+                buf[i] = b.to_ascii_lowercase();
+            }
+            std::str::from_utf8(&buf[..w.len()]).is_ok_and(|lower| cues.binary_search(&lower).is_ok())
+        } else {
+            cues.binary_search(&w.to_lowercase().as_str()).is_ok()
+        }
+    })
 }
 
 /// Words of the sentences that say what else they are about (numbers and stopwords left out).

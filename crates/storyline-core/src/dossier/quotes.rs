@@ -50,6 +50,8 @@ struct Group {
     speaker: Option<String>,
     role: Option<String>,
     entries: Vec<(QuoteEntry, Words)>,
+    /// Exact wordings to their entry, checked before the near matches.
+    exact: std::collections::HashMap<String, usize>,
 }
 
 /// Quotes grouped by speaker (speakers in order of first appearance), each quote once.
@@ -79,6 +81,7 @@ pub(super) fn group(ordered: &[Input<'_>]) -> Vec<QuoteEntry> {
                         speaker: q.speaker.clone(),
                         role: None,
                         entries: Vec::new(),
+                        exact: Default::default(),
                     });
                     index.insert(who.clone(), groups.len() - 1);
                     groups.len() - 1
@@ -96,23 +99,34 @@ pub(super) fn group(ordered: &[Input<'_>]) -> Vec<QuoteEntry> {
                 }
             }
             let c = carrier(input.article);
-            match g.entries.iter_mut().find(|(_, w)| same_quote(w, &words)) {
-                Some((entry, _)) => {
+            let key = words.key();
+            let found = g
+                .exact
+                .get(&key)
+                .copied()
+                .or_else(|| g.entries.iter().position(|(_, w)| same_quote(w, &words)));
+            match found {
+                Some(i) => {
+                    let entry = &mut g.entries[i].0;
                     if !entry.articles.iter().any(|x| x.id == c.id) {
                         entry.articles.push(c);
                     }
+                    g.exact.entry(key).or_insert(i);
                 }
-                None => g.entries.push((
-                    QuoteEntry {
-                        speaker: None,
-                        speaker_key: q.speaker_key.clone(),
-                        role: None,
-                        text: q.text.clone(),
-                        kind: q.kind,
-                        articles: vec![c],
-                    },
-                    words,
-                )),
+                None => {
+                    g.exact.insert(key, g.entries.len());
+                    g.entries.push((
+                        QuoteEntry {
+                            speaker: None,
+                            speaker_key: q.speaker_key.clone(),
+                            role: None,
+                            text: q.text.clone(),
+                            kind: q.kind,
+                            articles: vec![c],
+                        },
+                        words,
+                    ));
+                }
             }
         }
     }

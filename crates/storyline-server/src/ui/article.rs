@@ -502,6 +502,7 @@ mod tests {
             sightings: vec![],
             near_duplicates: vec![],
             analysis,
+            story: None,
         }
     }
 

@@ -235,6 +235,20 @@ pub fn stories_are_assigned_listed_and_rebuilt(store: &dyn Store) {
     assert_eq!(morgenblad.iter().map(|s| s.id).collect::<Vec<_>>(), [c]);
     let members: Vec<String> = store.story_articles(a).unwrap().into_iter().map(|x| x.id).collect();
     assert_eq!(members, ["s1", "s2"]);
+    // The reports with their analyses, in the same order, as stored one by one.
+    let records = store.story_records(a).unwrap();
+    assert_eq!(records.iter().map(|(x, _)| x.id.as_str()).collect::<Vec<_>>(), ["s1", "s2"]);
+    for (x, analysis) in &records {
+        let one = store.article(&x.id).unwrap().unwrap();
+        assert_eq!(&one.article, x);
+        assert_eq!(&one.analysis, analysis);
+        assert_eq!(one.story, Some(a), "a stored article knows its story");
+        assert!(analysis.as_ref().is_some_and(|an| an.sentences.iter().all(|s| !s.text.is_empty())));
+    }
+    assert!(store.story_records(987_654).unwrap().is_empty());
+    // A filter by id gives that story alone.
+    let only = store.stories(&StoryFilter { id: Some(c), ..Default::default() }).unwrap();
+    assert_eq!(only.iter().map(|s| s.id).collect::<Vec<_>>(), [c]);
     // Rebuilding gives the same stories.
     let before: Vec<_> =
         store.articles(&ArticleFilter::default()).unwrap().into_iter().map(|x| (x.id, x.story)).collect();

@@ -1,6 +1,7 @@
 //! The data structures behind candidate retrieval: sparse vectors sorted by hash, story
 //! centroids, and an inverted index from terms and keys to the stories that contain them.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -70,14 +71,26 @@ pub(crate) fn dot(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
     s
 }
 
+/// The order of entries by weight: heaviest first, ties by lower hash (a total order on
+/// entries with distinct hashes).
+pub(crate) fn by_weight(a: &(u64, f32), b: &(u64, f32)) -> Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
 /// Keeps the `cap` heaviest entries (ties: lower hash), sorted by hash again.
 pub(crate) fn truncate(v: &mut Sparse, cap: usize) {
     if v.len() <= cap {
         return;
     }
-    v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    v.truncate(cap);
-    v.sort_unstable_by_key(|&(h, _)| h);
+    if cap == 0 {
+        v.clear();
+        return;
+    }
+    // The cap-th heaviest entry splits the vector: it and every entry before it in the weight
+    // order stay, in their hash order (a selection, not a sort).
+    let mut ranked = v.clone();
+    let (_, &mut last, _) = ranked.select_nth_unstable_by(cap - 1, by_weight);
+    v.retain(|e| by_weight(e, &last) != Ordering::Greater);
 }
 
 /// Scales a vector to unit length (a zero vector stays zero).
@@ -90,16 +103,30 @@ pub(crate) fn normalize(v: &mut Sparse) {
     }
 }
 
-/// A sum of unit vectors with its norm cached; capped in size.
+/// A sum of unit vectors with its norm cached; capped in size. A centroid built by
+/// [`Centroid::add`] (an active story's) keeps a directory over the leading bits of its hashes,
+/// which finds an entry in a step or two: comparing a vector with it costs one lookup per entry
+/// of the vector rather than a walk over the centroid. [`Centroid::shrink`] (a story moving to
+/// the follow-up index, seldom compared) drops the directory.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Centroid {
     /// Summed weights, sorted by hash.
-    pub items: Sparse,
+    items: Sparse,
     /// Norm of `items`.
-    pub norm: f32,
+    norm: f32,
+    /// `dir[b]..dir[b + 1]` are the entries whose hash starts with the bits of `b`
+    /// (`2^bits + 1` bounds), or empty (no directory: comparisons walk `items`).
+    dir: Vec<u16>,
+    /// Leading hash bits that pick a directory bucket.
+    bits: u32,
 }
 
 impl Centroid {
+    /// The summed weights, sorted by hash.
+    pub fn items(&self) -> &[(u64, f32)] {
+        &self.items
+    }
+
     /// Adds a (unit) vector, keeping at most `cap` entries.
     pub fn add(&mut self, v: &[(u64, f32)], cap: usize) {
         let mut out = Vec::with_capacity(self.items.len() + v.len());
@@ -119,8 +146,65 @@ impl Centroid {
             }
         }
         truncate(&mut out, cap);
-        self.norm = norm(&out);
         self.items = out;
+        self.reindex();
+    }
+
+    /// Keeps the `cap` heaviest entries (ties: lower hash) and releases the room of the rest
+    /// and of the directory (for a story that is seldom compared any more).
+    pub fn shrink(&mut self, cap: usize) {
+        truncate(&mut self.items, cap);
+        self.items.shrink_to_fit();
+        self.norm = norm(&self.items);
+        self.dir = Vec::new();
+        self.bits = 0;
+    }
+
+    /// Recomputes the norm and the directory after `items` changed.
+    fn reindex(&mut self) {
+        self.norm = norm(&self.items);
+        self.dir.clear();
+        let n = self.items.len();
+        if n == 0 || n > usize::from(u16::MAX) {
+            self.bits = 0;
+            return;
+        }
+        // About one entry per bucket, at least two buckets (a shift by 64 bits is no shift).
+        self.bits = n.next_power_of_two().trailing_zeros().max(1);
+        let buckets = 1usize << self.bits;
+        let shift = 64 - self.bits;
+        self.dir.reserve_exact(buckets + 1);
+        let mut i = 0;
+        for b in 0..buckets {
+            while i < n && ((self.items[i].0 >> shift) as usize) < b {
+                i += 1;
+            }
+            self.dir.push(i as u16);
+        }
+        self.dir.push(n as u16);
+    }
+
+    /// Dot product with a vector sorted by hash: the same sum as [`dot`] (the products of the
+    /// shared hashes added in hash order).
+    fn dot(&self, v: &[(u64, f32)]) -> f32 {
+        if self.dir.is_empty() {
+            return dot(v, &self.items);
+        }
+        let shift = 64 - self.bits;
+        let mut s = 0.0f32;
+        for &(h, w) in v {
+            let b = (h >> shift) as usize;
+            let bucket = &self.items[usize::from(self.dir[b])..usize::from(self.dir[b + 1])];
+            for &(x, cw) in bucket {
+                if x >= h {
+                    if x == h {
+                        s += w * cw;
+                    }
+                    break;
+                }
+            }
+        }
+        s
     }
 
     /// Cosine of a unit vector with this centroid.
@@ -128,7 +212,7 @@ impl Centroid {
         if self.norm <= 0.0 {
             return 0.0;
         }
-        (dot(unit, &self.items) / self.norm).clamp(0.0, 1.0)
+        (self.dot(unit) / self.norm).clamp(0.0, 1.0)
     }
 }
 

@@ -59,7 +59,7 @@ use serde::{Deserialize, Serialize};
 
 use features::KeyKind;
 pub use features::{features, Features};
-use index::{normalize, truncate, Centroid, IdMap, Postings, Sparse};
+use index::{by_weight, normalize, truncate, Centroid, IdMap, Postings, Sparse};
 
 /// Every threshold and weight of the clustering, with defaults tuned on the development sets
 /// (ECB+, UCI headlines, MEANTIME Dutch–English pairs, and the demo corpus, whose stories run
@@ -407,14 +407,31 @@ pub struct Clusterer {
     df: IdMap<u64, u32>,
     /// The latest publication time seen (undated articles are placed at it).
     clock: i64,
-    active: IdMap<i64, Story>,
+    /// Active stories (boxed: the map stays small, so lookups by id stay in cache).
+    active: IdMap<i64, Box<Story>>,
     active_order: BTreeSet<(i64, i64, i64)>,
     postings: Postings,
-    dormant: IdMap<i64, Story>,
+    dormant: IdMap<i64, Box<Story>>,
     dormant_order: BTreeSet<(i64, i64, i64)>,
     dormant_postings: Postings,
     /// Recent articles: (seq, story), in seq order, for near-duplicate links.
     recent: VecDeque<(i64, i64, i64)>,
+    /// Buffers of [`Clusterer::decide`], kept between articles.
+    scratch: Scratch,
+}
+
+/// Reusable buffers of [`Clusterer::decide`] (they only spare allocations: each article starts
+/// from empty ones).
+#[derive(Default)]
+struct Scratch {
+    /// Active candidates: (shared probe weight, story id), in the order first met.
+    cands: Vec<(f32, i64)>,
+    /// Story id → its index in `cands`.
+    cand_at: IdMap<i64, u32>,
+    /// Stories of the follow-up index: (story id, keys shared), in the order first met.
+    shared: Vec<(i64, usize)>,
+    /// Story id → its index in `shared`.
+    shared_at: IdMap<i64, u32>,
 }
 
 impl Clusterer {
@@ -432,6 +449,7 @@ impl Clusterer {
             dormant_order: BTreeSet::new(),
             dormant_postings: Postings::default(),
             recent: VecDeque::new(),
+            scratch: Scratch::default(),
         }
     }
 
@@ -462,7 +480,9 @@ impl Clusterer {
     pub fn assign(&mut self, seq: i64, features: &Features, near_duplicate_of: Option<i64>) -> Assignment {
         self.advance(seq, features.time);
         let q = self.query(features);
-        let decision = self.decide(seq, &q, near_duplicate_of);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let decision = self.decide(seq, &q, near_duplicate_of, &mut scratch);
+        self.scratch = scratch;
         self.join(decision.story, seq, &q);
         self.learn(features);
         self.remember(seq, decision.story);
@@ -684,21 +704,15 @@ impl Clusterer {
     }
 
     /// Compacts a story into the follow-up index.
-    fn sleep(&mut self, mut story: Story) {
+    fn sleep(&mut self, mut story: Box<Story>) {
         let s = &self.settings;
         for (_, c) in story.text.iter_mut().chain(story.title.iter_mut()) {
-            truncate(&mut c.items, s.follow_up_terms);
-            c.items.shrink_to_fit();
-            c.norm = index::norm(&c.items);
+            c.shrink(s.follow_up_terms);
         }
-        truncate(&mut story.keys.items, s.follow_up_keys);
-        story.keys.items.shrink_to_fit();
-        story.keys.norm = index::norm(&story.keys.items);
-        truncate(&mut story.anchors.items, s.follow_up_keys);
-        story.anchors.items.shrink_to_fit();
-        story.anchors.norm = index::norm(&story.anchors.items);
+        story.keys.shrink(s.follow_up_keys);
+        story.anchors.shrink(s.follow_up_keys);
         story.members.clear();
-        story.posted = story.keys.items.iter().map(|&(h, _)| h).collect();
+        story.posted = story.keys.items().iter().map(|&(h, _)| h).collect();
         let id = story.id;
         for &k in &story.posted {
             let dormant = &self.dormant;
@@ -709,7 +723,7 @@ impl Clusterer {
     }
 
     /// Takes a story out of the follow-up index.
-    fn wake(&mut self, id: i64) -> Option<Story> {
+    fn wake(&mut self, id: i64) -> Option<Box<Story>> {
         let mut story = self.dormant.remove(&id)?;
         self.dormant_order.remove(&(story.order.0, story.order.1, id));
         for &k in &story.posted {
@@ -720,39 +734,51 @@ impl Clusterer {
     }
 
     /// Decides where an article goes.
-    fn decide(&self, seq: i64, q: &Query, near_duplicate_of: Option<i64>) -> Assignment {
+    fn decide(
+        &self,
+        seq: i64,
+        q: &Query,
+        near_duplicate_of: Option<i64>,
+        scratch: &mut Scratch,
+    ) -> Assignment {
         let s = &self.settings;
         if let Some(story) = near_duplicate_of.and_then(|o| self.story_of(o)) {
             let follow_up = self.is_gap(story, q.time) || self.dormant.contains_key(&story);
             return Assignment { story, score: 1.0, new_story: false, follow_up };
         }
         // Candidates from the active index: stories sharing the most probe weight.
-        let mut acc: IdMap<i64, f32> = IdMap::default();
-        let mut order: Vec<i64> = Vec::new();
+        let Scratch { cands, cand_at, shared, shared_at } = scratch;
+        cands.clear();
+        cand_at.clear();
         for &(h, w) in &q.probes {
             let list = self.postings.get(h);
             if list.len() > s.max_postings {
                 continue;
             }
             for &id in list {
-                let e = acc.entry(id).or_insert_with(|| {
-                    order.push(id);
-                    0.0
+                let i = *cand_at.entry(id).or_insert_with(|| {
+                    cands.push((0.0, id));
+                    (cands.len() - 1) as u32
                 });
-                *e += w;
+                cands[i as usize].0 += w;
             }
         }
-        let mut cands: Vec<(f32, i64)> =
-            order.iter().filter(|id| self.active.contains_key(id)).map(|&id| (acc[&id], id)).collect();
-        cands.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        cands.retain(|(_, id)| self.active.contains_key(id));
+        // The best `candidates` by shared weight (ties: lower id; ids are distinct, so the order
+        // is total and the selection does not depend on the order the lists were read in).
+        let by_share = |a: &(f32, i64), b: &(f32, i64)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if cands.len() > s.candidates && s.candidates > 0 {
+            cands.select_nth_unstable_by(s.candidates - 1, by_share);
+        }
         cands.truncate(s.candidates);
+        cands.sort_unstable_by(by_share);
         for &(_, _, id) in self.active_order.iter().rev().take(s.recent_candidates) {
             if !cands.iter().any(|&(_, c)| c == id) {
                 cands.push((0.0, id));
             }
         }
         let mut best: Option<(f32, i64)> = None;
-        for &(_, id) in &cands {
+        for &(_, id) in cands.iter() {
             let score = self.score(q, &self.active[&id], false);
             if best.is_none_or(|(bs, bid)| score > bs || (score == bs && id < bid)) {
                 best = Some((score, id));
@@ -770,20 +796,20 @@ impl Clusterer {
         // weighs dormant stories like active ones.
         let active_cut = self.clock.saturating_sub((s.active_days * 86_400.0) as i64);
         let backfill = q.time.is_none_or(|t| t < active_cut);
-        let mut shared: IdMap<i64, usize> = IdMap::default();
-        let mut order: Vec<i64> = Vec::new();
+        shared.clear();
+        shared_at.clear();
         for &(h, _) in &q.keys {
             for &id in self.dormant_postings.get(h) {
-                let e = shared.entry(id).or_insert_with(|| {
-                    order.push(id);
-                    0
+                let i = *shared_at.entry(id).or_insert_with(|| {
+                    shared.push((id, 0));
+                    (shared.len() - 1) as u32
                 });
-                *e += 1;
+                shared[i as usize].1 += 1;
             }
         }
         let mut fbest: Option<(f32, i64)> = None;
-        for &id in &order {
-            if shared[&id] < s.follow_up_min_shared {
+        for &(id, n) in shared.iter() {
+            if n < s.follow_up_min_shared {
                 continue;
             }
             let Some(story) = self.dormant.get(&id) else { continue };
@@ -831,7 +857,7 @@ impl Clusterer {
                 self.active_order.remove(&(story.order.0, story.order.1, id));
                 story
             }
-            None => self.wake(id).unwrap_or_else(|| Story::new(id)),
+            None => self.wake(id).unwrap_or_else(|| Box::new(Story::new(id))),
         };
         let s = &self.settings;
         Story::lang_mut(&mut story.text, q.lang).add(&q.terms, s.story_terms);
@@ -841,7 +867,7 @@ impl Clusterer {
         story.keys.add(&q.keys, s.story_keys);
         if !q.anchors.is_empty() {
             story.anchors.add(&q.anchors, s.story_keys);
-            story.top_anchors = top_hashes(&story.anchors.items, s.anchor_keys);
+            story.top_anchors = top_hashes(story.anchors.items(), s.anchor_keys);
         }
         if s.members > 0 && s.member_weight > 0.0 {
             if story.members.len() >= s.members {
@@ -921,8 +947,11 @@ fn top_hashes(v: &[(u64, f32)], n: usize) -> Vec<u64> {
 /// The `n` heaviest entries (ties: lower hash).
 fn heaviest(v: &[(u64, f32)], n: usize) -> Sparse {
     let mut v = v.to_vec();
-    v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    if v.len() > n && n > 0 {
+        v.select_nth_unstable_by(n - 1, by_weight);
+    }
     v.truncate(n);
+    v.sort_unstable_by(by_weight);
     v
 }
 

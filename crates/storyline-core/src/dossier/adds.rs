@@ -10,13 +10,13 @@ use crate::analyze::{EntityType, Granularity};
 
 /// The additions of every report, in the order given.
 pub(super) fn compute<'a>(ordered: &[Input<'a>], figs: &Figures) -> Vec<Adds> {
-    let mut seen_entities: HashSet<String> = HashSet::new();
-    let mut seen_times: HashSet<String> = HashSet::new();
-    let mut seen_sources: HashSet<String> = HashSet::new();
+    let mut seen_entities: HashSet<String, Fast> = HashSet::default();
+    let mut seen_times: HashSet<String, Fast> = HashSet::default();
+    let mut seen_sources: HashSet<String, Fast> = HashSet::default();
     // Quotes seen: exact wordings, and the wordings per speaker for near matches.
-    let mut seen_quote_keys: HashSet<String> = HashSet::new();
-    let mut seen_quotes: HashMap<Option<String>, Vec<Words>> = HashMap::new();
-    let mut seen_figs: HashMap<&str, Vec<&Fig>> = HashMap::new();
+    let mut seen_quote_keys: HashSet<String, Fast> = HashSet::default();
+    let mut seen_quotes: HashMap<Option<String>, Vec<Words>, Fast> = HashMap::default();
+    let mut seen_figs: HashMap<&str, Vec<&Fig>, Fast> = HashMap::default();
     let mut seen_words: HashSet<u32, Fast> = HashSet::default();
     // The words read so far: stories repeat their vocabulary.
     let mut vocabulary = Vocabulary::default();
@@ -30,7 +30,7 @@ pub(super) fn compute<'a>(ordered: &[Input<'a>], figs: &Figures) -> Vec<Adds> {
         }
 
         // Names: each new key once, in its fullest written form in this report.
-        let mut best: HashMap<&str, &crate::analyze::Entity> = HashMap::new();
+        let mut best: HashMap<&str, &crate::analyze::Entity, Fast> = HashMap::default();
         let mut order: Vec<&str> = Vec::new();
         for e in &a.entities {
             if seen_entities.contains(e.key.as_str()) {

@@ -638,10 +638,13 @@ const DENIALS: &[&str] = &["excluded", "geen", "none", "nul", "uitgesloten", "ui
 /// (`tientallen buitenlandse strijders`). Only subjects narrowed by a word modifier are checked:
 /// the modifier and the noun must stand close together in the denying sentence.
 pub(super) fn contradictions(ordered: &[Input<'_>], figs: &Figures) -> Vec<Contradiction> {
-    // Per report, the stemmed words of its sentences that hold a denial word: few sentences.
-    let denying: Vec<Vec<(usize, Vec<String>)>> = ordered
-        .iter()
-        .map(|input| {
+    // Per report, the stemmed words of its sentences that hold a denial word (few sentences),
+    // read only when a figure asks.
+    let denying: Vec<std::cell::OnceCell<Vec<Denial>>> =
+        ordered.iter().map(|_| std::cell::OnceCell::new()).collect();
+    let denying_in = |r: usize| {
+        denying[r].get_or_init(|| {
+            let input = &ordered[r];
             let stemmer = LanguageStemmer::new(&input.analysis.language);
             input
                 .analysis
@@ -654,7 +657,7 @@ pub(super) fn contradictions(ordered: &[Input<'_>], figs: &Figures) -> Vec<Contr
                 })
                 .collect()
         })
-        .collect();
+    };
     // Subjects each report counts (at least one).
     let mut counted: HashSet<(usize, &str)> = HashSet::new();
     for g in figs.all.iter().filter(|g| g.lo >= 1.0) {
@@ -671,11 +674,14 @@ pub(super) fn contradictions(ordered: &[Input<'_>], figs: &Figures) -> Vec<Contr
             continue;
         }
         let affirming = &ordered[f.report];
-        let hit = denying.iter().enumerate().find_map(|(r, sentences)| {
+        let hit = (0..ordered.len()).find_map(|r| {
             if r == f.report || counted.contains(&(r, f.subject_key.as_str())) {
                 return None;
             }
-            sentences.iter().find(|(_, stems)| denies(stems, noun, &f.word_modifiers)).map(|&(i, _)| (r, i))
+            denying_in(r)
+                .iter()
+                .find(|(_, stems)| denies(stems, noun, &f.word_modifiers))
+                .map(|&(i, _)| (r, i))
         });
         let Some((r, i)) = hit else { continue };
         let other = &ordered[r];
@@ -698,6 +704,9 @@ pub(super) fn contradictions(ordered: &[Input<'_>], figs: &Figures) -> Vec<Contr
     }
     out
 }
+
+/// A sentence with a denial word: its index and its stemmed words.
+type Denial = (usize, Vec<String>);
 
 /// Whether a denying sentence (its stemmed words) names the noun with all the modifiers
 /// close before it.

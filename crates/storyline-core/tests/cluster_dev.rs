@@ -160,7 +160,7 @@ fn ecbplus_lookalike_stories() {
         return;
     };
     let docs: Vec<&Doc> = docs.iter().collect();
-    run_set("ecbplus-dev", &docs, 0.88);
+    run_set("ecbplus-dev", &docs, 0.89);
 }
 
 #[test]
@@ -170,7 +170,7 @@ fn uci_headlines() {
         return;
     };
     let docs: Vec<&Doc> = docs.iter().collect();
-    run_set("uci-headlines-dev", &docs, 0.87);
+    run_set("uci-headlines-dev", &docs, 0.88);
 }
 
 #[test]

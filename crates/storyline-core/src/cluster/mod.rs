@@ -25,7 +25,8 @@
 //!    on every path: dates that all lie far apart ([`Settings::date_conflict`]: a report of
 //!    2017 is not about an event of 2025), and, when only one side is dated, disjoint leading
 //!    names ([`Settings::anchor_conflict`]: a convoy from another town with other spokesmen is
-//!    another convoy, however alike the wording).
+//!    another convoy, however alike the wording); between two undated sides, an archive, the milder
+//!    [`Settings::undated_anchor_conflict`] over more leading names).
 //! 5. **Decision**: the best-scoring story (ties: the lowest story id) is joined when the score
 //!    reaches [`Settings::threshold`] ([`Settings::headline_threshold`] for a headline without a
 //!    body, whose few words can share only a few); otherwise the follow-up index is asked; otherwise the
@@ -125,6 +126,14 @@ pub struct Settings {
     /// decay and [`Settings::date_conflict`] do this work; between undated ones (an archive)
     /// reports of one event too often lead with different names. 1 turns it off.
     pub anchor_conflict: f32,
+    /// Factor on the score when neither the article nor the story is dated (an archive) and
+    /// their [`Settings::undated_anchor_keys`] heaviest names are disjoint. Milder than
+    /// [`Settings::anchor_conflict`] and over more names: reports of one event often lead with
+    /// different names, but two look-alike events (two fights, two quakes) share none of their
+    /// leading ones. 1 turns it off.
+    pub undated_anchor_conflict: f32,
+    /// Heaviest names per side compared for [`Settings::undated_anchor_conflict`].
+    pub undated_anchor_keys: usize,
     /// Heaviest names per side compared for [`Settings::anchor_conflict`].
     pub anchor_keys: usize,
     /// Distinct names each side needs before [`Settings::anchor_conflict`] applies (a headline
@@ -214,7 +223,7 @@ impl Default for Settings {
             time_scale_hours: 3.0,
             keys_time_scale_hours: 168.0,
             burst_weight: 0.15,
-            burst_seconds: 10.0,
+            burst_seconds: 5.0,
             burst_min_score: 0.03,
             recent_candidates: 3,
             member_weight: 0.0,
@@ -222,6 +231,8 @@ impl Default for Settings {
             date_conflict: 0.5,
             date_tolerance_days: 90.0,
             anchor_conflict: 0.5,
+            undated_anchor_conflict: 0.7,
+            undated_anchor_keys: 6,
             anchor_keys: 3,
             anchor_min: 2,
             full_keys: 10.0,
@@ -306,6 +317,8 @@ struct Query {
     anchors: Sparse,
     /// The heaviest of `anchors` ([`Settings::anchor_keys`]), sorted by hash.
     top_anchors: Vec<u64>,
+    /// The heaviest of `anchors` ([`Settings::undated_anchor_keys`]), sorted by hash.
+    undated_anchors: Vec<u64>,
     /// Share of the key weight the article's keys earn: below [`Settings::full_keys`] keys
     /// (the publication day not counted), a key match is weaker evidence.
     key_support: f32,
@@ -327,6 +340,8 @@ struct Story {
     anchors: Centroid,
     /// The heaviest of `anchors` ([`Settings::anchor_keys`]), sorted by hash.
     top_anchors: Vec<u64>,
+    /// The heaviest of `anchors` ([`Settings::undated_anchor_keys`]), sorted by hash.
+    undated_anchors: Vec<u64>,
     /// Calendar days the story's reports are about (a few), sorted.
     days: Vec<i64>,
     /// The latest reports' text vectors with their language, oldest first.
@@ -354,6 +369,7 @@ impl Story {
             keys: Centroid::default(),
             anchors: Centroid::default(),
             top_anchors: Vec::new(),
+            undated_anchors: Vec::new(),
             members: VecDeque::new(),
             days: Vec::new(),
             first_time: None,
@@ -539,6 +555,7 @@ impl Clusterer {
             .filter_map(|k| keys.binary_search_by_key(&k.hash, |&(h, _)| h).ok().map(|i| keys[i]))
             .collect();
         let top_anchors = top_hashes(&anchors, s.anchor_keys);
+        let undated_anchors = top_hashes(&anchors, s.undated_anchor_keys);
         let named = f.keys.iter().filter(|k| k.kind != KeyKind::Published).count();
         let key_support = (named as f32 / s.full_keys.max(1.0)).min(1.0);
         let threshold = if f.headline_only { s.headline_threshold } else { s.threshold };
@@ -554,6 +571,7 @@ impl Clusterer {
             probes,
             anchors,
             top_anchors,
+            undated_anchors,
             key_support,
             threshold,
         }
@@ -644,25 +662,27 @@ impl Clusterer {
         }
     }
 
-    /// [`Settings::anchor_conflict`] when the article's heaviest names and the story's are
-    /// disjoint (and both name enough), else 1.
+    /// [`Settings::anchor_conflict`] when only one side is dated and the article's heaviest
+    /// names and the story's are disjoint (and both name enough);
+    /// [`Settings::undated_anchor_conflict`] when neither side is dated and their
+    /// [`Settings::undated_anchor_keys`] heaviest names are disjoint; else 1.
     fn anchor_factor(&self, q: &Query, story: &Story) -> f32 {
         let s = &self.settings;
         let min = s.anchor_min.max(1);
-        // Only one side dated: no time distance can tell the events apart.
-        let one_dated = q.time.is_some() != story.first_time.is_some();
-        if !one_dated
-            || s.anchor_conflict >= 1.0
-            || q.top_anchors.len() < min
-            || story.top_anchors.len() < min
-        {
+        let (factor, ours, theirs) = match (q.time.is_some(), story.first_time.is_some()) {
+            // Only one side dated: no time distance can tell the events apart.
+            (true, false) | (false, true) => (s.anchor_conflict, &q.top_anchors, &story.top_anchors),
+            // Neither dated (an archive): compare more names, mildly.
+            (false, false) => (s.undated_anchor_conflict, &q.undated_anchors, &story.undated_anchors),
+            (true, true) => return 1.0,
+        };
+        if factor >= 1.0 || ours.len() < min || theirs.len() < min {
             return 1.0;
         }
-        let shared = q.top_anchors.iter().any(|h| story.top_anchors.binary_search(h).is_ok());
-        if shared {
+        if ours.iter().any(|h| theirs.binary_search(h).is_ok()) {
             1.0
         } else {
-            s.anchor_conflict
+            factor
         }
     }
 
@@ -868,6 +888,7 @@ impl Clusterer {
         if !q.anchors.is_empty() {
             story.anchors.add(&q.anchors, s.story_keys);
             story.top_anchors = top_hashes(story.anchors.items(), s.anchor_keys);
+            story.undated_anchors = top_hashes(story.anchors.items(), s.undated_anchor_keys);
         }
         if s.members > 0 && s.member_weight > 0.0 {
             if story.members.len() >= s.members {

@@ -1,6 +1,9 @@
 //! Analysis throughput in MB/s of article text on one core, over the demo corpus's articles
 //! (real news-style prose) and over generated text. Run with `cargo bench -p storyline-core`.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use divan::Bencher;
 use storyline_core::analyze::analyze;
 use storyline_core::ingest::{read_stream, DEFAULT_MAX_RECORD_BYTES};
@@ -12,26 +15,14 @@ fn main() {
 
 /// The texts of every article in the demo corpus.
 fn demo_texts() -> Vec<String> {
-    let root = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo"));
     let mut texts = Vec::new();
-    let mut stack = vec![root];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("demo corpus").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if let Ok(bytes) = std::fs::read(&path) {
-                let name = path.to_string_lossy().into_owned();
-                if storyline_core::ingest::Format::from_path(&name).is_none() {
-                    continue;
-                }
-                let _ = read_stream(&name, bytes.as_slice(), None, DEFAULT_MAX_RECORD_BYTES, &mut |r| {
-                    if let Ok(a) = r {
-                        texts.push(a.text);
-                    }
-                });
+    for (rel, path) in common::demo_files() {
+        let bytes = std::fs::read(&path).expect("demo file");
+        let _ = read_stream(&rel, bytes.as_slice(), None, DEFAULT_MAX_RECORD_BYTES, &mut |r| {
+            if let Ok(a) = r {
+                texts.push(a.text);
             }
-        }
+        });
     }
     texts
 }

@@ -3,11 +3,14 @@
 //! quotes and names repeat and disagree as in a long-running story). Run with
 //! `cargo bench -p storyline-core --bench dossier`.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use divan::Bencher;
 use storyline_core::analyze::Analysis;
 use storyline_core::dossier::{build, Input};
 use storyline_core::ingest::prepare::prepare_with_signature;
-use storyline_core::ingest::{read_stream, Format, PrepareOptions, DEFAULT_MAX_RECORD_BYTES};
+use storyline_core::ingest::{read_stream, PrepareOptions, DEFAULT_MAX_RECORD_BYTES};
 use storyline_core::model::Article;
 
 fn main() {
@@ -16,28 +19,10 @@ fn main() {
 
 /// The demo corpus, prepared and analysed once.
 fn demo() -> Vec<(Article, Analysis)> {
-    let root = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo"));
-    let mut files = Vec::new();
-    let mut stack = vec![root];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("demo corpus").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
     let mut out = Vec::new();
-    for path in files {
-        let name = path.to_string_lossy().into_owned();
-        if Format::from_path(&name).is_none() {
-            continue;
-        }
+    for (rel, path) in common::demo_files() {
         let bytes = std::fs::read(&path).expect("demo file");
-        let _ = read_stream(&name, bytes.as_slice(), None, DEFAULT_MAX_RECORD_BYTES, &mut |r| {
+        let _ = read_stream(&rel, bytes.as_slice(), None, DEFAULT_MAX_RECORD_BYTES, &mut |r| {
             if let Ok(raw) = r {
                 let p = prepare_with_signature(raw, &PrepareOptions::default(), None);
                 out.push((p.article, p.analysis));

@@ -11,6 +11,8 @@
 //! For tuning, `STORYLINE_CLUSTER_SETTINGS` may hold a JSON object of settings (or an array of
 //! them, each run in turn); floors are only checked with the defaults.
 
+mod common;
+
 use std::collections::HashMap;
 use std::time::Instant;
 
@@ -19,7 +21,7 @@ use storyline_core::eval::{score, Scores};
 use storyline_core::ingest::dedupe::{self, Signature};
 use storyline_core::ingest::jsonl::parse_record;
 use storyline_core::ingest::prepare::prepare_with_signature;
-use storyline_core::ingest::{read_stream, Format, PrepareOptions, DEFAULT_MAX_RECORD_BYTES};
+use storyline_core::ingest::{read_stream, PrepareOptions, DEFAULT_MAX_RECORD_BYTES};
 use storyline_core::Locator;
 
 /// One prepared article: what the clusterer sees, and the gold label kept aside for scoring.
@@ -205,7 +207,7 @@ fn meantime_translation_pairs() {
 /// an article (same content hash) left out: `Some(i)` in the second list sends the record to the
 /// story of kept document `i`.
 fn load_demo() -> Option<(Vec<Doc>, Vec<Option<usize>>)> {
-    let root = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo"));
+    let root = common::demo_root();
     let mut gold: HashMap<(String, String), String> = HashMap::new();
     for name in ["gold-a.tsv", "gold-b.tsv"] {
         let text = std::fs::read_to_string(root.join(name)).ok()?;
@@ -214,26 +216,9 @@ fn load_demo() -> Option<(Vec<Doc>, Vec<Option<usize>>)> {
             gold.insert((cols[0].to_string(), cols[1].to_string()), cols[2].to_string());
         }
     }
-    let mut files = Vec::new();
-    let mut stack = vec![root.clone()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).ok()?.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
     // (published, file order, prepared document, content hash)
     let mut records = Vec::new();
-    for path in files {
-        let rel = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
-        if Format::from_path(&rel).is_none() {
-            continue;
-        }
+    for (rel, path) in common::demo_files() {
         let bytes = std::fs::read(&path).expect("demo file");
         let mut raws = Vec::new();
         read_stream(&rel, bytes.as_slice(), None, DEFAULT_MAX_RECORD_BYTES, &mut |r| {

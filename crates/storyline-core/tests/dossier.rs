@@ -2,13 +2,15 @@
 //! what the seeds must show, properties every dossier keeps, and the precision of the
 //! discrepancies against hand-judged lists.
 
+mod common;
+
 use std::collections::{BTreeMap, HashMap};
 
 use storyline_core::analyze::{analyze, Analysis};
 use storyline_core::dossier::{self, compare, DiscrepancyKind, Dossier, Input, ReportRole};
 use storyline_core::ingest::prepare::prepare_with_signature;
 use storyline_core::ingest::{
-    prepare, read_stream, text::parse_text, Format, PrepareOptions, DEFAULT_MAX_RECORD_BYTES,
+    prepare, read_stream, text::parse_text, PrepareOptions, DEFAULT_MAX_RECORD_BYTES,
 };
 use storyline_core::model::Article;
 use storyline_core::Locator;
@@ -145,19 +147,6 @@ fn labelled() -> Vec<(String, Article, Analysis)> {
             gold.insert((cols[0].to_string(), cols[1].to_string()), cols[2].to_string());
         }
     }
-    let mut files = Vec::new();
-    let mut stack = vec![std::path::PathBuf::from(DEMO)];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("demo dir").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
     let mut seen = std::collections::HashSet::new();
     let mut take =
         |label: String, raw: storyline_core::RawArticle, out: &mut Vec<(String, Article, Analysis)>| {
@@ -166,12 +155,7 @@ fn labelled() -> Vec<(String, Article, Analysis)> {
                 out.push((label, p.article, p.analysis));
             }
         };
-    for path in files {
-        let rel =
-            path.strip_prefix(DEMO).unwrap().to_string_lossy().trim_start_matches('/').replace('\\', "/");
-        if Format::from_path(&rel).is_none() {
-            continue;
-        }
+    for (rel, path) in common::demo_files() {
         let bytes = std::fs::read(&path).expect("demo file");
         let mut raws = Vec::new();
         read_stream(&rel, bytes.as_slice(), None, DEFAULT_MAX_RECORD_BYTES, &mut |r| {

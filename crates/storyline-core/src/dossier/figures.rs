@@ -93,11 +93,12 @@ pub(super) fn collect(ordered: &[Input<'_>]) -> Figures {
     let mut all = Vec::new();
     for (r, input) in ordered.iter().enumerate() {
         let stemmer = LanguageStemmer::new(&input.analysis.language);
+        let names = Names::new(input.analysis);
         for (qi, q) in input.analysis.quantities.iter().enumerate() {
             if q.noun.is_none() && q.unit.is_none() {
                 continue;
             }
-            let (subject_key, subject, word_modifiers) = subject_of(q, input.analysis, &stemmer);
+            let (subject_key, subject, word_modifiers) = subject_of(q, &names, &stemmer);
             let (lo, hi) = interval(q);
             let a = input.article;
             let sentence = sentence_at(input.analysis, q.start).to_string();
@@ -174,18 +175,41 @@ fn denied_value(sentence: &str, expression: &str) -> bool {
     NEGATIONS.binary_search(&word.as_str()).is_ok()
 }
 
+/// A report's names by their lowercase written form and by key, for reading modifiers.
+struct Names<'a> {
+    by_text: HashMap<String, &'a str>,
+    keys: HashSet<&'a str>,
+}
+
+impl<'a> Names<'a> {
+    fn new(analysis: &'a Analysis) -> Self {
+        let mut by_text = HashMap::new();
+        let mut keys = HashSet::new();
+        for e in &analysis.entities {
+            by_text.entry(e.text.to_lowercase()).or_insert(e.key.as_str());
+            keys.insert(e.key.as_str());
+        }
+        Names { by_text, keys }
+    }
+
+    /// The key of the name written `lower` (lowercase), or whose key it spells.
+    fn key_of(&self, lower: &str) -> Option<&'a str> {
+        if let Some(k) = self.by_text.get(lower) {
+            return Some(k);
+        }
+        let as_key = lower.replace(' ', "-");
+        self.keys.get(as_key.as_str()).copied()
+    }
+}
+
 /// The subject's key, its readable form, and the stems of its word (non-name) modifiers.
-fn subject_of(q: &Quantity, analysis: &Analysis, stemmer: &LanguageStemmer) -> (String, String, Vec<String>) {
+fn subject_of(q: &Quantity, names: &Names<'_>, stemmer: &LanguageStemmer) -> (String, String, Vec<String>) {
     let mut keyed: Vec<(String, String)> = Vec::new();
     let mut words = Vec::new();
     for m in &q.modifiers {
         let lower = m.to_lowercase();
-        let entity = analysis
-            .entities
-            .iter()
-            .find(|e| e.text.to_lowercase() == lower || e.key == lower.replace(' ', "-"));
-        match entity {
-            Some(e) => keyed.push((e.key.clone(), m.clone())),
+        match names.key_of(&lower) {
+            Some(key) => keyed.push((key.to_string(), m.clone())),
             None => {
                 let stem = stemmer.stem_lowercase(&lower).into_owned();
                 words.push(stem.clone());

@@ -12,8 +12,8 @@ use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transaction};
 use serde::Deserialize;
 use storyline_core::analyze::Analysis;
-use storyline_core::model::Article;
-use storyline_core::search::{index_terms, Clause, Query};
+use storyline_core::ingest::prepare::SearchTerms;
+use storyline_core::search::{Clause, Query};
 use storyline_core::Published;
 
 use crate::{SearchHit, SearchQuery, SearchResults, StoreError};
@@ -57,32 +57,22 @@ fn entity_terms<'a>(keys: impl Iterator<Item = &'a str>) -> String {
     terms.join(" ")
 }
 
-fn insert(
-    tx: &Transaction<'_>,
-    seq: i64,
-    title: &str,
-    text: &str,
-    language: &str,
-    entities: &str,
-) -> Result<(), StoreError> {
-    let mut t = String::with_capacity(title.len());
-    index_terms(title, language, &mut t);
-    let mut b = String::with_capacity(text.len());
-    index_terms(text, language, &mut b);
+fn insert(tx: &Transaction<'_>, seq: i64, terms: &SearchTerms, entities: &str) -> Result<(), StoreError> {
     tx.prepare_cached("INSERT INTO search_index (rowid, title, body, entities) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![seq, t, b, entities])?;
+        .execute(params![seq, terms.title, terms.body, entities])?;
     Ok(())
 }
 
-/// Indexes a newly stored article (inside the ingest transaction).
+/// Indexes a newly stored article (inside the ingest transaction) with the terms its
+/// preparation stemmed.
 pub fn index_article(
     tx: &Transaction<'_>,
     seq: i64,
-    article: &Article,
+    terms: &SearchTerms,
     analysis: &Analysis,
 ) -> Result<(), StoreError> {
     let entities = entity_terms(analysis.entities.iter().map(|e| e.key.as_str()));
-    insert(tx, seq, &article.title, &article.text, &article.language.code, &entities)
+    insert(tx, seq, terms, &entities)
 }
 
 /// The entity keys of a stored analysis, without reading the rest of it.
@@ -120,7 +110,7 @@ pub fn backfill(tx: &Transaction<'_>) -> Result<u64, StoreError> {
             None => Vec::new(),
         };
         let entities = entity_terms(keys.iter().map(|k| k.key.as_str()));
-        insert(tx, seq, &title, &text, &language, &entities)?;
+        insert(tx, seq, &SearchTerms::from_text(&title, &text, &language), &entities)?;
         n += 1;
     }
     Ok(n)

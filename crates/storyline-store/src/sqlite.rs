@@ -756,7 +756,7 @@ fn ingest_batch(
             compact.strip_sentence_text();
             let analysis = serde_json::to_string(&compact).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             insert_analysis.execute(params![seq, analysis])?;
-            crate::search::index_article(tx, seq, a, &p.analysis)?;
+            crate::search::index_article(tx, seq, &p.search_terms, &p.analysis)?;
             if let Some(sig) = &p.signature {
                 let root = near.as_ref().map_or(a.id.as_str(), |(id, _)| id.as_str());
                 insert_signature.execute(params![seq, a.id, root, sig.to_bytes()])?;

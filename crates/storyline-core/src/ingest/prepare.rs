@@ -31,6 +31,34 @@ pub struct Prepared {
     pub analysis: Analysis,
     /// What the article contributes to story clustering.
     pub features: Features,
+    /// The search index terms of its title and text (see [`crate::search::index_terms`]),
+    /// stemmed here, on the preparing thread, so the store's writer only inserts them.
+    pub search_terms: SearchTerms,
+}
+
+/// The stemmed search terms of an article, as every store backend indexes them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchTerms {
+    /// Terms of the title.
+    pub title: String,
+    /// Terms of the text.
+    pub body: String,
+}
+
+impl SearchTerms {
+    /// The terms of an article's title and text in its language.
+    pub fn of(article: &Article) -> Self {
+        Self::from_text(&article.title, &article.text, &article.language.code)
+    }
+
+    /// The terms of a title and a text in `language`.
+    pub fn from_text(title: &str, text: &str, language: &str) -> Self {
+        let mut t = String::with_capacity(title.len());
+        crate::search::index_terms(title, language, &mut t);
+        let mut body = String::with_capacity(text.len());
+        crate::search::index_terms(text, language, &mut body);
+        SearchTerms { title: t, body }
+    }
 }
 
 /// Normalises body text: paragraphs separated by one blank line, whitespace inside a paragraph
@@ -199,7 +227,8 @@ pub fn prepare_with_signature(raw: RawArticle, opts: &PrepareOptions, origin: Op
         origin,
     };
     let features = features(&article, &analysis);
-    Prepared { article, signature, analysis, features }
+    let search_terms = SearchTerms::of(&article);
+    Prepared { article, signature, analysis, features, search_terms }
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -102,10 +104,15 @@ pub(crate) async fn stories(
 pub(crate) async fn story(
     State(state): State<Shared>,
     path: Result<Path<String>, PathRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let id = story_id(path)?;
     blocking(move || match state.dossiers.dossier(state.store.as_ref(), id)? {
-        Some(d) => Ok(Json(json!(d.as_ref()))),
+        // Written straight from the dossier: a large story's JSON is megabytes.
+        Some(d) => {
+            let body = serde_json::to_vec(d.as_ref())
+                .map_err(|e| ApiError::internal(format!("dossier of story {id}: {e}")))?;
+            Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+        }
         None => Err(ApiError::not_found(format!("no story with id {id}"))),
     })
     .await

@@ -293,6 +293,35 @@ pub fn run(
     out.into_char_offsets(text)
 }
 
+/// Character offsets to byte offsets, for offsets that mostly come in increasing order.
+struct CharCursor<'a> {
+    text: &'a str,
+    chars: usize,
+    bytes: usize,
+}
+
+impl<'a> CharCursor<'a> {
+    fn new(text: &'a str) -> Self {
+        CharCursor { text, chars: 0, bytes: 0 }
+    }
+
+    /// The byte offset of character `c` (the text's end when `c` is past it).
+    fn byte(&mut self, c: usize) -> usize {
+        if c < self.chars {
+            self.chars = 0;
+            self.bytes = 0;
+        }
+        for ch in self.text[self.bytes..].chars() {
+            if self.chars == c {
+                break;
+            }
+            self.bytes += ch.len_utf8();
+            self.chars += 1;
+        }
+        self.bytes
+    }
+}
+
 impl Analysis {
     /// Drops the sentences' text, which their offsets give again: for compact storage.
     pub fn strip_sentence_text(&mut self) {
@@ -304,12 +333,22 @@ impl Analysis {
     /// Fills in the sentences' text from the article text (character offsets), after
     /// [`Analysis::strip_sentence_text`].
     pub fn restore_sentence_text(&mut self, text: &str) {
-        let starts: Vec<usize> =
-            text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect();
-        let byte = |c: usize| starts.get(c).copied().unwrap_or(text.len());
+        if text.is_ascii() {
+            for s in &mut self.sentences {
+                if s.text.is_empty() && s.start <= s.end {
+                    s.text = text[s.start.min(text.len())..s.end.min(text.len())].to_string();
+                }
+            }
+            return;
+        }
+        // Sentences come in text order: one cursor from character to byte offsets serves them
+        // all (an offset out of order starts the cursor again).
+        let mut cursor = CharCursor::new(text);
         for s in &mut self.sentences {
             if s.text.is_empty() && s.start <= s.end {
-                s.text = text[byte(s.start)..byte(s.end)].to_string();
+                let from = cursor.byte(s.start);
+                let to = cursor.byte(s.end);
+                s.text = text[from..to].to_string();
             }
         }
     }
@@ -436,6 +475,25 @@ mod tests {
             }
             let got: Vec<usize> = a.into_char_offsets(&text).times.iter().map(|t| t.start).collect();
             assert_eq!(got, char_offsets_by_table(&text, &offsets), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn sentence_text_comes_back_from_character_offsets_in_any_order() {
+        let text = "Één zin met „aanhalingstekens”. Daarna: café, naïef — en 3.500 €. Slot.";
+        let chars: Vec<char> = text.chars().collect();
+        let span = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
+        let spans = [(0, 31), (32, 65), (66, 71), (5, 8), (71, 71), (60, 200)];
+        let mut a = Analysis {
+            sentences: spans
+                .iter()
+                .map(|&(start, end)| Sentence { text: String::new(), start, end })
+                .collect(),
+            ..Analysis::default()
+        };
+        a.restore_sentence_text(text);
+        for (s, &(start, end)) in a.sentences.iter().zip(&spans) {
+            assert_eq!(s.text, span(start.min(chars.len()), end.min(chars.len())), "{start}..{end}");
         }
     }
 }

@@ -245,13 +245,26 @@ fn subject_of(q: &Quantity, names: &Names<'_>, stemmer: &LanguageStemmer) -> (St
 
 /// The interval a quantity allows: a point, a range, a bound, or about ±5 % when approximate.
 fn interval(q: &Quantity) -> (f64, f64) {
-    match (q.min, q.max) {
+    bounds(q.value, q.min, q.max, q.approx)
+}
+
+fn bounds(value: f64, min: Option<f64>, max: Option<f64>, approx: bool) -> (f64, f64) {
+    match (min, max) {
         (Some(lo), Some(hi)) => (lo, hi),
         (Some(lo), None) => (lo, f64::INFINITY),
         (None, Some(hi)) => (0.0_f64.min(hi), hi),
-        (None, None) if q.approx => (q.value * 0.95, q.value * 1.05),
-        (None, None) => (q.value, q.value),
+        (None, None) if approx => (value * 0.95, value * 1.05),
+        (None, None) => (value, value),
     }
+}
+
+/// Whether a value of an update gives the new figure: it disagrees with the first (earliest)
+/// value of the discrepancy.
+pub(super) fn is_new_value(first: &FigureValue, v: &FigureValue) -> bool {
+    !compatible(
+        bounds(first.value, first.min, first.max, first.approx),
+        bounds(v.value, v.min, v.max, v.approx),
+    )
 }
 
 /// A number for reading: `3,500`, `2.5`, `-4`.

@@ -136,10 +136,10 @@ fn assign_roles(ordered: &[Input<'_>], reports: &mut [Report], discrepancies: &[
         let substantial = substantial(&r.adds);
         r.role = if i == 0 {
             ReportRole::First
-        } else if discrepancies
-            .iter()
-            .any(|d| d.kind == DiscrepancyKind::Update && d.values.iter().skip(1).any(|v| v.article == r.id))
-        {
+        } else if discrepancies.iter().any(|d| {
+            d.kind == DiscrepancyKind::Update
+                && d.values.iter().any(|v| v.article == r.id && figures::is_new_value(&d.values[0], v))
+        }) {
             ReportRole::Update
         } else if r.adds.is_empty() || (r.near_duplicate_of.is_some() && r.adds.count() <= 2) {
             ReportRole::Repeat

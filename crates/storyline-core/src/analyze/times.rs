@@ -831,6 +831,12 @@ const NOT_VERBS: &[&str] = &[
 /// (`begint`, `zal`, and with `plural` the `-en` form after a sentence-initial time: `Vrijdag
 /// praten ...`), or nothing. Without `suffixes` only the listed forms count (the word follows
 /// an article and is a noun: `de vlucht op 11 december`).
+/// Words that open a clause: a tense found beyond them belongs to another clause.
+const CLAUSE_STARTS: &[&str] = &[
+    "als", "dat", "die", "en", "maar", "of", "omdat", "terwijl", "toen", "wanneer", "want", "wat", "waar",
+    "wie",
+];
+
 fn verb_tense(word: &str, plural: bool, suffixes: bool) -> Rel {
     if word.len() > 20
         || !word.bytes().all(|b| b.is_ascii_alphabetic())
@@ -1330,7 +1336,40 @@ impl Matcher<'_> {
             if is(k, &["sinds", "sedert", "since"]) {
                 return Rel::Back;
             }
+            if self.english && is(k, &["until", "from", "by"]) {
+                // English news uses `from late September` for the past as often as `from
+                // January` for the future: the nearest such month, unless `will` says ahead.
+                let back = k.saturating_sub(4)..k;
+                return if back.clone().any(|j| is(j, &["will", "shall", "'ll"])) {
+                    Rel::Ahead
+                } else {
+                    Rel::Default
+                };
+            }
             if is(k, &["vanaf", "tot", "voor", "until", "from", "by"]) {
+                // A past tense in the same clause wins (`konden zij vanaf eind september
+                // rondkijken`); the search stops at the clause's start (`besloot dat de wet
+                // vanaf januari geldt` still points ahead).
+                let mut j = k;
+                while j > 0 && k - j < 3 && !self.toks[j].after_newline {
+                    j -= 1;
+                    if self.toks[j].kind != TokenKind::Word || is(j, CLAUSE_STARTS) {
+                        break;
+                    }
+                    // A simple past form: not a participle (`staat gepland voor juli`), not the
+                    // present auxiliary of a perfect (`heeft voor maandag een gesprek
+                    // aangevraagd` is about the coming Monday).
+                    let word = self.toks[j].text(self.text);
+                    let perfect =
+                        matches!(word, "heeft" | "hebben" | "heb" | "hebt" | "is" | "zijn" | "ben" | "bent");
+                    if !self.english
+                        && !perfect
+                        && !word.starts_with("ge")
+                        && verb_tense(word, true, false) == Rel::Back
+                    {
+                        return Rel::Back;
+                    }
+                }
                 return Rel::Ahead;
             }
         }
@@ -1626,6 +1665,23 @@ mod tests {
         assert_eq!(find(&t, "Twee weken geleden"), (Some("2025-W43".into()), Granularity::Week));
         assert_eq!(find(&t, "drie dagen later"), (None, Granularity::Unknown));
         assert_eq!(t.len(), 9, "{t:?}");
+    }
+
+    #[test]
+    fn vanaf_in_a_past_clause_points_back() {
+        let text = "Met gestolen wachtwoorden konden de inbrekers vanaf eind september ongezien \
+                    meekijken. Het bedrijf heeft voor maandag een overleg aangevraagd. De nieuwe \
+                    regels gelden vanaf januari, zo besloot de raad. De top staat gepland voor juli.";
+        let t = times(text, "nl", tuesday());
+        assert_eq!(find(&t, "vanaf eind september"), month("2025-09"));
+        assert_eq!(find(&t, "maandag"), day("2025-11-10"));
+        assert_eq!(find(&t, "vanaf januari"), month("2026-01"));
+        assert_eq!(find(&t, "juli"), month("2026-07"));
+        let en = "The attackers had access to the system from late September. Prices will rise \
+                  from January.";
+        let t = times(en, "en", tuesday());
+        assert_eq!(find(&t, "late September"), month("2025-09"));
+        assert_eq!(find(&t, "January"), month("2026-01"));
     }
 
     #[test]

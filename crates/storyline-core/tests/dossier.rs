@@ -104,6 +104,13 @@ fn comparing_the_seeds_finds_one_story() {
     assert!(c.confidence > 0.5);
     assert!(c.shared.people.iter().any(|p| p == "Ryan Dillon"));
     assert!(c.shared.speakers.iter().any(|p| p == "Ryan Dillon"));
+    // `IS’ers` and `Islamitische Staat` are one counted thing, listed once.
+    assert_eq!(
+        c.shared.figures.iter().filter(|f| f.starts_with("strijder (")).count(),
+        1,
+        "{:?}",
+        c.shared.figures
+    );
     assert_eq!(c.discrepancies.len(), 1);
     assert!(c.b.adds.figures.iter().any(|f| f == "3.500 familieleden"));
     assert!(c.a.adds.figures.iter().any(|f| f == "275 IS’ers"), "{:?}", c.a.adds.figures);

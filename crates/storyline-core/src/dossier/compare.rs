@@ -74,11 +74,16 @@ fn shared(a: Input<'_>, b: Input<'_>) -> Shared {
     }
     let figs_a = figures::collect(&[a]);
     let figs_b = figures::collect(&[b]);
+    let mut counted: Vec<&str> = Vec::new();
     for f in &figs_a.all {
-        if figs_b.all.iter().any(|g| g.subject_key == f.subject_key) && !out.figures.contains(&f.subject) {
+        if figs_b.all.iter().any(|g| g.subject_key == f.subject_key)
+            && !counted.contains(&f.subject_key.as_str())
+        {
+            counted.push(&f.subject_key);
             out.figures.push(f.subject.clone());
         }
     }
+
     for t in a.analysis.times.iter().filter_map(|t| t.value.as_ref()) {
         if b.analysis.times.iter().any(|u| u.value.as_ref() == Some(t)) && !out.times.contains(t) {
             out.times.push(t.clone());

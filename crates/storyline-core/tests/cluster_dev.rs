@@ -21,7 +21,7 @@ use storyline_core::eval::{score, Scores};
 use storyline_core::ingest::dedupe::{self, Signature};
 use storyline_core::ingest::jsonl::parse_record;
 use storyline_core::ingest::prepare::prepare_with_signature;
-use storyline_core::ingest::{read_stream, PrepareOptions, DEFAULT_MAX_RECORD_BYTES};
+use storyline_core::ingest::PrepareOptions;
 use storyline_core::Locator;
 
 /// One prepared article: what the clusterer sees, and the gold label kept aside for scoring.
@@ -207,49 +207,20 @@ fn meantime_translation_pairs() {
 /// an article (same content hash) left out: `Some(i)` in the second list sends the record to the
 /// story of kept document `i`.
 fn load_demo() -> Option<(Vec<Doc>, Vec<Option<usize>>)> {
-    let root = common::demo_root();
-    let mut gold: HashMap<(String, String), String> = HashMap::new();
-    for name in ["gold-a.tsv", "gold-b.tsv"] {
-        let text = std::fs::read_to_string(root.join(name)).ok()?;
-        for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
-            let cols: Vec<&str> = line.split('\t').collect();
-            gold.insert((cols[0].to_string(), cols[1].to_string()), cols[2].to_string());
-        }
-    }
     // (published, file order, prepared document, content hash)
     let mut records = Vec::new();
-    for (rel, path) in common::demo_files() {
-        let bytes = std::fs::read(&path).expect("demo file");
-        let mut raws = Vec::new();
-        read_stream(&rel, bytes.as_slice(), None, DEFAULT_MAX_RECORD_BYTES, &mut |r| {
-            raws.push(r.expect("demo record parses"))
-        })
-        .expect("demo file reads");
-        for raw in raws {
-            let record = match raw.locator {
-                _ if rel.contains(".warc") => {
-                    raw.metadata.get("warc_target_uri").cloned().unwrap_or_default()
-                }
-                Some(Locator::Line(n)) | Some(Locator::Item(n)) => n.to_string(),
-                _ => "-".to_string(),
-            };
-            // The gold label is looked up here and kept aside; the clusterer never sees it.
-            let label = gold
-                .get(&(rel.clone(), record.clone()))
-                .unwrap_or_else(|| panic!("no gold row for {rel} {record}"))
-                .clone();
-            let prepared = prepare_with_signature(raw, &PrepareOptions::default(), None);
-            let published = prepared.article.published.map(|p| p.unix);
-            let hash = prepared.article.content_hash.clone();
-            let features = features(&prepared.article, &prepared.analysis);
-            let day = prepared.article.published.map_or("undated   ".to_string(), |p| {
-                let (y, m, d) = p.ymd();
-                format!("{y:04}-{m:02}-{d:02}")
-            });
-            let title = format!("{day} {}", prepared.article.title);
-            let doc = Doc { features, signature: prepared.signature, gold: label, title };
-            records.push((published, records.len(), doc, hash));
-        }
+    for (label, raw) in common::demo_labelled() {
+        let prepared = prepare_with_signature(raw, &PrepareOptions::default(), None);
+        let published = prepared.article.published.map(|p| p.unix);
+        let hash = prepared.article.content_hash.clone();
+        let features = features(&prepared.article, &prepared.analysis);
+        let day = prepared.article.published.map_or("undated   ".to_string(), |p| {
+            let (y, m, d) = p.ymd();
+            format!("{y:04}-{m:02}-{d:02}")
+        });
+        let title = format!("{day} {}", prepared.article.title);
+        let doc = Doc { features, signature: prepared.signature, gold: label, title };
+        records.push((published, records.len(), doc, hash));
     }
     records.sort_by_key(|r| (r.0.is_none(), r.0, r.1));
     let mut docs = Vec::new();

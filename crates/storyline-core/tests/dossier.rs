@@ -13,10 +13,8 @@ use storyline_core::ingest::{
     prepare, read_stream, text::parse_text, PrepareOptions, DEFAULT_MAX_RECORD_BYTES,
 };
 use storyline_core::model::Article;
-use storyline_core::Locator;
 
 const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/seeds");
-const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo");
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
 
 type Doc = (Article, Analysis);
@@ -146,14 +144,6 @@ fn unrelated_articles_compare_as_different_stories() {
 /// The demo corpus and the fixtures, as (gold story, article, analysis), one per distinct text.
 fn labelled() -> Vec<(String, Article, Analysis)> {
     let mut out: Vec<(String, Article, Analysis)> = Vec::new();
-    let mut gold: HashMap<(String, String), String> = HashMap::new();
-    for name in ["gold-a.tsv", "gold-b.tsv"] {
-        let text = std::fs::read_to_string(format!("{DEMO}/{name}")).expect("demo gold");
-        for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
-            let cols: Vec<&str> = line.split('\t').collect();
-            gold.insert((cols[0].to_string(), cols[1].to_string()), cols[2].to_string());
-        }
-    }
     let mut seen = std::collections::HashSet::new();
     let mut take =
         |label: String, raw: storyline_core::RawArticle, out: &mut Vec<(String, Article, Analysis)>| {
@@ -162,26 +152,8 @@ fn labelled() -> Vec<(String, Article, Analysis)> {
                 out.push((label, p.article, p.analysis));
             }
         };
-    for (rel, path) in common::demo_files() {
-        let bytes = std::fs::read(&path).expect("demo file");
-        let mut raws = Vec::new();
-        read_stream(&rel, bytes.as_slice(), None, DEFAULT_MAX_RECORD_BYTES, &mut |r| {
-            raws.push(r.expect("demo parses"))
-        })
-        .expect("demo reads");
-        for raw in raws {
-            let record = match raw.locator {
-                _ if rel.contains(".warc") => {
-                    raw.metadata.get("warc_target_uri").cloned().unwrap_or_default()
-                }
-                Some(Locator::Line(n)) | Some(Locator::Item(n)) => n.to_string(),
-                _ => "-".to_string(),
-            };
-            let label = gold
-                .get(&(rel.clone(), record.clone()))
-                .unwrap_or_else(|| panic!("no gold for {rel} {record}"));
-            take(label.clone(), raw, &mut out);
-        }
+    for (label, raw) in common::demo_labelled() {
+        take(label, raw, &mut out);
     }
     let fixtures = std::fs::read(format!("{DATA}/dossier-fixtures.jsonl")).expect("fixtures");
     let mut raws = Vec::new();

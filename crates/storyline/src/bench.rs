@@ -72,14 +72,11 @@ pub fn run(cfg: &Config, args: &BenchArgs, as_json: bool) -> Result<ExitCode> {
         None => temp.path().to_path_buf(),
     };
     let dir = dir_path.as_path();
+    let http = |dir: &std::path::Path| {
+        crate::bench_http::run(&dir.join("bench.db"), cfg, args.requests.max(1), args.clients.max(1), as_json)
+    };
     if args.reuse {
-        crate::bench_http::run(
-            &dir.join("bench.db"),
-            cfg,
-            args.requests.max(1),
-            args.clients.max(1),
-            as_json,
-        )?;
+        http(dir)?;
         return Ok(ExitCode::SUCCESS);
     }
     let corpus = dir.join("corpus.jsonl");
@@ -172,13 +169,7 @@ pub fn run(cfg: &Config, args: &BenchArgs, as_json: bool) -> Result<ExitCode> {
         println!("  store       {:.1} MB on disk", db_bytes as f64 / 1e6);
     }
     if args.http {
-        crate::bench_http::run(
-            &dir.join("bench.db"),
-            cfg,
-            args.requests.max(1),
-            args.clients.max(1),
-            as_json,
-        )?;
+        http(dir)?;
     }
     Ok(if report.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

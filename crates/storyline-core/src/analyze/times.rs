@@ -324,49 +324,15 @@ fn weekday_compound(s: &str) -> Option<u32> {
     }
 }
 
+/// A number word that counts days, weeks, months or years (`drie`, `twintig`, `a`): the
+/// quantities' number words, plus the article `een` and English `a`/`an`.
 fn number_word(s: &str, english: bool) -> Option<u32> {
-    Some(match s {
-        "een" | "één" => 1,
-        "twee" => 2,
-        "drie" => 3,
-        "vier" => 4,
-        "vijf" => 5,
-        "zes" => 6,
-        "zeven" => 7,
-        "acht" => 8,
-        "negen" => 9,
-        "tien" => 10,
-        "elf" => 11,
-        "twaalf" => 12,
-        "dertien" => 13,
-        "veertien" => 14,
-        "vijftien" => 15,
-        "twintig" => 20,
-        "dertig" => 30,
-        "veertig" => 40,
-        "vijftig" => 50,
-        "honderd" => 100,
-        "a" | "an" | "one" if english => 1,
-        "one" => 1,
-        "two" => 2,
-        "three" => 3,
-        "four" => 4,
-        "five" => 5,
-        "six" => 6,
-        "seven" => 7,
-        "eight" => 8,
-        "nine" => 9,
-        "ten" => 10,
-        "eleven" => 11,
-        "twelve" => 12,
-        "fifteen" => 15,
-        "twenty" => 20,
-        "thirty" => 30,
-        "forty" => 40,
-        "fifty" => 50,
-        "hundred" => 100,
-        _ => return None,
-    })
+    match s {
+        "een" => Some(1),
+        "a" | "an" if english => Some(1),
+        "hundred" => Some(100),
+        _ => super::quantities::number_word(s).and_then(|v| u32::try_from(v).ok()),
+    }
 }
 
 /// Leading digits with an optional ordinal suffix: `14`, `14th`, `1e`, `2de`, `1ste`.

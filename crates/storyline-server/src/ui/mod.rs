@@ -63,6 +63,18 @@ pub(crate) fn encode_component(text: &str) -> String {
 }
 
 /// Builds `a=1&b=2` from the pairs whose value is not empty, values percent-encoded.
+/// The address of page `page` of a listing at `path` filtered by `query` (a query string
+/// without the page): `/search?q=brug&page=2`; page 1 carries no page parameter.
+pub(crate) fn paged_href(path: &str, query: &str, page: usize) -> String {
+    let page_part = if page > 1 { format!("page={page}") } else { String::new() };
+    let parts: Vec<&str> = [query, page_part.as_str()].into_iter().filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", parts.join("&"))
+    }
+}
+
 pub(crate) fn query_string(pairs: &[(&str, &str)]) -> String {
     let mut out = String::new();
     for (key, value) in pairs {

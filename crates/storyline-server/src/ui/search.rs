@@ -6,7 +6,9 @@ use std::fmt::Write;
 use storyline_store::{SearchHit, SearchResults};
 
 use super::layout::{page, Section};
-use super::{article_href, escape, mark_ranges, outlet_tag, plural, query_string, story_href, time_tag};
+use super::{
+    article_href, escape, mark_ranges, outlet_tag, paged_href, plural, query_string, story_href, time_tag,
+};
 
 /// How many hits a search page shows.
 pub const SEARCH_PAGE_SIZE: usize = 20;
@@ -62,14 +64,7 @@ impl SearchForm {
 
     /// The address of another page of the same search.
     pub fn page_href(&self, page: usize) -> String {
-        let mut href = format!("/search?{}", self.query());
-        if page > 1 {
-            if !href.ends_with('?') {
-                href.push('&');
-            }
-            let _ = write!(href, "page={page}");
-        }
-        href.trim_end_matches('?').to_string()
+        paged_href("/search", &self.query(), page)
     }
 
     /// Whether there is anything to search for (words or an entity).

@@ -7,7 +7,7 @@ use storyline_store::StorySummary;
 
 use super::layout::{page, Section};
 use super::svg::sparkline;
-use super::{date_tag, escape, outlet_tag, plural, query_string, story_href};
+use super::{date_tag, escape, outlet_tag, paged_href, plural, query_string, story_href};
 
 /// How many stories a page lists; handlers ask the store for one more to know whether a next
 /// page exists.
@@ -63,19 +63,7 @@ impl StoriesForm {
 
     /// The address of another page of the same listing.
     pub fn page_href(&self, page: usize) -> String {
-        let q = self.query();
-        let mut href = String::from("/");
-        if !q.is_empty() || page > 1 {
-            href.push('?');
-            href.push_str(&q);
-            if page > 1 {
-                if !q.is_empty() {
-                    href.push('&');
-                }
-                let _ = write!(href, "page={page}");
-            }
-        }
-        href
+        paged_href("/", &self.query(), page)
     }
 
     /// Whether any filter is set.

@@ -23,6 +23,7 @@
 #![warn(missing_docs)]
 
 pub mod bands;
+pub mod codec;
 pub mod dossier;
 pub mod search;
 pub mod sqlite;

@@ -100,14 +100,15 @@ pub fn backfill(tx: &Transaction<'_>) -> Result<u64, StoreError> {
         let title: String = r.get(1)?;
         let text: String = r.get(2)?;
         let language: String = r.get(3)?;
-        let analysis: Option<String> = r.get(4)?;
-        let keys = match analysis {
-            Some(a) => {
-                serde_json::from_str::<StoredKeys>(&a)
-                    .map_err(|e| StoreError::Corrupt(format!("analysis of article {seq}: {e}")))?
-                    .entities
+        let corrupt = |e: String| StoreError::Corrupt(format!("analysis of article {seq}: {e}"));
+        let keys = match r.get_ref(4)? {
+            rusqlite::types::ValueRef::Text(a) => {
+                serde_json::from_slice::<StoredKeys>(a).map_err(|e| corrupt(e.to_string()))?.entities
             }
-            None => Vec::new(),
+            other => crate::codec::read(other)
+                .map_err(|e| corrupt(e.to_string()))?
+                .map(|a| a.entities.into_iter().map(|e| StoredKey { key: e.key }).collect())
+                .unwrap_or_default(),
         };
         let entities = entity_terms(keys.iter().map(|k| k.key.as_str()));
         insert(tx, seq, &SearchTerms::from_text(&title, &text, &language), &entities)?;

@@ -18,6 +18,7 @@ use storyline_core::model::{Article, Language, NearDuplicate, Sighting};
 use storyline_core::Published;
 
 use crate::bands::BandIndex;
+use crate::codec::Stored;
 use crate::stories::StoryState;
 use crate::{
     ArticleFilter, ArticleRecord, ArticleSummary, DuplicateReason, IngestOutcome, IngestSettings,
@@ -92,6 +93,9 @@ const MIGRATIONS: &[(i64, &str)] = &[
         CREATE INDEX stories_activity ON stories(last_published, last_seq);",
     ),
     (4, crate::search::MIGRATION),
+    // Analyses in the binary stored form (`crate::codec`); the JSON of older rows is
+    // converted after it.
+    (5, ""),
 ];
 
 /// Reader connections of a file store.
@@ -101,7 +105,7 @@ const READERS: usize = 4;
 const MAX_CANDIDATES: usize = 64;
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// A store in one SQLite file (or in memory, for tests and evaluation).
 pub struct SqliteStore {
@@ -172,6 +176,9 @@ fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
                 // The search index of the articles stored before it existed.
                 crate::search::backfill(&tx)?;
             }
+            if *version == 5 {
+                convert_analyses(&tx)?;
+            }
             tx.execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
                 params![version, now()],
@@ -180,6 +187,31 @@ fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
         tx.commit()?;
     }
     Ok(SCHEMA_VERSION)
+}
+
+/// Rewrites the analyses stored as JSON (before migration 5) in the binary form, a batch of
+/// rows at a time.
+fn convert_analyses(tx: &rusqlite::Transaction<'_>) -> Result<u64, StoreError> {
+    let mut select = tx.prepare(
+        "SELECT article_seq, analysis FROM analyses WHERE article_seq > ?1 AND typeof(analysis) = 'text' \
+         ORDER BY article_seq LIMIT 2000",
+    )?;
+    let mut update = tx.prepare("UPDATE analyses SET analysis = ?2 WHERE article_seq = ?1")?;
+    let mut after = i64::MIN;
+    let mut converted = 0;
+    loop {
+        let batch: Vec<(i64, String)> =
+            select.query_map([after], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        let Some(&(last, _)) = batch.last() else { break };
+        for (seq, json) in batch {
+            let analysis: Analysis = serde_json::from_str(&json)
+                .map_err(|e| StoreError::Corrupt(format!("analysis of article {seq}: {e}")))?;
+            update.execute(params![seq, crate::codec::encode(&analysis)])?;
+            converted += 1;
+        }
+        after = last;
+    }
+    Ok(converted)
 }
 
 fn now() -> i64 {
@@ -259,7 +291,7 @@ struct ArticleRow {
     published: Option<String>,
     metadata: Option<String>,
     extra: Option<String>,
-    analysis: Option<String>,
+    analysis: Option<Stored>,
     story: Option<i64>,
 }
 
@@ -274,8 +306,8 @@ fn finish_article(row: ArticleRow) -> Result<(Article, i64, Option<Analysis>), S
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let analysis = match analysis {
         Some(a) => {
-            let mut parsed: Analysis = serde_json::from_str(&a)
-                .map_err(|e| StoreError::Corrupt(format!("analysis of `{}`: {e}", article.id)))?;
+            let mut parsed =
+                a.decode().map_err(|e| StoreError::Corrupt(format!("analysis of `{}`: {e}", article.id)))?;
             parsed.restore_sentence_text(&article.text);
             Some(parsed)
         }
@@ -312,7 +344,9 @@ fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
         published: row.get(5)?,
         metadata: row.get(10)?,
         extra: row.get(11)?,
-        analysis: row.get(17)?,
+        analysis: Stored::from_value(row.get_ref(17)?).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(17, rusqlite::types::Type::Blob, Box::new(e))
+        })?,
         story: row.get(18)?,
     })
 }
@@ -754,8 +788,7 @@ fn ingest_batch(
             // Sentences are stored as offsets only; their text is the article's.
             let mut compact = p.analysis.clone();
             compact.strip_sentence_text();
-            let analysis = serde_json::to_string(&compact).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            insert_analysis.execute(params![seq, analysis])?;
+            insert_analysis.execute(params![seq, crate::codec::encode(&compact)])?;
             crate::search::index_article(tx, seq, &p.search_terms, &p.analysis)?;
             if let Some(sig) = &p.signature {
                 let root = near.as_ref().map_or(a.id.as_str(), |(id, _)| id.as_str());

@@ -44,14 +44,14 @@ pub fn load_for_features(tx: &Transaction<'_>, seq: i64) -> Result<Option<(Artic
                     r.get::<_, Option<String>>(3)?,
                     r.get::<_, Option<String>>(4)?,
                     r.get::<_, String>(5)?,
-                    r.get::<_, Option<String>>(6)?,
+                    crate::codec::read(r.get_ref(6)?),
                 ))
             },
         )
         .optional()?;
     let Some((id, title, text, source, published, language, analysis)) = row else { return Ok(None) };
-    let analysis: Analysis = match analysis {
-        Some(a) => serde_json::from_str(&a).map_err(|e| corrupt(format!("analysis of `{id}`: {e}")))?,
+    let analysis: Analysis = match analysis.map_err(|e| corrupt(format!("analysis of `{id}`: {e}")))? {
+        Some(a) => a,
         None => Analysis { language: language.clone(), ..Analysis::default() },
     };
     let article = Article {

@@ -112,7 +112,7 @@ fn the_search_migration_indexes_articles_stored_before_it() {
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
         "DROP TABLE search_index; DROP INDEX articles_language; DROP INDEX articles_story_source; \
-         DROP INDEX articles_story_language; DELETE FROM schema_migrations WHERE version = 4;",
+         DROP INDEX articles_story_language; DELETE FROM schema_migrations WHERE version >= 4;",
     )
     .unwrap();
     drop(conn);
@@ -122,4 +122,90 @@ fn the_search_migration_indexes_articles_stored_before_it() {
         .search(&storyline_store::SearchQuery { text: "konvooien".into(), limit: 10, ..Default::default() })
         .unwrap();
     assert_eq!(found.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["k1", "k2"]);
+}
+
+/// Every article and every story's dossier of a store, to compare two states of one store.
+fn everything(
+    store: &SqliteStore,
+) -> (Vec<storyline_store::ArticleRecord>, Vec<storyline_core::dossier::Dossier>) {
+    let mut articles = Vec::new();
+    for a in store.articles(&storyline_store::ArticleFilter::default()).unwrap() {
+        articles.push(store.article(&a.id).unwrap().unwrap());
+    }
+    let mut dossiers = Vec::new();
+    for s in store.stories(&storyline_store::StoryFilter::default()).unwrap() {
+        dossiers.push(storyline_store::dossier::story_dossier(store, s.id).unwrap().unwrap());
+    }
+    (articles, dossiers)
+}
+
+/// Rewrites every stored analysis as the JSON that stores before schema migration 5 held.
+fn store_analyses_as_json(conn: &rusqlite::Connection) {
+    let rows: Vec<(i64, Vec<u8>)> = conn
+        .prepare("SELECT article_seq, analysis FROM analyses")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(!rows.is_empty());
+    for (seq, blob) in rows {
+        let json = serde_json::to_string(&storyline_store::codec::decode(&blob).unwrap()).unwrap();
+        conn.execute(
+            "UPDATE analyses SET analysis = ?2 WHERE article_seq = ?1",
+            rusqlite::params![seq, json],
+        )
+        .unwrap();
+    }
+}
+
+fn analysis_types(path: &std::path::Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn.prepare("SELECT DISTINCT typeof(analysis) FROM analyses ORDER BY 1").unwrap();
+    let types = stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
+    types
+}
+
+#[test]
+fn a_store_with_analyses_in_json_reads_the_same_before_and_after_its_migration() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let before = {
+        let store = SqliteStore::open(&path).unwrap();
+        conformance::search_fixtures(&store);
+        store
+            .ingest(
+                &[
+                    conformance::article("f1", "NPB", None, "2025-10-01", conformance::WIRE),
+                    conformance::article(
+                        "f2",
+                        "De Dagkoerier",
+                        None,
+                        "2025-10-02",
+                        "Bij de brand in Hengelo zijn 15 woningen verwoest, meldt de brandweer. \
+                         \u{201e}We hebben alles gedaan wat we konden\u{201d}, zei commandant Els Bakker.",
+                    ),
+                ],
+                &IngestSettings::default(),
+            )
+            .unwrap();
+        everything(&store)
+    };
+    assert!(before.0.iter().any(|r| r.analysis.as_ref().is_some_and(|a| !a.quantities.is_empty())));
+    assert_eq!(analysis_types(&path), ["blob"]);
+
+    // Analyses in JSON in a store that is already migrated (written by an older process
+    // meanwhile) read the same.
+    store_analyses_as_json(&rusqlite::Connection::open(&path).unwrap());
+    assert_eq!(analysis_types(&path), ["text"]);
+    assert_eq!(everything(&SqliteStore::open(&path).unwrap()), before);
+
+    // A store from before migration 5: the migration converts its analyses.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("DELETE FROM schema_migrations WHERE version >= 5", []).unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.stats().unwrap().schema_version, SCHEMA_VERSION);
+    assert_eq!(analysis_types(&path), ["blob"]);
+    assert_eq!(everything(&store), before);
 }

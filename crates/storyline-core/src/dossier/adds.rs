@@ -3,19 +3,19 @@
 use std::collections::{HashMap, HashSet};
 
 use super::figures::{Fig, Figures};
-use super::quotes::{quote_words, same_quote, Words};
-use super::{AddedQuote, Adds, Input};
+use super::quotes::{same_quote, Words as QuoteWords};
+use super::{alnum_words, AddedQuote, Adds, Input};
 use crate::analyze::stem::{is_stopword, LanguageStemmer};
 use crate::analyze::{EntityType, Granularity};
 
-/// The additions of every report, in the order given.
-pub(super) fn compute<'a>(ordered: &[Input<'a>], figs: &Figures) -> Vec<Adds> {
+/// The additions of every report, in the order given; `said` holds the words of every quote.
+pub(super) fn compute<'a>(ordered: &[Input<'a>], figs: &Figures, said: &[Vec<QuoteWords>]) -> Vec<Adds> {
     let mut seen_entities: HashSet<String, Fast> = HashSet::default();
     let mut seen_times: HashSet<String, Fast> = HashSet::default();
     let mut seen_sources: HashSet<String, Fast> = HashSet::default();
     // Quotes seen: exact wordings, and the wordings per speaker for near matches.
-    let mut seen_quote_keys: HashSet<String, Fast> = HashSet::default();
-    let mut seen_quotes: HashMap<Option<String>, Vec<Words>, Fast> = HashMap::default();
+    let mut seen_quote_keys: HashSet<&str, Fast> = HashSet::default();
+    let mut seen_quotes: HashMap<Option<String>, Vec<&QuoteWords>, Fast> = HashMap::default();
     let mut seen_figs: HashMap<&str, Vec<&Fig>, Fast> = HashMap::default();
     let mut seen_words: HashSet<u32, Fast> = HashSet::default();
     // The words read so far: stories repeat their vocabulary.
@@ -86,16 +86,15 @@ pub(super) fn compute<'a>(ordered: &[Input<'a>], figs: &Figures) -> Vec<Adds> {
         }
 
         // Quotes: words no earlier report quoted (a quote carried again is not new).
-        let mut mine_quotes: Vec<(Option<String>, Words)> = Vec::new();
-        for q in &a.quotes {
-            let words = quote_words(&q.text);
+        let mut mine_quotes: Vec<(Option<String>, &QuoteWords)> = Vec::new();
+        for (q, words) in a.quotes.iter().zip(&said[r]) {
             if words.is_empty() {
                 continue;
             }
             let speaker = q.speaker_key.clone().or_else(|| q.speaker.as_ref().map(|s| s.to_lowercase()));
-            let known = seen_quote_keys.contains(&words.key())
-                || seen_quotes.get(&speaker).is_some_and(|ws| ws.iter().any(|w| same_quote(w, &words)))
-                || mine_quotes.iter().any(|(_, w)| same_quote(w, &words));
+            let known = seen_quote_keys.contains(words.key())
+                || seen_quotes.get(&speaker).is_some_and(|ws| ws.iter().any(|w| same_quote(w, words)))
+                || mine_quotes.iter().any(|(_, w)| same_quote(w, words));
             if !known {
                 adds.quotes.push(AddedQuote { speaker: q.speaker.clone(), text: q.text.clone() });
                 // Only new wordings are remembered: a quote carried again adds nothing to match.
@@ -148,52 +147,111 @@ pub(super) fn compute<'a>(ordered: &[Input<'a>], figs: &Figures) -> Vec<Adds> {
 /// How many new key words a report lists at most.
 const MAX_TERMS: usize = 8;
 
-/// A fast hash for short strings (FNV-1a); the keys are words of the story, not attacker-chosen
-/// in any way that matters for a single dossier build.
+/// A fast hash for short strings, eight bytes at a time; the keys are words of the story, not
+/// attacker-chosen in any way that matters for a single dossier build.
 #[derive(Default)]
 pub(super) struct WordHasher(u64);
 
-impl std::hash::Hasher for WordHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = h;
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl WordHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
     }
 }
 
-type Fast = std::hash::BuildHasherDefault<WordHasher>;
+impl std::hash::Hasher for WordHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut x = [0u8; 8];
+            x.copy_from_slice(c);
+            self.add(u64::from_le_bytes(x));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut x = [0u8; 8];
+            x[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(x) ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+}
+
+pub(super) type Fast = std::hash::BuildHasherDefault<WordHasher>;
 
 /// The words of a story's reports, each written form read once: its stem as a small number,
 /// or nothing for stopwords and words too short to say anything.
 #[derive(Default)]
 pub(super) struct Vocabulary<'a> {
-    /// Written form (as in the text) -> stem id, per language.
-    forms: HashMap<(&'a str, &'a str), Option<u32>, Fast>,
+    /// Per language: written form (as in the text) -> stem id, and the language's stemmer.
+    languages: HashMap<&'a str, (HashMap<&'a str, Option<u32>, Fast>, LanguageStemmer), Fast>,
     stem_ids: HashMap<String, u32, Fast>,
     /// Lowercase form of each stem id's first occurrence, for display.
     shown: Vec<String>,
-    stemmers: HashMap<&'a str, LanguageStemmer, Fast>,
 }
 
 impl<'a> Vocabulary<'a> {
-    fn id(&mut self, lang: &'a str, word: &'a str) -> Option<u32> {
-        if let Some(&id) = self.forms.get(&(lang, word)) {
+    /// The words of one language.
+    fn language(&mut self, lang: &'a str) -> Words<'_, 'a> {
+        let (forms, stemmer) =
+            self.languages.entry(lang).or_insert_with(|| (HashMap::default(), LanguageStemmer::new(lang)));
+        Words { lang, forms, stemmer, stem_ids: &mut self.stem_ids, shown: &mut self.shown }
+    }
+}
+
+/// The vocabulary of one language, for reading one report.
+struct Words<'v, 'a> {
+    lang: &'a str,
+    forms: &'v mut HashMap<&'a str, Option<u32>, Fast>,
+    stemmer: &'v LanguageStemmer,
+    stem_ids: &'v mut HashMap<String, u32, Fast>,
+    shown: &'v mut Vec<String>,
+}
+
+impl<'a> Words<'_, 'a> {
+    fn id(&mut self, word: &'a str) -> Option<u32> {
+        // Fewer than four bytes is fewer than four characters: no lookup needed.
+        if word.len() < 4 {
+            return None;
+        }
+        if let Some(&id) = self.forms.get(word) {
             return id;
         }
-        let id = if word.len() < 4 || word.chars().count() < 4 || word.chars().any(|c| c.is_ascii_digit()) {
+        let id = if word.chars().count() < 4 || word.chars().any(|c| c.is_ascii_digit()) {
             None
         } else {
             let lower = word.to_lowercase();
-            if is_stopword(lang, &lower) {
+            if is_stopword(self.lang, &lower) {
                 None
             } else {
-                let stemmer = self.stemmers.entry(lang).or_insert_with(|| LanguageStemmer::new(lang));
-                let stem = stemmer.stem_lowercase(&lower).into_owned();
+                let stem = self.stemmer.stem_lowercase(&lower).into_owned();
                 let next = self.shown.len() as u32;
                 let id = *self.stem_ids.entry(stem).or_insert(next);
                 if id == next {
@@ -202,7 +260,7 @@ impl<'a> Vocabulary<'a> {
                 Some(id)
             }
         };
-        self.forms.insert((lang, word), id);
+        self.forms.insert(word, id);
         id
     }
 }
@@ -214,21 +272,20 @@ fn new_terms<'a>(
     seen: &mut HashSet<u32, Fast>,
     vocabulary: &mut Vocabulary<'a>,
 ) -> Vec<String> {
-    let lang = input.analysis.language.as_str();
-    let words = |text: &'a str| text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty());
+    let mut vocabulary = vocabulary.language(input.analysis.language.as_str());
     let named: HashSet<u32, Fast> = input
         .analysis
         .entities
         .iter()
-        .flat_map(|e| words(&e.text))
-        .filter_map(|w| vocabulary.id(lang, w))
+        .flat_map(|e| alnum_words(&e.text))
+        .filter_map(|w| vocabulary.id(w))
         .collect();
     // stem id -> (in headline, count, first position)
     let mut found: HashMap<u32, (bool, usize, usize), Fast> = HashMap::default();
     let mut position = 0;
     for (in_title, text) in [(true, input.article.title.as_str()), (false, input.article.text.as_str())] {
-        for w in words(text) {
-            let Some(id) = vocabulary.id(lang, w) else { continue };
+        for w in alnum_words(text) {
+            let Some(id) = vocabulary.id(w) else { continue };
             if named.contains(&id) {
                 continue;
             }

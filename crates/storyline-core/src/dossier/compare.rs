@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{adds, compare_reports, figures, lay_out, report, Comparison, Input, ReportRole, Shared};
+use super::{adds, compare_reports, figures, lay_out, quotes, report, Comparison, Input, ReportRole, Shared};
 use crate::analyze::stem::{is_stopword, LanguageStemmer};
 use crate::analyze::{Analysis, EntityType};
 use crate::cluster::{features, Clusterer, Settings};
@@ -26,7 +26,7 @@ pub fn compare(a: Input<'_>, b: Input<'_>, settings: &Settings) -> Comparison {
     // Each side's additions relative to the other: the dossier of the pair read both ways.
     let forward = lay_out(&[early, late]);
     let backward_figs = figures::collect(&[late, early]);
-    let backward = adds::compute(&[late, early], &backward_figs);
+    let backward = adds::compute(&[late, early], &backward_figs, &quotes::said(&[late, early]));
     let late_adds = forward.articles[1].adds.clone();
     let early_adds = backward[1].clone();
     let (a_adds, b_adds) = if a_first { (early_adds, late_adds) } else { (late_adds, early_adds) };

@@ -1,6 +1,8 @@
 //! Who said what: quotes grouped by speaker, each quote once with every report that carries it.
 
-use super::{carrier, Input, QuoteEntry};
+use std::collections::HashMap;
+
+use super::{alnum_words, carrier, Input, QuoteEntry};
 
 /// A quote's words, lowercased, for comparing wordings across reports: in order, and sorted
 /// without repeats.
@@ -8,6 +10,8 @@ use super::{carrier, Input, QuoteEntry};
 pub(super) struct Words {
     words: Vec<String>,
     sorted: Vec<String>,
+    /// The words joined by spaces.
+    key: String,
 }
 
 impl Words {
@@ -16,19 +20,24 @@ impl Words {
     }
 
     /// The words joined, for exact matching.
-    pub fn key(&self) -> String {
-        self.words.join(" ")
+    pub fn key(&self) -> &str {
+        &self.key
     }
 }
 
 /// The quote's words, lowercased.
 pub(super) fn quote_words(text: &str) -> Words {
-    let words: Vec<String> =
-        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    let words: Vec<String> = alnum_words(text).map(str::to_lowercase).collect();
     let mut sorted = words.clone();
     sorted.sort_unstable();
     sorted.dedup();
-    Words { words, sorted }
+    let key = words.join(" ");
+    Words { words, sorted, key }
+}
+
+/// The words of every quote of every report, in the order of the reports and their quotes.
+pub(super) fn said(ordered: &[Input<'_>]) -> Vec<Vec<Words>> {
+    ordered.iter().map(|i| i.analysis.quotes.iter().map(|q| quote_words(&q.text)).collect()).collect()
 }
 
 /// Whether two quotes are the same words: one holds at least 80 % of the other's words (a
@@ -45,23 +54,23 @@ pub(super) fn same_quote(a: &Words, b: &Words) -> bool {
     shared * 5 >= short.words.len() * 4
 }
 
-struct Group {
+struct Group<'w> {
     speaker_key: Option<String>,
     speaker: Option<String>,
     role: Option<String>,
-    entries: Vec<(QuoteEntry, Words)>,
+    entries: Vec<(QuoteEntry, &'w Words)>,
     /// Exact wordings to their entry, checked before the near matches.
-    exact: std::collections::HashMap<String, usize>,
+    exact: HashMap<&'w str, usize>,
 }
 
-/// Quotes grouped by speaker (speakers in order of first appearance), each quote once.
-pub(super) fn group(ordered: &[Input<'_>]) -> Vec<QuoteEntry> {
-    let mut groups: Vec<Group> = Vec::new();
-    let mut index: std::collections::HashMap<Option<String>, usize> = std::collections::HashMap::new();
-    for input in ordered {
+/// Quotes grouped by speaker (speakers in order of first appearance), each quote once; `said`
+/// holds the words of every quote (see [`said`]).
+pub(super) fn group(ordered: &[Input<'_>], said: &[Vec<Words>]) -> Vec<QuoteEntry> {
+    let mut groups: Vec<Group<'_>> = Vec::new();
+    let mut index: HashMap<Option<String>, usize> = HashMap::new();
+    for (input, said) in ordered.iter().zip(said) {
         let a = input.analysis;
-        for q in &a.quotes {
-            let words = quote_words(&q.text);
+        for (q, words) in a.quotes.iter().zip(said) {
             if words.is_empty() {
                 continue;
             }
@@ -70,7 +79,7 @@ pub(super) fn group(ordered: &[Input<'_>]) -> Vec<QuoteEntry> {
                 a.entities
                     .iter()
                     .filter(|e| &e.key == k)
-                    .filter_map(|e| e.role.clone())
+                    .filter_map(|e| e.role.as_ref())
                     .max_by_key(|r| r.chars().count())
             });
             let gi = match index.get(&who) {
@@ -95,21 +104,20 @@ pub(super) fn group(ordered: &[Input<'_>]) -> Vec<QuoteEntry> {
             }
             if let Some(r) = role {
                 if g.role.as_ref().is_none_or(|cur| r.chars().count() > cur.chars().count()) {
-                    g.role = Some(r);
+                    g.role = Some(r.clone());
                 }
             }
-            let c = carrier(input.article);
             let key = words.key();
             let found = g
                 .exact
                 .get(&key)
                 .copied()
-                .or_else(|| g.entries.iter().position(|(_, w)| same_quote(w, &words)));
+                .or_else(|| g.entries.iter().position(|(_, w)| same_quote(w, words)));
             match found {
                 Some(i) => {
                     let entry = &mut g.entries[i].0;
-                    if !entry.articles.iter().any(|x| x.id == c.id) {
-                        entry.articles.push(c);
+                    if !entry.articles.iter().any(|x| x.id == input.article.id) {
+                        entry.articles.push(carrier(input.article));
                     }
                     g.exact.entry(key).or_insert(i);
                 }
@@ -122,7 +130,7 @@ pub(super) fn group(ordered: &[Input<'_>]) -> Vec<QuoteEntry> {
                             role: None,
                             text: q.text.clone(),
                             kind: q.kind,
-                            articles: vec![c],
+                            articles: vec![carrier(input.article)],
                         },
                         words,
                     ));

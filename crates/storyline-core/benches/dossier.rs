@@ -51,6 +51,7 @@ fn story(n: usize) -> Vec<(Article, Analysis)> {
 #[divan::bench(args = [50, 200, 500])]
 fn build_dossier(bencher: Bencher, n: usize) {
     let docs = story(n);
-    let inputs: Vec<Input<'_>> = docs.iter().map(|(article, analysis)| Input { article, analysis }).collect();
+    let inputs: Vec<Input<'_>> =
+        docs.iter().map(|(article, analysis)| Input::new(article, analysis)).collect();
     bencher.bench(|| build(1, None, divan::black_box(&inputs)));
 }

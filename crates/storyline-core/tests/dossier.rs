@@ -7,7 +7,7 @@ mod common;
 use std::collections::{BTreeMap, HashMap};
 
 use storyline_core::analyze::{analyze, Analysis};
-use storyline_core::dossier::{self, compare, DiscrepancyKind, Dossier, Input, ReportRole};
+use storyline_core::dossier::{self, compare, DiscrepancyKind, Dossier, Input, ReportRole, ReportTerms};
 use storyline_core::ingest::prepare::prepare_with_signature;
 use storyline_core::ingest::{
     prepare, read_stream, text::parse_text, PrepareOptions, DEFAULT_MAX_RECORD_BYTES,
@@ -36,7 +36,7 @@ fn seeds() -> Option<Vec<Doc>> {
 }
 
 fn inputs(docs: &[Doc]) -> Vec<Input<'_>> {
-    docs.iter().map(|(article, analysis)| Input { article, analysis }).collect()
+    docs.iter().map(|(article, analysis)| Input::new(article, analysis)).collect()
 }
 
 #[test]
@@ -93,11 +93,7 @@ fn the_seeds_dossier_shows_the_disagreement_and_the_follow_up() {
 fn comparing_the_seeds_finds_one_story() {
     let Some(seeds) = seeds() else { return };
     let settings = storyline_core::cluster::Settings::default();
-    let c = compare(
-        Input { article: &seeds[0].0, analysis: &seeds[0].1 },
-        Input { article: &seeds[1].0, analysis: &seeds[1].1 },
-        &settings,
-    );
+    let c = compare(Input::new(&seeds[0].0, &seeds[0].1), Input::new(&seeds[1].0, &seeds[1].1), &settings);
     assert!(c.same_story, "score {} threshold {}", c.score, c.threshold);
     assert!(c.confidence > 0.5);
     assert!(c.shared.people.iter().any(|p| p == "Ryan Dillon"));
@@ -113,11 +109,7 @@ fn comparing_the_seeds_finds_one_story() {
     assert!(c.b.adds.figures.iter().any(|f| f == "3.500 familieleden"));
     assert!(c.a.adds.figures.iter().any(|f| f == "275 IS’ers"), "{:?}", c.a.adds.figures);
     // Either order gives the same verdict and the same disagreement.
-    let r = compare(
-        Input { article: &seeds[1].0, analysis: &seeds[1].1 },
-        Input { article: &seeds[0].0, analysis: &seeds[0].1 },
-        &settings,
-    );
+    let r = compare(Input::new(&seeds[1].0, &seeds[1].1), Input::new(&seeds[0].0, &seeds[0].1), &settings);
     assert_eq!((r.same_story, r.score), (c.same_story, c.score));
     assert_eq!(r.discrepancies, c.discrepancies);
     assert_eq!(r.a.adds, c.b.adds);
@@ -131,11 +123,7 @@ fn unrelated_articles_compare_as_different_stories() {
         &PrepareOptions::default(),
     );
     let analysis = analyze(&other.text, "nl", other.published);
-    let c = compare(
-        Input { article: &seeds[0].0, analysis: &seeds[0].1 },
-        Input { article: &other, analysis: &analysis },
-        &Default::default(),
-    );
+    let c = compare(Input::new(&seeds[0].0, &seeds[0].1), Input::new(&other, &analysis), &Default::default());
     assert!(!c.same_story, "score {}", c.score);
     assert!(c.confidence < 0.5);
     assert!(c.discrepancies.is_empty());
@@ -172,9 +160,28 @@ fn labelled() -> Vec<(String, Article, Analysis)> {
 fn by_story(docs: &[(String, Article, Analysis)]) -> BTreeMap<&str, Vec<Input<'_>>> {
     let mut stories: BTreeMap<&str, Vec<Input<'_>>> = BTreeMap::new();
     for (label, article, analysis) in docs {
-        stories.entry(label.as_str()).or_default().push(Input { article, analysis });
+        stories.entry(label.as_str()).or_default().push(Input::new(article, analysis));
     }
     stories
+}
+
+#[test]
+fn key_words_read_in_advance_give_the_same_dossier() {
+    let docs = labelled();
+    for (label, inputs) in by_story(&docs) {
+        let reference = dossier::build(1, Some(label), &inputs);
+        let read: Vec<ReportTerms> = inputs.iter().map(|i| ReportTerms::of(i.article, i.analysis)).collect();
+        let given: Vec<Input<'_>> =
+            inputs.iter().zip(&read).map(|(i, t)| Input { terms: Some(t), ..*i }).collect();
+        assert_eq!(dossier::build(1, Some(label), &given), reference, "{label}");
+        // Some given, some read during the build.
+        let mixed: Vec<Input<'_>> = given
+            .iter()
+            .enumerate()
+            .map(|(k, i)| if k % 2 == 0 { Input { terms: None, ..*i } } else { *i })
+            .collect();
+        assert_eq!(dossier::build(1, Some(label), &mixed), reference, "{label}");
+    }
 }
 
 #[test]

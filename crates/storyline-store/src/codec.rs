@@ -1,5 +1,6 @@
 //! The stored form of an analysis: a compact binary encoding, read several times faster than
-//! JSON, with the JSON text of older stores still readable.
+//! JSON, with the JSON text of older stores still readable; and the stored form of a report's
+//! key words ([`ReportTerms`]), kept beside it.
 //!
 //! An encoded analysis is stored as a BLOB and starts with a format byte ([`FORMAT`]); a TEXT
 //! value is the JSON that stores before schema migration 5 wrote (that migration converts them).
@@ -12,6 +13,7 @@ use rusqlite::types::ValueRef;
 use storyline_core::analyze::{
     Analysis, Entity, EntityType, Granularity, Quantity, Quote, QuoteKind, Sentence, TimeExpr,
 };
+use storyline_core::dossier::{ReportTerms, TermStem};
 
 /// The first byte of an encoded analysis: the format's version.
 pub const FORMAT: u8 = 1;
@@ -223,6 +225,69 @@ pub fn decode(bytes: &[u8]) -> Result<Analysis, CodecError> {
     Ok(Analysis { language, sentences, entities, quotes, quantities, times })
 }
 
+/// The first byte of encoded key words: the format's version.
+pub const TERMS_FORMAT: u8 = 1;
+
+/// Encodes a report's key words. Each stem is written with its shown form as the length of the
+/// prefix they share and the rest of the form (`woning`, `woningen`: 6 and `en`).
+pub fn encode_terms(terms: &ReportTerms) -> Vec<u8> {
+    let mut w = Writer(Vec::with_capacity(16 * terms.len() + 4));
+    w.0.push(TERMS_FORMAT);
+    w.len(terms.len());
+    for t in terms.iter() {
+        let TermStem { stem, form, named, in_title, count, first } = t;
+        w.str(stem);
+        let mut shared = stem.bytes().zip(form.bytes()).take_while(|(a, b)| a == b).count();
+        while !form.is_char_boundary(shared) {
+            shared -= 1;
+        }
+        w.uint(shared);
+        w.str(&form[shared..]);
+        w.byte(u8::from(named) | (u8::from(in_title) << 1));
+        w.uint(count as usize);
+        w.uint(first as usize);
+    }
+    w.0
+}
+
+/// Decodes key words written by [`encode_terms`].
+pub fn decode_terms(bytes: &[u8]) -> Result<ReportTerms, CodecError> {
+    let mut r = Reader { bytes, at: 0 };
+    let format = r.byte()?;
+    if format != TERMS_FORMAT {
+        return Err(CodecError::Tag { tag: format, at: 0 });
+    }
+    let n = r.len()?;
+    let mut terms = ReportTerms::with_capacity(n, bytes.len() * 2);
+    for _ in 0..n {
+        let stem = r.str()?;
+        let at = r.at;
+        let shared = r.uint()?;
+        let prefix = stem.get(..shared).ok_or(CodecError::Truncated(at))?;
+        let rest = r.str()?;
+        let at = r.at;
+        let flags = r.byte()?;
+        if flags > 3 {
+            return Err(CodecError::Tag { tag: flags, at });
+        }
+        let count = r.u32()?;
+        let first = r.u32()?;
+        terms.push_parts(stem, &[prefix, rest], flags & 1 != 0, flags & 2 != 0, count, first);
+    }
+    if r.at != bytes.len() {
+        return Err(CodecError::Trailing(bytes.len() - r.at));
+    }
+    Ok(terms)
+}
+
+/// Reads the key words column: encoded (BLOB) or not kept (NULL, or anything else).
+pub fn read_terms(value: ValueRef<'_>) -> Result<Option<ReportTerms>, CodecError> {
+    match value {
+        ValueRef::Blob(b) => decode_terms(b).map(Some),
+        _ => Ok(None),
+    }
+}
+
 /// Reads the analysis column: the binary form (BLOB), the JSON of an older store (TEXT), or
 /// nothing (NULL).
 pub fn read(value: ValueRef<'_>) -> Result<Option<Analysis>, CodecError> {
@@ -321,11 +386,17 @@ struct Reader<'a> {
     at: usize,
 }
 
-impl Reader<'_> {
+impl<'b> Reader<'b> {
     fn byte(&mut self) -> Result<u8, CodecError> {
         let b = *self.bytes.get(self.at).ok_or(CodecError::Truncated(self.at))?;
         self.at += 1;
         Ok(b)
+    }
+
+    fn u32(&mut self) -> Result<u32, CodecError> {
+        let at = self.at;
+        let v = self.uint()?;
+        u32::try_from(v).map_err(|_| CodecError::Tag { tag: 0xff, at })
     }
 
     fn flag(&mut self) -> Result<bool, CodecError> {
@@ -364,7 +435,7 @@ impl Reader<'_> {
         Ok(n)
     }
 
-    fn bytes(&mut self, n: usize) -> Result<&[u8], CodecError> {
+    fn bytes(&mut self, n: usize) -> Result<&'b [u8], CodecError> {
         let end = self
             .at
             .checked_add(n)
@@ -376,10 +447,14 @@ impl Reader<'_> {
     }
 
     fn string(&mut self) -> Result<String, CodecError> {
+        self.str().map(str::to_string)
+    }
+
+    fn str(&mut self) -> Result<&'b str, CodecError> {
         let n = self.uint()?;
         let at = self.at;
         let b = self.bytes(n)?;
-        std::str::from_utf8(b).map(str::to_string).map_err(|_| CodecError::Utf8(at))
+        std::str::from_utf8(b).map_err(|_| CodecError::Utf8(at))
     }
 
     fn opt_string(&mut self) -> Result<Option<String>, CodecError> {
@@ -460,6 +535,33 @@ mod tests {
         assert_eq!(read(ValueRef::Integer(3)), Err(CodecError::NotAnalysis));
         let stored = Stored::from_value(ValueRef::Text(json.as_bytes())).unwrap().unwrap();
         assert_eq!(stored.decode().unwrap(), decode(&bytes).unwrap());
+    }
+
+    #[test]
+    fn key_words_read_back_the_same() {
+        let text = "Bij de brand in Hengelo zijn 15 woningen verwoest, meldt de brandweer van Hengelo. \
+                    Ελληνικά λόγια, ελληνικός λόγος; éénmalige ééntjes.";
+        let analysis = storyline_core::analyze::analyze(text, "nl", None);
+        let terms = ReportTerms::read("Woningen verwoest", text, &analysis);
+        assert!(terms.len() > 5 && terms.iter().any(|t| t.named));
+        assert!(terms.iter().any(|t| t.form != t.stem));
+        let bytes = encode_terms(&terms);
+        assert_eq!(decode_terms(&bytes).unwrap(), terms);
+        assert_eq!(read_terms(ValueRef::Blob(&bytes)).unwrap(), Some(terms.clone()));
+        assert_eq!(read_terms(ValueRef::Null).unwrap(), None);
+        // A form that shares only part of a character with its stem.
+        let mut odd = ReportTerms::default();
+        odd.push(TermStem { stem: "é", form: "è", named: false, in_title: true, count: 3, first: 7 });
+        odd.push(TermStem { stem: "brand", form: "brand", named: true, in_title: false, count: 0, first: 0 });
+        assert_eq!(decode_terms(&encode_terms(&odd)).unwrap(), odd);
+        for cut in 0..bytes.len() {
+            assert!(decode_terms(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+        for i in 1..bytes.len() {
+            let mut flipped = bytes.clone();
+            flipped[i] ^= 0xff;
+            let _ = decode_terms(&flipped);
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! analyses, the core lays them out (see [`storyline_core::dossier`]).
 
 use storyline_core::analyze::Analysis;
-use storyline_core::dossier::{self, Comparison, Dossier, Input};
+use storyline_core::dossier::{self, Comparison, Dossier, Input, ReportTerms};
 use storyline_core::model::Article;
 
 use crate::{ClusterSettings, Store, StoreError, StoryFilter, StorySummary};
@@ -16,13 +16,18 @@ pub fn story_dossier(store: &dyn Store, story: i64) -> Result<Option<Dossier>, S
 
 /// The dossier of a story whose summary the caller already has.
 pub fn story_dossier_of(store: &dyn Store, summary: &StorySummary) -> Result<Option<Dossier>, StoreError> {
-    let loaded: Vec<(Article, Analysis)> =
-        store.story_records(summary.id)?.into_iter().map(|(a, x)| (a, x.unwrap_or_default())).collect();
+    let loaded: Vec<(Article, Analysis, Option<ReportTerms>)> = store
+        .story_reports(summary.id)?
+        .into_iter()
+        .map(|r| (r.article, r.analysis.unwrap_or_default(), r.terms))
+        .collect();
     if loaded.is_empty() {
         return Ok(None);
     }
-    let inputs: Vec<Input<'_>> =
-        loaded.iter().map(|(article, analysis)| Input { article, analysis }).collect();
+    let inputs: Vec<Input<'_>> = loaded
+        .iter()
+        .map(|(article, analysis, terms)| Input { article, analysis, terms: terms.as_ref() })
+        .collect();
     Ok(Some(dossier::build(summary.id, Some(&summary.title), &inputs)))
 }
 
@@ -39,9 +44,5 @@ pub fn compare_stored(
         Ok(store.article(&full)?.map(|r| (r.article, r.analysis.unwrap_or_default())))
     };
     let (Some(x), Some(y)) = (load(a)?, load(b)?) else { return Ok(None) };
-    Ok(Some(dossier::compare(
-        Input { article: &x.0, analysis: &x.1 },
-        Input { article: &y.0, analysis: &y.1 },
-        settings,
-    )))
+    Ok(Some(dossier::compare(Input::new(&x.0, &x.1), Input::new(&y.0, &y.1), settings)))
 }

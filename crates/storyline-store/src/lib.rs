@@ -32,6 +32,7 @@ pub mod stories;
 use serde::Serialize;
 use storyline_core::analyze::Analysis;
 pub use storyline_core::cluster::Settings as ClusterSettings;
+use storyline_core::dossier::ReportTerms;
 use storyline_core::ingest::dedupe::DEFAULT_THRESHOLD;
 use storyline_core::ingest::prepare::Prepared;
 use storyline_core::model::{Article, Sighting};
@@ -242,6 +243,18 @@ pub struct ArticleRecord {
     pub story: Option<i64>,
 }
 
+/// One report of a story as a dossier reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredReport {
+    /// The article.
+    pub article: Article,
+    /// Its analysis, when one is stored.
+    pub analysis: Option<Analysis>,
+    /// Its key words as read at ingest ([`Prepared::dossier_terms`]), when the backend keeps
+    /// them; a dossier reads them from the article otherwise, with the same result.
+    pub terms: Option<ReportTerms>,
+}
+
 /// A later copy of an article.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NearDuplicateOf {
@@ -365,6 +378,15 @@ pub trait Store: Send + Sync {
             }
         }
         Ok(out)
+    }
+
+    /// [`Store::story_records`] with each report's key words where the backend keeps them.
+    fn story_reports(&self, story: i64) -> Result<Vec<StoredReport>, StoreError> {
+        Ok(self
+            .story_records(story)?
+            .into_iter()
+            .map(|(article, analysis)| StoredReport { article, analysis, terms: None })
+            .collect())
     }
 
     /// Rebuilds every story from the stored articles and analyses, as one transaction, in

@@ -12,6 +12,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use storyline_core::analyze::Analysis;
+use storyline_core::dossier::ReportTerms;
 use storyline_core::ingest::dedupe::{similarity, Signature};
 use storyline_core::ingest::prepare::Prepared;
 use storyline_core::model::{Article, Language, NearDuplicate, Sighting};
@@ -22,8 +23,8 @@ use crate::codec::Stored;
 use crate::stories::StoryState;
 use crate::{
     ArticleFilter, ArticleRecord, ArticleSummary, DuplicateReason, IngestOutcome, IngestSettings,
-    NearDuplicateOf, ReclusterReport, SearchQuery, SearchResults, Store, StoreError, StoreStats, StoryFilter,
-    StorySummary,
+    NearDuplicateOf, ReclusterReport, SearchQuery, SearchResults, Store, StoreError, StoreStats,
+    StoredReport, StoryFilter, StorySummary,
 };
 
 /// The numbered schema migrations, applied in order.
@@ -93,9 +94,9 @@ const MIGRATIONS: &[(i64, &str)] = &[
         CREATE INDEX stories_activity ON stories(last_published, last_seq);",
     ),
     (4, crate::search::MIGRATION),
-    // Analyses in the binary stored form (`crate::codec`); the JSON of older rows is
-    // converted after it.
-    (5, ""),
+    // Analyses in the binary stored form (`crate::codec`) and each report's key words for
+    // dossiers beside them; older rows are converted and read after it.
+    (5, "ALTER TABLE analyses ADD COLUMN terms BLOB;"),
 ];
 
 /// Reader connections of a file store.
@@ -189,24 +190,34 @@ fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
     Ok(SCHEMA_VERSION)
 }
 
-/// Rewrites the analyses stored as JSON (before migration 5) in the binary form, a batch of
-/// rows at a time.
+/// Rewrites the analyses stored as JSON (before migration 5) in the binary form and stores
+/// every article's key words, a batch of rows at a time.
 fn convert_analyses(tx: &rusqlite::Transaction<'_>) -> Result<u64, StoreError> {
     let mut select = tx.prepare(
-        "SELECT article_seq, analysis FROM analyses WHERE article_seq > ?1 AND typeof(analysis) = 'text' \
-         ORDER BY article_seq LIMIT 2000",
+        "SELECT n.article_seq, n.analysis, a.title, a.text FROM analyses n JOIN articles a ON a.seq = n.article_seq \
+         WHERE n.article_seq > ?1 AND n.terms IS NULL ORDER BY n.article_seq LIMIT 1000",
     )?;
-    let mut update = tx.prepare("UPDATE analyses SET analysis = ?2 WHERE article_seq = ?1")?;
+    let mut update = tx.prepare("UPDATE analyses SET analysis = ?2, terms = ?3 WHERE article_seq = ?1")?;
     let mut after = i64::MIN;
     let mut converted = 0;
     loop {
-        let batch: Vec<(i64, String)> =
-            select.query_map([after], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-        let Some(&(last, _)) = batch.last() else { break };
-        for (seq, json) in batch {
-            let analysis: Analysis = serde_json::from_str(&json)
-                .map_err(|e| StoreError::Corrupt(format!("analysis of article {seq}: {e}")))?;
-            update.execute(params![seq, crate::codec::encode(&analysis)])?;
+        let batch: Vec<(i64, Option<Analysis>, String, String)> = select
+            .query_map([after], |r| {
+                let analysis = crate::codec::read(r.get_ref(1)?).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
+                })?;
+                Ok((r.get(0)?, analysis, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        let Some(&(last, ..)) = batch.last() else { break };
+        for (seq, analysis, title, text) in batch {
+            let analysis = analysis.unwrap_or_default();
+            let terms = ReportTerms::read(&title, &text, &analysis);
+            update.execute(params![
+                seq,
+                crate::codec::encode(&analysis),
+                crate::codec::encode_terms(&terms)
+            ])?;
             converted += 1;
         }
         after = last;
@@ -279,6 +290,11 @@ impl SqliteStore {
 const ARTICLE_COLUMNS: &str = "id, title, text, source, url, published, language, language_confidence, \
      language_declared, author, metadata, extra, content_hash, near_dup_of, near_dup_similarity, origin, ingested_at, \
      (SELECT analysis FROM analyses WHERE analyses.article_seq = articles.seq), story";
+
+/// [`ARTICLE_COLUMNS`] read through a join with the analyses, and the key words after them.
+const REPORT_COLUMNS: &str = "id, title, text, source, url, published, language, language_confidence, \
+     language_declared, author, metadata, extra, content_hash, near_dup_of, near_dup_similarity, origin, ingested_at, \
+     analyses.analysis, story, analyses.terms";
 
 fn published_from(s: Option<String>) -> Result<Option<Published>, StoreError> {
     s.map(|s| Published::parse(&s).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
@@ -612,6 +628,28 @@ impl Store for SqliteStore {
         rows.into_iter().map(|r| finish_article(r).map(|(a, _, x)| (a, x))).collect()
     }
 
+    fn story_reports(&self, story: i64) -> Result<Vec<StoredReport>, StoreError> {
+        let conn = self.read();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {REPORT_COLUMNS} FROM articles LEFT JOIN analyses ON analyses.article_seq = articles.seq \
+             WHERE story = ?1 ORDER BY published_unix IS NULL, published_unix, seq"
+        ))?;
+        let rows: Vec<(ArticleRow, Option<ReportTerms>)> = stmt
+            .query_map([story], |r| {
+                let terms = crate::codec::read_terms(r.get_ref(19)?).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(19, rusqlite::types::Type::Blob, Box::new(e))
+                })?;
+                Ok((row_to_article(r)?, terms))
+            })?
+            .collect::<Result<_, _>>()?;
+        rows.into_iter()
+            .map(|(row, terms)| {
+                let (article, _, analysis) = finish_article(row)?;
+                Ok(StoredReport { article, analysis, terms })
+            })
+            .collect()
+    }
+
     fn search(&self, query: &SearchQuery) -> Result<SearchResults, StoreError> {
         crate::search::search(&self.read(), query)
     }
@@ -672,7 +710,7 @@ fn ingest_batch(
             "INSERT INTO signatures (article_seq, article_id, root_id, minhash) VALUES (?1, ?2, ?3, ?4)",
         )?;
         let mut insert_analysis =
-            tx.prepare_cached("INSERT INTO analyses (article_seq, analysis) VALUES (?1, ?2)")?;
+            tx.prepare_cached("INSERT INTO analyses (article_seq, analysis, terms) VALUES (?1, ?2, ?3)")?;
         let mut insert = tx.prepare_cached(
                 "INSERT OR IGNORE INTO articles (id, title, text, source, url, published, published_unix, language, \
                  language_confidence, language_declared, author, metadata, extra, content_hash, \
@@ -788,7 +826,11 @@ fn ingest_batch(
             // Sentences are stored as offsets only; their text is the article's.
             let mut compact = p.analysis.clone();
             compact.strip_sentence_text();
-            insert_analysis.execute(params![seq, crate::codec::encode(&compact)])?;
+            insert_analysis.execute(params![
+                seq,
+                crate::codec::encode(&compact),
+                crate::codec::encode_terms(&p.dossier_terms)
+            ])?;
             crate::search::index_article(tx, seq, &p.search_terms, &p.analysis)?;
             if let Some(sig) = &p.signature {
                 let root = near.as_ref().map_or(a.id.as_str(), |(id, _)| id.as_str());

@@ -112,7 +112,8 @@ fn the_search_migration_indexes_articles_stored_before_it() {
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
         "DROP TABLE search_index; DROP INDEX articles_language; DROP INDEX articles_story_source; \
-         DROP INDEX articles_story_language; DELETE FROM schema_migrations WHERE version >= 4;",
+         DROP INDEX articles_story_language; ALTER TABLE analyses DROP COLUMN terms; \
+         DELETE FROM schema_migrations WHERE version >= 4;",
     )
     .unwrap();
     drop(conn);
@@ -194,18 +195,30 @@ fn a_store_with_analyses_in_json_reads_the_same_before_and_after_its_migration()
     assert!(before.0.iter().any(|r| r.analysis.as_ref().is_some_and(|a| !a.quantities.is_empty())));
     assert_eq!(analysis_types(&path), ["blob"]);
 
-    // Analyses in JSON in a store that is already migrated (written by an older process
-    // meanwhile) read the same.
-    store_analyses_as_json(&rusqlite::Connection::open(&path).unwrap());
+    // Analyses in JSON, and reports without their key words, read the same: the dossier reads
+    // the key words itself.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    store_analyses_as_json(&conn);
+    conn.execute("UPDATE analyses SET terms = NULL", []).unwrap();
+    drop(conn);
     assert_eq!(analysis_types(&path), ["text"]);
     assert_eq!(everything(&SqliteStore::open(&path).unwrap()), before);
 
-    // A store from before migration 5: the migration converts its analyses.
+    // A store from before migration 5: the migration converts its analyses and reads every
+    // report's key words.
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute("DELETE FROM schema_migrations WHERE version >= 5", []).unwrap();
+    conn.execute_batch(
+        "ALTER TABLE analyses DROP COLUMN terms; DELETE FROM schema_migrations WHERE version >= 5;",
+    )
+    .unwrap();
     drop(conn);
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.stats().unwrap().schema_version, SCHEMA_VERSION);
     assert_eq!(analysis_types(&path), ["blob"]);
+    let kept: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM analyses WHERE typeof(terms) = 'blob'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kept as usize, before.0.len());
     assert_eq!(everything(&store), before);
 }

@@ -101,11 +101,7 @@ pub fn compare(
 ) -> Result<ExitCode> {
     let x = load(store, a, prepare)?;
     let y = load(store, b, prepare)?;
-    let c = dossier::compare(
-        Input { article: &x.0, analysis: &x.1 },
-        Input { article: &y.0, analysis: &y.1 },
-        settings,
-    );
+    let c = dossier::compare(Input::new(&x.0, &x.1), Input::new(&y.0, &y.1), settings);
     print(&match style {
         Style::Json => serde_json::to_string_pretty(&c)? + "\n",
         Style::Markdown => compare_markdown(&c),

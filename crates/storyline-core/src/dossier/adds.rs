@@ -4,8 +4,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::figures::{Fig, Figures};
 use super::quotes::{same_quote, Words as QuoteWords};
-use super::{alnum_words, AddedQuote, Adds, Input};
-use crate::analyze::stem::{is_stopword, LanguageStemmer};
+use super::terms::{Fast, ReadStem, TermReader};
+use super::{AddedQuote, Adds, Input};
 use crate::analyze::{EntityType, Granularity};
 
 /// The additions of every report, in the order given; `said` holds the words of every quote.
@@ -17,9 +17,12 @@ pub(super) fn compute<'a>(ordered: &[Input<'a>], figs: &Figures, said: &[Vec<Quo
     let mut seen_quote_keys: HashSet<&str, Fast> = HashSet::default();
     let mut seen_quotes: HashMap<Option<String>, Vec<&QuoteWords>, Fast> = HashMap::default();
     let mut seen_figs: HashMap<&str, Vec<&Fig>, Fast> = HashMap::default();
-    let mut seen_words: HashSet<u32, Fast> = HashSet::default();
-    // The words read so far: stories repeat their vocabulary.
-    let mut vocabulary = Vocabulary::default();
+    // The key words of each report: computed when the article was stored, or read here (each
+    // written form stemmed once for the whole story).
+    let mut reader_stems = Vec::new();
+    let terms = terms_of(ordered, &mut reader_stems);
+    let mut seen_words: HashSet<&str, Fast> = HashSet::default();
+    let mut shown: HashMap<&str, &Term<'_>, Fast> = HashMap::default();
     let mut out = Vec::with_capacity(ordered.len());
     for (r, input) in ordered.iter().enumerate() {
         let a = input.analysis;
@@ -138,7 +141,7 @@ pub(super) fn compute<'a>(ordered: &[Input<'a>], figs: &Figures, said: &[Vec<Quo
                 adds.sources.push(c);
             }
         }
-        adds.terms = new_terms(input, &mut seen_words, &mut vocabulary);
+        adds.terms = new_terms(&terms[r], &mut seen_words, &mut shown);
         out.push(adds);
     }
     out
@@ -147,161 +150,86 @@ pub(super) fn compute<'a>(ordered: &[Input<'a>], figs: &Figures, said: &[Vec<Quo
 /// How many new key words a report lists at most.
 const MAX_TERMS: usize = 8;
 
-/// A fast hash for short strings, eight bytes at a time; the keys are words of the story, not
-/// attacker-chosen in any way that matters for a single dossier build.
-#[derive(Default)]
-pub(super) struct WordHasher(u64);
-
-const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl WordHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
+/// One stem of a report, as kept with the article or as read for this dossier.
+struct Term<'s> {
+    stem: &'s str,
+    /// The form to show: lowercase already, or as written.
+    form: &'s str,
+    lowercase: bool,
+    named: bool,
+    in_title: bool,
+    count: u32,
+    first: u32,
 }
 
-impl std::hash::Hasher for WordHasher {
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut x = [0u8; 8];
-            x.copy_from_slice(c);
-            self.add(u64::from_le_bytes(x));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut x = [0u8; 8];
-            x[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(x) ^ ((rest.len() as u64) << 59));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-}
-
-pub(super) type Fast = std::hash::BuildHasherDefault<WordHasher>;
-
-/// The words of a story's reports, each written form read once: its stem as a small number,
-/// or nothing for stopwords and words too short to say anything.
-#[derive(Default)]
-pub(super) struct Vocabulary<'a> {
-    /// Per language: written form (as in the text) -> stem id, and the language's stemmer.
-    languages: HashMap<&'a str, (HashMap<&'a str, Option<u32>, Fast>, LanguageStemmer), Fast>,
-    stem_ids: HashMap<String, u32, Fast>,
-    /// Lowercase form of each stem id's first occurrence, for display.
-    shown: Vec<String>,
-}
-
-impl<'a> Vocabulary<'a> {
-    /// The words of one language.
-    fn language(&mut self, lang: &'a str) -> Words<'_, 'a> {
-        let (forms, stemmer) =
-            self.languages.entry(lang).or_insert_with(|| (HashMap::default(), LanguageStemmer::new(lang)));
-        Words { lang, forms, stemmer, stem_ids: &mut self.stem_ids, shown: &mut self.shown }
-    }
-}
-
-/// The vocabulary of one language, for reading one report.
-struct Words<'v, 'a> {
-    lang: &'a str,
-    forms: &'v mut HashMap<&'a str, Option<u32>, Fast>,
-    stemmer: &'v LanguageStemmer,
-    stem_ids: &'v mut HashMap<String, u32, Fast>,
-    shown: &'v mut Vec<String>,
-}
-
-impl<'a> Words<'_, 'a> {
-    fn id(&mut self, word: &'a str) -> Option<u32> {
-        // Fewer than four bytes is fewer than four characters: no lookup needed.
-        if word.len() < 4 {
-            return None;
-        }
-        if let Some(&id) = self.forms.get(word) {
-            return id;
-        }
-        let id = if word.chars().count() < 4 || word.chars().any(|c| c.is_ascii_digit()) {
-            None
+impl Term<'_> {
+    fn shown(&self) -> String {
+        if self.lowercase {
+            self.form.to_string()
         } else {
-            let lower = word.to_lowercase();
-            if is_stopword(self.lang, &lower) {
-                None
-            } else {
-                let stem = self.stemmer.stem_lowercase(&lower).into_owned();
-                let next = self.shown.len() as u32;
-                let id = *self.stem_ids.entry(stem).or_insert(next);
-                if id == next {
-                    self.shown.push(lower);
-                }
-                Some(id)
-            }
-        };
-        self.forms.insert(word, id);
-        id
+            self.form.to_lowercase()
+        }
     }
 }
 
-/// Words of the headline, or used at least twice in the text, that no earlier report used;
-/// words of names are left out. Marks every word of the report as seen.
-fn new_terms<'a>(
-    input: &Input<'a>,
-    seen: &mut HashSet<u32, Fast>,
-    vocabulary: &mut Vocabulary<'a>,
+/// Each report's stems: the ones kept with the article, or read here with one reader for the
+/// story (each written form stemmed once).
+fn terms_of<'s>(ordered: &[Input<'s>], reader_stems: &'s mut Vec<String>) -> Vec<Vec<Term<'s>>> {
+    let mut reader = TermReader::default();
+    let read: Vec<Option<Vec<ReadStem<'s>>>> = ordered
+        .iter()
+        .map(|i| i.terms.is_none().then(|| reader.read(&i.article.title, &i.article.text, i.analysis)))
+        .collect();
+    *reader_stems = reader.into_stems();
+    let stems: &'s [String] = reader_stems;
+    ordered
+        .iter()
+        .zip(read)
+        .map(|(input, read)| match (input.terms, read) {
+            (Some(kept), _) => kept
+                .iter()
+                .map(|t| Term {
+                    stem: t.stem,
+                    form: t.form,
+                    lowercase: true,
+                    named: t.named,
+                    in_title: t.in_title,
+                    count: t.count,
+                    first: t.first,
+                })
+                .collect(),
+            (None, read) => read
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| Term {
+                    stem: &stems[r.id as usize],
+                    form: r.written,
+                    lowercase: false,
+                    named: r.named,
+                    in_title: r.in_title,
+                    count: r.count,
+                    first: r.first,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Stems of the headline, or used at least twice in the text, that no earlier report used;
+/// stems of names are left out. Marks every stem of the report as seen, and remembers the form
+/// each stem was first read in, across the story, for display.
+fn new_terms<'t>(
+    terms: &'t [Term<'t>],
+    seen: &mut HashSet<&'t str, Fast>,
+    shown: &mut HashMap<&'t str, &'t Term<'t>, Fast>,
 ) -> Vec<String> {
-    let mut vocabulary = vocabulary.language(input.analysis.language.as_str());
-    let named: HashSet<u32, Fast> = input
-        .analysis
-        .entities
-        .iter()
-        .flat_map(|e| alnum_words(&e.text))
-        .filter_map(|w| vocabulary.id(w))
-        .collect();
-    // stem id -> (in headline, count, first position)
-    let mut found: HashMap<u32, (bool, usize, usize), Fast> = HashMap::default();
-    let mut position = 0;
-    for (in_title, text) in [(true, input.article.title.as_str()), (false, input.article.text.as_str())] {
-        for w in alnum_words(text) {
-            let Some(id) = vocabulary.id(w) else { continue };
-            if named.contains(&id) {
-                continue;
-            }
-            position += 1;
-            let e = found.entry(id).or_insert((in_title, 0, position));
-            e.0 |= in_title;
-            e.1 += 1;
-        }
+    for t in terms {
+        shown.entry(t.stem).or_insert(t);
     }
-    let mut fresh: Vec<(u32, (bool, usize, usize))> = found
-        .iter()
-        .filter(|(id, (title, n, _))| !seen.contains(*id) && (*title || *n >= 2))
-        .map(|(&k, &v)| (k, v))
-        .collect();
-    fresh.sort_by(|x, y| y.1 .0.cmp(&x.1 .0).then(y.1 .1.cmp(&x.1 .1)).then(x.1 .2.cmp(&y.1 .2)));
-    let out = fresh.iter().take(MAX_TERMS).map(|(id, _)| vocabulary.shown[*id as usize].clone()).collect();
-    seen.extend(found.into_keys());
+    let mut fresh: Vec<&Term<'_>> =
+        terms.iter().filter(|t| !t.named && !seen.contains(t.stem) && (t.in_title || t.count >= 2)).collect();
+    fresh.sort_by(|x, y| y.in_title.cmp(&x.in_title).then(y.count.cmp(&x.count)).then(x.first.cmp(&y.first)));
+    let out = fresh.iter().take(MAX_TERMS).map(|t| shown[t.stem].shown()).collect();
+    seen.extend(terms.iter().filter(|t| !t.named).map(|t| t.stem));
     out
 }

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::terms::Fast;
 use super::{
     carrier, day_label, sentence_at, Contradiction, Discrepancy, DiscrepancyKind, Evidence, Figure,
     FigureValue, Input,
@@ -93,12 +94,13 @@ pub(super) fn collect(ordered: &[Input<'_>]) -> Figures {
     let mut all = Vec::new();
     for (r, input) in ordered.iter().enumerate() {
         let stemmer = LanguageStemmer::new(&input.analysis.language);
-        let names = Names::new(input.analysis);
+        // Read only when a quantity has modifiers.
+        let names = std::cell::OnceCell::new();
         for (qi, q) in input.analysis.quantities.iter().enumerate() {
             if q.noun.is_none() && q.unit.is_none() {
                 continue;
             }
-            let (subject_key, subject, word_modifiers) = subject_of(q, &names, &stemmer);
+            let (subject_key, subject, word_modifiers) = subject_of(q, input.analysis, &names, &stemmer);
             let (lo, hi) = interval(q);
             let a = input.article;
             let sentence = sentence_at(input.analysis, q.start).to_string();
@@ -177,14 +179,14 @@ fn denied_value(sentence: &str, expression: &str) -> bool {
 
 /// A report's names by their lowercase written form and by key, for reading modifiers.
 struct Names<'a> {
-    by_text: HashMap<String, &'a str>,
-    keys: HashSet<&'a str>,
+    by_text: HashMap<String, &'a str, Fast>,
+    keys: HashSet<&'a str, Fast>,
 }
 
 impl<'a> Names<'a> {
     fn new(analysis: &'a Analysis) -> Self {
-        let mut by_text = HashMap::new();
-        let mut keys = HashSet::new();
+        let mut by_text = HashMap::default();
+        let mut keys = HashSet::default();
         for e in &analysis.entities {
             by_text.entry(e.text.to_lowercase()).or_insert(e.key.as_str());
             keys.insert(e.key.as_str());
@@ -203,12 +205,17 @@ impl<'a> Names<'a> {
 }
 
 /// The subject's key, its readable form, and the stems of its word (non-name) modifiers.
-fn subject_of(q: &Quantity, names: &Names<'_>, stemmer: &LanguageStemmer) -> (String, String, Vec<String>) {
+fn subject_of<'a>(
+    q: &Quantity,
+    analysis: &'a Analysis,
+    names: &std::cell::OnceCell<Names<'a>>,
+    stemmer: &LanguageStemmer,
+) -> (String, String, Vec<String>) {
     let mut keyed: Vec<(String, String)> = Vec::new();
     let mut words = Vec::new();
     for m in &q.modifiers {
         let lower = m.to_lowercase();
-        match names.key_of(&lower) {
+        match names.get_or_init(|| Names::new(analysis)).key_of(&lower) {
             Some(key) => keyed.push((key.to_string(), m.clone())),
             None => {
                 let stem = stemmer.stem_lowercase(&lower).into_owned();
@@ -517,7 +524,7 @@ fn related(ordered: &[Input<'_>], groups: &[Vec<&Fig>]) -> bool {
     if groups.iter().flatten().all(|f| f.specific) {
         return true;
     }
-    let mut stemmers: HashMap<&str, LanguageStemmer> = HashMap::new();
+    let mut stemmers: HashMap<&str, LanguageStemmer, Fast> = HashMap::default();
     let mut about = |f: &Fig| {
         let language = ordered[f.report].analysis.language.as_str();
         let stemmer = stemmers.entry(language).or_insert_with(|| LanguageStemmer::new(language));
@@ -696,11 +703,11 @@ pub(super) fn contradictions(ordered: &[Input<'_>], figs: &Figures) -> Vec<Contr
         })
     };
     // Subjects each report counts (at least one).
-    let mut counted: HashSet<(usize, &str)> = HashSet::new();
+    let mut counted: HashSet<(usize, &str), Fast> = HashSet::default();
     for g in figs.all.iter().filter(|g| g.lo >= 1.0) {
         counted.insert((g.report, g.subject_key.as_str()));
     }
-    let mut checked: HashSet<&str> = HashSet::new();
+    let mut checked: HashSet<&str, Fast> = HashSet::default();
     let mut out: Vec<Contradiction> = Vec::new();
     for f in &figs.all {
         let Some(noun) = &f.noun_stem else { continue };

@@ -17,7 +17,7 @@
 //!     Bij de brand in Hengelo zijn 15 woningen verwoest, meldt de brandweer."),
 //!     &PrepareOptions::default());
 //! let (xa, xb) = (analyze(&a.text, "nl", a.published), analyze(&b.text, "nl", b.published));
-//! let dossier = build(7, None, &[Input { article: &a, analysis: &xa }, Input { article: &b, analysis: &xb }]);
+//! let dossier = build(7, None, &[Input::new(&a, &xa), Input::new(&b, &xb)]);
 //! assert_eq!(dossier.articles.len(), 2);
 //! assert_eq!(dossier.discrepancies.len(), 1);
 //! assert_eq!(dossier.discrepancies[0].subject, "woning");
@@ -28,9 +28,11 @@ mod compare;
 mod figures;
 pub mod model;
 mod quotes;
+pub mod terms;
 
 pub use compare::compare;
 pub use model::*;
+pub use terms::{ReportTerms, TermStem};
 
 use std::cmp::Ordering;
 
@@ -44,6 +46,16 @@ pub struct Input<'a> {
     pub article: &'a Article,
     /// What the analysis found in it (character offsets, as stored).
     pub analysis: &'a Analysis,
+    /// Its key words, when they were read before (as a store does when the article arrives);
+    /// read from the article and its analysis otherwise, with the same result.
+    pub terms: Option<&'a ReportTerms>,
+}
+
+impl<'a> Input<'a> {
+    /// An article with its analysis, its key words to be read when the dossier is built.
+    pub fn new(article: &'a Article, analysis: &'a Analysis) -> Self {
+        Input { article, analysis, terms: None }
+    }
 }
 
 /// Days after the latest earlier report from which a report with new facts counts as a

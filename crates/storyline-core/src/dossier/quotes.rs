@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use super::terms::Fast;
 use super::{alnum_words, carrier, Input, QuoteEntry};
 
 /// A quote's words, lowercased, for comparing wordings across reports: in order, and sorted
@@ -60,14 +61,14 @@ struct Group<'w> {
     role: Option<String>,
     entries: Vec<(QuoteEntry, &'w Words)>,
     /// Exact wordings to their entry, checked before the near matches.
-    exact: HashMap<&'w str, usize>,
+    exact: HashMap<&'w str, usize, Fast>,
 }
 
 /// Quotes grouped by speaker (speakers in order of first appearance), each quote once; `said`
 /// holds the words of every quote (see [`said`]).
 pub(super) fn group(ordered: &[Input<'_>], said: &[Vec<Words>]) -> Vec<QuoteEntry> {
     let mut groups: Vec<Group<'_>> = Vec::new();
-    let mut index: HashMap<Option<String>, usize> = HashMap::new();
+    let mut index: HashMap<Option<String>, usize, Fast> = HashMap::default();
     for (input, said) in ordered.iter().zip(said) {
         let a = input.analysis;
         for (q, words) in a.quotes.iter().zip(said) {

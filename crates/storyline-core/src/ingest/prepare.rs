@@ -4,6 +4,7 @@
 use crate::analyze::{analyze, lang, Analysis};
 use crate::cluster::{features, Features};
 use crate::date::Published;
+use crate::dossier::ReportTerms;
 use crate::hash::hash64;
 use crate::ingest::dedupe::{content_digest, digest_of_words, signature_of_words, word_hashes, Signature};
 use crate::ingest::text::{collapse, first_sentence};
@@ -34,6 +35,9 @@ pub struct Prepared {
     /// The search index terms of its title and text (see [`crate::search::index_terms`]),
     /// stemmed here, on the preparing thread, so the store's writer only inserts them.
     pub search_terms: SearchTerms,
+    /// Its key words for a dossier's new terms, read here once so a dossier only compares
+    /// reports (see [`crate::dossier::ReportTerms`]).
+    pub dossier_terms: ReportTerms,
 }
 
 /// The stemmed search terms of an article, as every store backend indexes them.
@@ -228,7 +232,8 @@ pub fn prepare_with_signature(raw: RawArticle, opts: &PrepareOptions, origin: Op
     };
     let features = features(&article, &analysis);
     let search_terms = SearchTerms::of(&article);
-    Prepared { article, signature, analysis, features, search_terms }
+    let dossier_terms = ReportTerms::of(&article, &analysis);
+    Prepared { article, signature, analysis, features, search_terms, dossier_terms }
 }
 
 #[cfg(test)]

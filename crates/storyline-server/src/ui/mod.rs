@@ -33,18 +33,22 @@ pub const APP_JS: &str = include_str!("app.js");
 /// Escapes text for HTML element content and double-quoted attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => {
-                let _ = out.write_char(c);
-            }
-        }
+    // The five characters are ASCII: the text is copied in runs between them.
+    let mut from = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[from..i]);
+        out.push_str(entity);
+        from = i + 1;
     }
+    out.push_str(&text[from..]);
     out
 }
 
@@ -154,10 +158,16 @@ const NO_OUTLET_COLOUR: &str = "#6b7280";
 /// outlet has the same colour on every page and every run.
 pub(crate) fn outlet_colour(outlet: Option<&str>) -> &'static str {
     let Some(name) = outlet else { return NO_OUTLET_COLOUR };
+    let name = name.trim();
     let mut hash: u32 = 0x811c_9dc5;
-    for b in name.trim().to_lowercase().bytes() {
+    let mut add = |b: u8| {
         hash ^= u32::from(b);
         hash = hash.wrapping_mul(0x0100_0193);
+    };
+    if name.is_ascii() {
+        name.bytes().for_each(|b| add(b.to_ascii_lowercase()));
+    } else {
+        name.to_lowercase().bytes().for_each(add);
     }
     PALETTE[(hash % PALETTE.len() as u32) as usize]
 }
@@ -260,6 +270,14 @@ mod tests {
             escape("<script>alert('x')</script> & \"y\""),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
         );
+    }
+
+    #[test]
+    fn text_around_markup_keeps_every_character() {
+        assert_eq!(escape("café „brug” <é>&'ü'"), "café „brug” &lt;é&gt;&amp;&#39;ü&#39;");
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("Zürich"), "Zürich");
+        assert_eq!(outlet_colour(Some("Ελληνική Ώρα")), outlet_colour(Some("ελληνική ώρα")));
     }
 
     #[test]

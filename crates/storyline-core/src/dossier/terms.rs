@@ -1,0 +1,369 @@
+//! The key words of one report, read once: every stem of its names, headline and text with how
+//! often and where it occurs. A dossier lists as a report's new terms the stems no earlier
+//! report had; what it needs of each report does not depend on the other reports, so a store
+//! can compute it when the article arrives ([`ReportTerms::of`]) and keep it, and a dossier
+//! only compares.
+
+use std::collections::HashMap;
+
+use super::alnum_words;
+use crate::analyze::stem::{is_stopword, LanguageStemmer};
+use crate::analyze::Analysis;
+use crate::model::Article;
+
+/// One stem of a report's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TermStem<'t> {
+    /// The stem, in the language of the report's analysis.
+    pub stem: &'t str,
+    /// The lowercase written form the stem was first read in (names first, then the headline,
+    /// then the text), shown for it.
+    pub form: &'t str,
+    /// Whether a word of a name has this stem: such a stem is never a new term of the report.
+    pub named: bool,
+    /// Whether it occurs in the headline (outside names).
+    pub in_title: bool,
+    /// How often it occurs in the headline and the text.
+    pub count: u32,
+    /// Where it first occurs, counting the words of the headline and text that have a stem and
+    /// are not names, from 1 (0 for a stem only names have).
+    pub first: u32,
+}
+
+/// Where a stem's text and form are in [`ReportTerms`]'s buffer, and its counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Entry {
+    stem_end: u32,
+    form_end: u32,
+    named: bool,
+    in_title: bool,
+    count: u32,
+    first: u32,
+}
+
+/// The stems of one report, in the order they are first read: the words of its names, then its
+/// headline, then its text. Words shorter than four characters, with digits, or stopwords of
+/// the analysis's language have no stem. The texts are kept in one buffer, so reading stored
+/// terms costs two allocations, not two per stem.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportTerms {
+    text: String,
+    entries: Vec<Entry>,
+}
+
+impl ReportTerms {
+    /// The terms of an article, from its headline, its text and the names its analysis found.
+    pub fn of(article: &Article, analysis: &Analysis) -> Self {
+        ReportTerms::read(&article.title, &article.text, analysis)
+    }
+
+    /// The terms of an article given by its headline and text.
+    pub fn read(title: &str, text: &str, analysis: &Analysis) -> Self {
+        let mut reader = TermReader::default();
+        let read = reader.read(title, text, analysis);
+        let mut out = ReportTerms::with_capacity(read.len(), 16 * read.len());
+        for r in read {
+            let lower = r.written.to_lowercase();
+            out.push(TermStem {
+                stem: &reader.stems[r.id as usize],
+                form: &lower,
+                named: r.named,
+                in_title: r.in_title,
+                count: r.count,
+                first: r.first,
+            });
+        }
+        out
+    }
+
+    /// Room for `stems` stems of `bytes` bytes of text in all.
+    pub fn with_capacity(stems: usize, bytes: usize) -> Self {
+        ReportTerms { text: String::with_capacity(bytes), entries: Vec::with_capacity(stems) }
+    }
+
+    /// Adds a stem after the others.
+    pub fn push(&mut self, t: TermStem<'_>) {
+        self.push_parts(t.stem, &[t.form], t.named, t.in_title, t.count, t.first);
+    }
+
+    /// Adds a stem whose form is the concatenation of `form`.
+    pub fn push_parts(
+        &mut self,
+        stem: &str,
+        form: &[&str],
+        named: bool,
+        in_title: bool,
+        count: u32,
+        first: u32,
+    ) {
+        self.text.push_str(stem);
+        let stem_end = self.text.len() as u32;
+        for part in form {
+            self.text.push_str(part);
+        }
+        let form_end = self.text.len() as u32;
+        self.entries.push(Entry { stem_end, form_end, named, in_title, count, first });
+    }
+
+    /// How many stems.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The stems in reading order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = TermStem<'_>> + '_ {
+        let mut start = 0usize;
+        self.entries.iter().map(move |e| {
+            let (stem_end, form_end) = (e.stem_end as usize, e.form_end as usize);
+            let t = TermStem {
+                stem: &self.text[start..stem_end],
+                form: &self.text[stem_end..form_end],
+                named: e.named,
+                in_title: e.in_title,
+                count: e.count,
+                first: e.first,
+            };
+            start = form_end;
+            t
+        })
+    }
+}
+
+/// A fast hash for short strings, eight bytes at a time; the keys are words of the story, not
+/// attacker-chosen in any way that matters for a single dossier build.
+#[derive(Default)]
+pub(super) struct WordHasher(u64);
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl WordHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl std::hash::Hasher for WordHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut x = [0u8; 8];
+            x.copy_from_slice(c);
+            self.add(u64::from_le_bytes(x));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut x = [0u8; 8];
+            x[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(x) ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+}
+
+pub(super) type Fast = std::hash::BuildHasherDefault<WordHasher>;
+
+/// Written forms of one language to the index of their stem (none for words without one).
+type Forms<'a> = HashMap<&'a str, Option<u32>, Fast>;
+
+/// Reads the terms of several reports, each written form of a language stemmed once.
+#[derive(Default)]
+pub(super) struct TermReader<'a> {
+    /// Per language: written form -> index of its stem in `stems`, and the stemmer.
+    languages: HashMap<&'a str, (Forms<'a>, LanguageStemmer), Fast>,
+    stems: Vec<String>,
+    stem_index: HashMap<String, u32, Fast>,
+}
+
+/// The words of one language, for reading one report.
+struct LanguageWords<'r, 'a> {
+    lang: &'a str,
+    forms: &'r mut Forms<'a>,
+    stemmer: &'r LanguageStemmer,
+    stems: &'r mut Vec<String>,
+    stem_index: &'r mut HashMap<String, u32, Fast>,
+}
+
+impl<'a> LanguageWords<'_, 'a> {
+    /// The stem of a written form, as an index into the reader's stems.
+    fn id(&mut self, word: &'a str) -> Option<u32> {
+        // Fewer than four bytes is fewer than four characters: no lookup needed.
+        if word.len() < 4 {
+            return None;
+        }
+        if let Some(&id) = self.forms.get(word) {
+            return id;
+        }
+        let id = if word.chars().count() < 4 || word.chars().any(|c| c.is_ascii_digit()) {
+            None
+        } else {
+            let lower = word.to_lowercase();
+            if is_stopword(self.lang, &lower) {
+                None
+            } else {
+                let stem = self.stemmer.stem_lowercase(&lower);
+                Some(match self.stem_index.get(stem.as_ref()) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.stems.len() as u32;
+                        self.stems.push(stem.clone().into_owned());
+                        self.stem_index.insert(stem.into_owned(), id);
+                        id
+                    }
+                })
+            }
+        };
+        self.forms.insert(word, id);
+        id
+    }
+}
+
+/// One stem of a report as it is read: the stem as an index into the reader's stems, and the
+/// form as written (lowercased when it is kept or shown).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ReadStem<'a> {
+    pub id: u32,
+    pub written: &'a str,
+    pub named: bool,
+    pub in_title: bool,
+    pub count: u32,
+    pub first: u32,
+}
+
+/// The stems of one report as they are read.
+#[derive(Default)]
+struct Reading<'a> {
+    stems: Vec<ReadStem<'a>>,
+    at: HashMap<u32, usize, Fast>,
+}
+
+impl<'a> Reading<'a> {
+    /// The entry of stem `id`, made with the written form `word` when it is new.
+    fn slot(&mut self, id: u32, word: &'a str) -> &mut ReadStem<'a> {
+        let i = *self.at.entry(id).or_insert_with(|| {
+            self.stems.push(ReadStem {
+                id,
+                written: word,
+                named: false,
+                in_title: false,
+                count: 0,
+                first: 0,
+            });
+            self.stems.len() - 1
+        });
+        &mut self.stems[i]
+    }
+}
+
+impl<'a> TermReader<'a> {
+    /// The stems of one report, in reading order.
+    pub(super) fn read(
+        &mut self,
+        title: &'a str,
+        text: &'a str,
+        analysis: &'a Analysis,
+    ) -> Vec<ReadStem<'a>> {
+        let lang = analysis.language.as_str();
+        let (forms, stemmer) =
+            self.languages.entry(lang).or_insert_with(|| (HashMap::default(), LanguageStemmer::new(lang)));
+        let mut words =
+            LanguageWords { lang, forms, stemmer, stems: &mut self.stems, stem_index: &mut self.stem_index };
+        let mut reading = Reading::default();
+        for e in &analysis.entities {
+            for w in alnum_words(&e.text) {
+                if let Some(id) = words.id(w) {
+                    reading.slot(id, w).named = true;
+                }
+            }
+        }
+        let mut position = 0;
+        for (in_title, words_of) in [(true, title), (false, text)] {
+            for w in alnum_words(words_of) {
+                let Some(id) = words.id(w) else { continue };
+                let t = reading.slot(id, w);
+                if t.named {
+                    continue;
+                }
+                position += 1;
+                if t.count == 0 {
+                    t.first = position;
+                }
+                t.in_title |= in_title;
+                t.count += 1;
+            }
+        }
+        reading.stems
+    }
+
+    /// The stems read, by index.
+    pub(super) fn into_stems(self) -> Vec<String> {
+        self.stems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_come_in_reading_order_with_their_counts() {
+        let text = "Woningen verwoest bij brand in Hengelo. De brandweer van Hengelo zegt dat 12 woningen \
+                    verwoest zijn; de woning van Pieter Landman bleef staan.";
+        let article = Article {
+            title: "Brand verwoest woningen".into(),
+            text: text.into(),
+            ..crate::ingest::prepare::prepare(crate::ingest::text::parse_text(text), &Default::default())
+        };
+        let analysis = crate::analyze::analyze(&article.text, "nl", None);
+        let terms = ReportTerms::of(&article, &analysis);
+        let all: Vec<TermStem<'_>> = terms.iter().collect();
+        let find =
+            |stem: &str| *all.iter().find(|t| t.stem == stem).unwrap_or_else(|| panic!("{stem}: {all:?}"));
+        let brand = find("brand");
+        assert!(brand.in_title && !brand.named);
+        assert_eq!((brand.count, brand.first), (2, 1));
+        let woning = find("woning");
+        assert_eq!(woning.form, "woningen");
+        assert_eq!(woning.count, 4);
+        assert!(find("hengelo").named);
+        assert!(all.iter().all(|t| t.stem != "zijn" && t.stem != "12"), "stopwords and numbers: {all:?}");
+        // Names are read first.
+        assert!(all[0].named);
+        let mut again = ReportTerms::default();
+        for t in &all {
+            again.push(*t);
+        }
+        assert_eq!(again, terms);
+        assert_eq!(again.len(), all.len());
+    }
+}

@@ -1,6 +1,7 @@
 //! Building a story's dossier from stored articles and analyses: a story of 50, 200 and 500
 //! reports (the demo corpus's articles, repeated with new ids and later dates, so figures,
-//! quotes and names repeat and disagree as in a long-running story). Run with
+//! quotes and names repeat and disagree as in a long-running story), with each report's key
+//! words read in advance as a store keeps them, and without. Run with
 //! `cargo bench -p storyline-core --bench dossier`.
 
 #[path = "../tests/common/mod.rs"]
@@ -8,7 +9,7 @@ mod common;
 
 use divan::Bencher;
 use storyline_core::analyze::Analysis;
-use storyline_core::dossier::{build, Input};
+use storyline_core::dossier::{build, Input, ReportTerms};
 use storyline_core::ingest::prepare::prepare_with_signature;
 use storyline_core::ingest::{read_stream, PrepareOptions, DEFAULT_MAX_RECORD_BYTES};
 use storyline_core::model::Article;
@@ -48,8 +49,22 @@ fn story(n: usize) -> Vec<(Article, Analysis)> {
         .collect()
 }
 
+/// As a store gives the reports: with the key words read when each article arrived.
 #[divan::bench(args = [50, 200, 500])]
 fn build_dossier(bencher: Bencher, n: usize) {
+    let docs = story(n);
+    let terms: Vec<ReportTerms> = docs.iter().map(|(a, x)| ReportTerms::of(a, x)).collect();
+    let inputs: Vec<Input<'_>> = docs
+        .iter()
+        .zip(&terms)
+        .map(|((article, analysis), terms)| Input { article, analysis, terms: Some(terms) })
+        .collect();
+    bencher.bench(|| build(1, None, divan::black_box(&inputs)));
+}
+
+/// Reports without their key words: the build reads them too.
+#[divan::bench(args = [50, 200, 500])]
+fn build_dossier_reading_key_words(bencher: Bencher, n: usize) {
     let docs = story(n);
     let inputs: Vec<Input<'_>> =
         docs.iter().map(|(article, analysis)| Input::new(article, analysis)).collect();

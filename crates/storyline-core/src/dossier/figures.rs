@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::terms::Fast;
 use super::{
-    carrier, day_label, sentence_at, Contradiction, Discrepancy, DiscrepancyKind, Evidence, Figure,
-    FigureValue, Input,
+    alnum_words, carrier, day_label, sentence_at, Contradiction, Discrepancy, DiscrepancyKind, Evidence,
+    Figure, FigureValue, Input,
 };
 use crate::analyze::stem::LanguageStemmer;
 use crate::analyze::{Analysis, EntityType, Quantity};
@@ -358,9 +358,23 @@ const EARLIER_CUES: &[&str] = &["aanvankelijk", "earlier", "eerder", "eerst", "i
 /// Whether a sentence holds one of `cues` (sorted, lowercase), without allocating for
 /// ASCII words.
 fn has_cue(sentence: &str, cues: &[&str]) -> bool {
-    sentence.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).any(|w| {
+    // An ASCII word can only be a cue of its length and first letter: most words are passed
+    // over on these two without a search.
+    let mut lengths = 0u64;
+    let mut firsts = [false; 128];
+    for c in cues {
+        lengths |= 1 << c.len().min(63);
+        if let Some(&b) = c.as_bytes().first().filter(|b| b.is_ascii()) {
+            firsts[b as usize] = true;
+        }
+    }
+    alnum_words(sentence).any(|w| {
         let mut buf = [0u8; 24];
         if w.is_ascii() && w.len() <= buf.len() {
+            if lengths & (1 << w.len().min(63)) == 0 || !firsts[w.as_bytes()[0].to_ascii_lowercase() as usize]
+            {
+                return false;
+            }
             for (i, b) in w.bytes().enumerate() {
                 buf[i] = b.to_ascii_lowercase();
             }
@@ -711,7 +725,12 @@ pub(super) fn contradictions(ordered: &[Input<'_>], figs: &Figures) -> Vec<Contr
     let mut out: Vec<Contradiction> = Vec::new();
     for f in &figs.all {
         let Some(noun) = &f.noun_stem else { continue };
-        if f.word_modifiers.is_empty() || f.lo < 1.0 || has_cue(&f.value.sentence, DENIALS) {
+        // A subject already checked is skipped either way: its sentence need not be read.
+        if f.word_modifiers.is_empty()
+            || f.lo < 1.0
+            || checked.contains(f.subject_key.as_str())
+            || has_cue(&f.value.sentence, DENIALS)
+        {
             continue;
         }
         if !checked.insert(f.subject_key.as_str()) {

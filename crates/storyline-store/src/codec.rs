@@ -4,8 +4,10 @@
 //!
 //! An encoded analysis is stored as a BLOB and starts with a format byte ([`FORMAT`]); a TEXT
 //! value is the JSON that stores before schema migration 5 wrote (that migration converts them).
-//! Integers are LEB128 varints, strings a length and UTF-8 bytes, options a 0/1 byte before the
-//! value, floats eight little-endian bytes, and the enums one byte each. Every field of the
+//! After the format byte comes the length of the numbers, the numbers, and then the text of
+//! every string in one run. Integers are LEB128 varints, a string is its length among the
+//! numbers and its UTF-8 in the text, options a 0/1 byte before the value, floats eight
+//! little-endian bytes, and the enums one byte each. Every field of the
 //! analysis is written, in declaration order, so a decoded analysis equals the encoded one
 //! (an infinite bound reads back as none, as it did from JSON).
 
@@ -48,8 +50,7 @@ pub enum CodecError {
 
 /// Encodes an analysis in the binary stored form.
 pub fn encode(a: &Analysis) -> Vec<u8> {
-    let mut w = Writer(Vec::with_capacity(1024));
-    w.0.push(FORMAT);
+    let mut w = Writer::new(FORMAT, 1024);
     let Analysis { language, sentences, entities, quotes, quantities, times } = a;
     w.str(language);
     w.len(sentences.len());
@@ -122,16 +123,12 @@ pub fn encode(a: &Analysis) -> Vec<u8> {
         w.uint(*start);
         w.uint(*end);
     }
-    w.0
+    w.finish()
 }
 
 /// Decodes an analysis written by [`encode`].
 pub fn decode(bytes: &[u8]) -> Result<Analysis, CodecError> {
-    let mut r = Reader { bytes, at: 0 };
-    let format = r.byte()?;
-    if format != FORMAT {
-        return Err(CodecError::Tag { tag: format, at: 0 });
-    }
+    let mut r = Reader::open(bytes, FORMAT)?;
     let language = r.string()?;
     let n = r.len()?;
     let mut sentences = Vec::with_capacity(n);
@@ -219,46 +216,41 @@ pub fn decode(bytes: &[u8]) -> Result<Analysis, CodecError> {
         };
         times.push(TimeExpr { text, value, granularity, start: r.uint()?, end: r.uint()? });
     }
-    if r.at != bytes.len() {
-        return Err(CodecError::Trailing(bytes.len() - r.at));
-    }
+    r.done()?;
     Ok(Analysis { language, sentences, entities, quotes, quantities, times })
 }
 
 /// The first byte of encoded key words: the format's version.
 pub const TERMS_FORMAT: u8 = 1;
 
-/// Encodes a report's key words. Each stem is written with its shown form as the length of the
-/// prefix they share and the rest of the form (`woning`, `woningen`: 6 and `en`).
+/// Encodes a report's key words: their count, then per stem the lengths of its stem, of the
+/// prefix its shown form shares with it and of the rest of the form (`woning`, `woningen`: 6, 6
+/// and 2), its flags, count and first place; then the texts (stem and rest of form, stem after
+/// stem) in one run, so reading checks the UTF-8 of all of them at once.
 pub fn encode_terms(terms: &ReportTerms) -> Vec<u8> {
-    let mut w = Writer(Vec::with_capacity(16 * terms.len() + 4));
-    w.0.push(TERMS_FORMAT);
+    let mut w = Writer::new(TERMS_FORMAT, 8 * terms.len() + 4);
     w.len(terms.len());
     for t in terms.iter() {
         let TermStem { stem, form, named, in_title, count, first } = t;
-        w.str(stem);
         let mut shared = stem.bytes().zip(form.bytes()).take_while(|(a, b)| a == b).count();
         while !form.is_char_boundary(shared) {
             shared -= 1;
         }
+        w.str(stem);
         w.uint(shared);
         w.str(&form[shared..]);
         w.byte(u8::from(named) | (u8::from(in_title) << 1));
         w.uint(count as usize);
         w.uint(first as usize);
     }
-    w.0
+    w.finish()
 }
 
 /// Decodes key words written by [`encode_terms`].
 pub fn decode_terms(bytes: &[u8]) -> Result<ReportTerms, CodecError> {
-    let mut r = Reader { bytes, at: 0 };
-    let format = r.byte()?;
-    if format != TERMS_FORMAT {
-        return Err(CodecError::Tag { tag: format, at: 0 });
-    }
+    let mut r = Reader::open(bytes, TERMS_FORMAT)?;
     let n = r.len()?;
-    let mut terms = ReportTerms::with_capacity(n, bytes.len() * 2);
+    let mut terms = ReportTerms::with_capacity(n, 2 * r.text.len());
     for _ in 0..n {
         let stem = r.str()?;
         let at = r.at;
@@ -274,9 +266,7 @@ pub fn decode_terms(bytes: &[u8]) -> Result<ReportTerms, CodecError> {
         let first = r.u32()?;
         terms.push_parts(stem, &[prefix, rest], flags & 1 != 0, flags & 2 != 0, count, first);
     }
-    if r.at != bytes.len() {
-        return Err(CodecError::Trailing(bytes.len() - r.at));
-    }
+    r.done()?;
     Ok(terms)
 }
 
@@ -330,19 +320,41 @@ impl Stored {
     }
 }
 
-struct Writer(Vec<u8>);
+/// Numbers and flags go to `bytes`; the text of every string to `text`, after them.
+struct Writer {
+    bytes: Vec<u8>,
+    text: String,
+}
 
 impl Writer {
+    fn new(format: u8, capacity: usize) -> Self {
+        let mut bytes = Vec::with_capacity(capacity);
+        bytes.push(format);
+        Writer { bytes, text: String::with_capacity(capacity) }
+    }
+
+    /// The format byte, the length of the numbers, the numbers, the text.
+    fn finish(self) -> Vec<u8> {
+        let Writer { bytes, text } = self;
+        let mut out =
+            Writer { bytes: Vec::with_capacity(bytes.len() + text.len() + 10), text: String::new() };
+        out.bytes.push(bytes[0]);
+        out.uint(bytes.len() - 1);
+        out.bytes.extend_from_slice(&bytes[1..]);
+        out.bytes.extend_from_slice(text.as_bytes());
+        out.bytes
+    }
+
     fn byte(&mut self, b: u8) {
-        self.0.push(b);
+        self.bytes.push(b);
     }
 
     fn uint(&mut self, mut v: usize) {
         while v >= 0x80 {
-            self.0.push((v as u8) | 0x80);
+            self.bytes.push((v as u8) | 0x80);
             v >>= 7;
         }
-        self.0.push(v as u8);
+        self.bytes.push(v as u8);
     }
 
     fn len(&mut self, n: usize) {
@@ -351,21 +363,21 @@ impl Writer {
 
     fn str(&mut self, s: &str) {
         self.uint(s.len());
-        self.0.extend_from_slice(s.as_bytes());
+        self.text.push_str(s);
     }
 
     fn opt_str(&mut self, s: Option<&str>) {
         match s {
             Some(s) => {
-                self.0.push(1);
+                self.bytes.push(1);
                 self.str(s);
             }
-            None => self.0.push(0),
+            None => self.bytes.push(0),
         }
     }
 
     fn f64(&mut self, v: f64) {
-        self.0.extend_from_slice(&v.to_le_bytes());
+        self.bytes.extend_from_slice(&v.to_le_bytes());
     }
 
     /// An optional float; a bound that is not finite is written as none, as the JSON form
@@ -373,20 +385,47 @@ impl Writer {
     fn opt_f64(&mut self, v: Option<f64>) {
         match v.filter(|v| v.is_finite()) {
             Some(v) => {
-                self.0.push(1);
+                self.bytes.push(1);
                 self.f64(v);
             }
-            None => self.0.push(0),
+            None => self.bytes.push(0),
         }
     }
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
+/// Reads what [`Writer::finish`] wrote: the numbers in order, each string from the text after
+/// them (its UTF-8 checked once for all of them).
+struct Reader<'b> {
+    bytes: &'b [u8],
     at: usize,
+    text: &'b str,
+    text_at: usize,
 }
 
 impl<'b> Reader<'b> {
+    /// Checks the format byte and splits the numbers from the text.
+    fn open(all: &'b [u8], format: u8) -> Result<Self, CodecError> {
+        let mut r = Reader { bytes: all, at: 0, text: "", text_at: 0 };
+        let found = r.byte()?;
+        if found != format {
+            return Err(CodecError::Tag { tag: found, at: 0 });
+        }
+        let n = r.uint()?;
+        let end = r.at.checked_add(n).filter(|&e| e <= all.len()).ok_or(CodecError::Truncated(r.at))?;
+        r.text = std::str::from_utf8(&all[end..]).map_err(|e| CodecError::Utf8(end + e.valid_up_to()))?;
+        r.bytes = &all[..end];
+        Ok(r)
+    }
+
+    /// Checks that everything was read.
+    fn done(&self) -> Result<(), CodecError> {
+        let left = (self.bytes.len() - self.at) + (self.text.len() - self.text_at);
+        if left > 0 {
+            return Err(CodecError::Trailing(left));
+        }
+        Ok(())
+    }
+
     fn byte(&mut self) -> Result<u8, CodecError> {
         let b = *self.bytes.get(self.at).ok_or(CodecError::Truncated(self.at))?;
         self.at += 1;
@@ -451,10 +490,16 @@ impl<'b> Reader<'b> {
     }
 
     fn str(&mut self) -> Result<&'b str, CodecError> {
-        let n = self.uint()?;
         let at = self.at;
-        let b = self.bytes(n)?;
-        std::str::from_utf8(b).map_err(|_| CodecError::Utf8(at))
+        let n = self.uint()?;
+        let text: &'b str = self.text;
+        let s = self
+            .text_at
+            .checked_add(n)
+            .and_then(|end| text.get(self.text_at..end))
+            .ok_or(CodecError::Truncated(at))?;
+        self.text_at += n;
+        Ok(s)
     }
 
     fn opt_string(&mut self) -> Result<Option<String>, CodecError> {

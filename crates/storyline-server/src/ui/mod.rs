@@ -33,6 +33,12 @@ pub const APP_JS: &str = include_str!("app.js");
 /// Escapes text for HTML element content and double-quoted attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
+    push_escaped(&mut out, text);
+    out
+}
+
+/// [`escape`], appended to `out`.
+pub(crate) fn push_escaped(out: &mut String, text: &str) {
     // The five characters are ASCII: the text is copied in runs between them.
     let mut from = 0;
     for (i, b) in text.bytes().enumerate() {
@@ -49,7 +55,6 @@ pub fn escape(text: &str) -> String {
         from = i + 1;
     }
     out.push_str(&text[from..]);
-    out
 }
 
 /// Percent-encodes a query-string value or a path segment (everything but the unreserved
@@ -64,6 +69,20 @@ pub(crate) fn encode_component(text: &str) -> String {
         }
     }
     out
+}
+
+/// [`encode_component`], appended to `out`.
+pub(crate) fn push_encoded(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        }
+    }
 }
 
 /// Builds `a=1&b=2` from the pairs whose value is not empty, values percent-encoded.
@@ -108,7 +127,11 @@ pub(crate) fn story_href(id: i64) -> String {
 /// A publication time as a reader sees it, at its precision (`2017-10-17 14:05 UTC`; seconds
 /// only when they are not zero).
 pub(crate) fn date_text(p: &Published) -> String {
-    let mut s = p.to_string();
+    date_text_of(p, p.to_string())
+}
+
+/// [`date_text`] from the time's machine form (`p.to_string()`), already written.
+fn date_text_of(p: &Published, mut s: String) -> String {
     if p.precision == storyline_core::Precision::Second && s.ends_with(":00Z") {
         s.truncate(s.len() - 4);
         s.push('Z');
@@ -122,8 +145,27 @@ pub(crate) fn date_text(p: &Published) -> String {
 /// A `<time>` element for a publication time, or a muted "undated".
 pub(crate) fn time_tag(p: Option<&Published>) -> String {
     match p {
-        Some(p) => format!("<time datetime=\"{}\">{}</time>", escape(&p.to_string()), escape(&date_text(p))),
+        Some(_) => {
+            let mut out = String::with_capacity(72);
+            push_time_tag(&mut out, p);
+            out
+        }
         None => "<span class=\"undated\">undated</span>".to_string(),
+    }
+}
+
+/// [`time_tag`], appended to `out`.
+pub(crate) fn push_time_tag(out: &mut String, p: Option<&Published>) {
+    match p {
+        Some(p) => {
+            let iso = p.to_string();
+            out.push_str("<time datetime=\"");
+            push_escaped(out, &iso);
+            out.push_str("\">");
+            push_escaped(out, &date_text_of(p, iso));
+            out.push_str("</time>");
+        }
+        None => out.push_str("<span class=\"undated\">undated</span>"),
     }
 }
 
@@ -173,18 +215,33 @@ pub(crate) fn outlet_colour(outlet: Option<&str>) -> &'static str {
 }
 
 /// A small colour square for an outlet (inline SVG, so no style attribute is needed).
-pub(crate) fn swatch(outlet: Option<&str>) -> String {
-    format!(
-        "<svg class=\"swatch\" viewBox=\"0 0 10 10\" aria-hidden=\"true\" focusable=\"false\"><rect width=\"10\" height=\"10\" rx=\"2\" fill=\"{}\"/></svg>",
-        outlet_colour(outlet)
-    )
+fn push_swatch(out: &mut String, outlet: Option<&str>) {
+    out.push_str("<svg class=\"swatch\" viewBox=\"0 0 10 10\" aria-hidden=\"true\" focusable=\"false\"><rect width=\"10\" height=\"10\" rx=\"2\" fill=\"");
+    out.push_str(outlet_colour(outlet));
+    out.push_str("\"/></svg>");
 }
 
 /// An outlet name with its colour square, or a muted placeholder.
 pub(crate) fn outlet_tag(outlet: Option<&str>) -> String {
+    let mut out = String::with_capacity(200);
+    push_outlet_tag(&mut out, outlet);
+    out
+}
+
+/// [`outlet_tag`], appended to `out`.
+pub(crate) fn push_outlet_tag(out: &mut String, outlet: Option<&str>) {
     match outlet {
-        Some(name) => format!("<span class=\"outlet\">{}{}</span>", swatch(Some(name)), escape(name)),
-        None => format!("<span class=\"outlet muted\">{}no outlet</span>", swatch(None)),
+        Some(name) => {
+            out.push_str("<span class=\"outlet\">");
+            push_swatch(out, Some(name));
+            push_escaped(out, name);
+            out.push_str("</span>");
+        }
+        None => {
+            out.push_str("<span class=\"outlet muted\">");
+            push_swatch(out, None);
+            out.push_str("no outlet</span>");
+        }
     }
 }
 

@@ -9,7 +9,11 @@ use storyline_core::dossier::{
 
 use super::layout::{page, Section};
 use super::svg::timeline;
-use super::{article_href, escape, external_link, outlet_tag, plural, time_tag};
+use super::{
+    article_href, escape, external_link, outlet_tag, plural, push_encoded, push_escaped, push_outlet_tag,
+    push_time_tag, time_tag,
+};
+use storyline_core::Published;
 
 /// The story page of a dossier.
 pub fn story_page(dossier: &Dossier) -> String {
@@ -47,26 +51,44 @@ fn header(body: &mut String, d: &Dossier) {
 }
 
 /// Where the value sits in the sentence, marked; the sentence alone when it cannot be found.
-fn sentence_with(sentence: &str, needle: &str) -> String {
+fn push_sentence_with(out: &mut String, sentence: &str, needle: &str) {
     if !needle.is_empty() {
         if let Some(at) = sentence.find(needle) {
-            return format!(
-                "{}<mark class=\"fig\">{}</mark>{}",
-                escape(&sentence[..at]),
-                escape(needle),
-                escape(&sentence[at + needle.len()..])
-            );
+            push_escaped(out, &sentence[..at]);
+            out.push_str("<mark class=\"fig\">");
+            push_escaped(out, needle);
+            out.push_str("</mark>");
+            push_escaped(out, &sentence[at + needle.len()..]);
+            return;
         }
     }
-    escape(sentence)
+    push_escaped(out, sentence);
 }
 
 fn article_link(id: &str, text: &str) -> String {
     format!("<a href=\"{}\">{}</a>", escape(&article_href(id)), text)
 }
 
+/// A link to an article's page around the time of its publication (see [`time_tag`]).
+fn push_dated_link(out: &mut String, id: &str, published: Option<&Published>) {
+    // The address is percent-encoded: nothing in it needs escaping.
+    out.push_str("<a href=\"/articles/");
+    push_encoded(out, id);
+    out.push_str("\">");
+    push_time_tag(out, published);
+    out.push_str("</a>");
+}
+
+fn push_carrier_line(out: &mut String, c: &Carrier) {
+    push_outlet_tag(out, c.source.as_deref());
+    out.push_str(" · ");
+    push_dated_link(out, &c.id, c.published.as_ref());
+}
+
 fn carrier_line(c: &Carrier) -> String {
-    format!("{} · {}", outlet_tag(c.source.as_deref()), article_link(&c.id, &time_tag(c.published.as_ref())))
+    let mut out = String::with_capacity(400);
+    push_carrier_line(&mut out, c);
+    out
 }
 
 /// An explanation without the subject it repeats at its start (`woning: 120 … vs 140 …`).
@@ -82,15 +104,21 @@ fn kind_badge(kind: DiscrepancyKind) -> &'static str {
 }
 
 fn value_row(body: &mut String, v: &FigureValue, sentence_label: &str) {
-    let approx = if v.approx { " <span class=\"muted\">(approximate)</span>" } else { "" };
-    let _ = writeln!(
-        body,
-        "<tr class=\"value\"><td data-label=\"Value\"><strong class=\"figure-value\">{}</strong>{approx}</td><td data-label=\"Outlet\">{}</td><td data-label=\"Date\">{}</td><td data-label=\"{sentence_label}\" class=\"evidence\">{}</td></tr>",
-        escape(&v.display),
-        outlet_tag(v.source.as_deref()),
-        article_link(&v.article, &time_tag(v.published.as_ref())),
-        sentence_with(&v.sentence, &v.text)
-    );
+    body.push_str("<tr class=\"value\"><td data-label=\"Value\"><strong class=\"figure-value\">");
+    push_escaped(body, &v.display);
+    body.push_str("</strong>");
+    if v.approx {
+        body.push_str(" <span class=\"muted\">(approximate)</span>");
+    }
+    body.push_str("</td><td data-label=\"Outlet\">");
+    push_outlet_tag(body, v.source.as_deref());
+    body.push_str("</td><td data-label=\"Date\">");
+    push_dated_link(body, &v.article, v.published.as_ref());
+    body.push_str("</td><td data-label=\"");
+    body.push_str(sentence_label);
+    body.push_str("\" class=\"evidence\">");
+    push_sentence_with(body, &v.sentence, &v.text);
+    body.push_str("</td></tr>\n");
 }
 
 fn discrepancy(body: &mut String, x: &Discrepancy) {
@@ -328,13 +356,17 @@ fn quotes(body: &mut String, entries: &[QuoteEntry]) {
                 storyline_core::analyze::QuoteKind::Pull => "pull",
                 storyline_core::analyze::QuoteKind::Indirect => "indirect",
             };
-            let carriers: Vec<String> = q.articles.iter().map(carrier_line).collect();
-            let _ = write!(
-                body,
-                "<li class=\"quote {kind}\"><blockquote><p>{}</p></blockquote><p class=\"carriers\"><span class=\"badge\">{kind}</span> {}</p></li>",
-                escape(&q.text),
-                carriers.join(" · ")
-            );
+            let _ = write!(body, "<li class=\"quote {kind}\"><blockquote><p>");
+            push_escaped(body, &q.text);
+            let _ =
+                write!(body, "</p></blockquote><p class=\"carriers\"><span class=\"badge\">{kind}</span> ");
+            for (i, c) in q.articles.iter().enumerate() {
+                if i > 0 {
+                    body.push_str(" · ");
+                }
+                push_carrier_line(body, c);
+            }
+            body.push_str("</p></li>");
         }
         body.push_str("</ul></article>");
     }

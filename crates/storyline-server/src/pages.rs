@@ -5,8 +5,7 @@ use std::collections::BTreeSet;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
-use storyline_core::Published;
-use storyline_store::{ArticleSummary, Store, StoryFilter};
+use storyline_store::{Store, StoryFilter};
 
 use crate::api::{load_article, path_id, search_query, story_filter, story_id};
 use crate::error::{ApiError, PageError};
@@ -25,10 +24,9 @@ const DAY: i64 = 86_400;
 
 /// Reports per period of a story, from its first dated report to its last: one bar per day, or
 /// per several days when that would be more than [`ACTIVITY_BARS`] bars. Undated reports are
-/// not counted.
-pub fn activity(articles: &[ArticleSummary]) -> Vec<u32> {
-    let days: Vec<i64> =
-        articles.iter().filter_map(|a| a.published.map(|p: Published| p.unix.div_euclid(DAY))).collect();
+/// not counted: `times` are the publication times (seconds since the epoch) of the dated ones.
+pub fn activity_of(times: &[i64]) -> Vec<u32> {
+    let days: Vec<i64> = times.iter().map(|t| t.div_euclid(DAY)).collect();
     let (Some(first), Some(last)) = (days.iter().min(), days.iter().max()) else { return Vec::new() };
     let span = (last - first + 1) as usize;
     let per_bar = span.div_ceil(ACTIVITY_BARS);
@@ -67,7 +65,7 @@ pub(crate) async fn stories(
         list.truncate(STORIES_PAGE_SIZE);
         let mut bars = Vec::with_capacity(list.len());
         for s in list.iter().filter(|s| s.articles <= MAX_ACTIVITY_REPORTS) {
-            bars.push((s.id, activity(&store.story_articles(s.id)?)));
+            bars.push((s.id, activity_of(&store.story_published(s.id)?)));
         }
         Ok(html(ui::stories_page(&list, &bars, &form, has_next)))
     })
@@ -150,6 +148,13 @@ pub(crate) async fn search(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use storyline_core::Published;
+    use storyline_store::ArticleSummary;
+
+    fn activity(articles: &[ArticleSummary]) -> Vec<u32> {
+        let times: Vec<i64> = articles.iter().filter_map(|a| a.published.map(|p| p.unix)).collect();
+        activity_of(&times)
+    }
 
     fn at(day: &str) -> ArticleSummary {
         ArticleSummary {

@@ -380,6 +380,12 @@ pub trait Store: Send + Sync {
         Ok(out)
     }
 
+    /// The publication times (seconds since the epoch) of a story's dated reports, in no
+    /// particular order: what its activity is drawn from.
+    fn story_published(&self, story: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(self.story_articles(story)?.into_iter().filter_map(|a| a.published.map(|p| p.unix)).collect())
+    }
+
     /// [`Store::story_records`] with each report's key words where the backend keeps them.
     fn story_reports(&self, story: i64) -> Result<Vec<StoredReport>, StoreError> {
         Ok(self

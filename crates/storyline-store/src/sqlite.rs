@@ -95,8 +95,13 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (4, crate::search::MIGRATION),
     // Analyses in the binary stored form (`crate::codec`) and each report's key words for
-    // dossiers beside them; older rows are converted and read after it.
-    (5, "ALTER TABLE analyses ADD COLUMN terms BLOB;"),
+    // dossiers beside them (older rows are converted and read after it);
+    // and, for a story's activity, its reports' publication times read from an index alone.
+    (
+        5,
+        "ALTER TABLE analyses ADD COLUMN terms BLOB;
+        CREATE INDEX IF NOT EXISTS articles_story_published ON articles(story, published_unix);",
+    ),
 ];
 
 /// Reader connections of a file store.
@@ -626,6 +631,15 @@ impl Store for SqliteStore {
         ))?;
         let rows: Vec<ArticleRow> = stmt.query_map([story], row_to_article)?.collect::<Result<_, _>>()?;
         rows.into_iter().map(|r| finish_article(r).map(|(a, _, x)| (a, x))).collect()
+    }
+
+    fn story_published(&self, story: i64) -> Result<Vec<i64>, StoreError> {
+        let conn = self.read();
+        let mut stmt = conn.prepare_cached(
+            "SELECT published_unix FROM articles WHERE story = ?1 AND published_unix IS NOT NULL",
+        )?;
+        let times = stmt.query_map([story], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok(times)
     }
 
     fn story_reports(&self, story: i64) -> Result<Vec<StoredReport>, StoreError> {

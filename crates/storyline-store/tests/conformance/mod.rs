@@ -246,6 +246,24 @@ pub fn stories_are_assigned_listed_and_rebuilt(store: &dyn Store) {
         assert!(analysis.as_ref().is_some_and(|an| an.sentences.iter().all(|s| !s.text.is_empty())));
     }
     assert!(store.story_records(987_654).unwrap().is_empty());
+    // The same reports as a dossier reads them; key words, when kept, are those read at ingest.
+    let reports = store.story_reports(a).unwrap();
+    assert_eq!(
+        reports.iter().map(|r| (&r.article, &r.analysis)).collect::<Vec<_>>(),
+        records.iter().map(|(x, an)| (x, an)).collect::<Vec<_>>()
+    );
+    for r in &reports {
+        if let Some(terms) = &r.terms {
+            let analysis = r.analysis.clone().unwrap_or_default();
+            assert_eq!(terms, &storyline_core::dossier::ReportTerms::of(&r.article, &analysis));
+        }
+    }
+    // The publication times of its dated reports, for its activity.
+    let mut times = store.story_published(a).unwrap();
+    times.sort_unstable();
+    let dated: Vec<i64> = records.iter().filter_map(|(x, _)| x.published.map(|p| p.unix)).collect();
+    assert_eq!(times, dated);
+    assert!(store.story_published(987_654).unwrap().is_empty());
     // A filter by id gives that story alone.
     let only = store.stories(&StoryFilter { id: Some(c), ..Default::default() }).unwrap();
     assert_eq!(only.iter().map(|s| s.id).collect::<Vec<_>>(), [c]);

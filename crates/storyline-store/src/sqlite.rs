@@ -12,7 +12,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use storyline_core::analyze::Analysis;
-use storyline_core::dossier::ReportTerms;
+use storyline_core::dossier::{ReportTerms, TermReader};
 use storyline_core::ingest::dedupe::{similarity, Signature};
 use storyline_core::ingest::prepare::Prepared;
 use storyline_core::model::{Article, Language, NearDuplicate, Sighting};
@@ -215,12 +215,17 @@ fn convert_analyses(tx: &rusqlite::Transaction<'_>) -> Result<u64, StoreError> {
             })?
             .collect::<Result<_, _>>()?;
         let Some(&(last, ..)) = batch.last() else { break };
-        for (seq, analysis, title, text) in batch {
-            let analysis = analysis.unwrap_or_default();
-            let terms = ReportTerms::read(&title, &text, &analysis);
+        let batch: Vec<(i64, Analysis, String, String)> = batch
+            .into_iter()
+            .map(|(seq, a, title, text)| (seq, a.unwrap_or_default(), title, text))
+            .collect();
+        // One reader for the batch: a written form is stemmed once.
+        let mut reader = TermReader::default();
+        for (seq, analysis, title, text) in &batch {
+            let terms = reader.terms(title, text, analysis);
             update.execute(params![
                 seq,
-                crate::codec::encode(&analysis),
+                crate::codec::encode(analysis),
                 crate::codec::encode_terms(&terms)
             ])?;
             converted += 1;

@@ -221,4 +221,10 @@ fn a_store_with_analyses_in_json_reads_the_same_before_and_after_its_migration()
         .unwrap();
     assert_eq!(kept as usize, before.0.len());
     assert_eq!(everything(&store), before);
+    for s in store.stories(&storyline_store::StoryFilter::default()).unwrap() {
+        for r in store.story_reports(s.id).unwrap() {
+            let analysis = r.analysis.clone().unwrap_or_default();
+            assert_eq!(r.terms, Some(storyline_core::dossier::ReportTerms::of(&r.article, &analysis)));
+        }
+    }
 }

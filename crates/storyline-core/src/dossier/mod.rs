@@ -32,7 +32,7 @@ pub mod terms;
 
 pub use compare::compare;
 pub use model::*;
-pub use terms::{ReportTerms, TermStem};
+pub use terms::{ReportTerms, TermReader, TermStem};
 
 use std::cmp::Ordering;
 

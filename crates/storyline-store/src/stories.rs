@@ -134,9 +134,16 @@ impl StoryState {
         f: &Features,
         near_dup_of: Option<i64>,
     ) -> Result<Assignment, StoreError> {
-        let a = self.clusterer.assign(seq, f, near_dup_of);
+        let mut a = self.clusterer.assign(seq, f, near_dup_of);
         if let Some(from) = a.merged {
             merge(tx, from, a.story)?;
+        }
+        if !a.new_story && !story_exists(tx, a.story)? {
+            // Another writer merged this story into another meanwhile: follow it there.
+            if let Some(into) = resolve_story(tx, a.story)?.filter(|&s| s != a.story) {
+                self.clusterer.merge_stories(into, a.story);
+                a.story = into;
+            }
         }
         record(tx, seq, a.story)?;
         self.seen_up_to = self.seen_up_to.max(seq);
@@ -205,6 +212,15 @@ pub fn merge(tx: &Transaction<'_>, from: i64, into: i64) -> Result<(), StoreErro
     .execute(params![into, from])?;
     tx.prepare_cached("DELETE FROM stories WHERE id = ?1")?.execute([from])?;
     Ok(())
+}
+
+/// Whether story `id` has a summary row (it was not merged away).
+fn story_exists(tx: &Transaction<'_>, id: i64) -> Result<bool, StoreError> {
+    Ok(tx
+        .prepare_cached("SELECT 1 FROM stories WHERE id = ?1")?
+        .query_row([id], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
 
 /// The story that now holds the reports of story `id`: `id` itself, the story it was merged

@@ -527,6 +527,16 @@ impl Clusterer {
         decision
     }
 
+    /// Folds story `from` into story `into` when both are active (another process merged them
+    /// in the store); returns whether it did.
+    pub fn merge_stories(&mut self, into: i64, from: i64) -> bool {
+        if into == from || !self.active.contains_key(&into) || !self.active.contains_key(&from) {
+            return false;
+        }
+        self.merge(into, from);
+        true
+    }
+
     /// Re-adds an article whose story was decided earlier (rebuilding state after a restart),
     /// without deciding anything.
     pub fn restore(&mut self, seq: i64, features: &Features, story: i64) {

@@ -321,7 +321,7 @@ pub fn ids_resolve_by_unique_prefix(store: &dyn Store) {
 }
 
 /// An article with its own title and language.
-fn titled(id: &str, source: &str, published: &str, language: &str, title: &str, text: &str) -> Prepared {
+pub fn titled(id: &str, source: &str, published: &str, language: &str, title: &str, text: &str) -> Prepared {
     let raw = RawArticle {
         id: Some(id.to_string()),
         title: Some(title.to_string()),
@@ -447,7 +447,7 @@ pub fn search_stems_ranks_filters_and_highlights(store: &dyn Store) {
 
 /// The first reports of one derailment, minutes apart, in words that hardly overlap, and a
 /// third that tells both halves.
-fn derailment() -> [Prepared; 3] {
+pub fn derailment() -> [Prepared; 3] {
     [
         titled(
             "d1",

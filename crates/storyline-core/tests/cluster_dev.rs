@@ -172,7 +172,7 @@ fn uci_headlines() {
         return;
     };
     let docs: Vec<&Doc> = docs.iter().collect();
-    run_set("uci-headlines-dev", &docs, 0.88);
+    run_set("uci-headlines-dev", &docs, 0.92);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -113,7 +113,13 @@ pub(crate) async fn story(
                 .map_err(|e| ApiError::internal(format!("dossier of story {id}: {e}")))?;
             Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
         }
-        None => Err(ApiError::not_found(format!("no story with id {id}"))),
+        None => match state.store.resolve_story(id)? {
+            // Merged into another story: its reports are there now.
+            Some(into) if into != id => {
+                Ok(Redirect::temporary(&format!("/api/stories/{into}")).into_response())
+            }
+            _ => Err(ApiError::not_found(format!("no story with id {id}"))),
+        },
     })
     .await
 }

@@ -138,6 +138,8 @@ pub fn document() -> Value {
                 "parameters": [story_id],
                 "responses": {
                     "200": ok_json("The dossier.", json!({ "$ref": "#/components/schemas/Dossier" })),
+                    "307": { "description": "The story was merged into another; `Location` names it.",
+                        "headers": { "Location": { "schema": { "type": "string" } } } },
                     "400": error("The id is not a number."),
                     "404": error("No such story.")
                 }

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use storyline_store::{Store, StoryFilter};
 
 use crate::api::{load_article, path_id, search_query, story_filter, story_id};
@@ -80,7 +80,11 @@ pub(crate) async fn story(
     let id = story_id(path)?;
     blocking(move || match state.dossiers.dossier(state.store.as_ref(), id)? {
         Some(d) => Ok(html(ui::story_page(&d))),
-        None => Err(ApiError::not_found(format!("There is no story {id}.")).page()),
+        None => match state.store.resolve_story(id)? {
+            // Merged into another story: its reports are there now.
+            Some(into) if into != id => Ok(Redirect::temporary(&format!("/stories/{into}")).into_response()),
+            _ => Err(ApiError::not_found(format!("There is no story {id}.")).page()),
+        },
     })
     .await
 }

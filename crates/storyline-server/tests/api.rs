@@ -532,3 +532,73 @@ async fn the_seeds_are_found_by_konvooi_in_one_story_with_the_discrepancy() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("275") && page.body.contains("250"), "the discrepancy is on the page");
 }
+
+#[tokio::test]
+async fn a_merged_story_redirects_to_the_story_it_joined() {
+    let f = fixture();
+    let ingest = |batch: Vec<RawArticle>| -> Vec<i64> {
+        let batch: Vec<_> = batch
+            .into_iter()
+            .map(|r| prepare_with_signature(r, &PrepareOptions::default(), Some("test".into())))
+            .collect();
+        f.store
+            .ingest(&batch, &IngestSettings::default())
+            .unwrap()
+            .into_iter()
+            .map(|o| match o {
+                storyline_store::IngestOutcome::Inserted { story, .. } => story,
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    };
+    // Two first reports of one power cut, minutes apart and in other words: two stories.
+    let first = ingest(vec![
+        raw(
+            "ac-1",
+            "Arnhemse Courant",
+            "2025-11-04T19:05:00Z",
+            "nl",
+            "Stroomstoring treft Arnhem-Noord",
+            "Duizenden huishoudens in Arnhem-Noord en Velp zitten sinds het begin van de avond zonder \
+             stroom. Verkeerslichten op de Apeldoornseweg zijn uitgevallen en de netbeheerder verwacht \
+             pas rond middernacht herstel.",
+        ),
+        raw(
+            "gk-2",
+            "Gelderse Krant",
+            "2025-11-04T19:12:00Z",
+            "nl",
+            "Graafmachine raakt hoogspanningskabel",
+            "Bij werkzaamheden aan de riolering heeft een graafmachine een hoogspanningskabel geraakt. \
+             De machinist bleef ongedeerd. Monteurs graven de beschadigde kabel op twee meter diepte vrij.",
+        ),
+    ]);
+    assert_ne!(first[0], first[1], "{first:?}");
+    // A report telling both: the younger story is merged into the older.
+    let third = ingest(vec![raw(
+        "ac-3",
+        "Arnhemse Courant",
+        "2025-11-04T19:40:00Z",
+        "nl",
+        "Graafmachine raakt kabel: stroomstoring in Arnhem-Noord en Velp",
+        "Doordat een graafmachine bij werkzaamheden aan de riolering een hoogspanningskabel raakte, \
+         zitten duizenden huishoudens in Arnhem-Noord en Velp zonder stroom. Verkeerslichten op de \
+         Apeldoornseweg zijn uitgevallen. De netbeheerder verwacht rond middernacht herstel.",
+    )]);
+    assert_eq!(third, [first[0]]);
+    let (kept, gone) = (first[0], first[1]);
+    for (uri, to) in [
+        (format!("/stories/{gone}"), format!("/stories/{kept}")),
+        (format!("/api/stories/{gone}"), format!("/api/stories/{kept}")),
+    ] {
+        let res = f.app.clone().oneshot(Request::get(&uri).body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(res.status(), StatusCode::TEMPORARY_REDIRECT, "{uri}");
+        assert_eq!(res.headers()[header::LOCATION], to.as_str(), "{uri}");
+    }
+    let dossier = get(&f.app, &format!("/api/stories/{kept}")).await.json();
+    let ids: Vec<&str> =
+        dossier["articles"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["ac-1", "gk-2", "ac-3"]);
+    // A number no story ever had is still a 404.
+    assert_eq!(get(&f.app, "/api/stories/987654").await.status, StatusCode::NOT_FOUND);
+}

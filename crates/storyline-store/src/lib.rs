@@ -395,6 +395,11 @@ pub trait Store: Send + Sync {
             .collect())
     }
 
+    /// The story that now holds the reports of story `id`: `id` itself, or the story it was
+    /// merged into when two stories turned out to be one (see
+    /// [`ClusterSettings::merge_threshold`]); `None` when no story ever had that id.
+    fn resolve_story(&self, id: i64) -> Result<Option<i64>, StoreError>;
+
     /// Rebuilds every story from the stored articles and analyses, as one transaction, in
     /// publication order; an undated article keeps its place in ingest order (it follows the
     /// dated article ingested just before it), and same-time articles go in ingest order.

@@ -675,6 +675,10 @@ impl Store for SqliteStore {
             .collect()
     }
 
+    fn resolve_story(&self, id: i64) -> Result<Option<i64>, StoreError> {
+        crate::stories::resolve_story(&self.read(), id)
+    }
+
     fn search(&self, query: &SearchQuery) -> Result<SearchResults, StoreError> {
         crate::search::search(&self.read(), query)
     }
@@ -721,6 +725,7 @@ fn ingest_batch(
     settings: &IngestSettings,
 ) -> Result<Vec<IngestOutcome>, StoreError> {
     let mut outcomes = Vec::with_capacity(batch.len());
+    let mut merged = false;
     {
         let mut by_id = tx.prepare_cached("SELECT 1 FROM articles WHERE id = ?1")?;
         let mut by_url = tx.prepare_cached("SELECT id FROM articles WHERE url = ?1")?;
@@ -868,15 +873,29 @@ fn ingest_batch(
                 Some((id, _)) => crate::stories::seq_of(tx, id)?,
                 None => None,
             };
-            let story = stories.assign(tx, seq, &p.features, near_seq)?;
-            outcomes.push(IngestOutcome::Inserted { id: a.id.clone(), near_duplicate_of: near, story });
+            let decision = stories.assign(tx, seq, &p.features, near_seq)?;
+            merged |= decision.merged.is_some();
+            outcomes.push(IngestOutcome::Inserted {
+                id: a.id.clone(),
+                near_duplicate_of: near,
+                story: decision.story,
+            });
         }
     }
-    // Duplicates report the story of the article they duplicate.
+    // Duplicates report the story of the article they duplicate; when stories merged, the
+    // earlier articles of the batch report the story they are in now.
     let mut story_of = tx.prepare_cached("SELECT story FROM articles WHERE id = ?1")?;
     for o in &mut outcomes {
-        if let IngestOutcome::Duplicate { id, story, .. } = o {
-            *story = story_of.query_row([id.as_str()], |r| r.get(0)).optional()?.flatten();
+        match o {
+            IngestOutcome::Duplicate { id, story, .. } => {
+                *story = story_of.query_row([id.as_str()], |r| r.get(0)).optional()?.flatten();
+            }
+            IngestOutcome::Inserted { id, story, .. } if merged => {
+                if let Some(now) = story_of.query_row([id.as_str()], |r| r.get(0)).optional()?.flatten() {
+                    *story = now;
+                }
+            }
+            IngestOutcome::Inserted { .. } => {}
         }
     }
     Ok(outcomes)

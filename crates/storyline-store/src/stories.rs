@@ -8,7 +8,7 @@
 
 use rusqlite::{params, OptionalExtension, Transaction};
 use storyline_core::analyze::Analysis;
-use storyline_core::cluster::{features, Clusterer, Features, Settings};
+use storyline_core::cluster::{features, Assignment, Clusterer, Features, Settings};
 use storyline_core::model::Article;
 use storyline_core::Published;
 
@@ -114,6 +114,9 @@ impl StoryState {
                         None => None,
                     };
                     let a = self.clusterer.assign(seq, &f, near);
+                    if let Some(from) = a.merged {
+                        merge(tx, from, a.story)?;
+                    }
                     record(tx, seq, a.story)?;
                 }
             }
@@ -122,18 +125,29 @@ impl StoryState {
         Ok(())
     }
 
-    /// Decides and records the story of a just-stored article.
+    /// Decides and records the story of a just-stored article; returns the clusterer's
+    /// decision (a story it merged into the joined one is merged in the store too).
     pub fn assign(
         &mut self,
         tx: &Transaction<'_>,
         seq: i64,
         f: &Features,
         near_dup_of: Option<i64>,
-    ) -> Result<i64, StoreError> {
-        let a = self.clusterer.assign(seq, f, near_dup_of);
+    ) -> Result<Assignment, StoreError> {
+        let mut a = self.clusterer.assign(seq, f, near_dup_of);
+        if let Some(from) = a.merged {
+            merge(tx, from, a.story)?;
+        }
+        if !a.new_story && !story_exists(tx, a.story)? {
+            // Another writer merged this story into another meanwhile: follow it there.
+            if let Some(into) = resolve_story(tx, a.story)?.filter(|&s| s != a.story) {
+                self.clusterer.merge_stories(into, a.story);
+                a.story = into;
+            }
+        }
         record(tx, seq, a.story)?;
         self.seen_up_to = self.seen_up_to.max(seq);
-        Ok(a.story)
+        Ok(a)
     }
 }
 
@@ -167,6 +181,56 @@ pub fn record(tx: &Transaction<'_>, seq: i64, story: i64) -> Result<(), StoreErr
     )?
     .execute(params![story, seq])?;
     Ok(())
+}
+
+/// Moves every report of story `from` into story `into` and folds `from`'s summary row into
+/// `into`'s. The id `from` stays resolvable: it is the sequence number of its first report,
+/// whose story is now `into` (see [`resolve_story`]).
+pub fn merge(tx: &Transaction<'_>, from: i64, into: i64) -> Result<(), StoreError> {
+    if from == into {
+        return Ok(());
+    }
+    tx.prepare_cached("UPDATE articles SET story = ?1 WHERE story = ?2")?.execute(params![into, from])?;
+    tx.prepare_cached(
+        "UPDATE stories SET \
+           articles = stories.articles + m.articles, \
+           first_published_text = CASE WHEN m.first_published IS NOT NULL AND \
+             (stories.first_published IS NULL OR m.first_published < stories.first_published) \
+             THEN m.first_published_text ELSE stories.first_published_text END, \
+           first_published = CASE WHEN m.first_published IS NOT NULL AND \
+             (stories.first_published IS NULL OR m.first_published < stories.first_published) \
+             THEN m.first_published ELSE stories.first_published END, \
+           last_published_text = CASE WHEN m.last_published IS NOT NULL AND \
+             (stories.last_published IS NULL OR m.last_published > stories.last_published) \
+             THEN m.last_published_text ELSE stories.last_published_text END, \
+           last_published = CASE WHEN m.last_published IS NOT NULL AND \
+             (stories.last_published IS NULL OR m.last_published > stories.last_published) \
+             THEN m.last_published ELSE stories.last_published END, \
+           last_seq = MAX(stories.last_seq, m.last_seq) \
+         FROM (SELECT * FROM stories WHERE id = ?2) AS m WHERE stories.id = ?1",
+    )?
+    .execute(params![into, from])?;
+    tx.prepare_cached("DELETE FROM stories WHERE id = ?1")?.execute([from])?;
+    Ok(())
+}
+
+/// Whether story `id` has a summary row (it was not merged away).
+fn story_exists(tx: &Transaction<'_>, id: i64) -> Result<bool, StoreError> {
+    Ok(tx
+        .prepare_cached("SELECT 1 FROM stories WHERE id = ?1")?
+        .query_row([id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// The story that now holds the reports of story `id`: `id` itself, the story it was merged
+/// into, or `None` when no story ever had that id.
+pub fn resolve_story(conn: &rusqlite::Connection, id: i64) -> Result<Option<i64>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT story FROM articles WHERE seq = ?1")?
+        .query_row([id], |r| r.get::<_, Option<i64>>(0))
+        .optional()?
+        .flatten())
 }
 
 /// The order a re-clustering replays articles in: publication order, where an undated article
@@ -216,6 +280,11 @@ pub fn recluster(tx: &Transaction<'_>, settings: &Settings) -> Result<(u64, u64)
         };
         let a = clusterer.assign(ordinal, &f, near);
         let story = real_of[a.story as usize];
+        if let Some(from) = a.merged {
+            let from = real_of[from as usize];
+            merge(tx, from, story)?;
+            stories.remove(&from);
+        }
         record(tx, *seq, story)?;
         stories.insert(story);
     }

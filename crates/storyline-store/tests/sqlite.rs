@@ -6,7 +6,7 @@ mod conformance;
 use std::sync::Arc;
 
 use storyline_store::sqlite::{SqliteStore, SCHEMA_VERSION};
-use storyline_store::{IngestSettings, Store, StoreError};
+use storyline_store::{IngestOutcome, IngestSettings, Store, StoreError};
 
 #[test]
 fn in_memory_store_conforms() {
@@ -227,4 +227,43 @@ fn a_store_with_analyses_in_json_reads_the_same_before_and_after_its_migration()
             assert_eq!(r.terms, Some(storyline_core::dossier::ReportTerms::of(&r.article, &analysis)));
         }
     }
+}
+
+#[test]
+fn a_story_merged_by_another_writer_is_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let (one, two) = (SqliteStore::open(&path).unwrap(), SqliteStore::open(&path).unwrap());
+    let settings = IngestSettings::default();
+    let story = |o: &IngestOutcome| match o {
+        IngestOutcome::Inserted { story, .. } => *story,
+        other => panic!("{other:?}"),
+    };
+    let [d1, d2, d3] = conformance::derailment();
+    let first = one.ingest(&[d1, d2.clone()], &settings).unwrap();
+    assert!(d2.signature.is_some());
+    let (kept, merged) = (story(&first[0]), story(&first[1]));
+    assert_ne!(kept, merged);
+    // The second writer learns both stories...
+    two.ingest(
+        &[conformance::article("z1", "NPB", None, "2025-09-18T06:30:00Z", conformance::WIRE)],
+        &settings,
+    )
+    .unwrap();
+    // ...the first merges them...
+    assert_eq!(story(&one.ingest(&[d3], &settings).unwrap()[0]), kept);
+    // ...and a copy of the second report, stored by the second writer, lands in the story that
+    // holds its original now, not in the merged one.
+    let copy = conformance::titled(
+        "d2-copy",
+        "Het Morgenblad",
+        "2025-09-18T07:05:00Z",
+        "nl",
+        &d2.article.title,
+        &d2.article.text.replace("vannacht", "afgelopen nacht"),
+    );
+    let out = two.ingest(&[copy], &settings).unwrap();
+    assert_eq!(story(&out[0]), kept, "{out:?}");
+    assert_eq!(two.stories(&Default::default()).unwrap().iter().filter(|s| s.id == merged).count(), 0);
+    assert_eq!(two.story_articles(kept).unwrap().len(), 4);
 }

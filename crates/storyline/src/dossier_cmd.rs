@@ -44,6 +44,13 @@ pub fn story(store: &dyn Store, id: &str, style: Style) -> Result<ExitCode> {
         eprintln!("error: `{id}` is not a story number (see `storyline stories`)");
         return Ok(ExitCode::from(2));
     };
+    let n = match store.resolve_story(n)? {
+        Some(into) if into != n => {
+            eprintln!("note: story {n} was merged into story {into}");
+            into
+        }
+        _ => n,
+    };
     let Some(d) = story_dossier(store, n)? else {
         eprintln!("error: no story {n} in the store (see `storyline stories`)");
         return Ok(ExitCode::from(2));

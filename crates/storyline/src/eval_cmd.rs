@@ -83,6 +83,19 @@ pub fn run(
         }
     }
     flush(&mut batch, &mut stories)?;
+    // A story merged into another after its articles were stored: count them where they are now.
+    let mut now: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
+    for s in stories.iter_mut().filter(|s| **s >= 0) {
+        let at = match now.get(s) {
+            Some(&at) => at,
+            None => {
+                let at = store.resolve_story(*s)?.unwrap_or(*s);
+                now.insert(*s, at);
+                at
+            }
+        };
+        *s = at;
+    }
     let elapsed = started.elapsed().as_secs_f64();
     let scores = score(&gold, &stories);
     let report = Report {

@@ -587,3 +587,45 @@ fn demo_dossiers_match_their_golden_files() {
     expected_files.sort();
     assert_eq!(on_disk, expected_files);
 }
+
+/// The first reports of one incident at sea, minutes apart and in other words, and a third that
+/// tells both; one gold story.
+const FERRY: &str = r#"{"id":"fx-1","source":"Coast Post","published":"2025-02-11T06:00:00Z","language":"en","story":"ferry","title":"Ferry services to Texel suspended","text":"All ferry crossings between Den Helder and Texel have been suspended this morning. Passengers are advised to postpone their journey; the operator expects to give an update at noon."}
+{"id":"fx-2","source":"Harbour Herald","published":"2025-02-11T06:07:00Z","language":"en","story":"ferry","title":"Cargo ship loses containers near Wadden islands","text":"A cargo ship lost dozens of containers in heavy swell north of the Wadden islands overnight. The coastguard is tracking the drifting boxes from a patrol aircraft; none of the crew was injured."}
+{"id":"fx-3","source":"Coast Post","published":"2025-02-11T06:40:00Z","language":"en","story":"ferry","title":"Drifting containers from cargo ship halt Texel ferry","text":"Dozens of containers a cargo ship lost in heavy swell overnight are drifting near the Wadden islands, and all ferry crossings between Den Helder and Texel have been suspended. The coastguard is tracking the boxes from a patrol aircraft. Passengers are advised to postpone their journey."}
+"#;
+
+#[test]
+fn a_merged_story_leads_to_the_story_it_joined_and_eval_counts_it_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let file = dir.path().join("ferry.jsonl");
+    std::fs::write(&file, FERRY).unwrap();
+    // One article per batch: the merge happens after the first two were stored.
+    let mut ingest = bin();
+    ingest.arg("--db").arg(&db).args(["ingest", file.to_str().unwrap()]).env("STORYLINE_BATCH_SIZE", "1");
+    let o = ingest.output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let stories = json_of(&run(&db, &["stories", "--json"]));
+    let stories = stories.as_array().unwrap();
+    assert_eq!(stories.len(), 1, "{stories:?}");
+    assert_eq!(stories[0]["articles"], 3);
+    let kept = stories[0]["id"].as_i64().unwrap();
+    // The second report's story number (its own sequence number) leads to the merged story.
+    let merged = json_of(&run(&db, &["article", "fx-2", "--json"]));
+    assert_eq!(merged["story"], kept);
+    let o = run(&db, &["story", &(kept + 1).to_string()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("story {} was merged into story {kept}", kept + 1)),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("Drifting containers from cargo ship halt Texel ferry"), "{}", stdout(&o));
+    // The evaluation scores the stories as they end, not as each batch left them.
+    let mut eval = bin();
+    eval.args(["eval", file.to_str().unwrap(), "--gold", "story", "--json"]).env("STORYLINE_BATCH_SIZE", "1");
+    let o = eval.output().unwrap();
+    let v = json_of(&o);
+    assert_eq!((v["pred_clusters"].as_u64(), v["bcubed_f1"].as_f64()), (Some(1), Some(1.0)), "{v}");
+}

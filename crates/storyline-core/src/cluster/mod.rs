@@ -31,6 +31,12 @@
 //!    reaches [`Settings::threshold`] ([`Settings::headline_threshold`] for a headline without a
 //!    body, whose few words can share only a few); otherwise the follow-up index is asked; otherwise the
 //!    article starts a new story whose id is its own sequence number.
+//! 6. **Merge**: the first reports of one event often arrive minutes apart in words that hardly
+//!    overlap, and start two stories that the next reports would then split between them. When
+//!    an article joining one active story also reaches [`Settings::merge_threshold`] with
+//!    another whose first report lies within [`Settings::merge_window_hours`] of the first's, the
+//!    younger story is merged into the older ([`Assignment::merged`]); the store moves its
+//!    reports, and the younger id leads to the older story from then on.
 //!
 //! # Memory and follow-ups
 //!
@@ -208,6 +214,14 @@ pub struct Settings {
     pub follow_up_gap_days: f32,
     /// Recent articles remembered for near-duplicate links (seq → story).
     pub remembered: usize,
+    /// Score an article must reach with a second active story, besides the one it joins, to
+    /// merge the two: the first reports of an event often arrive seconds apart in different
+    /// words and start two stories, which the next reports then share. 0 turns merging off.
+    pub merge_threshold: f32,
+    /// Hours within which the two stories' first reports must lie to be merged (only young
+    /// stories split at the start of one burst merge; two dated stories further apart stay
+    /// apart). Undated stories are never merged.
+    pub merge_window_hours: f32,
 }
 
 impl Default for Settings {
@@ -265,6 +279,8 @@ impl Default for Settings {
             follow_up_terms: 64,
             follow_up_gap_days: 7.0,
             remembered: 1_000_000,
+            merge_threshold: 0.2,
+            merge_window_hours: 1.0,
         }
     }
 }
@@ -299,6 +315,9 @@ pub struct Assignment {
     /// Whether the article continues a story after a gap (from the follow-up index, or at least
     /// [`Settings::follow_up_gap_days`] after the story's latest report).
     pub follow_up: bool,
+    /// A story merged into `story` by this article (see [`Settings::merge_threshold`]): its
+    /// reports now belong to `story`, and its id is no longer used.
+    pub merged: Option<i64>,
 }
 
 /// An article's weighted vectors, ready for comparison.
@@ -499,10 +518,23 @@ impl Clusterer {
         let mut scratch = std::mem::take(&mut self.scratch);
         let decision = self.decide(seq, &q, near_duplicate_of, &mut scratch);
         self.scratch = scratch;
+        if let Some(other) = decision.merged {
+            self.merge(decision.story, other);
+        }
         self.join(decision.story, seq, &q);
         self.learn(features);
         self.remember(seq, decision.story);
         decision
+    }
+
+    /// Folds story `from` into story `into` when both are active (another process merged them
+    /// in the store); returns whether it did.
+    pub fn merge_stories(&mut self, into: i64, from: i64) -> bool {
+        if into == from || !self.active.contains_key(&into) || !self.active.contains_key(&from) {
+            return false;
+        }
+        self.merge(into, from);
+        true
     }
 
     /// Re-adds an article whose story was decided earlier (rebuilding state after a restart),
@@ -764,7 +796,7 @@ impl Clusterer {
         let s = &self.settings;
         if let Some(story) = near_duplicate_of.and_then(|o| self.story_of(o)) {
             let follow_up = self.is_gap(story, q.time) || self.dormant.contains_key(&story);
-            return Assignment { story, score: 1.0, new_story: false, follow_up };
+            return Assignment { story, score: 1.0, new_story: false, follow_up, merged: None };
         }
         // Candidates from the active index: stories sharing the most probe weight.
         let Scratch { cands, cand_at, shared, shared_at } = scratch;
@@ -798,17 +830,21 @@ impl Clusterer {
             }
         }
         let mut best: Option<(f32, i64)> = None;
-        for &(_, id) in cands.iter() {
-            let score = self.score(q, &self.active[&id], false);
-            if best.is_none_or(|(bs, bid)| score > bs || (score == bs && id < bid)) {
-                best = Some((score, id));
+        for c in cands.iter_mut() {
+            let score = self.score(q, &self.active[&c.1], false);
+            c.0 = score;
+            if best.is_none_or(|(bs, bid)| score > bs || (score == bs && c.1 < bid)) {
+                best = Some((score, c.1));
             }
         }
         if let Some((score, id)) = best {
             let active_cut = self.clock.saturating_sub((s.active_days * 86_400.0) as i64);
             if score >= q.threshold && q.time.is_some_and(|t| t >= active_cut) {
                 let follow_up = self.is_gap(id, q.time);
-                return Assignment { story: id, score, new_story: false, follow_up };
+                return self.with_merge(
+                    Assignment { story: id, score, new_story: false, follow_up, merged: None },
+                    cands,
+                );
             }
         }
         // The follow-up index: dormant stories sharing enough strong keys. An undated report, or
@@ -841,17 +877,117 @@ impl Clusterer {
         if let Some((score, id)) = fbest {
             let threshold = if backfill { q.threshold } else { s.follow_up_threshold };
             if score >= threshold && best.is_none_or(|(bs, _)| score > bs) {
-                return Assignment { story: id, score, new_story: false, follow_up: !backfill };
+                return Assignment { story: id, score, new_story: false, follow_up: !backfill, merged: None };
             }
         }
         if let Some((score, id)) = best {
             if score >= q.threshold {
                 let follow_up = self.is_gap(id, q.time);
-                return Assignment { story: id, score, new_story: false, follow_up };
+                return self.with_merge(
+                    Assignment { story: id, score, new_story: false, follow_up, merged: None },
+                    cands,
+                );
             }
         }
         let score = best.map_or(0.0, |b| b.0).max(fbest.map_or(0.0, |b| b.0));
-        Assignment { story: seq, score, new_story: true, follow_up: false }
+        Assignment { story: seq, score, new_story: true, follow_up: false, merged: None }
+    }
+
+    /// Completes the decision to join active story `a.story` with a merge: the best other
+    /// scored candidate (`scored`: (score, story id)) that reaches [`Settings::merge_threshold`]
+    /// and whose first report lies within [`Settings::merge_window_hours`] of the joined
+    /// story's. The older story (the lower id) stays; the article joins it.
+    fn with_merge(&self, mut a: Assignment, scored: &[(f32, i64)]) -> Assignment {
+        let s = &self.settings;
+        if s.merge_threshold <= 0.0 {
+            return a;
+        }
+        let Some(first) = self.active.get(&a.story).and_then(|st| st.first_time) else { return a };
+        let window = (s.merge_window_hours * 3600.0) as i64;
+        let mut other: Option<(f32, i64)> = None;
+        for &(score, id) in scored {
+            if id == a.story || score < s.merge_threshold {
+                continue;
+            }
+            let Some(f) = self.active.get(&id).and_then(|st| st.first_time) else { continue };
+            if (f - first).abs() > window {
+                continue;
+            }
+            if other.is_none_or(|(bs, bid)| score > bs || (score == bs && id < bid)) {
+                other = Some((score, id));
+            }
+        }
+        if let Some((_, id)) = other {
+            a.merged = Some(a.story.max(id));
+            a.story = a.story.min(id);
+        }
+        a
+    }
+
+    /// Moves story `from` into story `into` (both active): its centroids, dates, reports and
+    /// index entries; articles remembered as `from`'s now point to `into`.
+    fn merge(&mut self, into: i64, from: i64) {
+        let (Some(mut src), Some(mut dst)) = (self.active.remove(&from), self.active.remove(&into)) else {
+            return;
+        };
+        self.active_order.remove(&(src.order.0, src.order.1, from));
+        self.active_order.remove(&(dst.order.0, dst.order.1, into));
+        for &k in &src.posted {
+            self.postings.unpost(k, from);
+        }
+        let s = &self.settings;
+        for (lang, c) in &src.text {
+            Story::lang_mut(&mut dst.text, *lang).add(c.items(), s.story_terms);
+        }
+        for (lang, c) in &src.title {
+            Story::lang_mut(&mut dst.title, *lang).add(c.items(), s.story_terms);
+        }
+        dst.keys.add(src.keys.items(), s.story_keys);
+        if !src.anchors.items().is_empty() {
+            dst.anchors.add(src.anchors.items(), s.story_keys);
+            dst.top_anchors = top_hashes(dst.anchors.items(), s.anchor_keys);
+            dst.undated_anchors = top_hashes(dst.anchors.items(), s.undated_anchor_keys);
+        }
+        for d in std::mem::take(&mut src.days) {
+            if let Err(i) = dst.days.binary_search(&d) {
+                if dst.days.len() < 32 {
+                    dst.days.insert(i, d);
+                }
+            }
+        }
+        for m in std::mem::take(&mut src.members) {
+            if dst.members.len() >= s.members {
+                dst.members.pop_front();
+            }
+            dst.members.push_back(m);
+        }
+        dst.articles += src.articles;
+        let min = |a: Option<i64>, b: Option<i64>| a.into_iter().chain(b).min();
+        let max = |a: Option<i64>, b: Option<i64>| a.into_iter().chain(b).max();
+        dst.first_time = min(dst.first_time, src.first_time);
+        dst.last_time = max(dst.last_time, src.last_time);
+        dst.last_end = max(dst.last_end, src.last_end);
+        dst.last_precise = max(dst.last_precise, src.last_precise);
+        dst.order = dst.order.max(src.order);
+        for &h in &src.posted {
+            if dst.posted.len() >= s.story_postings {
+                break;
+            }
+            if let Err(i) = dst.posted.binary_search(&h) {
+                dst.posted.insert(i, h);
+                let active = &self.active;
+                self.postings.post(h, into, |x| x == into || active.contains_key(&x));
+            }
+        }
+        self.active_order.insert((dst.order.0, dst.order.1, into));
+        self.active.insert(into, dst);
+        // Remembered articles of `from` are at or after its first article, `from` itself.
+        let start = self.recent.partition_point(|&(seq, _, _)| seq < from);
+        for e in self.recent.range_mut(start..) {
+            if e.1 == from {
+                e.1 = into;
+            }
+        }
     }
 
     /// Whether an article at `time` comes at least the follow-up gap after the story's latest
@@ -1167,6 +1303,56 @@ mod tests {
         // The same instant known to the second lies days before the span.
         assert!(story.distance(Some(oct.unix), Some(oct.unix)).unwrap() > 5 * 86_400);
         assert_eq!(story.distance(None, None), None);
+    }
+
+    /// The first reports of one fire, minutes apart, in words that hardly overlap; the third
+    /// report tells both halves.
+    const BLAZE_SMOKE: (&str, &str) = (
+        "Rookwolk boven Waalwijk, bewoners moeten ramen sluiten",
+        "Een dikke zwarte rookwolk trekt over Waalwijk en Kaatsheuvel. De veiligheidsregio \
+         verstuurde een NL-Alert: houd ramen en deuren gesloten en zet de ventilatie uit. \
+         Omwonenden melden een scherpe geur van verbrand plastic.",
+    );
+    const BLAZE_HALL: (&str, &str) = (
+        "Distributiecentrum in vlammen op",
+        "Op een industrieterrein is een opslaghal van een webwinkel volledig uitgebrand. \
+         Veertig medewerkers konden op tijd naar buiten. De brandweer zette zes blusvoertuigen \
+         en een hoogwerker in; het dak van de hal stortte in.",
+    );
+    const BLAZE_BOTH: (&str, &str) = (
+        "Uitgebrande opslaghal webwinkel veroorzaakt rookwolk boven Waalwijk",
+        "De brand in de opslaghal van een webwinkel op een industrieterrein veroorzaakte een \
+         dikke zwarte rookwolk boven Waalwijk en Kaatsheuvel. Veertig medewerkers konden op tijd \
+         naar buiten, het dak van de hal stortte in. De veiligheidsregio verstuurde een \
+         NL-Alert: houd ramen en deuren gesloten en zet de ventilatie uit.",
+    );
+
+    #[test]
+    fn two_young_stories_of_one_event_merge_when_a_report_joins_both() {
+        let run = |settings: Settings, third_at: &str| {
+            let mut c = Clusterer::new(settings);
+            let a =
+                c.assign(1, &feat(BLAZE_SMOKE.0, BLAZE_SMOKE.1, "nl", Some("2025-06-03T14:02:00Z")), None);
+            let b = c.assign(2, &feat(BLAZE_HALL.0, BLAZE_HALL.1, "nl", Some("2025-06-03T14:09:00Z")), None);
+            let both = c.assign(3, &feat(BLAZE_BOTH.0, BLAZE_BOTH.1, "nl", Some(third_at)), None);
+            let after = c.assign(4, &feat(BLAZE_HALL.0, BLAZE_HALL.1, "nl", Some(third_at)), None);
+            (a, b, both, after, c.active_stories())
+        };
+        let (a, b, both, after, active) = run(Settings::default(), "2025-06-03T14:40:00Z");
+        // The first two reports started a story each...
+        assert!(a.new_story && b.new_story, "{a:?} {b:?}");
+        // ...the third joins the older and brings the younger into it.
+        assert_eq!((both.story, both.merged), (1, Some(2)), "{both:?}");
+        // From then on there is one story: what resembles the second report joins the first.
+        assert_eq!((after.story, after.merged, active), (1, None, 1), "{after:?}");
+        // Without merging, the third report joins one of them and the other stays.
+        let (_, _, both, _, active) =
+            run(Settings { merge_threshold: 0.0, ..Settings::default() }, "2025-06-03T14:40:00Z");
+        assert_eq!((both.merged, active), (None, 2), "{both:?}");
+        // Stories whose first reports lie further apart than the window stay two.
+        let narrow = Settings { merge_window_hours: 0.05, ..Settings::default() };
+        let (_, _, both, _, active) = run(narrow, "2025-06-03T14:40:00Z");
+        assert_eq!((both.merged, active), (None, 2), "{both:?}");
     }
 
     #[test]

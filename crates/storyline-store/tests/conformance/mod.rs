@@ -339,7 +339,7 @@ pub fn ids_resolve_by_unique_prefix(store: &dyn Store) {
 }
 
 /// An article with its own title and language.
-fn titled(id: &str, source: &str, published: &str, language: &str, title: &str, text: &str) -> Prepared {
+pub fn titled(id: &str, source: &str, published: &str, language: &str, title: &str, text: &str) -> Prepared {
     let raw = RawArticle {
         id: Some(id.to_string()),
         title: Some(title.to_string()),
@@ -463,7 +463,98 @@ pub fn search_stems_ranks_filters_and_highlights(store: &dyn Store) {
     assert_eq!(ids(SearchQuery { entity: Some(key), ..text("brug") }), Vec::<String>::new());
 }
 
+/// The first reports of one derailment, minutes apart, in words that hardly overlap, and a
+/// third that tells both halves.
+pub fn derailment() -> [Prepared; 3] {
+    [
+        titled(
+            "d1",
+            "NPB",
+            "2025-09-18T06:12:00Z",
+            "nl",
+            "Geen treinen tussen Zwolle en Meppel",
+            "Reizigers tussen Zwolle en Meppel moeten rekening houden met een lange storing. \
+             De vervoerder zet bussen in vanaf station Zwolle; de reistijd wordt ruim een uur langer. \
+             Ook de nachttreinen naar Groningen rijden om.",
+        ),
+        titled(
+            "d2",
+            "De Dagkoerier",
+            "2025-09-18T06:20:00Z",
+            "nl",
+            "Goederentrein ontspoord bij Staphorst",
+            "Bij Staphorst zijn vannacht zeven wagons van een goederentrein ontspoord. Volgens \
+             de machinist sloeg een wiel vast vlak voor de overweg. Een kraan moet de wagons van \
+             het spoor tillen; er raakte niemand gewond.",
+        ),
+        titled(
+            "d3",
+            "Het Morgenblad",
+            "2025-09-18T06:55:00Z",
+            "nl",
+            "Ontspoorde goederentrein bij Staphorst legt treinverkeer Zwolle-Meppel stil",
+            "Doordat bij Staphorst zeven wagons van een goederentrein ontspoorden, rijden er geen \
+             treinen tussen Zwolle en Meppel. De vervoerder zet bussen in vanaf station Zwolle. \
+             Een kraan moet de wagons van het spoor tillen; er raakte niemand gewond.",
+        ),
+    ]
+}
+
+pub fn stories_merge_when_a_report_joins_two(store: &dyn Store) {
+    let [d1, d2, d3] = derailment();
+    let story = |o: &IngestOutcome| match o {
+        IngestOutcome::Inserted { story, .. } => *story,
+        other => panic!("{other:?}"),
+    };
+    let first = store.ingest(&[d1, d2], &settings()).unwrap();
+    let (a, b) = (story(&first[0]), story(&first[1]));
+    assert_ne!(a, b, "the first two reports share too little to join");
+    assert_eq!(store.stats().unwrap().stories, 2);
+    let third = store.ingest(&[d3], &settings()).unwrap();
+    assert_eq!(story(&third[0]), a, "the third report joins the older story");
+    // The younger story is folded into the older one, its summary row included.
+    let listed = store.stories(&StoryFilter::default()).unwrap();
+    assert_eq!(listed.iter().map(|s| s.id).collect::<Vec<_>>(), [a]);
+    assert_eq!(listed[0].articles, 3);
+    assert_eq!(listed[0].sources, ["De Dagkoerier", "Het Morgenblad", "NPB"]);
+    assert_eq!(listed[0].first_published.unwrap().to_string(), "2025-09-18T06:12:00Z");
+    assert_eq!(listed[0].last_published.unwrap().to_string(), "2025-09-18T06:55:00Z");
+    let members: Vec<String> = store.story_articles(a).unwrap().into_iter().map(|x| x.id).collect();
+    assert_eq!(members, ["d1", "d2", "d3"]);
+    assert!(store.story_articles(b).unwrap().is_empty());
+    assert_eq!(store.article("d2").unwrap().unwrap().story, Some(a));
+    // The merged id still leads to its reports; an id no story had leads nowhere.
+    assert_eq!(store.resolve_story(b).unwrap(), Some(a));
+    assert_eq!(store.resolve_story(a).unwrap(), Some(a));
+    assert_eq!(store.resolve_story(987_654).unwrap(), None);
+    assert_eq!(store.stats().unwrap().stories, 1);
+    // Rebuilding merges the same way.
+    let report = store.recluster(&settings()).unwrap();
+    assert_eq!((report.articles, report.stories), (3, 1));
+    let stories: Vec<_> =
+        store.articles(&ArticleFilter::default()).unwrap().into_iter().map(|x| x.story).collect();
+    assert_eq!(stories, [Some(a); 3]);
+    assert_eq!(store.stories(&StoryFilter::default()).unwrap()[0].articles, 3);
+}
+
+/// Within one batch, the reports stored before a merge report the story they ended in.
+pub fn a_merge_within_a_batch_reports_the_final_story(store: &dyn Store) {
+    let out = store.ingest(&derailment(), &settings()).unwrap();
+    let stories: Vec<i64> = out
+        .iter()
+        .map(|o| match o {
+            IngestOutcome::Inserted { story, .. } => *story,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(stories[0], stories[1]);
+    assert_eq!(stories[1], stories[2]);
+    assert_eq!(store.stats().unwrap().stories, 1);
+}
+
 pub fn run_all(open: &dyn Fn() -> Box<dyn Store>) {
+    stories_merge_when_a_report_joins_two(open().as_ref());
+    a_merge_within_a_batch_reports_the_final_story(open().as_ref());
     search_stems_ranks_filters_and_highlights(open().as_ref());
     reingest_changes_nothing(open().as_ref());
     same_url_and_same_text_are_duplicates_with_sightings(open().as_ref());

@@ -116,18 +116,37 @@ pub struct EndpointFigures {
     pub mean_bytes: usize,
 }
 
+/// How an endpoint is driven.
+#[derive(Clone, Copy, PartialEq)]
+enum Visits {
+    /// Every path exactly once, none of them asked before: what a first visit costs (a story's
+    /// dossier is built, nothing is cached).
+    First,
+    /// `requests` requests cycling over the paths after a warm-up over some of them.
+    Repeated,
+}
+
 fn drive(
     addr: SocketAddr,
     name: &str,
     paths: &[String],
+    visits: Visits,
     requests: usize,
     clients: usize,
 ) -> Result<EndpointFigures> {
-    // Warm up caches and connections first.
+    // Warm up connections (and, for repeated visits, caches) first.
     let mut warm = Client::connect(addr)?;
-    for p in paths.iter().cycle().take(paths.len().min(20)) {
-        warm.get(p)?;
+    warm.get("/api/health")?;
+    if visits == Visits::Repeated {
+        for p in paths.iter().cycle().take(paths.len().min(20)) {
+            warm.get(p)?;
+        }
     }
+    let (requests, stride) = match visits {
+        // Client `c` takes paths c, c + clients, ...: each path once over all clients.
+        Visits::First => (paths.len(), clients),
+        Visits::Repeated => (requests, 0),
+    };
     let started = Instant::now();
     let per_client = requests.div_ceil(clients);
     let results: Vec<Result<Vec<(Duration, u16, usize)>>> = std::thread::scope(|s| {
@@ -137,7 +156,14 @@ fn drive(
                     let mut client = Client::connect(addr)?;
                     let mut out = Vec::with_capacity(per_client);
                     for i in 0..per_client {
-                        let path = &paths[(c * 7919 + i) % paths.len()];
+                        let path = if stride > 0 {
+                            match paths.get(c + i * stride) {
+                                Some(p) => p,
+                                None => break,
+                            }
+                        } else {
+                            &paths[(c * 7919 + i) % paths.len()]
+                        };
                         let t = Instant::now();
                         let (status, bytes) = client.get(path)?;
                         out.push((t.elapsed(), status, bytes));
@@ -213,7 +239,7 @@ pub fn run(db: &Path, cfg: &Config, requests: usize, clients: usize, as_json: bo
     // Stories of up to MAX_REPORTS reports are load-tested; the largest story is timed alone
     // (a generated stream can grow a story to thousands of reports).
     let listed =
-        store.stories(&StoryFilter { min_articles: 2, limit: Some(300), ..StoryFilter::default() })?;
+        store.stories(&StoryFilter { min_articles: 2, limit: Some(1000), ..StoryFilter::default() })?;
     let largest = store.stories(&StoryFilter::default())?.into_iter().max_by_key(|s| s.articles);
     let stories: Vec<i64> = listed.iter().filter(|s| s.articles <= MAX_REPORTS).map(|s| s.id).collect();
     let mut sizes: Vec<u64> =
@@ -246,8 +272,11 @@ pub fn run(db: &Path, cfg: &Config, requests: usize, clients: usize, as_json: bo
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }));
-    let story_pages: Vec<String> = stories.iter().map(|s| format!("/stories/{s}")).collect();
-    let dossiers: Vec<String> = stories.iter().map(|s| format!("/api/stories/{s}")).collect();
+    // Half of the stories are first visited as pages, the other half through the API, so each
+    // first visit builds its dossier; then both are visited again (cached).
+    let story_pages: Vec<String> = stories.iter().step_by(2).map(|s| format!("/stories/{s}")).collect();
+    let dossiers: Vec<String> =
+        stories.iter().skip(1).step_by(2).map(|s| format!("/api/stories/{s}")).collect();
     let article_pages: Vec<String> = articles.iter().map(|a| format!("/articles/{}", encode(a))).collect();
     let search = |terms: &[String], page: bool| -> Vec<String> {
         terms
@@ -261,21 +290,23 @@ pub fn run(db: &Path, cfg: &Config, requests: usize, clients: usize, as_json: bo
             })
             .collect()
     };
-    let endpoints: Vec<(&str, Vec<String>)> = vec![
-        ("GET /stories/{id} (story page)", story_pages),
-        ("GET /api/stories/{id} (dossier)", dossiers),
-        ("GET /articles/{id} (article page)", article_pages),
-        ("GET /api/search?q= common words", search(&common, false)),
-        ("GET /api/search?q= rare words", search(&rare, false)),
-        ("GET /search?q= common words (page)", search(&common, true)),
-        ("GET / (stories page)", vec!["/".to_string()]),
+    let endpoints: Vec<(&str, Vec<String>, Visits)> = vec![
+        ("GET /stories/{id} (story page, first visit)", story_pages.clone(), Visits::First),
+        ("GET /api/stories/{id} (dossier, first visit)", dossiers.clone(), Visits::First),
+        ("GET /stories/{id} (story page, again)", story_pages, Visits::Repeated),
+        ("GET /api/stories/{id} (dossier, again)", dossiers, Visits::Repeated),
+        ("GET /articles/{id} (article page)", article_pages, Visits::Repeated),
+        ("GET /api/search?q= common words", search(&common, false), Visits::Repeated),
+        ("GET /api/search?q= rare words", search(&rare, false), Visits::Repeated),
+        ("GET /search?q= common words (page)", search(&common, true), Visits::Repeated),
+        ("GET / (stories page)", vec!["/".to_string()], Visits::Repeated),
     ];
     let mut figures = Vec::new();
-    for (name, paths) in &endpoints {
+    for (name, paths, visits) in &endpoints {
         if paths.is_empty() {
             continue;
         }
-        let f = drive(addr, name, paths, requests, clients)?;
+        let f = drive(addr, name, paths, *visits, requests, clients)?;
         if !as_json {
             eprintln!("  {name}: p99 {:.1} ms", f.p99_ms);
         }

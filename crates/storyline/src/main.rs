@@ -200,10 +200,11 @@ into a temporary store through the same path `storyline ingest` uses, and report
 second and peak memory.
 
   storyline bench --articles 100000 --http --keep /tmp/bench
-With --http it then serves that store on 127.0.0.1 and drives the story page, the dossier API,
-the article page, search (common and rare words) and the stories page with --clients threads
-over keep-alive connections, --requests per endpoint, printing requests/s and p50/p95/p99/max
-latency. --reuse load-tests the store already kept in the --keep directory.")]
+With --http it then serves that store on 127.0.0.1 and drives the story page and the dossier
+API (first visits: every story once, half as pages and half through the API, each dossier
+built; then again, cached), the article page, search (common and rare words) and the stories
+page with --clients threads over keep-alive connections, --requests per endpoint, printing
+requests/s and p50/p95/p99/max latency. --reuse load-tests the store already kept in the --keep directory.")]
     Bench(bench::BenchArgs),
 }
 

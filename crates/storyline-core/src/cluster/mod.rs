@@ -969,16 +969,7 @@ impl Clusterer {
         dst.last_end = max(dst.last_end, src.last_end);
         dst.last_precise = max(dst.last_precise, src.last_precise);
         dst.order = dst.order.max(src.order);
-        for &h in &src.posted {
-            if dst.posted.len() >= s.story_postings {
-                break;
-            }
-            if let Err(i) = dst.posted.binary_search(&h) {
-                dst.posted.insert(i, h);
-                let active = &self.active;
-                self.postings.post(h, into, |x| x == into || active.contains_key(&x));
-            }
-        }
+        post(&mut self.postings, &self.active, &mut dst, src.posted.iter().copied(), s.story_postings);
         self.active_order.insert((dst.order.0, dst.order.1, into));
         self.active.insert(into, dst);
         // Remembered articles of `from` are at or after its first article, `from` itself.
@@ -1050,16 +1041,13 @@ impl Clusterer {
             }
         }
         story.order = (self.clock, seq);
-        for &(h, _) in &q.probes {
-            if story.posted.len() >= s.story_postings {
-                break;
-            }
-            if let Err(i) = story.posted.binary_search(&h) {
-                story.posted.insert(i, h);
-                let active = &self.active;
-                self.postings.post(h, id, |x| x == id || active.contains_key(&x));
-            }
-        }
+        post(
+            &mut self.postings,
+            &self.active,
+            &mut story,
+            q.probes.iter().map(|&(h, _)| h),
+            s.story_postings,
+        );
         self.active_order.insert((story.order.0, story.order.1, id));
         self.active.insert(id, story);
     }
@@ -1090,6 +1078,26 @@ impl Clusterer {
             || self.recent.front().is_some_and(|&(_, _, c)| c < cut)
         {
             self.recent.pop_front();
+        }
+    }
+}
+
+/// Posts `story` in the index under `keys` it is not yet posted under, up to `cap` keys in all.
+fn post(
+    postings: &mut Postings,
+    active: &IdMap<i64, Box<Story>>,
+    story: &mut Story,
+    keys: impl Iterator<Item = u64>,
+    cap: usize,
+) {
+    let id = story.id;
+    for h in keys {
+        if story.posted.len() >= cap {
+            break;
+        }
+        if let Err(i) = story.posted.binary_search(&h) {
+            story.posted.insert(i, h);
+            postings.post(h, id, |x| x == id || active.contains_key(&x));
         }
     }
 }

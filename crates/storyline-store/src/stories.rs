@@ -113,11 +113,7 @@ impl StoryState {
                         Some(id) => seq_of(tx, &id)?,
                         None => None,
                     };
-                    let a = self.clusterer.assign(seq, &f, near);
-                    if let Some(from) = a.merged {
-                        merge(tx, from, a.story)?;
-                    }
-                    record(tx, seq, a.story)?;
+                    self.assign(tx, seq, &f, near)?;
                 }
             }
             self.seen_up_to = seq;

@@ -415,6 +415,27 @@ impl Story {
         &mut v[i].1
     }
 
+    /// Adds names to the story's anchors and recomputes its leading ones.
+    fn add_anchors(&mut self, v: &[(u64, f32)], s: &Settings) {
+        if v.is_empty() {
+            return;
+        }
+        self.anchors.add(v, s.story_keys);
+        self.top_anchors = top_hashes(self.anchors.items(), s.anchor_keys);
+        self.undated_anchors = top_hashes(self.anchors.items(), s.undated_anchor_keys);
+    }
+
+    /// Adds calendar days the story is about (at most 32 are kept).
+    fn add_days(&mut self, days: &[i64]) {
+        for &d in days {
+            if let Err(i) = self.days.binary_search(&d) {
+                if self.days.len() < 32 {
+                    self.days.insert(i, d);
+                }
+            }
+        }
+    }
+
     /// Seconds between the publication period `[t, end]` and the story's span (0 when they
     /// overlap); `None` when either is undated.
     fn distance(&self, t: Option<i64>, end: Option<i64>) -> Option<i64> {
@@ -530,11 +551,9 @@ impl Clusterer {
     /// Folds story `from` into story `into` when both are active (another process merged them
     /// in the store); returns whether it did.
     pub fn merge_stories(&mut self, into: i64, from: i64) -> bool {
-        if into == from || !self.active.contains_key(&into) || !self.active.contains_key(&from) {
-            return false;
-        }
+        let both = into != from && self.active.contains_key(&into) && self.active.contains_key(&from);
         self.merge(into, from);
-        true
+        both
     }
 
     /// Re-adds an article whose story was decided earlier (rebuilding state after a restart),
@@ -927,6 +946,9 @@ impl Clusterer {
     /// Moves story `from` into story `into` (both active): its centroids, dates, reports and
     /// index entries; articles remembered as `from`'s now point to `into`.
     fn merge(&mut self, into: i64, from: i64) {
+        if from == into || !self.active.contains_key(&from) || !self.active.contains_key(&into) {
+            return;
+        }
         let (Some(mut src), Some(mut dst)) = (self.active.remove(&from), self.active.remove(&into)) else {
             return;
         };
@@ -943,18 +965,8 @@ impl Clusterer {
             Story::lang_mut(&mut dst.title, *lang).add(c.items(), s.story_terms);
         }
         dst.keys.add(src.keys.items(), s.story_keys);
-        if !src.anchors.items().is_empty() {
-            dst.anchors.add(src.anchors.items(), s.story_keys);
-            dst.top_anchors = top_hashes(dst.anchors.items(), s.anchor_keys);
-            dst.undated_anchors = top_hashes(dst.anchors.items(), s.undated_anchor_keys);
-        }
-        for d in std::mem::take(&mut src.days) {
-            if let Err(i) = dst.days.binary_search(&d) {
-                if dst.days.len() < 32 {
-                    dst.days.insert(i, d);
-                }
-            }
-        }
+        dst.add_anchors(src.anchors.items(), s);
+        dst.add_days(&src.days);
         for m in std::mem::take(&mut src.members) {
             if dst.members.len() >= s.members {
                 dst.members.pop_front();
@@ -1012,24 +1024,14 @@ impl Clusterer {
             Story::lang_mut(&mut story.title, q.lang).add(&q.title, s.story_terms);
         }
         story.keys.add(&q.keys, s.story_keys);
-        if !q.anchors.is_empty() {
-            story.anchors.add(&q.anchors, s.story_keys);
-            story.top_anchors = top_hashes(story.anchors.items(), s.anchor_keys);
-            story.undated_anchors = top_hashes(story.anchors.items(), s.undated_anchor_keys);
-        }
+        story.add_anchors(&q.anchors, s);
         if s.members > 0 && s.member_weight > 0.0 {
             if story.members.len() >= s.members {
                 story.members.pop_front();
             }
             story.members.push_back((q.lang, q.terms.clone()));
         }
-        for &d in &q.days {
-            if let Err(i) = story.days.binary_search(&d) {
-                if story.days.len() < 32 {
-                    story.days.insert(i, d);
-                }
-            }
-        }
+        story.add_days(&q.days);
         story.articles += 1;
         if let Some(t) = q.time {
             story.first_time = Some(story.first_time.map_or(t, |f| f.min(t)));

@@ -86,13 +86,28 @@ fn cluster(docs: &[&Doc], settings: &Settings) -> (Vec<i64>, f64) {
     let dups = near_duplicates(docs);
     let mut c = Clusterer::new(settings.clone());
     let start = Instant::now();
+    // A merge moves the younger story's earlier reports into the older one: each story id
+    // leads to the story that holds it now.
+    let mut merged_into: HashMap<i64, i64> = HashMap::new();
     let pred: Vec<i64> = docs
         .iter()
         .enumerate()
-        .map(|(i, d)| c.assign(i as i64 + 1, &d.features, dups[i].map(|j| j as i64 + 1)).story)
+        .map(|(i, d)| {
+            let a = c.assign(i as i64 + 1, &d.features, dups[i].map(|j| j as i64 + 1));
+            if let Some(m) = a.merged {
+                merged_into.insert(m, a.story);
+            }
+            a.story
+        })
         .collect();
     let rate = docs.len() as f64 / start.elapsed().as_secs_f64().max(1e-9);
-    (pred, rate)
+    let resolve = |mut id: i64| {
+        while let Some(&next) = merged_into.get(&id) {
+            id = next;
+        }
+        id
+    };
+    (pred.into_iter().map(resolve).collect(), rate)
 }
 
 fn report(name: &str, s: &Scores, rate: f64) {

@@ -36,7 +36,10 @@
 //!    an article joining one active story also reaches [`Settings::merge_threshold`] with
 //!    another whose first report lies within [`Settings::merge_window_hours`] of the first's, the
 //!    younger story is merged into the older ([`Assignment::merged`]); the store moves its
-//!    reports, and the younger id leads to the older story from then on.
+//!    reports, and the younger id leads to the older story from then on. Undated stories (an
+//!    archive) have no first report in time: they merge when the article names a day that both
+//!    stories name ([`Settings::undated_merge_days`]), never on words alone, which look-alike
+//!    events share.
 //!
 //! # Memory and follow-ups
 //!
@@ -220,8 +223,13 @@ pub struct Settings {
     pub merge_threshold: f32,
     /// Hours within which the two stories' first reports must lie to be merged (only young
     /// stories split at the start of one burst merge; two dated stories further apart stay
-    /// apart). Undated stories are never merged.
+    /// apart).
     pub merge_window_hours: f32,
+    /// Two stories without publication dates (an archive) merge only when the article and both
+    /// stories name calendar days within this many days of each other: without publication
+    /// times, the days a text names are the only sign that two stories began with the same
+    /// event rather than a look-alike. Negative: undated stories are never merged.
+    pub undated_merge_days: f32,
 }
 
 impl Default for Settings {
@@ -279,8 +287,9 @@ impl Default for Settings {
             follow_up_terms: 64,
             follow_up_gap_days: 7.0,
             remembered: 1_000_000,
-            merge_threshold: 0.2,
+            merge_threshold: 0.15,
             merge_window_hours: 1.0,
+            undated_merge_days: 1.0,
         }
     }
 }
@@ -861,6 +870,7 @@ impl Clusterer {
             if score >= q.threshold && q.time.is_some_and(|t| t >= active_cut) {
                 let follow_up = self.is_gap(id, q.time);
                 return self.with_merge(
+                    q,
                     Assignment { story: id, score, new_story: false, follow_up, merged: None },
                     cands,
                 );
@@ -903,6 +913,7 @@ impl Clusterer {
             if score >= q.threshold {
                 let follow_up = self.is_gap(id, q.time);
                 return self.with_merge(
+                    q,
                     Assignment { story: id, score, new_story: false, follow_up, merged: None },
                     cands,
                 );
@@ -914,25 +925,38 @@ impl Clusterer {
 
     /// Completes the decision to join active story `a.story` with a merge: the best other
     /// scored candidate (`scored`: (score, story id)) that reaches [`Settings::merge_threshold`]
-    /// and whose first report lies within [`Settings::merge_window_hours`] of the joined
-    /// story's. The older story (the lower id) stays; the article joins it.
-    fn with_merge(&self, mut a: Assignment, scored: &[(f32, i64)]) -> Assignment {
+    /// and began with the same event: for dated stories, its first report lies within
+    /// [`Settings::merge_window_hours`] of the joined story's; for undated ones (and an undated
+    /// article), the article names a day within [`Settings::undated_merge_days`] of a day each
+    /// story names. The older story (the lower id) stays; the article joins it.
+    fn with_merge(&self, q: &Query, mut a: Assignment, scored: &[(f32, i64)]) -> Assignment {
         let s = &self.settings;
+        let Some(joined) = self.active.get(&a.story) else { return a };
         if s.merge_threshold <= 0.0 {
             return a;
         }
-        let Some(first) = self.active.get(&a.story).and_then(|st| st.first_time) else { return a };
         let window = (s.merge_window_hours * 3600.0) as i64;
+        let tolerance = s.undated_merge_days as i64;
+        // Whether the article names a day near one of `days` (sorted).
+        let near_day = |days: &[i64]| {
+            q.days.iter().any(|&d| {
+                let i = days.partition_point(|&x| x < d - tolerance);
+                i < days.len() && days[i] <= d + tolerance
+            })
+        };
+        let undated = s.undated_merge_days >= 0.0 && q.time.is_none() && near_day(&joined.days);
         let mut other: Option<(f32, i64)> = None;
         for &(score, id) in scored {
             if id == a.story || score < s.merge_threshold {
                 continue;
             }
-            let Some(f) = self.active.get(&id).and_then(|st| st.first_time) else { continue };
-            if (f - first).abs() > window {
-                continue;
-            }
-            if other.is_none_or(|(bs, bid)| score > bs || (score == bs && id < bid)) {
+            let Some(story) = self.active.get(&id) else { continue };
+            let same_start = match (joined.first_time, story.first_time) {
+                (Some(f), Some(g)) => (f - g).abs() <= window,
+                (None, None) => undated && near_day(&story.days),
+                _ => false,
+            };
+            if same_start && other.is_none_or(|(bs, bid)| score > bs || (score == bs && id < bid)) {
                 other = Some((score, id));
             }
         }
@@ -1336,6 +1360,38 @@ mod tests {
          naar buiten, het dak van de hal stortte in. De veiligheidsregio verstuurde een \
          NL-Alert: houd ramen en deuren gesloten en zet de ventilatie uit.",
     );
+
+    #[test]
+    fn undated_stories_merge_only_when_they_name_the_days_of_the_report_joining_both() {
+        // An archive without publication dates: each text names the day of the fire, or not.
+        let run = |settings: Settings, days: [&str; 3]| {
+            let mut c = Clusterer::new(settings);
+            let undated = |(title, text): (&str, &str), day: &str| {
+                let text =
+                    if day.is_empty() { text.to_string() } else { format!("{text} Dat gebeurde op {day}.") };
+                feat(title, &text, "nl", None)
+            };
+            let a = c.assign(1, &undated(BLAZE_SMOKE, days[0]), None);
+            let b = c.assign(2, &undated(BLAZE_HALL, days[1]), None);
+            let both = c.assign(3, &undated(BLAZE_BOTH, days[2]), None);
+            assert!(a.new_story && b.new_story && !both.new_story, "{a:?} {b:?} {both:?}");
+            (both, c.active_stories())
+        };
+        let same = ["3 juni 2025", "3 juni 2025", "3 juni 2025"];
+        let (both, active) = run(Settings::default(), same);
+        assert_eq!((both.story, both.merged, active), (1, Some(2), 1), "{both:?}");
+        // A day apart is within the default tolerance; a year apart is another fire.
+        let (both, _) = run(Settings::default(), ["3 juni 2025", "4 juni 2025", "3 juni 2025"]);
+        assert_eq!(both.merged, Some(2), "{both:?}");
+        let (both, active) = run(Settings::default(), ["3 juni 2025", "3 juni 2024", "3 juni 2025"]);
+        assert_eq!((both.merged, active), (None, 2), "{both:?}");
+        // Texts that name no day give no sign that the stories began with one event.
+        let (both, active) = run(Settings::default(), ["", "", ""]);
+        assert_eq!((both.merged, active), (None, 2), "{both:?}");
+        // Turned off.
+        let (both, active) = run(Settings { undated_merge_days: -1.0, ..Settings::default() }, same);
+        assert_eq!((both.merged, active), (None, 2), "{both:?}");
+    }
 
     #[test]
     fn two_young_stories_of_one_event_merge_when_a_report_joins_both() {

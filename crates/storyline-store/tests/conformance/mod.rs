@@ -464,40 +464,47 @@ pub fn search_stems_ranks_filters_and_highlights(store: &dyn Store) {
 }
 
 /// The first reports of one derailment, minutes apart, in words that hardly overlap, and a
-/// third that tells both halves.
+/// third that tells both halves: (id, source, published, title, text).
+const DERAILMENT: [(&str, &str, &str, &str, &str); 3] = [
+    (
+        "d1",
+        "NPB",
+        "2025-09-18T06:12:00Z",
+        "Geen treinen tussen Zwolle en Meppel",
+        "Reizigers tussen Zwolle en Meppel moeten rekening houden met een lange storing. \
+         De vervoerder zet bussen in vanaf station Zwolle; de reistijd wordt ruim een uur langer. \
+         Ook de nachttreinen naar Groningen rijden om.",
+    ),
+    (
+        "d2",
+        "De Dagkoerier",
+        "2025-09-18T06:20:00Z",
+        "Goederentrein ontspoord bij Staphorst",
+        "Bij Staphorst zijn vannacht zeven wagons van een goederentrein ontspoord. Volgens \
+         de machinist sloeg een wiel vast vlak voor de overweg. Een kraan moet de wagons van \
+         het spoor tillen; er raakte niemand gewond.",
+    ),
+    (
+        "d3",
+        "Het Morgenblad",
+        "2025-09-18T06:55:00Z",
+        "Ontspoorde goederentrein bij Staphorst legt treinverkeer Zwolle-Meppel stil",
+        "Doordat bij Staphorst zeven wagons van een goederentrein ontspoorden, rijden er geen \
+         treinen tussen Zwolle en Meppel. De vervoerder zet bussen in vanaf station Zwolle. \
+         Een kraan moet de wagons van het spoor tillen; er raakte niemand gewond.",
+    ),
+];
+
+/// The derailment reports as published, minutes apart.
 pub fn derailment() -> [Prepared; 3] {
-    [
-        titled(
-            "d1",
-            "NPB",
-            "2025-09-18T06:12:00Z",
-            "nl",
-            "Geen treinen tussen Zwolle en Meppel",
-            "Reizigers tussen Zwolle en Meppel moeten rekening houden met een lange storing. \
-             De vervoerder zet bussen in vanaf station Zwolle; de reistijd wordt ruim een uur langer. \
-             Ook de nachttreinen naar Groningen rijden om.",
-        ),
-        titled(
-            "d2",
-            "De Dagkoerier",
-            "2025-09-18T06:20:00Z",
-            "nl",
-            "Goederentrein ontspoord bij Staphorst",
-            "Bij Staphorst zijn vannacht zeven wagons van een goederentrein ontspoord. Volgens \
-             de machinist sloeg een wiel vast vlak voor de overweg. Een kraan moet de wagons van \
-             het spoor tillen; er raakte niemand gewond.",
-        ),
-        titled(
-            "d3",
-            "Het Morgenblad",
-            "2025-09-18T06:55:00Z",
-            "nl",
-            "Ontspoorde goederentrein bij Staphorst legt treinverkeer Zwolle-Meppel stil",
-            "Doordat bij Staphorst zeven wagons van een goederentrein ontspoorden, rijden er geen \
-             treinen tussen Zwolle en Meppel. De vervoerder zet bussen in vanaf station Zwolle. \
-             Een kraan moet de wagons van het spoor tillen; er raakte niemand gewond.",
-        ),
-    ]
+    DERAILMENT.map(|(id, source, published, title, text)| titled(id, source, published, "nl", title, text))
+}
+
+/// The derailment reports from an archive without publication dates, each text naming the day.
+fn undated_derailment() -> [Prepared; 3] {
+    DERAILMENT.map(|(id, source, _, title, text)| {
+        titled(id, source, "", "nl", title, &format!("{text} Dat was op 18 september 2025."))
+    })
 }
 
 pub fn stories_merge_when_a_report_joins_two(store: &dyn Store) {
@@ -537,6 +544,30 @@ pub fn stories_merge_when_a_report_joins_two(store: &dyn Store) {
     assert_eq!(store.stories(&StoryFilter::default()).unwrap()[0].articles, 3);
 }
 
+/// Stories without publication dates merge too when the report that joins both names the day
+/// they name, and the store keeps what it holds consistent.
+pub fn undated_stories_merge_through_the_days_they_name(store: &dyn Store) {
+    let [d1, d2, d3] = undated_derailment();
+    let first = store.ingest(&[d1, d2], &settings()).unwrap();
+    let (a, b) = (inserted_story(&first[0]), inserted_story(&first[1]));
+    assert_ne!(a, b, "the first two reports share too little to join");
+    let third = store.ingest(&[d3], &settings()).unwrap();
+    assert_eq!(inserted_story(&third[0]), a);
+    let listed = store.stories(&StoryFilter::default()).unwrap();
+    assert_eq!(listed.iter().map(|s| (s.id, s.articles)).collect::<Vec<_>>(), [(a, 3)]);
+    assert_eq!((listed[0].first_published, listed[0].last_published), (None, None));
+    assert_eq!(store.resolve_story(b).unwrap(), Some(a));
+    let report = store.recluster(&settings()).unwrap();
+    assert_eq!((report.articles, report.stories), (3, 1));
+}
+
+fn inserted_story(o: &IngestOutcome) -> i64 {
+    match o {
+        IngestOutcome::Inserted { story, .. } => *story,
+        other => panic!("{other:?}"),
+    }
+}
+
 /// Within one batch, the reports stored before a merge report the story they ended in.
 pub fn a_merge_within_a_batch_reports_the_final_story(store: &dyn Store) {
     let out = store.ingest(&derailment(), &settings()).unwrap();
@@ -555,6 +586,7 @@ pub fn a_merge_within_a_batch_reports_the_final_story(store: &dyn Store) {
 pub fn run_all(open: &dyn Fn() -> Box<dyn Store>) {
     stories_merge_when_a_report_joins_two(open().as_ref());
     a_merge_within_a_batch_reports_the_final_story(open().as_ref());
+    undated_stories_merge_through_the_days_they_name(open().as_ref());
     search_stems_ranks_filters_and_highlights(open().as_ref());
     reingest_changes_nothing(open().as_ref());
     same_url_and_same_text_are_duplicates_with_sightings(open().as_ref());

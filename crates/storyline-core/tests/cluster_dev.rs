@@ -176,8 +176,28 @@ fn ecbplus_lookalike_stories() {
         eprintln!("../shared/data/ecbplus-dev.jsonl not present; skipped");
         return;
     };
-    let docs: Vec<&Doc> = docs.iter().collect();
-    run_set("ecbplus-dev", &docs, 0.89);
+    let ordered: Vec<&Doc> = docs.iter().collect();
+    run_set("ecbplus-dev", &ordered, 0.91);
+    // The same documents in other orders: an undated archive has no order of its own, and
+    // which report of two look-alike events comes first decides much. Reported, with a floor
+    // well below the file order's.
+    for seed in 1..=3u64 {
+        let mut shuffled = ordered.clone();
+        shuffle(&mut shuffled, seed);
+        run_set(&format!("ecbplus-shuffled-{seed}"), &shuffled, 0.84);
+    }
+}
+
+/// A deterministic Fisher–Yates shuffle (xorshift64*), the same on every machine.
+fn shuffle<T>(v: &mut [T], seed: u64) {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    for i in (1..v.len()).rev() {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        let r = x.wrapping_mul(0x2545_F491_4F6C_DD1D);
+        v.swap(i, (r % (i as u64 + 1)) as usize);
+    }
 }
 
 #[test]

@@ -131,9 +131,175 @@ pub fn score<G: Eq + Hash, P: Eq + Hash>(gold: &[G], pred: &[P]) -> Scores {
     }
 }
 
+/// One part of a confused cluster: a label on the other side and how many documents it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Part<L> {
+    /// The gold label (in a mixed predicted cluster) or the predicted label (in a split gold
+    /// cluster).
+    pub label: L,
+    /// Documents of the cluster with that label.
+    pub articles: usize,
+}
+
+/// A predicted cluster that holds documents of more than one gold cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mixed<G, P> {
+    /// The predicted label.
+    pub predicted: P,
+    /// The gold clusters it holds documents of, the largest share first.
+    pub gold: Vec<Part<G>>,
+    /// Pairs of its documents that it joins but the gold keeps apart.
+    pub wrong_pairs: u64,
+}
+
+/// A gold cluster whose documents went to more than one predicted cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Split<G, P> {
+    /// The gold label.
+    pub gold: G,
+    /// The predicted clusters its documents went to, the largest share first.
+    pub predicted: Vec<Part<P>>,
+    /// Pairs of its documents that the prediction keeps apart.
+    pub missed_pairs: u64,
+}
+
+/// The largest errors of a clustering: where it joined what the gold keeps apart, and where it
+/// kept apart what the gold joins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Confusions<G, P> {
+    /// Mixed predicted clusters, the most wrong pairs first (ties: lower label).
+    pub mixed: Vec<Mixed<G, P>>,
+    /// Split gold clusters, the most missed pairs first (ties: lower label).
+    pub split: Vec<Split<G, P>>,
+}
+
+/// The `limit` largest mixed predicted clusters and split gold clusters (by the pairs they cost
+/// pairwise precision and recall). Deterministic: parts and entries are ordered by size, then by
+/// label.
+///
+/// # Panics
+/// When the two slices differ in length.
+pub fn confusions<G: Ord + Clone, P: Ord + Clone>(gold: &[G], pred: &[P], limit: usize) -> Confusions<G, P> {
+    use std::collections::BTreeMap;
+    assert_eq!(gold.len(), pred.len(), "gold and predicted labels must cover the same documents");
+    let mut cells: BTreeMap<(&G, &P), usize> = BTreeMap::new();
+    for (g, p) in gold.iter().zip(pred) {
+        *cells.entry((g, p)).or_insert(0) += 1;
+    }
+    let mut by_pred: BTreeMap<&P, Vec<Part<G>>> = BTreeMap::new();
+    let mut by_gold: BTreeMap<&G, Vec<Part<P>>> = BTreeMap::new();
+    for (&(g, p), &n) in &cells {
+        by_pred.entry(p).or_default().push(Part { label: g.clone(), articles: n });
+        by_gold.entry(g).or_default().push(Part { label: p.clone(), articles: n });
+    }
+    // Pairs across the parts: (sum² − Σ n²) / 2.
+    fn across<L>(parts: &[Part<L>]) -> u64 {
+        let total: u64 = parts.iter().map(|x| x.articles as u64).sum();
+        let squares: u64 = parts.iter().map(|x| (x.articles as u64).pow(2)).sum();
+        (total * total - squares) / 2
+    }
+    fn order<L: Ord>(parts: &mut [Part<L>]) {
+        parts.sort_by(|a, b| b.articles.cmp(&a.articles).then_with(|| a.label.cmp(&b.label)));
+    }
+    let mut mixed: Vec<Mixed<G, P>> = by_pred
+        .into_iter()
+        .filter(|(_, parts)| parts.len() > 1)
+        .map(|(p, mut parts)| {
+            order(&mut parts);
+            Mixed { predicted: p.clone(), wrong_pairs: across(&parts), gold: parts }
+        })
+        .collect();
+    mixed.sort_by(|a, b| b.wrong_pairs.cmp(&a.wrong_pairs).then_with(|| a.predicted.cmp(&b.predicted)));
+    mixed.truncate(limit);
+    let mut split: Vec<Split<G, P>> = by_gold
+        .into_iter()
+        .filter(|(_, parts)| parts.len() > 1)
+        .map(|(g, mut parts)| {
+            order(&mut parts);
+            Split { gold: g.clone(), missed_pairs: across(&parts), predicted: parts }
+        })
+        .collect();
+    split.sort_by(|a, b| b.missed_pairs.cmp(&a.missed_pairs).then_with(|| a.gold.cmp(&b.gold)));
+    split.truncate(limit);
+    Confusions { mixed, split }
+}
+
+/// Shuffles `v` in place, the same way for the same seed on every machine (Fisher–Yates driven
+/// by xorshift64*): for measuring how much a clustering depends on the order documents arrive
+/// in, as an undated archive has no order of its own.
+pub fn shuffle<T>(v: &mut [T], seed: u64) {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    for i in (1..v.len()).rev() {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        let r = x.wrapping_mul(0x2545_F491_4F6C_DD1D);
+        v.swap(i, (r % (i as u64 + 1)) as usize);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shuffle_is_a_deterministic_permutation() {
+        let start: Vec<u32> = (0..50).collect();
+        let (mut a, mut b, mut c) = (start.clone(), start.clone(), start.clone());
+        shuffle(&mut a, 7);
+        shuffle(&mut b, 7);
+        shuffle(&mut c, 8);
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_ne!(a, start);
+        a.sort_unstable();
+        assert_eq!(a, start);
+        // A fixed seed gives a fixed order (the order must not change between versions).
+        let mut small = vec![1, 2, 3, 4, 5];
+        shuffle(&mut small, 1);
+        assert_eq!(small, [5, 3, 2, 4, 1]);
+        let mut empty: Vec<u8> = Vec::new();
+        shuffle(&mut empty, 3);
+    }
+
+    #[test]
+    fn confusions_name_the_mixed_and_the_split_clusters() {
+        // Gold a: 4 documents, b: 2, c: 1. Predicted 1 holds a×3 and b×2; 2 holds a×1; 3 holds c.
+        let gold = ["a", "a", "a", "a", "b", "b", "c"];
+        let pred = [1, 1, 1, 2, 1, 1, 3];
+        let c = confusions(&gold, &pred, 10);
+        assert_eq!(
+            c.mixed,
+            [Mixed {
+                predicted: 1,
+                gold: vec![Part { label: "a", articles: 3 }, Part { label: "b", articles: 2 }],
+                wrong_pairs: 6,
+            }]
+        );
+        assert_eq!(
+            c.split,
+            [Split {
+                gold: "a",
+                predicted: vec![Part { label: 1, articles: 3 }, Part { label: 2, articles: 1 }],
+                missed_pairs: 3,
+            }]
+        );
+        // The wrong and missed pairs are exactly what pairwise precision and recall lose.
+        let s = score(&gold, &pred);
+        let (pred_pairs, gold_pairs) = (10.0 + 0.0, 6.0 + 1.0);
+        assert!(close(s.pairwise_p, (pred_pairs - 6.0) / pred_pairs));
+        assert!(close(s.pairwise_r, (gold_pairs - 3.0) / gold_pairs));
+        // Largest first, ties by label, and the limit holds.
+        let gold = ["x", "x", "y", "y", "z", "z"];
+        let pred = [1, 2, 3, 4, 5, 5];
+        let c = confusions(&gold, &pred, 1);
+        assert!(c.mixed.is_empty());
+        assert_eq!(c.split.len(), 1);
+        assert_eq!((c.split[0].gold, c.split[0].missed_pairs), ("x", 1));
+        // A perfect clustering has nothing to show.
+        let c = confusions(&["a", "b"], &[7, 8], 10);
+        assert!(c.mixed.is_empty() && c.split.is_empty());
+    }
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-12

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use storyline_core::cluster::{features, Clusterer, Features, Settings};
-use storyline_core::eval::{score, Scores};
+use storyline_core::eval::{score, shuffle, Scores};
 use storyline_core::ingest::dedupe::{self, Signature};
 use storyline_core::ingest::jsonl::parse_record;
 use storyline_core::ingest::prepare::prepare_with_signature;
@@ -185,18 +185,6 @@ fn ecbplus_lookalike_stories() {
         let mut shuffled = ordered.clone();
         shuffle(&mut shuffled, seed);
         run_set(&format!("ecbplus-shuffled-{seed}"), &shuffled, 0.84);
-    }
-}
-
-/// A deterministic Fisher–Yates shuffle (xorshift64*), the same on every machine.
-fn shuffle<T>(v: &mut [T], seed: u64) {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    for i in (1..v.len()).rev() {
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        let r = x.wrapping_mul(0x2545_F491_4F6C_DD1D);
-        v.swap(i, (r % (i as u64 + 1)) as usize);
     }
 }
 

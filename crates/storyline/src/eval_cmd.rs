@@ -1,5 +1,6 @@
-//! `storyline eval`: cluster a labelled JSON Lines file in stream order in a private in-memory
-//! store and score the stories against the gold labels.
+//! `storyline eval`: cluster a labelled JSON Lines file in stream order (or a shuffled one) in a
+//! private in-memory store, score the stories against the gold labels and show the largest
+//! errors.
 
 use std::io::Write;
 use std::path::Path;
@@ -8,7 +9,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
-use storyline_core::eval::{score, Scores};
+use storyline_core::eval::{confusions, score, shuffle, Mixed, Scores, Split};
 use storyline_core::ingest::prepare::{prepare_with_signature, Prepared};
 use storyline_core::ingest::{read_stream, Format, PrepareOptions};
 use storyline_store::sqlite::SqliteStore;
@@ -22,6 +23,22 @@ struct Report {
     scores: Scores,
     docs_per_s: f64,
     failed: u64,
+    /// The seed of the order the records were clustered in; `None`: the file's order.
+    shuffle_seed: Option<u64>,
+    /// Predicted stories that hold several gold stories, the most wrong pairs first.
+    mixed: Vec<Mixed<String, i64>>,
+    /// Gold stories spread over several predicted ones, the most missed pairs first.
+    split: Vec<Split<String, i64>>,
+}
+
+/// What `storyline eval` does besides scoring.
+pub struct Options<'a> {
+    /// Where to write one `{"id", "story"}` line per article.
+    pub assignments: Option<&'a Path>,
+    /// Cluster in the order drawn from this seed instead of the file's.
+    pub shuffle: Option<u64>,
+    /// How many of the largest mixed and split stories to report.
+    pub errors: usize,
 }
 
 /// Runs the evaluation.
@@ -29,7 +46,7 @@ pub fn run(
     cfg: &Config,
     file: &Path,
     gold_field: &str,
-    assignments: Option<&Path>,
+    options: &Options<'_>,
     as_json: bool,
 ) -> Result<ExitCode> {
     let name = file.display().to_string();
@@ -60,6 +77,9 @@ pub fn run(
     let started = Instant::now();
     let store = SqliteStore::open_in_memory()?;
     let settings = cfg.ingest_settings();
+    if let Some(seed) = options.shuffle {
+        shuffle(&mut records, seed);
+    }
     let (raws, gold): (Vec<_>, Vec<_>) = records.into_iter().unzip();
     let mut ids = Vec::with_capacity(raws.len());
     let mut stories: Vec<i64> = Vec::with_capacity(raws.len());
@@ -98,12 +118,16 @@ pub fn run(
     }
     let elapsed = started.elapsed().as_secs_f64();
     let scores = score(&gold, &stories);
+    let errors = confusions(&gold, &stories, options.errors);
     let report = Report {
         docs_per_s: if elapsed > 0.0 { stories.len() as f64 / elapsed } else { 0.0 },
         scores,
         failed,
+        shuffle_seed: options.shuffle,
+        mixed: errors.mixed,
+        split: errors.split,
     };
-    if let Some(path) = assignments {
+    if let Some(path) = options.assignments {
         let mut out = std::io::BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("{}: cannot create", path.display()))?,
         );
@@ -123,6 +147,25 @@ pub fn run(
         println!("  pairwise  P {:.3}  R {:.3}  F1 {:.3}", s.pairwise_p, s.pairwise_r, s.pairwise_f1);
         println!("  B-cubed   P {:.3}  R {:.3}  F1 {:.3}", s.bcubed_p, s.bcubed_r, s.bcubed_f1);
         println!("  {:.0} documents/s (analysis, storage and clustering)", report.docs_per_s);
+        if let Some(seed) = report.shuffle_seed {
+            println!("  order: shuffled with seed {seed}");
+        }
+        let parts = |parts: Vec<String>| parts.join(", ");
+        if !report.mixed.is_empty() {
+            println!("  predicted stories that mix gold stories (wrong pairs):");
+            for m in &report.mixed {
+                let gold = parts(m.gold.iter().map(|p| format!("{} ×{}", p.label, p.articles)).collect());
+                println!("    story {}: {gold} ({})", m.predicted, m.wrong_pairs);
+            }
+        }
+        if !report.split.is_empty() {
+            println!("  gold stories split over predicted stories (missed pairs):");
+            for x in &report.split {
+                let pred =
+                    parts(x.predicted.iter().map(|p| format!("story {} ×{}", p.label, p.articles)).collect());
+                println!("    {}: {pred} ({})", x.gold, x.missed_pairs);
+            }
+        }
     }
     Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

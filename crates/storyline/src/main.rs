@@ -136,11 +136,14 @@ the earlier one, with the same settings ingest uses.")]
     #[command(after_help = "Examples:
   storyline eval ../shared/data/ecbplus-dev.jsonl --gold story
   storyline eval ../shared/data/uci-headlines-dev.jsonl --gold story --json --assignments out.jsonl
+  storyline eval ../shared/data/ecbplus-dev.jsonl --gold story --shuffle 1 --errors 10
 
-The file is clustered in stream order in a private in-memory store (your store is not
-touched); the gold field is removed from each record before anything else reads it.
-Prints pairwise and B-cubed precision, recall and F1, the numbers of gold and predicted
-stories, and documents per second.")]
+The file is clustered in stream order (or, with --shuffle, in an order drawn from the seed)
+in a private in-memory store (your store is not touched); the gold field is removed from
+each record before anything else reads it. Prints pairwise and B-cubed precision, recall
+and F1, the numbers of gold and predicted stories, documents per second, and the largest
+errors: predicted stories that mix gold stories, and gold stories split over several
+predicted ones (`mixed` and `split` in --json).")]
     Eval {
         /// The JSON Lines file
         file: PathBuf,
@@ -150,6 +153,13 @@ stories, and documents per second.")]
         /// Write one {"id", "story"} line per article here
         #[arg(long, value_name = "OUT.jsonl")]
         assignments: Option<PathBuf>,
+        /// Cluster the records in an order drawn from this seed instead of the file's (the same
+        /// seed gives the same order): how much do the stories depend on arrival order?
+        #[arg(long, value_name = "SEED")]
+        shuffle: Option<u64>,
+        /// How many of the largest mixed and split stories to show
+        #[arg(long, value_name = "N", default_value_t = 5)]
+        errors: usize,
     },
     /// Show what the analysis finds in an article: sentences, names, quotes, figures, times
     #[command(after_help = "Examples:
@@ -372,8 +382,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Eval { file, gold, assignments } => {
-            eval_cmd::run(&cfg, &file, &gold, assignments.as_deref(), cli.json)
+        Command::Eval { file, gold, assignments, shuffle, errors } => {
+            let options = eval_cmd::Options { assignments: assignments.as_deref(), shuffle, errors };
+            eval_cmd::run(&cfg, &file, &gold, &options, cli.json)
         }
         Command::Analyze { file, published, language } => {
             let prepare = PrepareOptions { source: None, published, language };

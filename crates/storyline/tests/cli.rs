@@ -629,3 +629,134 @@ fn a_merged_story_leads_to_the_story_it_joined_and_eval_counts_it_there() {
     let v = json_of(&o);
     assert_eq!((v["pred_clusters"].as_u64(), v["bcubed_f1"].as_f64()), (Some(1), Some(1.0)), "{v}");
 }
+
+/// Two stories of the project's own writing: the ferry incident and a harbour strike, with a
+/// second label (`desk`) that files one ferry report under the strike.
+fn labelled_file(dir: &Path) -> PathBuf {
+    let mut text = String::new();
+    for (i, line) in FERRY.lines().enumerate() {
+        let desk = if i == 2 { "strike" } else { "ferry" };
+        text.push_str(&line.replacen(
+            "\"story\":\"ferry\"",
+            &format!("\"story\":\"ferry\",\"desk\":\"{desk}\""),
+            1,
+        ));
+        text.push('\n');
+    }
+    text.push_str(r#"{"id":"st-1","source":"Harbour Herald","published":"2025-03-04T08:00:00Z","language":"en","story":"strike","desk":"strike","title":"Dock workers in Rotterdam walk out over night shifts","text":"Hundreds of dock workers at the container terminals of Rotterdam stopped work at dawn. Their union wants an end to compulsory night shifts for workers over fifty-five; the terminal operators call the walkout premature."}
+{"id":"st-2","source":"Coast Post","published":"2025-03-04T11:30:00Z","language":"en","story":"strike","desk":"strike","title":"Rotterdam terminals idle as dock workers strike over night shifts","text":"The strike by dock workers at Rotterdam's container terminals over compulsory night shifts for older workers left ships waiting at anchor. The union says the walkout continues until the terminal operators return to talks."}
+{"id":"st-3","source":"Coast Post","published":"2025-03-04T12:00:00Z","language":"en","title":"A record without its gold label","text":"This record has no story field."}
+this line is not JSON
+"#);
+    let file = dir.join("labelled.jsonl");
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+#[test]
+fn eval_scores_names_its_errors_and_leaves_the_store_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = labelled_file(dir.path());
+    let db = dir.path().join("untouched.db");
+    let out = dir.path().join("assignments.jsonl");
+    let o = run(
+        &db,
+        &[
+            "eval",
+            file.to_str().unwrap(),
+            "--gold",
+            "story",
+            "--json",
+            "--assignments",
+            out.to_str().unwrap(),
+        ],
+    );
+    // Two records could not be scored: a partial failure, each named with its line and reason.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("labelled.jsonl: line 6: no `story` field"), "{err}");
+    assert!(err.contains("labelled.jsonl: line 7"), "{err}");
+    let v = json_of(&o);
+    for field in [
+        "pairwise_p",
+        "pairwise_r",
+        "pairwise_f1",
+        "bcubed_p",
+        "bcubed_r",
+        "bcubed_f1",
+        "gold_clusters",
+        "pred_clusters",
+        "docs",
+        "docs_per_s",
+    ] {
+        assert!(v[field].is_number(), "{field} missing: {v}");
+    }
+    assert_eq!(
+        (v["docs"].as_u64(), v["gold_clusters"].as_u64(), v["failed"].as_u64()),
+        (Some(5), Some(2), Some(2))
+    );
+    assert_eq!((v["pred_clusters"].as_u64(), v["bcubed_f1"].as_f64()), (Some(2), Some(1.0)), "{v}");
+    assert_eq!((v["mixed"].as_array().unwrap().len(), v["split"].as_array().unwrap().len()), (0, 0), "{v}");
+    assert!(v["shuffle_seed"].is_null());
+    // One assignment per scored article, in file order; the user's store was never created.
+    let lines: Vec<Value> =
+        std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ids: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["fx-1", "fx-2", "fx-3", "st-1", "st-2"]);
+    assert_eq!(lines[0]["story"], lines[2]["story"]);
+    assert_ne!(lines[0]["story"], lines[3]["story"]);
+    assert!(!db.exists(), "eval created the user's store");
+
+    // Against a label that files one ferry report under the strike: the ferry story mixes two
+    // gold stories, and the strike's gold story is split over two predicted ones.
+    let o = run(&db, &["eval", file.to_str().unwrap(), "--gold", "desk", "--json"]);
+    let v = json_of(&o);
+    let mixed = v["mixed"].as_array().unwrap();
+    assert_eq!(mixed.len(), 1, "{v}");
+    assert_eq!(mixed[0]["predicted"], lines[0]["story"]);
+    assert_eq!(
+        mixed[0]["gold"],
+        serde_json::json!([{"label": "ferry", "articles": 2}, {"label": "strike", "articles": 1}])
+    );
+    assert_eq!(mixed[0]["wrong_pairs"], 2);
+    let split = v["split"].as_array().unwrap();
+    assert_eq!(split.len(), 1, "{v}");
+    assert_eq!(split[0]["gold"], "strike");
+    assert_eq!(split[0]["missed_pairs"], 2);
+    // The same errors in text.
+    let o = run(&db, &["eval", file.to_str().unwrap(), "--gold", "desk"]);
+    let text = stdout(&o);
+    assert!(text.contains("B-cubed"), "{text}");
+    assert!(text.contains(&format!("story {}: ferry ×2, strike ×1 (2)", lines[0]["story"])), "{text}");
+    assert!(text.contains("strike: story"), "{text}");
+
+    // A shuffled order is drawn from the seed: the same seed, the same assignments.
+    let shuffled = |seed: &str| {
+        let out = dir.path().join(format!("shuffled-{seed}.jsonl"));
+        let o = run(
+            &db,
+            &[
+                "eval",
+                file.to_str().unwrap(),
+                "--gold",
+                "story",
+                "--json",
+                "--shuffle",
+                seed,
+                "--assignments",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(json_of(&o)["shuffle_seed"], seed.parse::<u64>().unwrap());
+        std::fs::read_to_string(out).unwrap()
+    };
+    let (a, b) = (shuffled("1"), shuffled("1"));
+    assert_eq!(a, b);
+    let mut order: Vec<String> = a
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_ne!(order, ["fx-1", "fx-2", "fx-3", "st-1", "st-2"], "seed 1 keeps the file order");
+    order.sort();
+    assert_eq!(order, ["fx-1", "fx-2", "fx-3", "st-1", "st-2"]);
+}

@@ -177,14 +177,14 @@ fn ecbplus_lookalike_stories() {
         return;
     };
     let ordered: Vec<&Doc> = docs.iter().collect();
-    run_set("ecbplus-dev", &ordered, 0.91);
+    run_set("ecbplus-dev", &ordered, 0.92);
     // The same documents in other orders: an undated archive has no order of its own, and
     // which report of two look-alike events comes first decides much. Reported, with a floor
     // well below the file order's.
     for seed in 1..=3u64 {
         let mut shuffled = ordered.clone();
         shuffle(&mut shuffled, seed);
-        run_set(&format!("ecbplus-shuffled-{seed}"), &shuffled, 0.84);
+        run_set(&format!("ecbplus-shuffled-{seed}"), &shuffled, 0.86);
     }
 }
 

@@ -230,6 +230,11 @@ pub struct Settings {
     /// times, the days a text names are the only sign that two stories began with the same
     /// event rather than a look-alike. Negative: undated stories are never merged.
     pub undated_merge_days: f32,
+    /// Score an article must reach with a second undated story, besides the one it joins, to
+    /// merge the two (when they name its day). Lower than [`Settings::merge_threshold`]: the
+    /// shared day is the strong evidence here, the score only keeps apart stories that share
+    /// nothing else.
+    pub undated_merge_threshold: f32,
 }
 
 impl Default for Settings {
@@ -256,7 +261,7 @@ impl Default for Settings {
             undated_anchor_conflict: 0.7,
             undated_anchor_keys: 6,
             anchor_keys: 3,
-            anchor_min: 2,
+            anchor_min: 3,
             full_keys: 10.0,
             person_weight: 1.5,
             organization_weight: 1.2,
@@ -290,6 +295,7 @@ impl Default for Settings {
             merge_threshold: 0.15,
             merge_window_hours: 1.0,
             undated_merge_days: 1.0,
+            undated_merge_threshold: 0.1,
         }
     }
 }
@@ -924,11 +930,12 @@ impl Clusterer {
     }
 
     /// Completes the decision to join active story `a.story` with a merge: the best other
-    /// scored candidate (`scored`: (score, story id)) that reaches [`Settings::merge_threshold`]
-    /// and began with the same event: for dated stories, its first report lies within
-    /// [`Settings::merge_window_hours`] of the joined story's; for undated ones (and an undated
-    /// article), the article names a day within [`Settings::undated_merge_days`] of a day each
-    /// story names. The older story (the lower id) stays; the article joins it.
+    /// scored candidate (`scored`: (score, story id)) that began with the same event. For dated
+    /// stories: it reaches [`Settings::merge_threshold`] and its first report lies within
+    /// [`Settings::merge_window_hours`] of the joined story's. For undated ones (and an undated
+    /// article): it reaches [`Settings::undated_merge_threshold`] and the article names a day
+    /// within [`Settings::undated_merge_days`] of a day each story names. The older story (the
+    /// lower id) stays; the article joins it.
     fn with_merge(&self, q: &Query, mut a: Assignment, scored: &[(f32, i64)]) -> Assignment {
         let s = &self.settings;
         let Some(joined) = self.active.get(&a.story) else { return a };
@@ -947,13 +954,13 @@ impl Clusterer {
         let undated = s.undated_merge_days >= 0.0 && q.time.is_none() && near_day(&joined.days);
         let mut other: Option<(f32, i64)> = None;
         for &(score, id) in scored {
-            if id == a.story || score < s.merge_threshold {
+            if id == a.story {
                 continue;
             }
             let Some(story) = self.active.get(&id) else { continue };
             let same_start = match (joined.first_time, story.first_time) {
-                (Some(f), Some(g)) => (f - g).abs() <= window,
-                (None, None) => undated && near_day(&story.days),
+                (Some(f), Some(g)) => score >= s.merge_threshold && (f - g).abs() <= window,
+                (None, None) => undated && score >= s.undated_merge_threshold && near_day(&story.days),
                 _ => false,
             };
             if same_start && other.is_none_or(|(bs, bid)| score > bs || (score == bs && id < bid)) {
@@ -1387,6 +1394,10 @@ mod tests {
         assert_eq!((both.merged, active), (None, 2), "{both:?}");
         // Texts that name no day give no sign that the stories began with one event.
         let (both, active) = run(Settings::default(), ["", "", ""]);
+        assert_eq!((both.merged, active), (None, 2), "{both:?}");
+        // The report must also resemble the second story enough.
+        let strict = Settings { undated_merge_threshold: 0.99, ..Settings::default() };
+        let (both, active) = run(strict, same);
         assert_eq!((both.merged, active), (None, 2), "{both:?}");
         // Turned off.
         let (both, active) = run(Settings { undated_merge_days: -1.0, ..Settings::default() }, same);

@@ -74,12 +74,12 @@ pub fn run(
         }
     })
     .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-    let started = Instant::now();
-    let store = SqliteStore::open_in_memory()?;
-    let settings = cfg.ingest_settings();
     if let Some(seed) = options.shuffle {
         shuffle(&mut records, seed);
     }
+    let started = Instant::now();
+    let store = SqliteStore::open_in_memory()?;
+    let settings = cfg.ingest_settings();
     let (raws, gold): (Vec<_>, Vec<_>) = records.into_iter().unzip();
     let mut ids = Vec::with_capacity(raws.len());
     let mut stories: Vec<i64> = Vec::with_capacity(raws.len());

@@ -659,18 +659,14 @@ fn eval_scores_names_its_errors_and_leaves_the_store_alone() {
     let file = labelled_file(dir.path());
     let db = dir.path().join("untouched.db");
     let out = dir.path().join("assignments.jsonl");
-    let o = run(
-        &db,
-        &[
-            "eval",
-            file.to_str().unwrap(),
-            "--gold",
-            "story",
-            "--json",
-            "--assignments",
-            out.to_str().unwrap(),
-        ],
-    );
+    // `storyline eval FILE --gold story --json --assignments OUT` plus `extra`.
+    let eval_into = |out: &Path, extra: &[&str]| {
+        let mut args = vec!["eval", file.to_str().unwrap(), "--gold", "story", "--json"];
+        args.extend(["--assignments", out.to_str().unwrap()]);
+        args.extend(extra);
+        run(&db, &args)
+    };
+    let o = eval_into(&out, &[]);
     // Two records could not be scored: a partial failure, each named with its line and reason.
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
@@ -733,20 +729,7 @@ fn eval_scores_names_its_errors_and_leaves_the_store_alone() {
     // A shuffled order is drawn from the seed: the same seed, the same assignments.
     let shuffled = |seed: &str| {
         let out = dir.path().join(format!("shuffled-{seed}.jsonl"));
-        let o = run(
-            &db,
-            &[
-                "eval",
-                file.to_str().unwrap(),
-                "--gold",
-                "story",
-                "--json",
-                "--shuffle",
-                seed,
-                "--assignments",
-                out.to_str().unwrap(),
-            ],
-        );
+        let o = eval_into(&out, &["--shuffle", seed]);
         assert_eq!(json_of(&o)["shuffle_seed"], seed.parse::<u64>().unwrap());
         std::fs::read_to_string(out).unwrap()
     };

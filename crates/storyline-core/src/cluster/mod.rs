@@ -951,7 +951,10 @@ impl Clusterer {
                 i < days.len() && days[i] <= d + tolerance
             })
         };
-        let undated = s.undated_merge_days >= 0.0 && q.time.is_none() && near_day(&joined.days);
+        let undated = joined.first_time.is_none()
+            && q.time.is_none()
+            && s.undated_merge_days >= 0.0
+            && near_day(&joined.days);
         let mut other: Option<(f32, i64)> = None;
         for &(score, id) in scored {
             if id == a.story {

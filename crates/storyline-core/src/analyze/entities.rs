@@ -441,15 +441,21 @@ impl<'d, 'a> Ctx<'d, 'a> {
     fn inner_parts(&mut self, i: usize) {
         let t = self.doc.tokens[i];
         let w = t.text(self.text);
-        let mut at = 0;
-        for part in w.split(|c| is_hyphen(c) || is_apostrophe(c)) {
-            let start = t.start + at;
-            at += part.len() + 1;
-            if at == part.len() + 1 || !starts_upper(part) {
-                continue;
+        // Separators may be several bytes long (`’`, a non-breaking hyphen): parts are found by
+        // their own offsets, never by counting one byte per separator.
+        let mut start = 0;
+        let mut first = true;
+        let ends = w
+            .char_indices()
+            .filter(|&(_, c)| is_hyphen(c) || is_apostrophe(c))
+            .map(|(at, c)| (at, at + c.len_utf8()))
+            .chain(std::iter::once((w.len(), w.len())));
+        for (end, next) in ends {
+            let part = &w[start..end];
+            if !std::mem::take(&mut first) && starts_upper(part) {
+                self.part_mention(Span::new(t.start + start, t.start + end));
             }
-            let span = Span::new(start, start + part.len());
-            self.part_mention(span);
+            start = next;
         }
     }
 

@@ -127,7 +127,7 @@ fn fold_word(word: &str, out: &mut String) {
 }
 
 /// As [`fold_word`], appending to `out`.
-fn fold_append(word: &str, out: &mut String) {
+pub(super) fn fold_append(word: &str, out: &mut String) {
     for c in word.chars() {
         if is_apostrophe(c) {
             out.push('\'');
@@ -143,7 +143,7 @@ fn in_list(list: WordSet, word: &str) -> bool {
     list.contains(word)
 }
 
-fn starts_upper(s: &str) -> bool {
+pub(super) fn starts_upper(s: &str) -> bool {
     match s.as_bytes().first() {
         Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
         _ => s.chars().next().is_some_and(char::is_uppercase),
@@ -188,6 +188,64 @@ fn is_role_word(folded: &str) -> bool {
         return true;
     }
     ROLE_SUFFIXES.ends_compound(folded, 3)
+}
+
+/// What the annotator's word lists say of one folded word, as bits (see [`lexicon`]): the
+/// tagger reads them as features.
+pub(super) mod lex {
+    /// A title or function (`minister`, `woordvoerder`, a compound ending in one).
+    pub const ROLE: u16 = 1;
+    /// A word that makes a name an organisation's (`Bank`, `ministerie`, `Forces`).
+    pub const ORG: u16 = 1 << 1;
+    /// A place word inside a name (`Zee`, `Street`) or a place ending (`-dorp`).
+    pub const PLACE: u16 = 1 << 2;
+    /// A noun that introduces a place (`stad`, `provincie`).
+    pub const PLACE_NOUN: u16 = 1 << 3;
+    /// A locative preposition (`in`, `naar`, `uit`).
+    pub const PLACE_PREP: u16 = 1 << 4;
+    /// A verb of saying (`zei`, `aldus`, `said`).
+    pub const SPEECH: u16 = 1 << 5;
+    /// A name particle (`van`, `de`, `al`).
+    pub const PARTICLE: u16 = 1 << 6;
+    /// An honorific (`dhr`, `mevrouw`, `Mr`).
+    pub const HONORIFIC: u16 = 1 << 7;
+    /// A function word that is never a name on its own.
+    pub const STOP: u16 = 1 << 8;
+    /// A word naming an event, a law or a product (`Akkoord`, `Cup`).
+    pub const OTHER: u16 = 1 << 9;
+    /// A word that introduces an organisation (`partij`, `bedrijf`, `club`).
+    pub const ORG_CONTEXT: u16 = 1 << 10;
+    /// A given name.
+    pub const FIRST_NAME: u16 = 1 << 11;
+    /// A nationality adjective (`Amerikaanse`, `Syrische`).
+    pub const NATIONALITY: u16 = 1 << 12;
+    /// A month or weekday.
+    pub const MONTH_OR_DAY: u16 = 1 << 13;
+}
+
+/// The word-list facts of a folded word (bits of [`lex`]).
+pub(super) fn lexicon(folded: &str) -> u16 {
+    let mut bits = 0;
+    let mut set = |on: bool, bit: u16| {
+        if on {
+            bits |= bit;
+        }
+    };
+    set(is_role_word(folded), lex::ROLE);
+    set(in_list(ORG_MARKERS, folded) || has_suffix(ORG_SUFFIXES, folded), lex::ORG);
+    set(in_list(PLACE_MARKERS, folded) || has_suffix(PLACE_SUFFIXES, folded), lex::PLACE);
+    set(in_list(PLACE_NOUNS, folded), lex::PLACE_NOUN);
+    set(in_list(PLACE_PREPOSITIONS, folded), lex::PLACE_PREP);
+    set(in_list(SPEECH_VERBS, folded) || in_list(REPORT_VERBS, folded), lex::SPEECH);
+    set(in_list(PARTICLES, folded), lex::PARTICLE);
+    set(in_list(HONORIFICS, folded), lex::HONORIFIC);
+    set(in_list(STOP, folded), lex::STOP);
+    set(in_list(OTHER_MARKERS, folded) || has_suffix(OTHER_MARKERS, folded), lex::OTHER);
+    set(in_list(ORG_CONTEXT, folded) || has_suffix(ORG_CONTEXT, folded), lex::ORG_CONTEXT);
+    set(gazetteer::is_first_name(folded), lex::FIRST_NAME);
+    set(!folded.is_empty() && folded.split('-').all(gazetteer::is_nationality), lex::NATIONALITY);
+    set(gazetteer::is_month_or_day(folded), lex::MONTH_OR_DAY);
+    bits
 }
 
 /// How a word token can take part in a name.

@@ -11,6 +11,7 @@
 //! [`Analysis::into_char_offsets`] turns them into character (Unicode scalar) offsets for
 //! storage and output.
 
+pub mod conll;
 pub mod entities;
 pub mod gazetteer;
 pub mod lang;
@@ -20,6 +21,7 @@ pub mod score;
 pub mod segment;
 pub mod stem;
 mod table;
+pub mod tagger;
 pub mod times;
 
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,1076 @@
+//! The trained name tagger: a linear-chain model that labels every token of a sentence as the
+//! beginning (`B-`) or inside (`I-`) of a person, organisation, place or other name, or as
+//! outside any name (`O`).
+//!
+//! The model is a structured averaged perceptron (Collins 2002) over hashed sparse features,
+//! decoded with Viterbi under the BIO constraint (an `I-X` only after a `B-X` or `I-X`). The
+//! features ([`features`]) are the word and its neighbours, affixes, word shapes, capitalisation
+//! at and away from the sentence start, what the gazetteer knows of the span a token starts or
+//! continues, and what the annotator's word lists say of the token and its neighbours (titles,
+//! given names, nationality words, place and organisation words, verbs of saying); a few are
+//! read over the whole article (whether a capitalised word is also written in lowercase, or
+//! capitalised away from a sentence start, elsewhere). Training ([`train`]) and tagging
+//! ([`Model::tag`]) call the same feature function, so what the model learned is what it reads.
+//!
+//! A model file is small and versioned: `models/ner-nl.bin` ships the Dutch weights (trained
+//! on CoNLL-2002; `models/README.md` says how, with its figures and licence). Weights are
+//! quantised to 16 bits; features are kept by a 32-bit hash.
+
+use std::collections::HashMap;
+
+use super::entities::{fold_append, lex, lexicon, starts_upper};
+use super::gazetteer;
+use super::{Document, EntityType, Span, TokenKind};
+use crate::hash::{hash64, mix64};
+
+/// The labels, in model order: `O`, then `B-` and `I-` of each kind in [`KINDS`] order.
+pub const LABELS: [&str; 9] = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"];
+
+/// The kinds of name, in label order.
+pub const KINDS: [EntityType; 4] =
+    [EntityType::Person, EntityType::Organization, EntityType::Place, EntityType::Other];
+
+const L: usize = LABELS.len();
+
+/// The label index of `B-` of a kind.
+pub fn begin_label(kind: EntityType) -> usize {
+    1 + 2 * KINDS.iter().position(|&k| k == kind).unwrap_or(3)
+}
+
+/// The kind of a label other than `O`.
+pub fn label_kind(label: usize) -> Option<EntityType> {
+    (label > 0 && label < L).then(|| KINDS[(label - 1) / 2])
+}
+
+fn is_inside(label: usize) -> bool {
+    label > 0 && label % 2 == 0
+}
+
+/// Whether `to` may follow `from` (`None`: the sentence start).
+fn allowed(from: Option<usize>, to: usize) -> bool {
+    !is_inside(to) || from.is_some_and(|f| f != 0 && (f + 1) / 2 == (to + 1) / 2)
+}
+
+/// The features of every token of a document: token `i` has `ids[offsets[i]..offsets[i + 1]]`.
+#[derive(Debug, Default, Clone)]
+pub struct TokenFeatures {
+    /// Where each token's features start in `ids` (one more entry than tokens).
+    pub offsets: Vec<u32>,
+    /// Hashed feature ids.
+    pub ids: Vec<u32>,
+}
+
+impl TokenFeatures {
+    /// The features of token `i`.
+    pub fn of(&self, i: usize) -> &[u32] {
+        &self.ids[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+}
+
+/// Feature templates: each feature's hash is seeded by its template.
+#[derive(Clone, Copy)]
+#[repr(u8)]
+enum T {
+    Bias = 1,
+    Word,
+    Lower,
+    Prefix,
+    Suffix,
+    Shape,
+    ShortShape,
+    Flags,
+    Prev,
+    Next,
+    Prev2,
+    Next2,
+    PrevWord,
+    NextWord,
+    PrevBigram,
+    NextBigram,
+    ShapeTri,
+    PrevShape,
+    NextShape,
+    Gaz,
+    GazPrev,
+    GazNext,
+    Lex,
+    LexPrev,
+    LexNext,
+    LexPrev2,
+    Doc,
+    DocShape,
+    Len,
+    InitShape,
+    FlagsPrev,
+    FlagsNext,
+    Lex2,
+}
+
+/// Per-token facts the features are made from.
+struct Tok<'a> {
+    text: &'a str,
+    folded: (usize, usize),
+    shape: (usize, usize),
+    /// Bit 0 first word of its sentence, 1 capitalised, 2 all capitals, 3 digit, 4 hyphen
+    /// or apostrophe inside, 5 punctuation, 6 after a line break, 7 in a headline-like line.
+    flags: u8,
+    lex: u16,
+    /// Gazetteer: 0 none, else `1 + 2 * kind (+1 inside)`, as the labels.
+    gaz: u8,
+}
+
+const F_INITIAL: u8 = 1;
+const F_UPPER: u8 = 1 << 1;
+const F_CAPS: u8 = 1 << 2;
+const F_DIGIT: u8 = 1 << 3;
+const F_JOINED: u8 = 1 << 4;
+const F_PUNCT: u8 = 1 << 5;
+const F_NEWLINE: u8 = 1 << 6;
+const F_HEADLINE: u8 = 1 << 7;
+
+fn shape_of(word: &str, out: &mut String) {
+    let mut last = '\0';
+    for c in word.chars() {
+        let s = if c.is_uppercase() {
+            'X'
+        } else if c.is_lowercase() {
+            'x'
+        } else if c.is_numeric() {
+            'd'
+        } else if c.is_alphabetic() {
+            'a'
+        } else {
+            c
+        };
+        if s != last {
+            out.push(s);
+        }
+        last = s;
+    }
+}
+
+/// Feature hashing: one id per template and value.
+struct Hasher<'o> {
+    out: &'o mut Vec<u32>,
+}
+
+impl Hasher<'_> {
+    #[inline]
+    fn push(&mut self, t: T, value: &[u8]) {
+        let h = hash64(t as u64, value);
+        self.out.push(fold_id(h));
+    }
+
+    #[inline]
+    fn push2(&mut self, t: T, a: &[u8], b: &[u8]) {
+        let h = hash64(t as u64, a) ^ mix64(hash64(0x5eed, b));
+        self.out.push(fold_id(mix64(h)));
+    }
+
+    #[inline]
+    fn push3(&mut self, t: T, a: &[u8], b: &[u8], c: &[u8]) {
+        let h = hash64(t as u64, a) ^ mix64(hash64(0x5eed, b)) ^ mix64(mix64(hash64(0x5eee, c)));
+        self.out.push(fold_id(mix64(h)));
+    }
+
+    #[inline]
+    fn num(&mut self, t: T, v: u64) {
+        self.push(t, &v.to_le_bytes());
+    }
+}
+
+#[inline]
+fn fold_id(h: u64) -> u32 {
+    let id = (h ^ (h >> 32)) as u32;
+    id.max(1)
+}
+
+/// The longest gazetteer name starting at each capitalised token: per token, 0 or the label
+/// (as in [`LABELS`]) the gazetteer's kind gives it.
+fn gazetteer_labels(doc: &Document<'_>, toks: &[Tok<'_>], key: &mut String) -> Vec<u8> {
+    let n = toks.len();
+    let mut out = vec![0u8; n];
+    let mut i = 0;
+    while i < n {
+        let t = &toks[i];
+        if t.flags & F_UPPER == 0 || t.flags & F_PUNCT != 0 {
+            i += 1;
+            continue;
+        }
+        // The window: word tokens on one line, at most six.
+        let mut last = i;
+        while last + 1 < n
+            && last - i < 5
+            && toks[last + 1].flags & (F_PUNCT | F_NEWLINE) == 0
+            && doc.tokens[last + 1].start == doc.tokens[last].end + 1
+        {
+            last += 1;
+        }
+        key.clear();
+        super::entities::push_key(t.text, key);
+        if last > i && !gazetteer::may_continue(key) {
+            last = i;
+        }
+        let mut found = None;
+        for j in (i..=last).rev() {
+            let span = Span::new(doc.tokens[i].start, doc.tokens[j].end);
+            let written = doc.slice(span);
+            let hit = if j == i { gazetteer::acronym(written) } else { None }.or_else(|| {
+                key.clear();
+                super::entities::push_key(written, key);
+                gazetteer::lookup(key, written, t.flags & F_INITIAL != 0)
+            });
+            if let Some(h) = hit {
+                found = Some((j, h.kind));
+                break;
+            }
+        }
+        match found {
+            Some((j, kind)) => {
+                let b = begin_label(kind) as u8;
+                out[i] = b;
+                for o in &mut out[i + 1..=j] {
+                    *o = b + 1;
+                }
+                i = j + 1;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// Computes the features of every token of `doc` into `out` (cleared first).
+pub fn features(doc: &Document<'_>, out: &mut TokenFeatures) {
+    out.offsets.clear();
+    out.ids.clear();
+    let text = doc.text;
+    let n = doc.tokens.len();
+    let mut folded = String::with_capacity(text.len() + 16);
+    let mut shapes = String::with_capacity(text.len() / 2 + 16);
+    let mut toks: Vec<Tok<'_>> = Vec::with_capacity(n);
+    // Sentence starts and headline-like lines.
+    let mut initial = vec![false; n];
+    let mut headline = vec![false; n];
+    {
+        let mut ti = 0;
+        for s in &doc.sentences {
+            while ti < n && doc.tokens[ti].end <= s.start {
+                ti += 1;
+            }
+            let from = ti;
+            let mut first = true;
+            let (mut words, mut caps, mut long_lower) = (0, 0, 0);
+            while ti < n && doc.tokens[ti].start < s.end {
+                let t = &doc.tokens[ti];
+                if t.kind == TokenKind::Punct {
+                    let p = t.text(text);
+                    if matches!(p, ":" | "„" | "“" | "\"" | "‘" | "«" | "'" | "‹" | "`" | "-" | "–" | "—") {
+                        first = true;
+                    }
+                } else {
+                    if first {
+                        initial[ti] = true;
+                        first = false;
+                    }
+                    if t.kind == TokenKind::Word {
+                        let w = t.text(text);
+                        words += 1;
+                        if starts_upper(w) {
+                            caps += 1;
+                        } else if w.len() > 3 {
+                            long_lower += 1;
+                        }
+                    }
+                }
+                ti += 1;
+            }
+            if words >= 4 && long_lower <= 1 && caps * 10 >= words * 7 {
+                headline[from..ti].iter_mut().for_each(|h| *h = true);
+            }
+        }
+    }
+    for (i, t) in doc.tokens.iter().enumerate() {
+        let w = t.text(text);
+        let f0 = folded.len();
+        fold_append(w, &mut folded);
+        let f1 = folded.len();
+        let s0 = shapes.len();
+        shape_of(w, &mut shapes);
+        let s1 = shapes.len();
+        let mut flags = 0u8;
+        if initial[i] {
+            flags |= F_INITIAL;
+        }
+        if headline[i] {
+            flags |= F_HEADLINE;
+        }
+        if t.after_newline {
+            flags |= F_NEWLINE;
+        }
+        match t.kind {
+            TokenKind::Punct => flags |= F_PUNCT,
+            TokenKind::Number => flags |= F_DIGIT,
+            TokenKind::Word => {
+                if starts_upper(w) {
+                    flags |= F_UPPER;
+                    if w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !w.chars().any(char::is_lowercase) {
+                        flags |= F_CAPS;
+                    }
+                }
+                if w.bytes().any(|b| b.is_ascii_digit()) {
+                    flags |= F_DIGIT;
+                }
+                if w.chars().any(|c| !c.is_alphanumeric()) {
+                    flags |= F_JOINED;
+                }
+            }
+        }
+        let lex = if t.kind == TokenKind::Word { lexicon(&folded[f0..f1]) } else { 0 };
+        toks.push(Tok { text: w, folded: (f0, f1), shape: (s0, s1), flags, lex, gaz: 0 });
+    }
+    let mut key = String::new();
+    let gaz = gazetteer_labels(doc, &toks, &mut key);
+    for (t, g) in toks.iter_mut().zip(gaz) {
+        t.gaz = g;
+    }
+    // What the article says of a word elsewhere: written in lowercase, capitalised away from a
+    // sentence start.
+    let mut seen: HashMap<&str, u8> = HashMap::with_capacity(n / 2 + 1);
+    for t in &toks {
+        if t.flags & F_PUNCT != 0 {
+            continue;
+        }
+        let f = &folded[t.folded.0..t.folded.1];
+        let e = seen.entry(f).or_default();
+        if t.flags & F_UPPER == 0 {
+            *e |= 1;
+        } else if t.flags & (F_INITIAL | F_HEADLINE) == 0 {
+            *e |= 2;
+        } else {
+            *e |= 4;
+        }
+    }
+    let fold = |i: usize| -> &[u8] { folded[toks[i].folded.0..toks[i].folded.1].as_bytes() };
+    let shape = |i: usize| -> &[u8] { shapes[toks[i].shape.0..toks[i].shape.1].as_bytes() };
+    const BOS: &[u8] = b"<s>";
+    const EOS: &[u8] = b"</s>";
+    // Sentence bounds per token, for the window.
+    let mut sent_of = vec![(0usize, 0usize); n];
+    {
+        let mut ti = 0;
+        for s in &doc.sentences {
+            while ti < n && doc.tokens[ti].end <= s.start {
+                sent_of[ti] = (ti, ti + 1);
+                ti += 1;
+            }
+            let from = ti;
+            while ti < n && doc.tokens[ti].start < s.end {
+                ti += 1;
+            }
+            for so in &mut sent_of[from..ti] {
+                *so = (from, ti);
+            }
+        }
+        while ti < n {
+            sent_of[ti] = (ti, ti + 1);
+            ti += 1;
+        }
+    }
+    out.offsets.reserve(n + 1);
+    out.ids.reserve(n * 48);
+    out.offsets.push(0);
+    let mut buf = Vec::with_capacity(32);
+    for i in 0..n {
+        let (from, to) = sent_of[i];
+        let at = |k: isize| -> Option<usize> {
+            let j = i as isize + k;
+            (j >= from as isize && j < to as isize).then_some(j as usize)
+        };
+        let word = |k: isize| at(k).map_or(if k < 0 { BOS } else { EOS }, fold);
+        let shp = |k: isize| at(k).map_or(if k < 0 { BOS } else { EOS }, shape);
+        let t = &toks[i];
+        let mut h = Hasher { out: &mut out.ids };
+        h.push(T::Bias, b"");
+        let w = fold(i);
+        h.push(T::Lower, w);
+        h.push(T::Word, t.text.as_bytes());
+        h.push(T::Shape, shape(i));
+        let fw = &folded[t.folded.0..t.folded.1];
+        let chars: Vec<(usize, char)> = fw.char_indices().collect();
+        for k in 1..=4.min(chars.len()) {
+            let p = chars.get(k).map_or(fw.len(), |c| c.0);
+            buf.clear();
+            buf.push(k as u8);
+            buf.extend_from_slice(&fw.as_bytes()[..p]);
+            h.push(T::Prefix, &buf);
+            let s = chars[chars.len() - k].0;
+            buf.clear();
+            buf.push(k as u8);
+            buf.extend_from_slice(&fw.as_bytes()[s..]);
+            h.push(T::Suffix, &buf);
+        }
+        // The shape of the first few characters, uncollapsed: `Xxx`, `XX`, `dd`.
+        buf.clear();
+        for c in t.text.chars().take(3) {
+            buf.push(if c.is_uppercase() {
+                b'X'
+            } else if c.is_lowercase() {
+                b'x'
+            } else if c.is_numeric() {
+                b'd'
+            } else {
+                b'.'
+            });
+        }
+        h.push(T::ShortShape, &buf);
+        let flags = t.flags & !F_NEWLINE;
+        h.num(T::Flags, u64::from(flags));
+        h.num(T::Len, (t.text.chars().count().min(8)) as u64);
+        h.push2(T::InitShape, &[t.flags & F_INITIAL], shape(i));
+        h.push(T::Prev, word(-1));
+        h.push(T::Next, word(1));
+        h.push(T::Prev2, word(-2));
+        h.push(T::Next2, word(2));
+        h.push2(T::PrevWord, word(-1), w);
+        h.push2(T::NextWord, w, word(1));
+        h.push2(T::PrevBigram, word(-2), word(-1));
+        h.push2(T::NextBigram, word(1), word(2));
+        h.push3(T::ShapeTri, shp(-1), shape(i), shp(1));
+        h.push2(T::PrevShape, shp(-1), shape(i));
+        h.push2(T::NextShape, shape(i), shp(1));
+        let fl = |k: isize| at(k).map_or(0xff, |j| toks[j].flags & !F_NEWLINE);
+        h.num(T::FlagsPrev, u64::from(fl(-1)) << 8 | u64::from(flags));
+        h.num(T::FlagsNext, u64::from(fl(1)) << 8 | u64::from(flags));
+        // Gazetteer.
+        h.num(T::Gaz, u64::from(t.gaz));
+        h.num(T::GazPrev, u64::from(at(-1).map_or(0xff, |j| toks[j].gaz)) << 8 | u64::from(t.gaz));
+        h.num(T::GazNext, u64::from(at(1).map_or(0xff, |j| toks[j].gaz)) << 8 | u64::from(t.gaz));
+        // Word lists: each bit of the token and its neighbours.
+        let bits = |k: isize| at(k).map_or(0, |j| toks[j].lex);
+        for (tmpl, lexbits) in [(T::Lex, t.lex), (T::LexPrev, bits(-1)), (T::LexNext, bits(1)), (T::LexPrev2, bits(-2))] {
+            for b in 0..16 {
+                if lexbits & (1 << b) != 0 {
+                    h.num(tmpl, b);
+                }
+            }
+        }
+        // A title before a given name, a given name before a capitalised word.
+        if t.lex & lex::FIRST_NAME != 0 {
+            h.num(T::Lex2, u64::from(fl(1) & F_UPPER != 0) | (u64::from(bits(-1) & lex::ROLE != 0) << 1));
+        }
+        // The article elsewhere.
+        if t.flags & F_PUNCT == 0 {
+            let e = seen.get(&folded[t.folded.0..t.folded.1]).copied().unwrap_or(0);
+            h.num(T::Doc, u64::from(e) << 8 | u64::from(t.flags & (F_UPPER | F_INITIAL)));
+            h.push2(T::DocShape, &[e], shape(i));
+        }
+        out.offsets.push(out.ids.len() as u32);
+    }
+}
+
+/// A trained model: weights per feature and label, and label transition weights.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Open-addressing table of feature ids (`0`: empty slot).
+    keys: Vec<u32>,
+    /// `L` weights per slot.
+    weights: Vec<f32>,
+    /// Transition weights: row `L` is the sentence start.
+    trans: [[f32; L]; L + 1],
+    /// Features in the model.
+    len: usize,
+}
+
+const MAGIC: &[u8; 8] = b"SLNER01\n";
+
+/// Why a model file cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// Not a model file, or one of another version.
+    #[error("not a storyline name model (bad magic or version)")]
+    Magic,
+    /// Shorter than its header says.
+    #[error("model file is truncated")]
+    Truncated,
+}
+
+impl Model {
+    fn with_capacity(len: usize) -> Self {
+        let slots = (len * 2).next_power_of_two().max(16);
+        Model { keys: vec![0; slots], weights: vec![0.0; slots * L], trans: [[0.0; L]; L + 1], len: 0 }
+    }
+
+    #[inline]
+    fn slot(&self, id: u32) -> Option<usize> {
+        let mask = self.keys.len() - 1;
+        let mut s = (id.wrapping_mul(0x9E37_79B1) as usize) & mask;
+        loop {
+            let k = self.keys[s];
+            if k == id {
+                return Some(s);
+            }
+            if k == 0 {
+                return None;
+            }
+            s = (s + 1) & mask;
+        }
+    }
+
+    fn insert(&mut self, id: u32, w: &[f32; L]) {
+        let mask = self.keys.len() - 1;
+        let mut s = (id.wrapping_mul(0x9E37_79B1) as usize) & mask;
+        while self.keys[s] != 0 && self.keys[s] != id {
+            s = (s + 1) & mask;
+        }
+        if self.keys[s] == 0 {
+            self.len += 1;
+        }
+        self.keys[s] = id;
+        self.weights[s * L..(s + 1) * L].copy_from_slice(w);
+    }
+
+    /// The number of features the model weighs.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the model weighs no feature.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Reads a model file.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        let rest = bytes.strip_prefix(MAGIC.as_slice()).ok_or(ModelError::Magic)?;
+        let mut r = Reader { b: rest };
+        let labels = r.u32()? as usize;
+        if labels != L {
+            return Err(ModelError::Magic);
+        }
+        let scale = r.f32()?;
+        let mut trans = [[0.0f32; L]; L + 1];
+        for row in &mut trans {
+            for v in row.iter_mut() {
+                *v = r.f32()?;
+            }
+        }
+        let n = r.u32()? as usize;
+        let mut model = Model::with_capacity(n);
+        model.trans = trans;
+        let mut id = 0u32;
+        let mut w = [0f32; L];
+        for _ in 0..n {
+            // Ids ascend: each is stored as the gap from the one before.
+            id = id.wrapping_add(r.varint()?);
+            for v in &mut w {
+                *v = f32::from(r.i16()?) * scale;
+            }
+            model.insert(id, &w);
+        }
+        Ok(model)
+    }
+
+    /// Writes the model: ids as ascending gaps, weights quantised to 16 bits.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut entries: Vec<(u32, usize)> =
+            self.keys.iter().enumerate().filter(|(_, &k)| k != 0).map(|(s, &k)| (k, s)).collect();
+        entries.sort_unstable();
+        let max = self.weights.iter().fold(0f32, |m, w| m.max(w.abs())).max(1e-9);
+        let scale = max / 32767.0;
+        let mut out = Vec::with_capacity(16 + entries.len() * (2 * L + 3));
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&(L as u32).to_le_bytes());
+        out.extend_from_slice(&scale.to_le_bytes());
+        for row in &self.trans {
+            for v in row {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        out.extend_from_slice(&(entries.len() as u32).to_le_bytes());
+        let mut prev = 0u32;
+        for (id, s) in entries {
+            let mut gap = id - prev;
+            prev = id;
+            loop {
+                let b = (gap & 0x7f) as u8;
+                gap >>= 7;
+                if gap == 0 {
+                    out.push(b);
+                    break;
+                }
+                out.push(b | 0x80);
+            }
+            for &v in &self.weights[s * L..(s + 1) * L] {
+                out.extend_from_slice(&((v / scale).round().clamp(-32767.0, 32767.0) as i16).to_le_bytes());
+            }
+        }
+        out
+    }
+
+    /// The label scores of one token.
+    #[inline]
+    fn emission(&self, feats: &[u32], out: &mut [f32; L]) {
+        *out = [0.0; L];
+        for &f in feats {
+            if let Some(s) = self.slot(f) {
+                for (o, w) in out.iter_mut().zip(&self.weights[s * L..(s + 1) * L]) {
+                    *o += w;
+                }
+            }
+        }
+    }
+
+    /// The best labels of tokens `range` (one sentence) given their features.
+    pub fn decode(&self, feats: &TokenFeatures, range: std::ops::Range<usize>, labels: &mut Vec<u8>) {
+        let mut em = vec![[0f32; L]; range.len()];
+        for (e, i) in em.iter_mut().zip(range.clone()) {
+            self.emission(feats.of(i), e);
+        }
+        viterbi(&em, &self.trans, labels);
+    }
+
+    /// Labels every token of a document (indexes into [`LABELS`]).
+    pub fn tag(&self, doc: &Document<'_>) -> Vec<u8> {
+        let mut feats = TokenFeatures::default();
+        features(doc, &mut feats);
+        let mut labels = Vec::with_capacity(doc.tokens.len());
+        let mut part = Vec::new();
+        for range in sentence_ranges(doc) {
+            self.decode(&feats, range, &mut part);
+            labels.extend_from_slice(&part);
+        }
+        labels
+    }
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+}
+
+impl Reader<'_> {
+    fn take<const N: usize>(&mut self) -> Result<[u8; N], ModelError> {
+        let (head, rest) = self.b.split_first_chunk::<N>().ok_or(ModelError::Truncated)?;
+        self.b = rest;
+        Ok(*head)
+    }
+    fn u32(&mut self) -> Result<u32, ModelError> {
+        self.take::<4>().map(u32::from_le_bytes)
+    }
+    fn f32(&mut self) -> Result<f32, ModelError> {
+        self.take::<4>().map(f32::from_le_bytes)
+    }
+    fn i16(&mut self) -> Result<i16, ModelError> {
+        self.take::<2>().map(i16::from_le_bytes)
+    }
+    fn varint(&mut self) -> Result<u32, ModelError> {
+        let mut v = 0u32;
+        for shift in (0..35).step_by(7) {
+            let [b] = self.take::<1>()?;
+            v |= u32::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err(ModelError::Truncated)
+    }
+}
+
+/// Token index ranges of the document's sentences, every token in exactly one (tokens outside
+/// every sentence make ranges of their own).
+pub fn sentence_ranges(doc: &Document<'_>) -> Vec<std::ops::Range<usize>> {
+    let n = doc.tokens.len();
+    let mut out = Vec::with_capacity(doc.sentences.len() + 1);
+    let mut ti = 0;
+    for s in &doc.sentences {
+        let from = ti;
+        while ti < n && doc.tokens[ti].end <= s.start {
+            ti += 1;
+        }
+        if ti > from {
+            out.push(from..ti);
+        }
+        let from = ti;
+        while ti < n && doc.tokens[ti].start < s.end {
+            ti += 1;
+        }
+        if ti > from {
+            out.push(from..ti);
+        }
+    }
+    if ti < n {
+        out.push(ti..n);
+    }
+    out
+}
+
+/// The best label sequence under the BIO constraint.
+fn viterbi(em: &[[f32; L]], trans: &[[f32; L]; L + 1], out: &mut Vec<u8>) {
+    out.clear();
+    let n = em.len();
+    if n == 0 {
+        return;
+    }
+    const NEG: f32 = f32::NEG_INFINITY;
+    let mut score = vec![[NEG; L]; n];
+    let mut back = vec![[0u8; L]; n];
+    for y in 0..L {
+        if allowed(None, y) {
+            score[0][y] = trans[L][y] + em[0][y];
+        }
+    }
+    for t in 1..n {
+        for y in 0..L {
+            let mut best = NEG;
+            let mut arg = 0u8;
+            for p in 0..L {
+                if score[t - 1][p] == NEG || !allowed(Some(p), y) {
+                    continue;
+                }
+                let s = score[t - 1][p] + trans[p][y];
+                if s > best {
+                    best = s;
+                    arg = p as u8;
+                }
+            }
+            score[t][y] = best + em[t][y];
+            back[t][y] = arg;
+        }
+    }
+    let mut y = (0..L).max_by(|&a, &b| score[n - 1][a].total_cmp(&score[n - 1][b]).then(b.cmp(&a))).unwrap_or(0);
+    out.resize(n, 0);
+    for t in (0..n).rev() {
+        out[t] = y as u8;
+        if t > 0 {
+            y = back[t][y] as usize;
+        }
+    }
+}
+
+/// Spans and kinds from token labels (byte spans of the document's tokens).
+pub fn spans(doc: &Document<'_>, labels: &[u8]) -> Vec<(Span, EntityType)> {
+    let mut out: Vec<(Span, EntityType)> = Vec::new();
+    let mut open: Option<(usize, usize, usize)> = None; // (first token, last token, label)
+    let close = |open: &mut Option<(usize, usize, usize)>, out: &mut Vec<(Span, EntityType)>| {
+        if let Some((a, b, l)) = open.take() {
+            if let Some(kind) = label_kind(l) {
+                out.push((Span::new(doc.tokens[a].start, doc.tokens[b].end), kind));
+            }
+        }
+    };
+    for (i, &l) in labels.iter().enumerate() {
+        let l = l as usize;
+        match open {
+            Some((a, _, b)) if is_inside(l) && (b + 1) / 2 == (l + 1) / 2 => open = Some((a, i, b)),
+            _ => {
+                close(&mut open, &mut out);
+                if l != 0 {
+                    // A stray `I-` opens a name too.
+                    open = Some((i, i, if is_inside(l) { l - 1 } else { l }));
+                }
+            }
+        }
+    }
+    close(&mut open, &mut out);
+    out
+}
+
+/// One training example: a text and its names (byte spans of the text).
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// The text.
+    pub text: String,
+    /// Its language code.
+    pub language: String,
+    /// The names in it, in order.
+    pub names: Vec<(Span, EntityType)>,
+}
+
+/// Token labels for an example's names: `B-` on the first token a name covers, `I-` on the
+/// rest. Returns the labels and how many names no token boundary matches.
+pub fn gold_labels(doc: &Document<'_>, names: &[(Span, EntityType)]) -> (Vec<u8>, usize) {
+    let mut labels = vec![0u8; doc.tokens.len()];
+    let mut misaligned = 0;
+    for &(span, kind) in names {
+        let range = doc.tokens_in(span);
+        let aligned = !range.is_empty()
+            && doc.tokens[range.start].start == span.start
+            && doc.tokens[range.end - 1].end == span.end;
+        if !aligned {
+            misaligned += 1;
+        }
+        let b = begin_label(kind) as u8;
+        for (k, i) in range.enumerate() {
+            labels[i] = if k == 0 { b } else { b + 1 };
+        }
+    }
+    (labels, misaligned)
+}
+
+/// Settings of a training run.
+#[derive(Debug, Clone)]
+pub struct TrainOptions {
+    /// Passes over the training data.
+    pub epochs: usize,
+    /// Seed of the order sentences are seen in.
+    pub seed: u64,
+    /// Features whose largest averaged weight is below this are dropped from the model.
+    pub prune: f32,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions { epochs: 12, seed: 1, prune: 0.0 }
+    }
+}
+
+/// A sentence prepared for training: its features and gold labels.
+struct Sequence {
+    feats: Vec<Vec<u32>>,
+    gold: Vec<u8>,
+}
+
+fn sequences(examples: &[Example], index: &mut HashMap<u32, u32>, grow: bool) -> (Vec<Sequence>, usize) {
+    let mut out = Vec::new();
+    let mut misaligned = 0;
+    let mut tf = TokenFeatures::default();
+    for ex in examples {
+        let doc = Document::new(&ex.text, &ex.language, None);
+        features(&doc, &mut tf);
+        let (gold, bad) = gold_labels(&doc, &ex.names);
+        misaligned += bad;
+        for range in sentence_ranges(&doc) {
+            let mut feats = Vec::with_capacity(range.len());
+            for i in range.clone() {
+                let mut v = Vec::with_capacity(tf.of(i).len());
+                for &f in tf.of(i) {
+                    let next = index.len() as u32;
+                    match index.get(&f) {
+                        Some(&k) => v.push(k),
+                        None if grow => {
+                            index.insert(f, next);
+                            v.push(next);
+                        }
+                        None => {}
+                    }
+                }
+                feats.push(v);
+            }
+            out.push(Sequence { feats, gold: gold[range].to_vec() });
+        }
+    }
+    (out, misaligned)
+}
+
+/// What one epoch of training reached.
+#[derive(Debug, Clone, Copy)]
+pub struct EpochReport {
+    /// The epoch, from 1.
+    pub epoch: usize,
+    /// Sentences whose labels the model got wrong during the pass.
+    pub mistakes: usize,
+    /// Token accuracy of the averaged model on the development examples, if any.
+    pub dev_accuracy: Option<f64>,
+}
+
+/// Trains a model on `train`; after every epoch `report` gets the epoch's figures (the
+/// averaged model's token accuracy on `dev`). Deterministic for the same examples and options.
+pub fn train(
+    train: &[Example],
+    dev: &[Example],
+    opts: &TrainOptions,
+    mut report: impl FnMut(EpochReport, &Model),
+) -> Model {
+    let mut index: HashMap<u32, u32> = HashMap::new();
+    let (seqs, _) = sequences(train, &mut index, true);
+    let (dev_seqs, _) = sequences(dev, &mut index, false);
+    let nf = index.len();
+    // Weights, and the sum of updates weighted by when they happened (for averaging).
+    let mut w = vec![[0f32; L]; nf];
+    let mut u = vec![[0f32; L]; nf];
+    let mut tw = [[0f32; L]; L + 1];
+    let mut tu = [[0f32; L]; L + 1];
+    let mut c = 1f32;
+    let mut order: Vec<usize> = (0..seqs.len()).collect();
+    let mut rng = opts.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut pred = Vec::new();
+    let mut em: Vec<[f32; L]> = Vec::new();
+    let averaged = |w: &[[f32; L]], u: &[[f32; L]], tw: &[[f32; L]; L + 1], tu: &[[f32; L]; L + 1], c: f32| {
+        let avg: Vec<[f32; L]> = w
+            .iter()
+            .zip(u)
+            .map(|(a, b)| {
+                let mut r = [0f32; L];
+                for k in 0..L {
+                    r[k] = a[k] - b[k] / c;
+                }
+                r
+            })
+            .collect();
+        let mut t = [[0f32; L]; L + 1];
+        for p in 0..=L {
+            for y in 0..L {
+                t[p][y] = tw[p][y] - tu[p][y] / c;
+            }
+        }
+        (avg, t)
+    };
+    let score = |w: &[[f32; L]], feats: &[Vec<u32>], em: &mut Vec<[f32; L]>| {
+        em.clear();
+        for f in feats {
+            let mut e = [0f32; L];
+            for &k in f {
+                for (o, x) in e.iter_mut().zip(&w[k as usize]) {
+                    *o += x;
+                }
+            }
+            em.push(e);
+        }
+    };
+    // Index -> feature id, to write the model.
+    let mut ids = vec![0u32; nf];
+    for (&id, &k) in &index {
+        ids[k as usize] = id;
+    }
+    let build = |avg: &[[f32; L]], t: [[f32; L]; L + 1]| {
+        let keep: Vec<usize> =
+            (0..nf).filter(|&k| avg[k].iter().any(|v| v.abs() > opts.prune && *v != 0.0)).collect();
+        let mut m = Model::with_capacity(keep.len());
+        m.trans = t;
+        for k in keep {
+            m.insert(ids[k], &avg[k]);
+        }
+        m
+    };
+    let mut last = None;
+    for epoch in 1..=opts.epochs {
+        // Fisher-Yates with a fixed generator.
+        for i in (1..order.len()).rev() {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            let j = (rng % (i as u64 + 1)) as usize;
+            order.swap(i, j);
+        }
+        let mut mistakes = 0;
+        for &s in &order {
+            let seq = &seqs[s];
+            score(&w, &seq.feats, &mut em);
+            viterbi(&em, &tw, &mut pred);
+            if pred != seq.gold {
+                mistakes += 1;
+                for (t, f) in seq.feats.iter().enumerate() {
+                    let (g, p) = (seq.gold[t] as usize, pred[t] as usize);
+                    if g != p {
+                        for &k in f {
+                            w[k as usize][g] += 1.0;
+                            w[k as usize][p] -= 1.0;
+                            u[k as usize][g] += c;
+                            u[k as usize][p] -= c;
+                        }
+                    }
+                    let (gp, pp) = if t == 0 {
+                        (L, L)
+                    } else {
+                        (seq.gold[t - 1] as usize, pred[t - 1] as usize)
+                    };
+                    if (gp, g) != (pp, p) {
+                        tw[gp][g] += 1.0;
+                        tw[pp][p] -= 1.0;
+                        tu[gp][g] += c;
+                        tu[pp][p] -= c;
+                    }
+                }
+            }
+            c += 1.0;
+        }
+        let (avg, t) = averaged(&w, &u, &tw, &tu, c);
+        let dev_accuracy = (!dev_seqs.is_empty()).then(|| {
+            let (mut right, mut all) = (0usize, 0usize);
+            for seq in &dev_seqs {
+                score(&avg, &seq.feats, &mut em);
+                viterbi(&em, &t, &mut pred);
+                right += pred.iter().zip(&seq.gold).filter(|(a, b)| a == b).count();
+                all += seq.gold.len();
+            }
+            right as f64 / all.max(1) as f64
+        });
+        let model = build(&avg, t);
+        report(EpochReport { epoch, mistakes, dev_accuracy }, &model);
+        last = Some(model);
+    }
+    last.unwrap_or_else(|| Model::with_capacity(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn viterbi_keeps_inside_labels_after_their_beginning() {
+        // Emissions that prefer `I-PER` everywhere: the first must become something else.
+        let mut em = vec![[0f32; L]; 3];
+        for e in &mut em {
+            e[2] = 5.0;
+            e[1] = 4.0;
+        }
+        let mut out = Vec::new();
+        viterbi(&em, &[[0f32; L]; L + 1], &mut out);
+        assert_eq!(out, vec![1, 2, 2]);
+    }
+
+    #[test]
+    fn spans_come_from_labels() {
+        let text = "Jan de Vries woont in Den Haag .";
+        let doc = Document::new(text, "nl", None);
+        let labels = [1u8, 2, 2, 0, 0, 5, 6, 0];
+        let got = spans(&doc, &labels);
+        let words: Vec<(&str, EntityType)> = got.iter().map(|(s, k)| (doc.slice(*s), *k)).collect();
+        assert_eq!(words, vec![("Jan de Vries", EntityType::Person), ("Den Haag", EntityType::Place)]);
+        let (gold, bad) = gold_labels(&doc, &got);
+        assert_eq!(bad, 0);
+        assert_eq!(gold, labels);
+    }
+
+    #[test]
+    fn features_are_deterministic_and_per_token() {
+        let text = "Minister Wouter Lambrechts (CD&V) zei dinsdag in Brussel: \"Het komt goed.\"";
+        let doc = Document::new(text, "nl", None);
+        let mut a = TokenFeatures::default();
+        let mut b = TokenFeatures::default();
+        features(&doc, &mut a);
+        features(&doc, &mut b);
+        assert_eq!(a.offsets.len(), doc.tokens.len() + 1);
+        assert_eq!(a.ids, b.ids);
+        assert!(a.ids.iter().all(|&id| id != 0));
+    }
+
+    #[test]
+    fn a_model_learns_and_survives_its_file() {
+        let ex = |text: &str, names: &[(&str, EntityType)]| {
+            let mut spans = Vec::new();
+            for (name, kind) in names {
+                let at = text.find(name).unwrap();
+                spans.push((Span::new(at, at + name.len()), *kind));
+            }
+            Example { text: text.to_string(), language: "nl".into(), names: spans }
+        };
+        let train_set = vec![
+            ex("Piet Kramer woont in Zwolle .", &[("Piet Kramer", EntityType::Person), ("Zwolle", EntityType::Place)]),
+            ex("Daarna reed Kees Mol naar Zwolle .", &[("Kees Mol", EntityType::Person), ("Zwolle", EntityType::Place)]),
+            ex("Het bedrijf Wadlijn groeit .", &[("Wadlijn", EntityType::Organization)]),
+        ];
+        let model = train(&train_set, &[], &TrainOptions { epochs: 8, ..TrainOptions::default() }, |_, _| {});
+        assert!(!model.is_empty());
+        let doc = Document::new("Kees Mol woont in Zwolle .", "nl", None);
+        let got = spans(&doc, &model.tag(&doc));
+        let words: Vec<(&str, EntityType)> = got.iter().map(|(s, k)| (doc.slice(*s), *k)).collect();
+        assert_eq!(words, vec![("Kees Mol", EntityType::Person), ("Zwolle", EntityType::Place)]);
+        let again = Model::from_bytes(&model.to_bytes()).unwrap();
+        assert_eq!(again.len(), model.len());
+        assert_eq!(again.tag(&doc), model.tag(&doc));
+        assert!(matches!(Model::from_bytes(b"nonsense"), Err(ModelError::Magic)));
+        let bytes = model.to_bytes();
+        assert!(matches!(Model::from_bytes(&bytes[..bytes.len() - 3]), Err(ModelError::Truncated)));
+    }
+}

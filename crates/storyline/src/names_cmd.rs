@@ -35,8 +35,37 @@ pub struct TrainNamesArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Drop features whose weights all stay within this of zero (a smaller model)
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 1.0)]
     pub prune: f32,
+    /// Also write the training and development features and gold labels here, in CRFsuite's
+    /// text format (`TRAIN.crfsuite`, `DEV.crfsuite`), for training with another learner
+    #[arg(long, value_name = "DIR")]
+    pub dump: Option<PathBuf>,
+}
+
+/// Writes examples' token features and gold labels in CRFsuite's text format: a line per
+/// token (`LABEL<TAB>feature...`), a blank line after each sentence.
+fn dump(examples: &[Example], path: &Path) -> Result<()> {
+    let file = std::fs::File::create(path).with_context(|| format!("{}: cannot create", path.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    let mut feats = tagger::TokenFeatures::default();
+    for ex in examples {
+        let doc = Document::new(&ex.text, &ex.language, None);
+        tagger::features(&doc, &mut feats);
+        let (gold, _) = tagger::gold_labels(&doc, &ex.names);
+        for range in tagger::sentence_ranges(&doc) {
+            for i in range {
+                write!(out, "{}", tagger::LABELS[gold[i] as usize])?;
+                for f in feats.of(i) {
+                    write!(out, "\tf{f:x}")?;
+                }
+                writeln!(out)?;
+            }
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
 }
 
 /// Reads labelled names from a CoNLL or JSON Lines file.
@@ -79,6 +108,11 @@ pub fn train(args: &TrainNamesArgs, quiet: bool) -> Result<ExitCode> {
         Some(p) => read_examples(p, &args.language)?,
         None => Vec::new(),
     };
+    if let Some(dir) = &args.dump {
+        std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+        dump(&train, &dir.join("train.crfsuite"))?;
+        dump(&dev, &dir.join("dev.crfsuite"))?;
+    }
     let opts = TrainOptions { epochs: args.epochs, seed: args.seed, prune: args.prune };
     let mut err = std::io::stderr().lock();
     let model = tagger::train(&train, &[], &opts, |r, model| {
@@ -139,17 +173,32 @@ struct Report {
     untyped_f1: f64,
     overlap_f1: f64,
     mb_per_s: f64,
+    /// The most frequent errors: gold name (`-`: none) and what was found (`-`: nothing).
+    errors: Vec<NameError>,
+}
+
+#[derive(Serialize)]
+struct NameError {
+    gold: String,
+    found: String,
+    count: usize,
 }
 
 /// Runs `storyline eval FILE --gold entities`: the whole analysis on each text, its names
 /// against the gold names.
-pub fn eval(file: &Path, as_json: bool) -> Result<ExitCode> {
+pub fn eval(file: &Path, errors: usize, as_json: bool) -> Result<ExitCode> {
     let name = file.display().to_string();
     let text = std::fs::read_to_string(file).with_context(|| format!("{name}: cannot read"))?;
     let docs = read_jsonl(&text, "nl").with_context(|| format!("{name}: cannot read names"))?;
     let mut scores = NameScores::default();
+    // The model is read on first use: not part of the speed.
+    if let Some((_, ex)) = docs.first() {
+        analyze(&ex.text, &ex.language, None);
+    }
     let started = Instant::now();
     let mut bytes = 0usize;
+    // Wrong names: (what gold says, what was found) -> count.
+    let mut wrong: std::collections::HashMap<(String, String), usize> = std::collections::HashMap::new();
     for (_, ex) in &docs {
         bytes += ex.text.len();
         let analysis = analyze(&ex.text, &ex.language, None);
@@ -162,7 +211,22 @@ pub fn eval(file: &Path, as_json: bool) -> Result<ExitCode> {
             .map(|e| (Span::new(starts[e.start.min(starts.len() - 1)], starts[e.end.min(starts.len() - 1)]), e.kind))
             .collect();
         scores.add(&ex.names, &found);
+        let show = |s: &Span, k: EntityType| format!("{} {}", tag_of(k), &ex.text[s.start..s.end]);
+        for (g, gk) in &ex.names {
+            if found.contains(&(*g, *gk)) {
+                continue;
+            }
+            let f = found.iter().find(|(f, _)| f.overlaps(g)).map_or("-".to_string(), |(f, k)| show(f, *k));
+            *wrong.entry((show(g, *gk), f)).or_default() += 1;
+        }
+        for (f, fk) in &found {
+            if !ex.names.iter().any(|(g, _)| g.overlaps(f)) {
+                *wrong.entry(("-".to_string(), show(f, *fk))).or_default() += 1;
+            }
+        }
     }
+    let mut wrong: Vec<((String, String), usize)> = wrong.into_iter().collect();
+    wrong.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let secs = started.elapsed().as_secs_f64();
     let kinds = [EntityType::Person, EntityType::Organization, EntityType::Place, EntityType::Other]
         .iter()
@@ -185,6 +249,11 @@ pub fn eval(file: &Path, as_json: bool) -> Result<ExitCode> {
         untyped_f1: scores.untyped.f1(),
         overlap_f1: scores.overlap_f1(),
         mb_per_s: bytes as f64 / 1e6 / secs.max(1e-9),
+        errors: wrong
+            .into_iter()
+            .take(errors)
+            .map(|((gold, found), count)| NameError { gold, found, count })
+            .collect(),
     };
     let mut out = std::io::stdout().lock();
     if as_json {
@@ -206,6 +275,12 @@ pub fn eval(file: &Path, as_json: bool) -> Result<ExitCode> {
         }
         writeln!(out, "spans alone: exact F1 {:.4} · overlapping F1 {:.4}", report.untyped_f1, report.overlap_f1)?;
         writeln!(out, "analysis speed: {:.2} MB/s", report.mb_per_s)?;
+        if !report.errors.is_empty() {
+            writeln!(out, "most frequent errors (gold -> found):")?;
+            for e in &report.errors {
+                writeln!(out, "  {:>3}× {} -> {}", e.count, e.gold, e.found)?;
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

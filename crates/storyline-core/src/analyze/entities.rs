@@ -22,7 +22,10 @@
 //! 5. A later bare surname takes the key of the full name given in the article (`Dillon` →
 //!    `ryan-dillon`), and an acronym given in parentheses after a name takes that name's key.
 
+use std::sync::OnceLock;
+
 use super::gazetteer;
+use super::tagger::{self, Model};
 use super::table::{word_set, WordHashMap, WordHashSet, WordSet};
 use super::{Analysis, Annotator, Document, Entity, EntityType, Span, Token, TokenKind};
 
@@ -37,8 +40,26 @@ impl Annotator for EntityAnnotator {
 
     fn annotate(&self, doc: &Document<'_>, out: &mut Analysis) {
         let mut ctx = Ctx::new(doc);
-        ctx.scan();
+        match model_for(doc.language) {
+            Some(model) => ctx.tagged(model),
+            None => ctx.scan(),
+        }
         out.entities.extend(ctx.finish());
+    }
+}
+
+/// The Dutch name model (`models/ner-nl.bin`, see `models/README.md`).
+const MODEL_NL: &[u8] = include_bytes!("../../../../models/ner-nl.bin");
+
+/// The trained name model for a language, if one ships.
+pub fn model_for(language: &str) -> Option<&'static Model> {
+    static NL: OnceLock<Option<Model>> = OnceLock::new();
+    if std::env::var("SL_RULES").is_ok() {
+        return None;
+    }
+    match language {
+        "nl" => NL.get_or_init(|| Model::from_bytes(MODEL_NL).ok()).as_ref(),
+        _ => None,
     }
 }
 
@@ -322,6 +343,8 @@ struct Mention {
     last: Span,
     /// Kept only if the article names the same entity elsewhere.
     tentative: bool,
+    /// The kind the trained tagger gave this mention.
+    tagged: Option<EntityType>,
 }
 
 impl Mention {
@@ -339,6 +362,8 @@ const PERSON: usize = 0;
 const ORG: usize = 1;
 const PLACE: usize = 2;
 const OTHER: usize = 3;
+/// The weight of the tagger's kind for one mention, against the article's other evidence.
+const TAGGED: i32 = 10;
 
 /// The scanning state for one document.
 struct Ctx<'d, 'a> {
@@ -495,6 +520,95 @@ impl<'d, 'a> Ctx<'d, 'a> {
         }
     }
 
+    /// Names where the trained tagger finds them: each gets its key (the gazetteer's, or the
+    /// name's own) and, for a person, the role written around it; known names inside words
+    /// the tagger leaves out (`IS` in `IS-strijders`, `anti-IS-coalitie`) are added.
+    fn tagged(&mut self, model: &Model) {
+        let labels = model.tag(self.doc);
+        let mut next = 0;
+        for (span, kind) in tagger::spans(self.doc, &labels) {
+            let range = self.doc.tokens_in(span);
+            for i in next..range.start {
+                self.compound_parts(i);
+            }
+            next = range.end;
+            self.emit_tagged(range.start, range.end - 1, kind);
+        }
+        for i in next..self.doc.tokens.len() {
+            self.compound_parts(i);
+        }
+    }
+
+    /// Known names inside a word that is no name itself.
+    fn compound_parts(&mut self, i: usize) {
+        match self.shapes[i] {
+            Shape::Inner => self.inner_parts(i),
+            Shape::Prefix(span) => {
+                let w = &self.text[span.start..span.end];
+                if let Some(hit) = self.known(w, false) {
+                    let mut m = self.mention_keyed(span, 1, hit.key.to_string());
+                    m.fixed = Some(hit.kind);
+                    self.mentions.push(m);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Records a name the tagger found at tokens `first..=last`.
+    fn emit_tagged(&mut self, first: usize, last: usize, kind: EntityType) {
+        let toks = &self.doc.tokens;
+        let end = toks[last].end;
+        let span = Span::new(toks[first].start, end);
+        // The key leaves out a possessive (`Obama's`); the span keeps the word whole, as the
+        // plural `Hutu's` must be.
+        let bare = match self.shapes[last] {
+            Shape::Full(s) => s.end,
+            _ => end,
+        };
+        let written = &self.text[span.start..bare];
+        let words = (first..=last).filter(|&i| toks[i].kind != TokenKind::Punct).count();
+        let mut m = match self.known(written, self.initial[first]) {
+            Some(hit) => {
+                let mut m = self.mention_keyed(span, words, hit.key.to_string());
+                if let Some(country) = gazetteer::government_of(hit.key) {
+                    if self.acts_politically(first, last) {
+                        m.key = country.to_string();
+                    }
+                }
+                m
+            }
+            None => self.mention_keyed(span, words, entity_key(written)),
+        };
+        m.tagged = Some(kind);
+        m.last = Span::new(toks[last].start, bare);
+        if kind == EntityType::Person {
+            if words >= 2 {
+                let mut s = last;
+                while s > first + 1 && self.tok_in(s - 1, PARTICLES) {
+                    s -= 1;
+                }
+                m.surname = Span::new(toks[s].start, bare);
+            }
+            let before = self.role_before(first);
+            let after = self.role_after(last);
+            m.role = match (before, after) {
+                (Some(r), Some(a)) => {
+                    Some(format!("{}, {}", &self.text[r.start..r.end], &self.text[a.start..a.end]))
+                }
+                (Some(r), None) | (None, Some(r)) => Some(self.text[r.start..r.end].to_string()),
+                (None, None) => None,
+            };
+        }
+        m.votes[match kind {
+            EntityType::Person => PERSON,
+            EntityType::Organization => ORG,
+            EntityType::Place => PLACE,
+            EntityType::Other => OTHER,
+        }] += TAGGED;
+        self.mentions.push(m);
+    }
+
     /// The capitalised parts inside a lowercase compound (`anti-IS-coalitie`).
     fn inner_parts(&mut self, i: usize) {
         let t = self.doc.tokens[i];
@@ -568,6 +682,7 @@ impl<'d, 'a> Ctx<'d, 'a> {
             surname: span,
             last: span,
             tentative: false,
+            tagged: None,
         }
     }
 
@@ -1801,7 +1916,10 @@ impl<'d, 'a> Ctx<'d, 'a> {
         let v = votes(&ms);
         let kinds: Vec<EntityType> = ms
             .iter()
-            .map(|m| m.fixed.unwrap_or_else(|| v.get(m.key.as_str()).map_or(EntityType::Other, kind_of)))
+            .map(|m| match m.tagged {
+                Some(k) if std::env::var("SL_OWN").is_ok() => k,
+                _ => m.fixed.unwrap_or_else(|| v.get(m.key.as_str()).map_or(EntityType::Other, kind_of)),
+            })
             .collect();
         drop(v);
         ms.into_iter()

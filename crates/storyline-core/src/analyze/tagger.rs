@@ -104,13 +104,17 @@ enum T {
     FlagsPrev,
     FlagsNext,
     Lex2,
+    DocCtx,
+    DocNeighbour,
 }
 
 /// Per-token facts the features are made from.
 struct Tok<'a> {
     text: &'a str,
-    folded: (usize, usize),
-    shape: (usize, usize),
+    /// Hashes of the folded word, its shape and the word as written.
+    word: u64,
+    shape: u64,
+    raw: u64,
     /// Bit 0 first word of its sentence, 1 capitalised, 2 all capitals, 3 digit, 4 hyphen
     /// or apostrophe inside, 5 punctuation, 6 after a line break, 7 in a headline-like line.
     flags: u8,
@@ -128,19 +132,24 @@ const F_PUNCT: u8 = 1 << 5;
 const F_NEWLINE: u8 = 1 << 6;
 const F_HEADLINE: u8 = 1 << 7;
 
-fn shape_of(word: &str, out: &mut String) {
-    let mut last = '\0';
+/// A word's shape: capitals `X`, small letters `x`, digits `d`, other letters `a`, anything
+/// else as written, runs of one class written once (`Xx`, `X`, `x-Xx`, `d.d`).
+fn shape_of(word: &str, out: &mut Vec<u8>) {
+    out.clear();
+    let mut last = 0u8;
     for c in word.chars() {
-        let s = if c.is_uppercase() {
-            'X'
-        } else if c.is_lowercase() {
-            'x'
-        } else if c.is_numeric() {
-            'd'
+        let s = if c.is_ascii_uppercase() || (!c.is_ascii() && c.is_uppercase()) {
+            b'X'
+        } else if c.is_ascii_lowercase() || (!c.is_ascii() && c.is_lowercase()) {
+            b'x'
+        } else if c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric()) {
+            b'd'
         } else if c.is_alphabetic() {
-            'a'
+            b'a'
+        } else if c.is_ascii() {
+            c as u8
         } else {
-            c
+            b'~'
         };
         if s != last {
             out.push(s);
@@ -149,33 +158,29 @@ fn shape_of(word: &str, out: &mut String) {
     }
 }
 
-/// Feature hashing: one id per template and value.
+const BOS: u64 = 0x0b05_0b05_0b05_0b05;
+const EOS: u64 = 0x0e05_0e05_0e05_0e05;
+const K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// Feature ids: one per template and value, from hashes computed once per token.
 struct Hasher<'o> {
     out: &'o mut Vec<u32>,
 }
 
 impl Hasher<'_> {
     #[inline]
-    fn push(&mut self, t: T, value: &[u8]) {
-        let h = hash64(t as u64, value);
-        self.out.push(fold_id(h));
+    fn one(&mut self, t: T, a: u64) {
+        self.out.push(fold_id(mix64(a ^ (t as u64).wrapping_mul(K))));
     }
 
     #[inline]
-    fn push2(&mut self, t: T, a: &[u8], b: &[u8]) {
-        let h = hash64(t as u64, a) ^ mix64(hash64(0x5eed, b));
-        self.out.push(fold_id(mix64(h)));
+    fn two(&mut self, t: T, a: u64, b: u64) {
+        self.out.push(fold_id(mix64(a.rotate_left(21) ^ b ^ (t as u64).wrapping_mul(K))));
     }
 
     #[inline]
-    fn push3(&mut self, t: T, a: &[u8], b: &[u8], c: &[u8]) {
-        let h = hash64(t as u64, a) ^ mix64(hash64(0x5eed, b)) ^ mix64(mix64(hash64(0x5eee, c)));
-        self.out.push(fold_id(mix64(h)));
-    }
-
-    #[inline]
-    fn num(&mut self, t: T, v: u64) {
-        self.push(t, &v.to_le_bytes());
+    fn three(&mut self, t: T, a: u64, b: u64, c: u64) {
+        self.out.push(fold_id(mix64(a.rotate_left(21) ^ b.rotate_left(42) ^ c ^ (t as u64).wrapping_mul(K))));
     }
 }
 
@@ -184,6 +189,26 @@ fn fold_id(h: u64) -> u32 {
     let id = (h ^ (h >> 32)) as u32;
     id.max(1)
 }
+
+/// An identity hasher for keys that are hashes already.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
+type HashMapU64<V> = HashMap<u64, V, std::hash::BuildHasherDefault<Prehashed>>;
 
 /// The longest gazetteer name starting at each capitalised token: per token, 0 or the label
 /// (as in [`LABELS`]) the gazetteer's kind gives it.
@@ -246,58 +271,53 @@ pub fn features(doc: &Document<'_>, out: &mut TokenFeatures) {
     out.ids.clear();
     let text = doc.text;
     let n = doc.tokens.len();
-    let mut folded = String::with_capacity(text.len() + 16);
-    let mut shapes = String::with_capacity(text.len() / 2 + 16);
     let mut toks: Vec<Tok<'_>> = Vec::with_capacity(n);
-    // Sentence starts and headline-like lines.
+    // Sentence bounds per token, sentence starts and headline-like lines.
     let mut initial = vec![false; n];
     let mut headline = vec![false; n];
-    {
-        let mut ti = 0;
-        for s in &doc.sentences {
-            while ti < n && doc.tokens[ti].end <= s.start {
-                ti += 1;
-            }
-            let from = ti;
-            let mut first = true;
-            let (mut words, mut caps, mut long_lower) = (0, 0, 0);
-            while ti < n && doc.tokens[ti].start < s.end {
-                let t = &doc.tokens[ti];
-                if t.kind == TokenKind::Punct {
-                    let p = t.text(text);
-                    if matches!(p, ":" | "„" | "“" | "\"" | "‘" | "«" | "'" | "‹" | "`" | "-" | "–" | "—") {
-                        first = true;
-                    }
-                } else {
-                    if first {
-                        initial[ti] = true;
-                        first = false;
-                    }
-                    if t.kind == TokenKind::Word {
-                        let w = t.text(text);
-                        words += 1;
-                        if starts_upper(w) {
-                            caps += 1;
-                        } else if w.len() > 3 {
-                            long_lower += 1;
-                        }
+    let mut sent_of = vec![(0u32, 0u32); n];
+    for range in sentence_ranges(doc) {
+        let (from, to) = (range.start, range.end);
+        let mut first = true;
+        let (mut words, mut caps, mut long_lower) = (0, 0, 0);
+        for ti in range {
+            sent_of[ti] = (from as u32, to as u32);
+            let t = &doc.tokens[ti];
+            if t.kind == TokenKind::Punct {
+                let p = t.text(text);
+                if matches!(p, ":" | "„" | "“" | "\"" | "‘" | "«" | "'" | "‹" | "`" | "-" | "–" | "—") {
+                    first = true;
+                }
+            } else {
+                if first {
+                    initial[ti] = true;
+                    first = false;
+                }
+                if t.kind == TokenKind::Word {
+                    let w = t.text(text);
+                    words += 1;
+                    if starts_upper(w) {
+                        caps += 1;
+                    } else if w.len() > 3 {
+                        long_lower += 1;
                     }
                 }
-                ti += 1;
-            }
-            if words >= 4 && long_lower <= 1 && caps * 10 >= words * 7 {
-                headline[from..ti].iter_mut().for_each(|h| *h = true);
             }
         }
+        if words >= 4 && long_lower <= 1 && caps * 10 >= words * 7 {
+            headline[from..to].iter_mut().for_each(|h| *h = true);
+        }
     }
+    let mut folded = String::with_capacity(text.len() + 16);
+    let mut folds: Vec<(u32, u32)> = Vec::with_capacity(n);
+    let mut shape = Vec::with_capacity(16);
     for (i, t) in doc.tokens.iter().enumerate() {
         let w = t.text(text);
         let f0 = folded.len();
         fold_append(w, &mut folded);
-        let f1 = folded.len();
-        let s0 = shapes.len();
-        shape_of(w, &mut shapes);
-        let s1 = shapes.len();
+        let f = &folded[f0..];
+        folds.push((f0 as u32, folded.len() as u32));
+        shape_of(w, &mut shape);
         let mut flags = 0u8;
         if initial[i] {
             flags |= F_INITIAL;
@@ -312,158 +332,191 @@ pub fn features(doc: &Document<'_>, out: &mut TokenFeatures) {
             TokenKind::Punct => flags |= F_PUNCT,
             TokenKind::Number => flags |= F_DIGIT,
             TokenKind::Word => {
-                if starts_upper(w) {
+                if shape.first() == Some(&b'X') {
                     flags |= F_UPPER;
-                    if w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !w.chars().any(char::is_lowercase) {
+                    if !shape.contains(&b'x') && w.chars().filter(|c| c.is_alphabetic()).nth(1).is_some() {
                         flags |= F_CAPS;
                     }
                 }
-                if w.bytes().any(|b| b.is_ascii_digit()) {
+                if shape.contains(&b'd') {
                     flags |= F_DIGIT;
                 }
-                if w.chars().any(|c| !c.is_alphanumeric()) {
+                if shape.iter().any(|&c| !matches!(c, b'X' | b'x' | b'd' | b'a')) {
                     flags |= F_JOINED;
                 }
             }
         }
-        let lex = if t.kind == TokenKind::Word { lexicon(&folded[f0..f1]) } else { 0 };
-        toks.push(Tok { text: w, folded: (f0, f1), shape: (s0, s1), flags, lex, gaz: 0 });
+        let lex = if t.kind == TokenKind::Word { lexicon(f) } else { 0 };
+        toks.push(Tok {
+            text: w,
+            word: hash64(1, f.as_bytes()),
+            shape: hash64(2, &shape),
+            raw: hash64(3, w.as_bytes()),
+            flags,
+            lex,
+            gaz: 0,
+        });
     }
     let mut key = String::new();
     let gaz = gazetteer_labels(doc, &toks, &mut key);
     for (t, g) in toks.iter_mut().zip(gaz) {
         t.gaz = g;
     }
-    // What the article says of a word elsewhere: written in lowercase, capitalised away from a
-    // sentence start.
-    let mut seen: HashMap<&str, u8> = HashMap::with_capacity(n / 2 + 1);
-    for t in &toks {
+    // What the article says of a word elsewhere: whether it is written in lowercase,
+    // capitalised away from a sentence start, or capitalised at one; and the company a
+    // capitalised word keeps: what stands before and after its mentions (a given name, a
+    // title, a locative preposition, a verb of saying, the neighbouring words themselves).
+    struct Elsewhere {
+        cases: u8,
+        company: u16,
+        /// Up to eight distinct neighbouring words of its capitalised mentions.
+        neighbours: [u64; 8],
+        count: u8,
+    }
+    let mut seen: HashMapU64<Elsewhere> = HashMapU64::with_capacity_and_hasher(n / 2 + 1, Default::default());
+    for i in 0..n {
+        let t = &toks[i];
         if t.flags & F_PUNCT != 0 {
             continue;
         }
-        let f = &folded[t.folded.0..t.folded.1];
-        let e = seen.entry(f).or_default();
+        let e = seen.entry(t.word).or_insert(Elsewhere { cases: 0, company: 0, neighbours: [0; 8], count: 0 });
         if t.flags & F_UPPER == 0 {
-            *e |= 1;
-        } else if t.flags & (F_INITIAL | F_HEADLINE) == 0 {
-            *e |= 2;
-        } else {
-            *e |= 4;
+            e.cases |= 1;
+            continue;
         }
-    }
-    let fold = |i: usize| -> &[u8] { folded[toks[i].folded.0..toks[i].folded.1].as_bytes() };
-    let shape = |i: usize| -> &[u8] { shapes[toks[i].shape.0..toks[i].shape.1].as_bytes() };
-    const BOS: &[u8] = b"<s>";
-    const EOS: &[u8] = b"</s>";
-    // Sentence bounds per token, for the window.
-    let mut sent_of = vec![(0usize, 0usize); n];
-    {
-        let mut ti = 0;
-        for s in &doc.sentences {
-            while ti < n && doc.tokens[ti].end <= s.start {
-                sent_of[ti] = (ti, ti + 1);
-                ti += 1;
-            }
-            let from = ti;
-            while ti < n && doc.tokens[ti].start < s.end {
-                ti += 1;
-            }
-            for so in &mut sent_of[from..ti] {
-                *so = (from, ti);
+        e.cases |= if t.flags & (F_INITIAL | F_HEADLINE) == 0 { 2 } else { 4 };
+        let prev = if i > 0 { toks[i - 1].lex } else { 0 };
+        let next = toks.get(i + 1).map_or(0, |t| t.lex);
+        let prev_upper = i > 0 && toks[i - 1].flags & (F_UPPER | F_PUNCT | F_INITIAL) == F_UPPER;
+        let next_upper = toks.get(i + 1).is_some_and(|t| t.flags & (F_UPPER | F_PUNCT) == F_UPPER);
+        let article = i > 0 && matches!(toks[i - 1].text, "de" | "het" | "De" | "Het");
+        for (on, bit) in [
+            (prev & lex::FIRST_NAME != 0, 0),
+            (prev & (lex::ROLE | lex::HONORIFIC) != 0, 1),
+            (prev & lex::PLACE_PREP != 0, 2),
+            (prev & (lex::ORG_CONTEXT | lex::PLACE_NOUN) != 0, 3),
+            (next & lex::SPEECH != 0, 4),
+            (prev_upper, 5),
+            (next_upper, 6),
+            (t.lex & lex::FIRST_NAME != 0 && next_upper, 7),
+            (article, 8),
+        ] {
+            if on {
+                e.company |= 1 << bit;
             }
         }
-        while ti < n {
-            sent_of[ti] = (ti, ti + 1);
-            ti += 1;
+        for k in [i.checked_sub(1), Some(i + 1)] {
+            let Some(k) = k.filter(|&k| k < n) else { continue };
+            let h = toks[k].word ^ if k < i { 0 } else { EOS };
+            let c = usize::from(e.count);
+            if c < 8 && !e.neighbours[..c].contains(&h) {
+                e.neighbours[c] = h;
+                e.count += 1;
+            }
         }
     }
     out.offsets.reserve(n + 1);
-    out.ids.reserve(n * 48);
+    out.ids.reserve(n * 64);
     out.offsets.push(0);
-    let mut buf = Vec::with_capacity(32);
     for i in 0..n {
-        let (from, to) = sent_of[i];
+        let (from, to) = (sent_of[i].0 as usize, sent_of[i].1 as usize);
         let at = |k: isize| -> Option<usize> {
             let j = i as isize + k;
             (j >= from as isize && j < to as isize).then_some(j as usize)
         };
-        let word = |k: isize| at(k).map_or(if k < 0 { BOS } else { EOS }, fold);
-        let shp = |k: isize| at(k).map_or(if k < 0 { BOS } else { EOS }, shape);
+        let word = |k: isize| at(k).map_or(if k < 0 { BOS } else { EOS }, |j| toks[j].word);
+        let shp = |k: isize| at(k).map_or(if k < 0 { BOS } else { EOS }, |j| toks[j].shape);
         let t = &toks[i];
         let mut h = Hasher { out: &mut out.ids };
-        h.push(T::Bias, b"");
-        let w = fold(i);
-        h.push(T::Lower, w);
-        h.push(T::Word, t.text.as_bytes());
-        h.push(T::Shape, shape(i));
-        let fw = &folded[t.folded.0..t.folded.1];
-        let chars: Vec<(usize, char)> = fw.char_indices().collect();
-        for k in 1..=4.min(chars.len()) {
-            let p = chars.get(k).map_or(fw.len(), |c| c.0);
-            buf.clear();
-            buf.push(k as u8);
-            buf.extend_from_slice(&fw.as_bytes()[..p]);
-            h.push(T::Prefix, &buf);
-            let s = chars[chars.len() - k].0;
-            buf.clear();
-            buf.push(k as u8);
-            buf.extend_from_slice(&fw.as_bytes()[s..]);
-            h.push(T::Suffix, &buf);
+        h.one(T::Bias, 0);
+        h.one(T::Lower, t.word);
+        h.one(T::Word, t.raw);
+        h.one(T::Shape, t.shape);
+        if t.flags & F_PUNCT == 0 {
+            // Prefixes and suffixes of one to four characters.
+            let (f0, f1) = folds[i];
+            let fw = &folded[f0 as usize..f1 as usize];
+            let mut ends = fw.char_indices().map(|(b, _)| b).skip(1).chain(std::iter::once(fw.len()));
+            for k in 1..=4u64 {
+                let Some(p) = ends.next() else { break };
+                h.one(T::Prefix, hash64(k, &fw.as_bytes()[..p]));
+            }
+            let mut starts = fw.char_indices().rev().map(|(b, _)| b);
+            for k in 1..=4u64 {
+                let Some(p) = starts.next() else { break };
+                h.one(T::Suffix, hash64(k, &fw.as_bytes()[p..]));
+            }
         }
         // The shape of the first few characters, uncollapsed: `Xxx`, `XX`, `dd`.
-        buf.clear();
+        let mut short = 0u64;
         for c in t.text.chars().take(3) {
-            buf.push(if c.is_uppercase() {
-                b'X'
-            } else if c.is_lowercase() {
-                b'x'
-            } else if c.is_numeric() {
-                b'd'
-            } else {
-                b'.'
-            });
+            short = short << 8
+                | u64::from(if c.is_uppercase() {
+                    b'X'
+                } else if c.is_lowercase() {
+                    b'x'
+                } else if c.is_numeric() {
+                    b'd'
+                } else {
+                    b'.'
+                });
         }
-        h.push(T::ShortShape, &buf);
+        h.one(T::ShortShape, short);
         let flags = t.flags & !F_NEWLINE;
-        h.num(T::Flags, u64::from(flags));
-        h.num(T::Len, (t.text.chars().count().min(8)) as u64);
-        h.push2(T::InitShape, &[t.flags & F_INITIAL], shape(i));
-        h.push(T::Prev, word(-1));
-        h.push(T::Next, word(1));
-        h.push(T::Prev2, word(-2));
-        h.push(T::Next2, word(2));
-        h.push2(T::PrevWord, word(-1), w);
-        h.push2(T::NextWord, w, word(1));
-        h.push2(T::PrevBigram, word(-2), word(-1));
-        h.push2(T::NextBigram, word(1), word(2));
-        h.push3(T::ShapeTri, shp(-1), shape(i), shp(1));
-        h.push2(T::PrevShape, shp(-1), shape(i));
-        h.push2(T::NextShape, shape(i), shp(1));
+        h.one(T::Flags, u64::from(flags));
+        h.one(T::Len, (t.text.chars().count().min(8)) as u64);
+        h.two(T::InitShape, u64::from(t.flags & F_INITIAL), t.shape);
+        h.one(T::Prev, word(-1));
+        h.one(T::Next, word(1));
+        h.one(T::Prev2, word(-2));
+        h.one(T::Next2, word(2));
+        h.two(T::PrevWord, word(-1), t.word);
+        h.two(T::NextWord, t.word, word(1));
+        h.two(T::PrevBigram, word(-2), word(-1));
+        h.two(T::NextBigram, word(1), word(2));
+        h.three(T::ShapeTri, shp(-1), t.shape, shp(1));
+        h.two(T::PrevShape, shp(-1), t.shape);
+        h.two(T::NextShape, t.shape, shp(1));
         let fl = |k: isize| at(k).map_or(0xff, |j| toks[j].flags & !F_NEWLINE);
-        h.num(T::FlagsPrev, u64::from(fl(-1)) << 8 | u64::from(flags));
-        h.num(T::FlagsNext, u64::from(fl(1)) << 8 | u64::from(flags));
+        h.one(T::FlagsPrev, u64::from(fl(-1)) << 8 | u64::from(flags));
+        h.one(T::FlagsNext, u64::from(fl(1)) << 8 | u64::from(flags));
         // Gazetteer.
-        h.num(T::Gaz, u64::from(t.gaz));
-        h.num(T::GazPrev, u64::from(at(-1).map_or(0xff, |j| toks[j].gaz)) << 8 | u64::from(t.gaz));
-        h.num(T::GazNext, u64::from(at(1).map_or(0xff, |j| toks[j].gaz)) << 8 | u64::from(t.gaz));
+        h.one(T::Gaz, u64::from(t.gaz));
+        h.one(T::GazPrev, u64::from(at(-1).map_or(0xff, |j| toks[j].gaz)) << 8 | u64::from(t.gaz));
+        h.one(T::GazNext, u64::from(at(1).map_or(0xff, |j| toks[j].gaz)) << 8 | u64::from(t.gaz));
         // Word lists: each bit of the token and its neighbours.
         let bits = |k: isize| at(k).map_or(0, |j| toks[j].lex);
-        for (tmpl, lexbits) in [(T::Lex, t.lex), (T::LexPrev, bits(-1)), (T::LexNext, bits(1)), (T::LexPrev2, bits(-2))] {
-            for b in 0..16 {
-                if lexbits & (1 << b) != 0 {
-                    h.num(tmpl, b);
-                }
+        for (tmpl, lexbits) in [(T::Lex, t.lex), (T::LexPrev, bits(-1)), (T::LexNext, bits(1)), (T::LexPrev2, bits(-2))]
+        {
+            let mut b = lexbits;
+            while b != 0 {
+                h.one(tmpl, u64::from(b.trailing_zeros()));
+                b &= b - 1;
             }
         }
         // A title before a given name, a given name before a capitalised word.
         if t.lex & lex::FIRST_NAME != 0 {
-            h.num(T::Lex2, u64::from(fl(1) & F_UPPER != 0) | (u64::from(bits(-1) & lex::ROLE != 0) << 1));
+            h.one(T::Lex2, u64::from(fl(1) & F_UPPER != 0) | (u64::from(bits(-1) & lex::ROLE != 0) << 1));
         }
         // The article elsewhere.
         if t.flags & F_PUNCT == 0 {
-            let e = seen.get(&folded[t.folded.0..t.folded.1]).copied().unwrap_or(0);
-            h.num(T::Doc, u64::from(e) << 8 | u64::from(t.flags & (F_UPPER | F_INITIAL)));
-            h.push2(T::DocShape, &[e], shape(i));
+            if let Some(e) = seen.get(&t.word) {
+                h.one(T::Doc, u64::from(e.cases) << 8 | u64::from(t.flags & (F_UPPER | F_INITIAL)));
+                h.two(T::DocShape, u64::from(e.cases), t.shape);
+                let mut b = e.company;
+                while b != 0 {
+                    h.one(T::DocCtx, u64::from(b.trailing_zeros()));
+                    b &= b - 1;
+                }
+                if t.flags & F_UPPER != 0 {
+                    let own = [word(-1), word(1) ^ EOS];
+                    for &nb in &e.neighbours[..usize::from(e.count)] {
+                        if !own.contains(&nb) {
+                            h.one(T::DocNeighbour, nb);
+                        }
+                    }
+                }
+            }
         }
         out.offsets.push(out.ids.len() as u32);
     }
@@ -472,17 +525,26 @@ pub fn features(doc: &Document<'_>, out: &mut TokenFeatures) {
 /// A trained model: weights per feature and label, and label transition weights.
 #[derive(Debug, Clone)]
 pub struct Model {
-    /// Open-addressing table of feature ids (`0`: empty slot).
-    keys: Vec<u32>,
-    /// `L` weights per slot.
-    weights: Vec<f32>,
+    /// Open-addressing table of features (`id` 0: an empty slot), each with its weights
+    /// beside its id, so a lookup reads one place.
+    slots: Vec<Slot>,
+    /// What one unit of a stored weight is worth.
+    scale: f32,
     /// Transition weights: row `L` is the sentence start.
     trans: [[f32; L]; L + 1],
+    /// The same with the transitions the labels forbid at minus infinity.
+    allowed: [[f32; L]; L + 1],
     /// Features in the model.
     len: usize,
 }
 
-const MAGIC: &[u8; 8] = b"SLNER01\n";
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    id: u32,
+    w: [i16; L],
+}
+
+const MAGIC: &[u8; 8] = b"SLNER02\n";
 
 /// Why a model file cannot be read.
 #[derive(Debug, thiserror::Error)]
@@ -496,38 +558,51 @@ pub enum ModelError {
 }
 
 impl Model {
-    fn with_capacity(len: usize) -> Self {
-        let slots = (len * 2).next_power_of_two().max(16);
-        Model { keys: vec![0; slots], weights: vec![0.0; slots * L], trans: [[0.0; L]; L + 1], len: 0 }
+    fn with_capacity(len: usize, scale: f32) -> Self {
+        let slots = (len + len / 2).next_power_of_two().max(16);
+        let trans = [[0.0; L]; L + 1];
+        Model { slots: vec![Slot::default(); slots], scale, trans, allowed: constrained(&trans), len: 0 }
     }
 
     #[inline]
-    fn slot(&self, id: u32) -> Option<usize> {
-        let mask = self.keys.len() - 1;
+    fn find(&self, id: u32) -> Option<&Slot> {
+        let mask = self.slots.len() - 1;
         let mut s = (id.wrapping_mul(0x9E37_79B1) as usize) & mask;
         loop {
-            let k = self.keys[s];
-            if k == id {
-                return Some(s);
+            let slot = &self.slots[s];
+            if slot.id == id {
+                return Some(slot);
             }
-            if k == 0 {
+            if slot.id == 0 {
                 return None;
             }
             s = (s + 1) & mask;
         }
     }
 
-    fn insert(&mut self, id: u32, w: &[f32; L]) {
-        let mask = self.keys.len() - 1;
+    fn insert(&mut self, id: u32, w: [i16; L]) {
+        let mask = self.slots.len() - 1;
         let mut s = (id.wrapping_mul(0x9E37_79B1) as usize) & mask;
-        while self.keys[s] != 0 && self.keys[s] != id {
+        while self.slots[s].id != 0 && self.slots[s].id != id {
             s = (s + 1) & mask;
         }
-        if self.keys[s] == 0 {
+        if self.slots[s].id == 0 {
             self.len += 1;
         }
-        self.keys[s] = id;
-        self.weights[s * L..(s + 1) * L].copy_from_slice(w);
+        self.slots[s] = Slot { id, w };
+    }
+
+    /// A model from full-precision weights: each feature's weights quantised to 16 bits.
+    fn quantised(weights: &[(u32, [f32; L])], trans: [[f32; L]; L + 1]) -> Model {
+        let max = weights.iter().flat_map(|(_, w)| w.iter()).fold(0f32, |m, w| m.max(w.abs())).max(1e-9);
+        let scale = max / 32767.0;
+        let mut m = Model::with_capacity(weights.len(), scale);
+        m.trans = trans;
+        m.allowed = constrained(&trans);
+        for (id, w) in weights {
+            m.insert(*id, w.map(|v| (v / scale).round().clamp(-32767.0, 32767.0) as i16));
+        }
+        m
     }
 
     /// The number of features the model weighs.
@@ -556,32 +631,34 @@ impl Model {
             }
         }
         let n = r.u32()? as usize;
-        let mut model = Model::with_capacity(n);
+        // A count the bytes cannot hold is a truncated file, not a reason to allocate.
+        if n > r.b.len() / (2 * L + 1) {
+            return Err(ModelError::Truncated);
+        }
+        let mut model = Model::with_capacity(n, scale);
         model.trans = trans;
+        model.allowed = constrained(&trans);
         let mut id = 0u32;
-        let mut w = [0f32; L];
+        let mut w = [0i16; L];
         for _ in 0..n {
             // Ids ascend: each is stored as the gap from the one before.
             id = id.wrapping_add(r.varint()?);
             for v in &mut w {
-                *v = f32::from(r.i16()?) * scale;
+                *v = r.i16()?;
             }
-            model.insert(id, &w);
+            model.insert(id, w);
         }
         Ok(model)
     }
 
-    /// Writes the model: ids as ascending gaps, weights quantised to 16 bits.
+    /// Writes the model: ids as ascending gaps, weights as 16-bit integers.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut entries: Vec<(u32, usize)> =
-            self.keys.iter().enumerate().filter(|(_, &k)| k != 0).map(|(s, &k)| (k, s)).collect();
-        entries.sort_unstable();
-        let max = self.weights.iter().fold(0f32, |m, w| m.max(w.abs())).max(1e-9);
-        let scale = max / 32767.0;
+        let mut entries: Vec<&Slot> = self.slots.iter().filter(|s| s.id != 0).collect();
+        entries.sort_unstable_by_key(|s| s.id);
         let mut out = Vec::with_capacity(16 + entries.len() * (2 * L + 3));
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&(L as u32).to_le_bytes());
-        out.extend_from_slice(&scale.to_le_bytes());
+        out.extend_from_slice(&self.scale.to_le_bytes());
         for row in &self.trans {
             for v in row {
                 out.extend_from_slice(&v.to_le_bytes());
@@ -589,9 +666,9 @@ impl Model {
         }
         out.extend_from_slice(&(entries.len() as u32).to_le_bytes());
         let mut prev = 0u32;
-        for (id, s) in entries {
-            let mut gap = id - prev;
-            prev = id;
+        for slot in entries {
+            let mut gap = slot.id - prev;
+            prev = slot.id;
             loop {
                 let b = (gap & 0x7f) as u8;
                 gap >>= 7;
@@ -601,8 +678,8 @@ impl Model {
                 }
                 out.push(b | 0x80);
             }
-            for &v in &self.weights[s * L..(s + 1) * L] {
-                out.extend_from_slice(&((v / scale).round().clamp(-32767.0, 32767.0) as i16).to_le_bytes());
+            for v in slot.w {
+                out.extend_from_slice(&v.to_le_bytes());
             }
         }
         out
@@ -611,13 +688,16 @@ impl Model {
     /// The label scores of one token.
     #[inline]
     fn emission(&self, feats: &[u32], out: &mut [f32; L]) {
-        *out = [0.0; L];
+        let mut sum = [0i32; L];
         for &f in feats {
-            if let Some(s) = self.slot(f) {
-                for (o, w) in out.iter_mut().zip(&self.weights[s * L..(s + 1) * L]) {
-                    *o += w;
+            if let Some(slot) = self.find(f) {
+                for (o, &w) in sum.iter_mut().zip(&slot.w) {
+                    *o += i32::from(w);
                 }
             }
+        }
+        for (o, s) in out.iter_mut().zip(sum) {
+            *o = s as f32 * self.scale;
         }
     }
 
@@ -627,7 +707,7 @@ impl Model {
         for (e, i) in em.iter_mut().zip(range.clone()) {
             self.emission(feats.of(i), e);
         }
-        viterbi(&em, &self.trans, labels);
+        viterbi(&em, &self.allowed, labels);
     }
 
     /// Labels every token of a document (indexes into [`LABELS`]).
@@ -704,40 +784,50 @@ pub fn sentence_ranges(doc: &Document<'_>) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-/// The best label sequence under the BIO constraint.
+/// Transition weights with the BIO constraint folded in: a transition that is not allowed
+/// weighs minus infinity.
+fn constrained(trans: &[[f32; L]; L + 1]) -> [[f32; L]; L + 1] {
+    let mut t = *trans;
+    for (p, row) in t.iter_mut().enumerate() {
+        for (y, v) in row.iter_mut().enumerate() {
+            if !allowed((p < L).then_some(p), y) {
+                *v = f32::NEG_INFINITY;
+            }
+        }
+    }
+    t
+}
+
+/// The best label sequence under the BIO constraint (`trans` from [`constrained`]).
 fn viterbi(em: &[[f32; L]], trans: &[[f32; L]; L + 1], out: &mut Vec<u8>) {
     out.clear();
     let n = em.len();
     if n == 0 {
         return;
     }
-    const NEG: f32 = f32::NEG_INFINITY;
-    let mut score = vec![[NEG; L]; n];
     let mut back = vec![[0u8; L]; n];
+    let mut score = [0f32; L];
     for y in 0..L {
-        if allowed(None, y) {
-            score[0][y] = trans[L][y] + em[0][y];
-        }
+        score[y] = trans[L][y] + em[0][y];
     }
     for t in 1..n {
+        let mut next = [f32::NEG_INFINITY; L];
         for y in 0..L {
-            let mut best = NEG;
+            let mut best = f32::NEG_INFINITY;
             let mut arg = 0u8;
             for p in 0..L {
-                if score[t - 1][p] == NEG || !allowed(Some(p), y) {
-                    continue;
-                }
-                let s = score[t - 1][p] + trans[p][y];
+                let s = score[p] + trans[p][y];
                 if s > best {
                     best = s;
                     arg = p as u8;
                 }
             }
-            score[t][y] = best + em[t][y];
+            next[y] = best + em[t][y];
             back[t][y] = arg;
         }
+        score = next;
     }
-    let mut y = (0..L).max_by(|&a, &b| score[n - 1][a].total_cmp(&score[n - 1][b]).then(b.cmp(&a))).unwrap_or(0);
+    let mut y = (0..L).max_by(|&a, &b| score[a].total_cmp(&score[b]).then(b.cmp(&a))).unwrap_or(0);
     out.resize(n, 0);
     for t in (0..n).rev() {
         out[t] = y as u8;
@@ -820,7 +910,7 @@ pub struct TrainOptions {
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        TrainOptions { epochs: 12, seed: 1, prune: 0.0 }
+        TrainOptions { epochs: 12, seed: 1, prune: 1.0 }
     }
 }
 
@@ -933,14 +1023,11 @@ pub fn train(
         ids[k as usize] = id;
     }
     let build = |avg: &[[f32; L]], t: [[f32; L]; L + 1]| {
-        let keep: Vec<usize> =
-            (0..nf).filter(|&k| avg[k].iter().any(|v| v.abs() > opts.prune && *v != 0.0)).collect();
-        let mut m = Model::with_capacity(keep.len());
-        m.trans = t;
-        for k in keep {
-            m.insert(ids[k], &avg[k]);
-        }
-        m
+        let keep: Vec<(u32, [f32; L])> = (0..nf)
+            .filter(|&k| avg[k].iter().any(|v| v.abs() > opts.prune && *v != 0.0))
+            .map(|k| (ids[k], avg[k]))
+            .collect();
+        Model::quantised(&keep, t)
     };
     let mut last = None;
     for epoch in 1..=opts.epochs {
@@ -956,7 +1043,7 @@ pub fn train(
         for &s in &order {
             let seq = &seqs[s];
             score(&w, &seq.feats, &mut em);
-            viterbi(&em, &tw, &mut pred);
+            viterbi(&em, &constrained(&tw), &mut pred);
             if pred != seq.gold {
                 mistakes += 1;
                 for (t, f) in seq.feats.iter().enumerate() {
@@ -989,7 +1076,7 @@ pub fn train(
             let (mut right, mut all) = (0usize, 0usize);
             for seq in &dev_seqs {
                 score(&avg, &seq.feats, &mut em);
-                viterbi(&em, &t, &mut pred);
+                viterbi(&em, &constrained(&t), &mut pred);
                 right += pred.iter().zip(&seq.gold).filter(|(a, b)| a == b).count();
                 all += seq.gold.len();
             }
@@ -999,7 +1086,7 @@ pub fn train(
         report(EpochReport { epoch, mistakes, dev_accuracy }, &model);
         last = Some(model);
     }
-    last.unwrap_or_else(|| Model::with_capacity(0))
+    last.unwrap_or_else(|| Model::with_capacity(0, 1.0))
 }
 
 #[cfg(test)]
@@ -1015,7 +1102,7 @@ mod tests {
             e[1] = 4.0;
         }
         let mut out = Vec::new();
-        viterbi(&em, &[[0f32; L]; L + 1], &mut out);
+        viterbi(&em, &constrained(&[[0f32; L]; L + 1]), &mut out);
         assert_eq!(out, vec![1, 2, 2]);
     }
 

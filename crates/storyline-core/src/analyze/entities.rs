@@ -54,9 +54,6 @@ const MODEL_NL: &[u8] = include_bytes!("../../../../models/ner-nl.bin");
 /// The trained name model for a language, if one ships.
 pub fn model_for(language: &str) -> Option<&'static Model> {
     static NL: OnceLock<Option<Model>> = OnceLock::new();
-    if std::env::var("SL_RULES").is_ok() {
-        return None;
-    }
     match language {
         "nl" => NL.get_or_init(|| Model::from_bytes(MODEL_NL).ok()).as_ref(),
         _ => None,
@@ -543,6 +540,29 @@ impl<'d, 'a> Ctx<'d, 'a> {
             if self.doc.tokens[first].kind == TokenKind::Punct {
                 continue;
             }
+            // Initials keep their last full stop (`V.S.`, `N.V.`).
+            let toks = &self.doc.tokens;
+            if last + 1 < range.end
+                && toks[last + 1].text(self.text) == "."
+                && toks[last + 1].start == toks[last].end
+                && toks[last].text(self.text).chars().count() == 1
+            {
+                last += 1;
+            }
+            // Titles are no names: `CEO` alone, or before the name (`Apple CEO Steve Jobs`:
+            // the person is Steve Jobs, `CEO` his role).
+            let mut name_from = first;
+            for k in first..=last {
+                if self.doc.tokens[k].kind == TokenKind::Word && self.is_role_tok(k) {
+                    name_from = k + 1;
+                }
+            }
+            if name_from > last {
+                continue;
+            }
+            if name_from > first && kind == EntityType::Person {
+                first = name_from;
+            }
             // A known name at the front of a compound (`IS-strijders`, `PvdA-leider`) is the
             // name; an unknown one keeps the word whole (`Sequoia-indianen`).
             if first == last && self.known_part(first) {
@@ -554,6 +574,28 @@ impl<'d, 'a> Ctx<'d, 'a> {
         for i in next..self.doc.tokens.len() {
             self.compound_parts(i);
         }
+    }
+
+    /// A gazetteer lookup that also reads initials written with full stops (`V.S.` as `VS`)
+    /// and a name with its company form (`Apple Inc.` as `Apple`).
+    fn known_name(&mut self, written: &str, sentence_start: bool) -> Option<gazetteer::Hit> {
+        if let Some(hit) = self.known(written, sentence_start) {
+            return Some(hit);
+        }
+        let compact: String = written.chars().filter(|c| !matches!(c, '.' | ' ')).collect();
+        if written.contains('.') && compact.chars().all(char::is_uppercase) && compact.chars().count() >= 2 {
+            if let Some(hit) = self.known(&compact, false) {
+                return Some(hit);
+            }
+        }
+        let trimmed = written.trim_end_matches('.');
+        let (head, form) = trimmed.rsplit_once(' ')?;
+        let form = form.to_ascii_lowercase();
+        if matches!(form.as_str(), "inc" | "ltd" | "corp" | "plc" | "llc" | "nv" | "bv" | "ag" | "sa" | "gmbh") {
+            let head = head.trim_end_matches(',');
+            return self.known(head, sentence_start).filter(|h| h.kind == EntityType::Organization);
+        }
+        None
     }
 
     /// Whether a compound word holds a name the gazetteer knows (`IS` in `IS-strijders` or
@@ -596,10 +638,12 @@ impl<'d, 'a> Ctx<'d, 'a> {
         let toks = &self.doc.tokens;
         let end = toks[last].end;
         let span = Span::new(toks[first].start, end);
-        // The key leaves out a possessive (`Obama's`); the span keeps the word whole, as the
-        // plural `Hutu's` must be.
+        // The key leaves out a possessive (`Obama's`) and the common noun a name is compounded
+        // with (`Macintosh-computers`, `Joint Strike Fighter-programma` are keyed as the name
+        // they hold, so they join the name's other mentions, in any language); the span keeps
+        // the word whole, as CoNLL marks such words and as the plural `Hutu's` must be.
         let bare = match self.shapes[last] {
-            Shape::Full(s) => s.end,
+            Shape::Full(s) | Shape::Prefix(s) => s.end,
             _ => end,
         };
         let written = &self.text[span.start..bare];
@@ -608,7 +652,7 @@ impl<'d, 'a> Ctx<'d, 'a> {
         let all = (first..=last).filter(|&i| toks[i].kind != TokenKind::Punct).count();
         let particles = (first..=last).filter(|&i| self.tok_in(i, PARTICLES)).count();
         let words = if particles < all { all - particles } else { all };
-        let mut m = match self.known(written, self.initial[first]) {
+        let mut m = match self.known_name(written, self.initial[first]) {
             Some(hit) => {
                 let mut m = self.mention_keyed(span, words, hit.key.to_string());
                 // The gazetteer's key stands when the tagger agrees on the kind: no short form
@@ -650,12 +694,15 @@ impl<'d, 'a> Ctx<'d, 'a> {
                 (None, None) => None,
             };
         }
-        m.votes[match kind {
-            EntityType::Person => PERSON,
-            EntityType::Organization => ORG,
-            EntityType::Place => PLACE,
-            EntityType::Other => OTHER,
-        }] += TAGGED;
+        // A compound (`Macintosh-computers`) says nothing of the kind of the name inside it.
+        if bare == end {
+            m.votes[match kind {
+                EntityType::Person => PERSON,
+                EntityType::Organization => ORG,
+                EntityType::Place => PLACE,
+                EntityType::Other => OTHER,
+            }] += TAGGED;
+        }
         self.mentions.push(m);
     }
 
@@ -1967,7 +2014,8 @@ impl<'d, 'a> Ctx<'d, 'a> {
         let kinds: Vec<EntityType> = ms
             .iter()
             .map(|m| match m.tagged {
-                Some(k) if std::env::var("SL_OWN").is_ok() => k,
+                // A compound keeps its own kind: its key is the name inside it.
+                Some(k) if m.span.end > m.last.end => k,
                 _ => m.fixed.unwrap_or_else(|| v.get(m.key.as_str()).map_or(EntityType::Other, kind_of)),
             })
             .collect();

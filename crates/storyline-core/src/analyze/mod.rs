@@ -100,6 +100,18 @@ pub struct Entity {
     pub end: usize,
 }
 
+impl Entity {
+    /// Whether this is a nationality word (`Amerikaanse`, `Syriërs`, `Franco-Duitse`): an
+    /// other name by CoNLL's convention, which the analysis follows, but no name of a thing a
+    /// story is about, so the clustering leaves it out of a report's names.
+    pub fn is_nationality(&self) -> bool {
+        self.kind == EntityType::Other && {
+            let key = entities::entity_key(&self.text);
+            !key.is_empty() && key.split('-').all(gazetteer::is_nationality)
+        }
+    }
+}
+
 /// How a quote is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -197,13 +197,7 @@ pub fn score_doc(pred: &Analysis, gold: &GoldDoc) -> Scores {
     };
     // Nationality words are other names in the analysis (CoNLL's convention); the annotated
     // sets leave them out by theirs, so they are no error here.
-    let nationality = |e: &super::Entity| {
-        e.kind == super::EntityType::Other && {
-            let f = super::entities::entity_key(&e.text);
-            !f.is_empty() && f.split('-').all(super::gazetteer::is_nationality)
-        }
-    };
-    let named: Vec<super::Entity> = pred.entities.iter().filter(|e| !nationality(e)).cloned().collect();
+    let named: Vec<super::Entity> = pred.entities.iter().filter(|e| !e.is_nationality()).cloned().collect();
     let (tp, pairs) = match_count(&named, &gold.entities, |p, g| {
         p.text.trim() == g.text.trim() && kind_name(p.kind) == g.kind
     });

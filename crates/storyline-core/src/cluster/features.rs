@@ -209,14 +209,14 @@ pub fn features(article: &Article, analysis: &crate::analyze::Analysis) -> Featu
         EntityType::Place => KeyKind::Place,
         EntityType::Other => KeyKind::Other,
     };
-    for e in &analysis.entities {
+    for e in analysis.entities.iter().filter(|e| !e.is_nationality()) {
         if !e.key.is_empty() {
             add(hash64(SEED_ENTITY, e.key.as_bytes()), entity_kind(e.kind), 1.0);
         }
     }
     if !title_is_lead && !title.is_empty() {
         let title = crate::analyze::run(&[&EntityAnnotator], title, lang, article.published);
-        for e in &title.entities {
+        for e in title.entities.iter().filter(|e| !e.is_nationality()) {
             if !e.key.is_empty() {
                 add(hash64(SEED_ENTITY, e.key.as_bytes()), entity_kind(e.kind), 2.0);
             }

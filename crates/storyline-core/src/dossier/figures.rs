@@ -187,7 +187,8 @@ impl<'a> Names<'a> {
     fn new(analysis: &'a Analysis) -> Self {
         let mut by_text = HashMap::default();
         let mut keys = HashSet::default();
-        for e in &analysis.entities {
+        // A nationality word modifies as the word it is (`Nederlandse militairen`), not as a name.
+        for e in analysis.entities.iter().filter(|e| !e.is_nationality()) {
             by_text.entry(e.text.to_lowercase()).or_insert(e.key.as_str());
             keys.insert(e.key.as_str());
         }

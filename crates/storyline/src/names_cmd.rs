@@ -16,9 +16,10 @@ use storyline_core::analyze::{analyze, Document, EntityType, Span};
 /// `storyline train names`.
 #[derive(Args)]
 pub struct TrainNamesArgs {
-    /// Training data: CoNLL-2002 columns (`word POS tag`) or JSON Lines with `entities`
-    #[arg(long, value_name = "FILE")]
-    pub train: PathBuf,
+    /// Training data: CoNLL-2002 columns (`word POS tag`) or JSON Lines with `entities`;
+    /// several files may be given, and a file given twice counts twice
+    #[arg(long, value_name = "FILE", required = true)]
+    pub train: Vec<PathBuf>,
     /// Development data to report on after every epoch (same formats)
     #[arg(long, value_name = "FILE")]
     pub dev: Option<PathBuf>,
@@ -75,11 +76,18 @@ pub fn read_examples(path: &Path, language: &str) -> Result<Vec<Example>> {
     let jsonl = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
     let examples = if jsonl {
         let text = String::from_utf8(bytes).with_context(|| format!("{name}: not UTF-8"))?;
-        read_jsonl(&text, language)
+        let examples: Vec<Example> = read_jsonl(&text, language)
             .with_context(|| format!("{name}: cannot read names"))?
             .into_iter()
             .map(|(_, e)| e)
-            .collect()
+            .collect();
+        // Names given as written come from the project's own annotated articles, which leave
+        // nationality words out: they are marked as CoNLL marks them, as other names.
+        if text.contains("\"start\"") {
+            examples
+        } else {
+            examples.into_iter().map(mark_nationalities).collect()
+        }
     } else {
         read_conll(&bytes, language).with_context(|| format!("{name}: cannot read names"))?
     };
@@ -87,6 +95,31 @@ pub fn read_examples(path: &Path, language: &str) -> Result<Vec<Example>> {
         bail!("{name}: no labelled text");
     }
     Ok(examples)
+}
+
+/// Marks the capitalised nationality words outside the example's names as other names.
+fn mark_nationalities(mut ex: Example) -> Example {
+    let doc = Document::new(&ex.text, &ex.language, None);
+    let mut extra = Vec::new();
+    for t in &doc.tokens {
+        let span = Span::new(t.start, t.end);
+        let w = doc.slice(span);
+        let probe = storyline_core::analyze::Entity {
+            text: w.to_string(),
+            kind: EntityType::Other,
+            key: String::new(),
+            role: None,
+            start: t.start,
+            end: t.end,
+        };
+        let upper = w.chars().next().is_some_and(char::is_uppercase);
+        if upper && probe.is_nationality() && !ex.names.iter().any(|(s, _)| s.overlaps(&span)) {
+            extra.push((span, EntityType::Other));
+        }
+    }
+    ex.names.extend(extra);
+    ex.names.sort_by_key(|(s, _)| (s.start, s.end));
+    ex
 }
 
 /// Scores the tagger alone (no keys, roles or joining) on examples.
@@ -103,7 +136,10 @@ fn tagger_scores(model: &Model, examples: &[Example]) -> NameScores {
 /// Runs `storyline train names`.
 pub fn train(args: &TrainNamesArgs, quiet: bool) -> Result<ExitCode> {
     let started = Instant::now();
-    let train = read_examples(&args.train, &args.language)?;
+    let mut train = Vec::new();
+    for path in &args.train {
+        train.extend(read_examples(path, &args.language)?);
+    }
     let dev = match &args.dev {
         Some(p) => read_examples(p, &args.language)?,
         None => Vec::new(),

@@ -9,13 +9,14 @@ use serde::{Deserialize, Serialize};
 use super::tagger::Example;
 use super::{EntityType, Span};
 
-/// The kind a CoNLL type names (`PER`, `ORG`, `LOC`, `MISC`).
+/// The kind a CoNLL type names (`PER`, `ORG`, `LOC`, `MISC`; also the analysis' own names,
+/// `person`, `organization`, `place`, `other`).
 pub fn kind_of(tag: &str) -> Option<EntityType> {
     Some(match tag {
-        "PER" => EntityType::Person,
-        "ORG" => EntityType::Organization,
-        "LOC" => EntityType::Place,
-        "MISC" => EntityType::Other,
+        "PER" | "person" => EntityType::Person,
+        "ORG" | "organization" => EntityType::Organization,
+        "LOC" | "place" => EntityType::Place,
+        "MISC" | "other" => EntityType::Other,
         _ => return None,
     })
 }
@@ -146,14 +147,20 @@ struct GoldLine {
     entities: Vec<GoldName>,
 }
 
-/// A gold name in a JSON line: character offsets and a CoNLL type.
+/// A gold name in a JSON line: character offsets (or, without them, the name as written, found
+/// in the text after the name before it) and a type.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GoldName {
     /// Start (characters).
-    pub start: usize,
+    #[serde(default)]
+    pub start: Option<usize>,
     /// End (characters).
-    pub end: usize,
-    /// `PER`, `ORG`, `LOC` or `MISC`.
+    #[serde(default)]
+    pub end: Option<usize>,
+    /// The name as written.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// `PER`, `ORG`, `LOC` or `MISC` (or `person`, `organization`, `place`, `other`).
     #[serde(rename = "type")]
     pub kind: String,
 }
@@ -171,18 +178,37 @@ pub fn read_jsonl(text: &str, default_language: &str) -> Result<Vec<(String, Exa
         let bytes: Vec<usize> =
             g.text.char_indices().map(|(b, _)| b).chain(std::iter::once(g.text.len())).collect();
         let mut names = Vec::with_capacity(g.entities.len());
+        let mut after = 0;
         for e in &g.entities {
             let kind = kind_of(&e.kind).ok_or_else(|| ConllError::Json {
                 line: n + 1,
                 reason: format!("unknown entity type {:?}", e.kind),
             })?;
-            let (Some(&s), Some(&t)) = (bytes.get(e.start), bytes.get(e.end)) else {
-                return Err(ConllError::Json {
-                    line: n + 1,
-                    reason: format!("entity {}..{} lies outside the text", e.start, e.end),
-                });
+            let span = match (e.start, e.end, &e.text) {
+                (Some(a), Some(b), _) => {
+                    let (Some(&s), Some(&t)) = (bytes.get(a), bytes.get(b)) else {
+                        return Err(ConllError::Json {
+                            line: n + 1,
+                            reason: format!("entity {a}..{b} lies outside the text"),
+                        });
+                    };
+                    Span::new(s, t)
+                }
+                (_, _, Some(written)) => {
+                    let at = g.text[after..].find(written.as_str()).map(|i| i + after).ok_or_else(|| {
+                        ConllError::Json { line: n + 1, reason: format!("entity {written:?} is not in the text") }
+                    })?;
+                    Span::new(at, at + written.len())
+                }
+                _ => {
+                    return Err(ConllError::Json {
+                        line: n + 1,
+                        reason: "an entity needs `start` and `end`, or `text`".to_string(),
+                    })
+                }
             };
-            names.push((Span::new(s, t), kind));
+            after = span.end;
+            names.push((span, kind));
         }
         let id = g.id.unwrap_or_else(|| format!("line {}", n + 1));
         let language = g.language.unwrap_or_else(|| default_language.to_string());

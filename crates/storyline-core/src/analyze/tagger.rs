@@ -889,9 +889,15 @@ pub fn gold_labels(doc: &Document<'_>, names: &[(Span, EntityType)]) -> (Vec<u8>
         if !aligned {
             misaligned += 1;
         }
-        let b = begin_label(kind) as u8;
+        // A name inside one word (`IS` in `IS-strijders`) makes the word a compound with a
+        // name, which CoNLL marks as an other name.
+        let inside = range.len() == 1
+            && (doc.tokens[range.start].start < span.start || doc.tokens[range.start].end > span.end);
+        let b = begin_label(if inside { EntityType::Other } else { kind }) as u8;
         for (k, i) in range.enumerate() {
-            labels[i] = if k == 0 { b } else { b + 1 };
+            if labels[i] == 0 || k > 0 {
+                labels[i] = if k == 0 { b } else { b + 1 };
+            }
         }
     }
     (labels, misaligned)

@@ -405,7 +405,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Eval { file, gold, errors, .. } if gold == "entities" => names_cmd::eval(&file, errors, cli.json),
+        Command::Eval { file, gold, errors, .. } if gold == "entities" => {
+            names_cmd::eval(&file, errors, cli.json)
+        }
         Command::Eval { file, gold, assignments, shuffle, errors } => {
             let options = eval_cmd::Options { assignments: assignments.as_deref(), shuffle, errors };
             eval_cmd::run(&cfg, &file, &gold, &options, cli.json)

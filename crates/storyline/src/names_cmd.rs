@@ -244,7 +244,12 @@ pub fn eval(file: &Path, errors: usize, as_json: bool) -> Result<ExitCode> {
         let found: Vec<(Span, EntityType)> = analysis
             .entities
             .iter()
-            .map(|e| (Span::new(starts[e.start.min(starts.len() - 1)], starts[e.end.min(starts.len() - 1)]), e.kind))
+            .map(|e| {
+                (
+                    Span::new(starts[e.start.min(starts.len() - 1)], starts[e.end.min(starts.len() - 1)]),
+                    e.kind,
+                )
+            })
             .collect();
         scores.add(&ex.names, &found);
         let show = |s: &Span, k: EntityType| format!("{} {}", tag_of(k), &ex.text[s.start..s.end]);
@@ -309,7 +314,11 @@ pub fn eval(file: &Path, errors: usize, as_json: bool) -> Result<ExitCode> {
                 k.kind, k.precision, k.recall, k.f1, k.gold, k.found
             )?;
         }
-        writeln!(out, "spans alone: exact F1 {:.4} · overlapping F1 {:.4}", report.untyped_f1, report.overlap_f1)?;
+        writeln!(
+            out,
+            "spans alone: exact F1 {:.4} · overlapping F1 {:.4}",
+            report.untyped_f1, report.overlap_f1
+        )?;
         writeln!(out, "analysis speed: {:.2} MB/s", report.mb_per_s)?;
         if !report.errors.is_empty() {
             writeln!(out, "most frequent errors (gold -> found):")?;

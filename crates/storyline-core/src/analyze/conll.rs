@@ -196,7 +196,10 @@ pub fn read_jsonl(text: &str, default_language: &str) -> Result<Vec<(String, Exa
                 }
                 (_, _, Some(written)) => {
                     let at = g.text[after..].find(written.as_str()).map(|i| i + after).ok_or_else(|| {
-                        ConllError::Json { line: n + 1, reason: format!("entity {written:?} is not in the text") }
+                        ConllError::Json {
+                            line: n + 1,
+                            reason: format!("entity {written:?} is not in the text"),
+                        }
                     })?;
                     Span::new(at, at + written.len())
                 }
@@ -314,7 +317,8 @@ impl NameScores {
     /// Overlap F1: precision is the share of found names that overlap a gold one, recall the
     /// share of gold names some found name overlaps.
     pub fn overlap_f1(&self) -> f64 {
-        let p = if self.overlap.found == 0 { 0.0 } else { self.overlap_found as f64 / self.overlap.found as f64 };
+        let p =
+            if self.overlap.found == 0 { 0.0 } else { self.overlap_found as f64 / self.overlap.found as f64 };
         let r = self.overlap.recall();
         if p + r == 0.0 {
             0.0
@@ -338,7 +342,11 @@ mod tests {
             docs[0].names.iter().map(|(s, k)| (&docs[0].text[s.start..s.end], *k)).collect();
         assert_eq!(
             names,
-            vec![("Vlaamse", EntityType::Other), ("Jan Peeters", EntityType::Person), ("Gent", EntityType::Place)]
+            vec![
+                ("Vlaamse", EntityType::Other),
+                ("Jan Peeters", EntityType::Person),
+                ("Gent", EntityType::Place)
+            ]
         );
         // Two names of one kind side by side stay two.
         assert_eq!(docs[1].names.len(), 2);

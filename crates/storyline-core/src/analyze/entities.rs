@@ -25,8 +25,8 @@
 use std::sync::OnceLock;
 
 use super::gazetteer;
-use super::tagger::{self, Model};
 use super::table::{word_set, WordHashMap, WordHashSet, WordSet};
+use super::tagger::{self, Model};
 use super::{Analysis, Annotator, Document, Entity, EntityType, Span, Token, TokenKind};
 
 /// Finds named entities (see the module documentation).
@@ -589,6 +589,21 @@ impl<'d, 'a> Ctx<'d, 'a> {
             if name_from > first && kind == EntityType::Person {
                 first = name_from;
             }
+            let mut kind = kind;
+            if kind == EntityType::Person {
+                // `Jeroen Haverkamp van Justitie`: after a given name and a surname, a
+                // lowercase `van` starts the person's organisation, not the name.
+                let caps = |k: usize| starts_upper(self.tok(k));
+                if let Some(p) = (first + 2..=last).find(|&k| self.tok(k) == "van") {
+                    if (first..p).all(caps) && !self.first_name(p - 1) {
+                        last = p - 1;
+                    }
+                }
+                // `Dijkwacht Security`: a name ending in an organisation's word is one.
+                if last > first && lexicon(self.fold_tok(last)) & lex::ORG != 0 {
+                    kind = EntityType::Organization;
+                }
+            }
             // A known name at the front of a compound (`IS-strijders`, `PvdA-leider`) is the
             // name; an unknown one keeps the word whole (`Sequoia-indianen`).
             if first == last && self.known_part(first) {
@@ -617,7 +632,10 @@ impl<'d, 'a> Ctx<'d, 'a> {
         let trimmed = written.trim_end_matches('.');
         let (head, form) = trimmed.rsplit_once(' ')?;
         let form = form.to_ascii_lowercase();
-        if matches!(form.as_str(), "inc" | "ltd" | "corp" | "plc" | "llc" | "nv" | "bv" | "ag" | "sa" | "gmbh") {
+        if matches!(
+            form.as_str(),
+            "inc" | "ltd" | "corp" | "plc" | "llc" | "nv" | "bv" | "ag" | "sa" | "gmbh"
+        ) {
             let head = head.trim_end_matches(',');
             return self.known(head, sentence_start).filter(|h| h.kind == EntityType::Organization);
         }
@@ -3706,7 +3724,10 @@ mod tests {
         assert_eq!(is.len(), 4, "{es:?}");
         assert!(is.iter().all(|e| e.key == "islamitische-staat" && e.kind == EntityType::Organization));
         let grant = one(&es, "Grant Ashworth");
-        assert_eq!((grant.kind, grant.role.as_deref()), (EntityType::Person, Some("woordvoerder luitenant-kolonel")));
+        assert_eq!(
+            (grant.kind, grant.role.as_deref()),
+            (EntityType::Person, Some("woordvoerder luitenant-kolonel"))
+        );
         assert_eq!(one(&es, "Ashworth").key, "grant-ashworth");
         // Byline initials at the end of a line are no name.
         let es = ents("Het konvooi vertrok zondag uit de stad. JC\n\nDaarna bleef het stil.", "nl");

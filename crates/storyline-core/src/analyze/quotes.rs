@@ -1240,7 +1240,8 @@ impl<'a, 'd> Ctx<'a, 'd> {
         }
         if j < limit {
             let at = self.toks[j].start;
-            if let Some(e) = self.ents.iter().copied().find(|e| e.start == at && e.kind == EntityType::Person) {
+            if let Some(e) = self.ents.iter().copied().find(|e| e.start == at && e.kind == EntityType::Person)
+            {
                 let last = self.toks.partition_point(|t| t.end <= e.end);
                 return (self.speaker_of(e), last.max(j) + 1);
             }
@@ -2637,7 +2638,9 @@ mod tests {
         let who = got[0].1.as_deref().unwrap_or("");
         assert!(!who.contains("IS") && !who.contains("Reuters"), "{got:?}");
         // A short sentence that only names the speaker.
-        let a = analysed("\"Dat is onaanvaardbaar\", zei minister Jan Peeters gisteren in Brussel. Dat zei Jan Peeters.");
+        let a = analysed(
+            "\"Dat is onaanvaardbaar\", zei minister Jan Peeters gisteren in Brussel. Dat zei Jan Peeters.",
+        );
         assert_eq!(a.quotes.len(), 1);
         assert_eq!(a.quotes[0].speaker.as_deref(), Some("Jan Peeters"));
         let peeters: Vec<_> = a.entities.iter().filter(|e| e.text == "Jan Peeters").collect();

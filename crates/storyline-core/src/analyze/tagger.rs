@@ -48,7 +48,7 @@ fn is_inside(label: usize) -> bool {
 
 /// Whether `to` may follow `from` (`None`: the sentence start).
 fn allowed(from: Option<usize>, to: usize) -> bool {
-    !is_inside(to) || from.is_some_and(|f| f != 0 && (f + 1) / 2 == (to + 1) / 2)
+    !is_inside(to) || from.is_some_and(|f| f != 0 && f.div_ceil(2) == to.div_ceil(2))
 }
 
 /// The features of every token of a document: token `i` has `ids[offsets[i]..offsets[i + 1]]`.
@@ -285,7 +285,8 @@ pub fn features(doc: &Document<'_>, out: &mut TokenFeatures) {
             let t = &doc.tokens[ti];
             if t.kind == TokenKind::Punct {
                 let p = t.text(text);
-                if matches!(p, ":" | "„" | "“" | "\"" | "‘" | "«" | "'" | "‹" | "`" | "-" | "–" | "—") {
+                if matches!(p, ":" | "„" | "“" | "\"" | "‘" | "«" | "'" | "‹" | "`" | "-" | "–" | "—")
+                {
                     first = true;
                 }
             } else {
@@ -379,7 +380,8 @@ pub fn features(doc: &Document<'_>, out: &mut TokenFeatures) {
         if t.flags & F_PUNCT != 0 {
             continue;
         }
-        let e = seen.entry(t.word).or_insert(Elsewhere { cases: 0, company: 0, neighbours: [0; 8], count: 0 });
+        let e =
+            seen.entry(t.word).or_insert(Elsewhere { cases: 0, company: 0, neighbours: [0; 8], count: 0 });
         if t.flags & F_UPPER == 0 {
             e.cases |= 1;
             continue;
@@ -486,7 +488,8 @@ pub fn features(doc: &Document<'_>, out: &mut TokenFeatures) {
         h.one(T::GazNext, u64::from(at(1).map_or(0xff, |j| toks[j].gaz)) << 8 | u64::from(t.gaz));
         // Word lists: each bit of the token and its neighbours.
         let bits = |k: isize| at(k).map_or(0, |j| toks[j].lex);
-        for (tmpl, lexbits) in [(T::Lex, t.lex), (T::LexPrev, bits(-1)), (T::LexNext, bits(1)), (T::LexPrev2, bits(-2))]
+        for (tmpl, lexbits) in
+            [(T::Lex, t.lex), (T::LexPrev, bits(-1)), (T::LexNext, bits(1)), (T::LexPrev2, bits(-2))]
         {
             let mut b = lexbits;
             while b != 0 {
@@ -851,7 +854,7 @@ pub fn spans(doc: &Document<'_>, labels: &[u8]) -> Vec<(Span, EntityType)> {
     for (i, &l) in labels.iter().enumerate() {
         let l = l as usize;
         match open {
-            Some((a, _, b)) if is_inside(l) && (b + 1) / 2 == (l + 1) / 2 => open = Some((a, i, b)),
+            Some((a, _, b)) if is_inside(l) && b.div_ceil(2) == l.div_ceil(2) => open = Some((a, i, b)),
             _ => {
                 close(&mut open, &mut out);
                 if l != 0 {
@@ -991,26 +994,27 @@ pub fn train(
     let mut rng = opts.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     let mut pred = Vec::new();
     let mut em: Vec<[f32; L]> = Vec::new();
-    let averaged = |w: &[[f32; L]], u: &[[f32; L]], tw: &[[f32; L]; L + 1], tu: &[[f32; L]; L + 1], c: f32| {
-        let avg: Vec<[f32; L]> = w
-            .iter()
-            .zip(u)
-            .map(|(a, b)| {
-                let mut r = [0f32; L];
-                for k in 0..L {
-                    r[k] = a[k] - b[k] / c;
+    let averaged =
+        |w: &[[f32; L]], u: &[[f32; L]], tw: &[[f32; L]; L + 1], tu: &[[f32; L]; L + 1], c: f32| {
+            let avg: Vec<[f32; L]> = w
+                .iter()
+                .zip(u)
+                .map(|(a, b)| {
+                    let mut r = [0f32; L];
+                    for k in 0..L {
+                        r[k] = a[k] - b[k] / c;
+                    }
+                    r
+                })
+                .collect();
+            let mut t = [[0f32; L]; L + 1];
+            for p in 0..=L {
+                for y in 0..L {
+                    t[p][y] = tw[p][y] - tu[p][y] / c;
                 }
-                r
-            })
-            .collect();
-        let mut t = [[0f32; L]; L + 1];
-        for p in 0..=L {
-            for y in 0..L {
-                t[p][y] = tw[p][y] - tu[p][y] / c;
             }
-        }
-        (avg, t)
-    };
+            (avg, t)
+        };
     let score = |w: &[[f32; L]], feats: &[Vec<u32>], em: &mut Vec<[f32; L]>| {
         em.clear();
         for f in feats {
@@ -1062,11 +1066,8 @@ pub fn train(
                             u[k as usize][p] -= c;
                         }
                     }
-                    let (gp, pp) = if t == 0 {
-                        (L, L)
-                    } else {
-                        (seq.gold[t - 1] as usize, pred[t - 1] as usize)
-                    };
+                    let (gp, pp) =
+                        if t == 0 { (L, L) } else { (seq.gold[t - 1] as usize, pred[t - 1] as usize) };
                     if (gp, g) != (pp, p) {
                         tw[gp][g] += 1.0;
                         tw[pp][p] -= 1.0;
@@ -1149,8 +1150,14 @@ mod tests {
             Example { text: text.to_string(), language: "nl".into(), names: spans }
         };
         let train_set = vec![
-            ex("Piet Kramer woont in Zwolle .", &[("Piet Kramer", EntityType::Person), ("Zwolle", EntityType::Place)]),
-            ex("Daarna reed Kees Mol naar Zwolle .", &[("Kees Mol", EntityType::Person), ("Zwolle", EntityType::Place)]),
+            ex(
+                "Piet Kramer woont in Zwolle .",
+                &[("Piet Kramer", EntityType::Person), ("Zwolle", EntityType::Place)],
+            ),
+            ex(
+                "Daarna reed Kees Mol naar Zwolle .",
+                &[("Kees Mol", EntityType::Person), ("Zwolle", EntityType::Place)],
+            ),
             ex("Het bedrijf Wadlijn groeit .", &[("Wadlijn", EntityType::Organization)]),
         ];
         let model = train(&train_set, &[], &TrainOptions { epochs: 8, ..TrainOptions::default() }, |_, _| {});

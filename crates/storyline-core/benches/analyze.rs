@@ -45,3 +45,39 @@ fn generated_dutch(bencher: Bencher) {
         .counter(divan::counter::BytesCount::new(bytes))
         .bench(|| texts.iter().map(|t| analyze(t, "nl", None).quantities.len()).sum::<usize>());
 }
+
+/// The Dutch articles of the demo corpus, segmented once.
+fn dutch_demo_texts() -> Vec<String> {
+    demo_texts().into_iter().filter(|t| storyline_core::analyze::lang::detect(t).code == "nl").collect()
+}
+
+/// The name tagger alone: features and decoding, over the demo corpus's Dutch articles.
+#[divan::bench]
+fn name_tagger(bencher: Bencher) {
+    use storyline_core::analyze::{entities::model_for, Document};
+    let texts = dutch_demo_texts();
+    let docs: Vec<Document<'_>> = texts.iter().map(|t| Document::new(t, "nl", None)).collect();
+    let model = model_for("nl").expect("the Dutch model");
+    let bytes: usize = texts.iter().map(String::len).sum();
+    bencher
+        .counter(divan::counter::BytesCount::new(bytes))
+        .bench(|| docs.iter().map(|d| model.tag(d).len()).sum::<usize>());
+}
+
+/// The entity annotator (tagger, keys, roles), over the same articles.
+#[divan::bench]
+fn entities_dutch(bencher: Bencher) {
+    use storyline_core::analyze::{entities::EntityAnnotator, Analysis, Annotator, Document};
+    let texts = dutch_demo_texts();
+    let docs: Vec<Document<'_>> = texts.iter().map(|t| Document::new(t, "nl", None)).collect();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    bencher.counter(divan::counter::BytesCount::new(bytes)).bench(|| {
+        docs.iter()
+            .map(|d| {
+                let mut out = Analysis::default();
+                EntityAnnotator.annotate(d, &mut out);
+                out.entities.len()
+            })
+            .sum::<usize>()
+    });
+}

@@ -46,7 +46,7 @@ struct IngestReport {
     near_duplicates: u64,
     /// Articles already stored.
     duplicates: u64,
-    /// Records that could not be read.
+    /// Records that could not be read or analysed (and were not stored).
     failed: u64,
     /// Each failure.
     errors: Vec<RecordFailure>,
@@ -146,11 +146,17 @@ pub(crate) async fn ingest(
             report.records += 1;
             match record {
                 Ok(raw) => {
-                    let origin = match raw.locator {
-                        Some(Locator::Whole) | None => "api".to_string(),
-                        Some(loc) => format!("api: {loc}"),
+                    let (origin, record) = match raw.locator {
+                        Some(Locator::Whole) | None => ("api".to_string(), "body".to_string()),
+                        Some(loc) => (format!("api: {loc}"), loc.to_string()),
                     };
-                    prepared.push(prepare_with_signature(raw, &prepare, Some(origin)));
+                    match prepare_with_signature(raw, &prepare, Some(origin)) {
+                        Ok(p) => prepared.push(p),
+                        Err(e) => {
+                            report.failed += 1;
+                            report.errors.push(RecordFailure { record, reason: e.to_string() });
+                        }
+                    }
                 }
                 Err(e) => {
                     report.failed += 1;

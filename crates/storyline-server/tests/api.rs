@@ -89,7 +89,9 @@ fn fixture_with(token: Option<&str>, limits: Limits) -> Fixture {
     let store = Arc::new(SqliteStore::open_in_memory().unwrap());
     let batch: Vec<_> = corpus()
         .into_iter()
-        .map(|r| prepare_with_signature(r, &PrepareOptions::default(), Some("test".into())))
+        .map(|r| {
+            prepare_with_signature(r, &PrepareOptions::default(), Some("test".into())).expect("analysis")
+        })
         .collect();
     store.ingest(&batch, &IngestSettings::default()).unwrap();
     let state = AppState {
@@ -518,6 +520,7 @@ async fn the_seeds_are_found_by_konvooi_in_one_story_with_the_discrepancy() {
         .map(|p| {
             let raw = storyline_core::ingest::text::parse_text_bytes(&std::fs::read(p).unwrap()).unwrap();
             prepare_with_signature(raw, &PrepareOptions::default(), Some(p.display().to_string()))
+                .expect("analysis")
         })
         .collect();
     f.store.ingest(&batch, &IngestSettings::default()).unwrap();
@@ -539,7 +542,9 @@ async fn a_merged_story_redirects_to_the_story_it_joined() {
     let ingest = |batch: Vec<RawArticle>| -> Vec<i64> {
         let batch: Vec<_> = batch
             .into_iter()
-            .map(|r| prepare_with_signature(r, &PrepareOptions::default(), Some("test".into())))
+            .map(|r| {
+                prepare_with_signature(r, &PrepareOptions::default(), Some("test".into())).expect("analysis")
+            })
             .collect();
         f.store
             .ingest(&batch, &IngestSettings::default())

@@ -266,9 +266,66 @@ pub fn default_annotators() -> [&'static dyn Annotator; 4] {
 }
 
 /// Analyses a text with the default pipeline; offsets are characters.
+///
+/// A bug in an annotator panics; [`try_analyze`] (and [`crate::ingest::prepare`], which every
+/// ingest goes through) turns such a panic into an error for this one text instead.
 pub fn analyze(text: &str, language: &str, published: Option<Published>) -> Analysis {
     run(&default_annotators(), text, language, published)
 }
+
+/// [`analyze`], with a panic inside the analysis turned into an [`AnalysisError`].
+pub fn try_analyze(
+    text: &str,
+    language: &str,
+    published: Option<Published>,
+) -> Result<Analysis, AnalysisError> {
+    guarded(|| analyze(text, language, published))
+}
+
+/// The analysis of one text failed: an annotator panicked on it (a bug, reported with the
+/// panic's message, so one article that trips it does not take its batch down).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("analysis failed: {message}")]
+pub struct AnalysisError {
+    /// The panic's message, on one line and at most [`AnalysisError::MAX_MESSAGE`] characters.
+    pub message: String,
+}
+
+impl AnalysisError {
+    /// The longest message kept, in characters (a panic on a string slice quotes the string).
+    pub const MAX_MESSAGE: usize = 300;
+
+    /// An error from a panic's payload (a `&str` or a `String`, as `panic!` makes them).
+    pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> Self {
+        let raw = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("a panic without a message");
+        let mut message: String =
+            raw.chars().map(|c| if c.is_control() { ' ' } else { c }).take(Self::MAX_MESSAGE).collect();
+        if raw.chars().nth(Self::MAX_MESSAGE).is_some() {
+            message.push('…');
+        }
+        AnalysisError { message }
+    }
+}
+
+/// Runs `f`, which analyses one text, and turns a panic inside it into an [`AnalysisError`].
+///
+/// The analysis keeps no state between texts (the annotators and their tables are read-only),
+/// so nothing is left half-changed when it unwinds: the next text is analysed as if nothing
+/// had happened. The panic is still reported by the process's panic hook (standard error).
+pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, AnalysisError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| AnalysisError::from_panic(&*p))
+}
+
+/// With the test-only `test-panic` feature, the analysis of a text containing this marker
+/// panics, so the integration tests can show what becomes of such an article. Never enabled in
+/// a build of the product.
+#[cfg(feature = "test-panic")]
+#[doc(hidden)]
+pub const TEST_PANIC_MARKER: &str = "[[storyline:test-panic]]";
 
 /// Runs annotators over a text and returns the analysis with character offsets.
 pub fn run(
@@ -277,6 +334,10 @@ pub fn run(
     language: &str,
     published: Option<Published>,
 ) -> Analysis {
+    #[cfg(feature = "test-panic")]
+    if text.contains(TEST_PANIC_MARKER) {
+        panic!("test panic: the text asks the analysis to fail");
+    }
     let doc = Document::new(text, language, published);
     let mut out = Analysis {
         language: language.to_string(),
@@ -437,6 +498,28 @@ mod storage_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panic_in_the_analysis_becomes_an_error_naming_it() {
+        let text = "Hedy d’Ancona sprak.";
+        let err = guarded(|| -> Analysis { panic!("byte index {} is not a char boundary", 7) }).unwrap_err();
+        assert_eq!(err.message, "byte index 7 is not a char boundary");
+        assert_eq!(err.to_string(), "analysis failed: byte index 7 is not a char boundary");
+        let err = guarded(|| -> Analysis { panic!("een vaste tekst") }).unwrap_err();
+        assert_eq!(err.to_string(), "analysis failed: een vaste tekst");
+        let err = guarded(|| std::panic::panic_any(42u8)).unwrap_err();
+        assert_eq!(err.message, "a panic without a message");
+        // A long message (a slice panic quotes the text) is cut, and kept on one line.
+        let long = format!("regel een\nregel twee {}", "x".repeat(1000));
+        let err = guarded(|| -> () { panic!("{long}") }).unwrap_err();
+        assert!(!err.message.contains('\n'), "{}", err.message);
+        assert_eq!(err.message.chars().count(), AnalysisError::MAX_MESSAGE + 1);
+        assert!(err.message.ends_with('…'));
+        // What does not panic passes through, and the next text is analysed as usual.
+        let ok = guarded(|| analyze(text, "nl", None)).unwrap();
+        assert_eq!(ok, analyze(text, "nl", None));
+        assert_eq!(try_analyze(text, "nl", None).unwrap(), ok);
+    }
 
     /// Byte offsets to character offsets the plain way: a table over every byte.
     fn char_offsets_by_table(text: &str, offsets: &[usize]) -> Vec<usize> {

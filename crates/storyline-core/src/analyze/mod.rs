@@ -21,6 +21,8 @@ pub mod segment;
 pub mod stem;
 mod table;
 pub mod times;
+#[cfg(test)]
+mod unicode_tests;
 
 use serde::{Deserialize, Serialize};
 
@@ -239,6 +241,41 @@ impl<'a> Document<'a> {
         (i < self.sentences.len() && self.sentences[i].start <= at).then_some(i)
     }
 
+    /// Checks the segmentation: tokens and sentences lie within the text, start and end on
+    /// character boundaries with `start <= end`, and come in order without overlapping.
+    /// Returns the first that does not, described.
+    pub fn check_spans(&self) -> Result<(), String> {
+        let spans = self
+            .tokens
+            .iter()
+            .map(|t| ("token", t.start, t.end))
+            .chain([("", 0, 0)])
+            .chain(self.sentences.iter().map(|s| ("sentence", s.start, s.end)));
+        let mut last_end = 0;
+        for (kind, start, end) in spans {
+            if kind.is_empty() {
+                last_end = 0; // sentences start over
+                continue;
+            }
+            if start > end || end > self.text.len() {
+                return Err(format!(
+                    "{kind} at bytes {start}..{end} is outside the text's {} bytes",
+                    self.text.len()
+                ));
+            }
+            if !self.text.is_char_boundary(start) || !self.text.is_char_boundary(end) {
+                return Err(format!("{kind} at bytes {start}..{end} splits a character"));
+            }
+            if start < last_end {
+                return Err(format!(
+                    "{kind} at bytes {start}..{end} overlaps the one before, which ends at {last_end}"
+                ));
+            }
+            last_end = end;
+        }
+        Ok(())
+    }
+
     /// Indexes of the tokens inside a span.
     pub fn tokens_in(&self, span: Span) -> std::ops::Range<usize> {
         let from = self.tokens.partition_point(|t| t.end <= span.start);
@@ -412,6 +449,56 @@ impl Analysis {
                 s.text = text[from..to].to_string();
             }
         }
+    }
+
+    /// Every annotation as `(kind, its text, start, end)`, sentences first.
+    fn spans(&self) -> impl Iterator<Item = (&'static str, &str, usize, usize)> {
+        let sentences = self.sentences.iter().map(|s| ("sentence", s.text.as_str(), s.start, s.end));
+        let entities = self.entities.iter().map(|e| ("entity", e.text.as_str(), e.start, e.end));
+        let quotes = self.quotes.iter().map(|q| ("quote", q.text.as_str(), q.start, q.end));
+        let quantities = self.quantities.iter().map(|q| ("quantity", q.text.as_str(), q.start, q.end));
+        let times = self.times.iter().map(|t| ("time", t.text.as_str(), t.start, t.end));
+        sentences.chain(entities).chain(quotes).chain(quantities).chain(times)
+    }
+
+    /// Checks the analysis of `text` in character offsets (as [`analyze`] returns it): every
+    /// span lies within the text with `start <= end`, and every annotation's text is the text
+    /// at its span. Returns the first annotation that breaks this, described.
+    pub fn check_spans(&self, text: &str) -> Result<(), String> {
+        let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        let chars = starts.len() - 1;
+        for (kind, said, start, end) in self.spans() {
+            if start > end || end > chars {
+                return Err(format!(
+                    "{kind} {said:?} at {start}..{end} is outside the text's {chars} characters"
+                ));
+            }
+            let at = &text[starts[start]..starts[end]];
+            if !said.is_empty() && said != at {
+                return Err(format!("{kind} {said:?} at {start}..{end} is {at:?} in the text"));
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Analysis::check_spans`] for byte offsets, as annotators write them: every span must
+    /// also start and end on a character boundary.
+    pub fn check_byte_spans(&self, text: &str) -> Result<(), String> {
+        for (kind, said, start, end) in self.spans() {
+            if start > end || end > text.len() {
+                return Err(format!(
+                    "{kind} {said:?} at bytes {start}..{end} is outside the text's {} bytes",
+                    text.len()
+                ));
+            }
+            let Some(at) = text.get(start..end) else {
+                return Err(format!("{kind} {said:?} at bytes {start}..{end} splits a character"));
+            };
+            if !said.is_empty() && said != at {
+                return Err(format!("{kind} {said:?} at bytes {start}..{end} is {at:?} in the text"));
+            }
+        }
+        Ok(())
     }
 
     /// Converts every byte offset into a character offset of `text`.

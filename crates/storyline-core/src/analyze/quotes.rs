@@ -819,7 +819,8 @@ impl<'a, 'd> Ctx<'a, 'd> {
             match t.kind {
                 TokenKind::Punct => {
                     // Initials and joined names: `J. Smit`, `AT&T`.
-                    let glued = last == Some(j - 1) && self.toks[j - 1].end == t.start;
+                    // (`j` is 0 for a punctuation token opening the text: nothing before it.)
+                    let glued = last.is_some_and(|l| l + 1 == j) && self.toks[j - 1].end == t.start;
                     if glued && s == "." && self.s(j - 1).chars().count() == 1 && starts_upper(self.s(j - 1))
                     {
                         last = Some(j);
@@ -1967,6 +1968,15 @@ mod tests {
 
     const P: EntityType = EntityType::Person;
     const O: EntityType = EntityType::Organization;
+
+    #[test]
+    fn a_text_opening_with_a_symbol_before_a_speaker_does_not_underflow() {
+        // The first token is punctuation (an emoji): looking for glued initials before it once
+        // computed `0 - 1` (a panic in a debug build).
+        let text = "\u{1F44D}Oud-minister d\u{2019}Ancona: \u{201E}Dit is geen oplossing.\u{201D} ";
+        quotes(text, "nl", &[]);
+        quotes("\u{1F44D}O d:\u{201E}D\u{201D} ", "nl", &[]);
+    }
 
     #[test]
     fn word_lists_are_sorted_and_lowercase() {

@@ -4,7 +4,7 @@
 # Exits 1 when any target crashed (a panic, a broken span invariant, a timeout or running out of
 # memory); the input that did it is kept under the work folder, which the summary names.
 #
-#   scripts/fuzz.sh [SECONDS]      # default 1800 (half an hour a target)
+#   scripts/fuzz.sh [SECONDS] [TARGET...]   # default 1800 (half an hour a target), every target
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz --locked`). Works on a stable toolchain: the
 # targets are built without a sanitizer (the core has no unsafe code), with optimisations,
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 
 seconds="${1:-1800}"
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [[ "$seconds" -lt 1 ]]; then
-  echo "usage: scripts/fuzz.sh [SECONDS]   (seconds per target, default 1800)" >&2
+  echo "usage: scripts/fuzz.sh [SECONDS] [TARGET...]   (seconds per target, default 1800)" >&2
   exit 2
 fi
 if ! cargo fuzz --version >/dev/null 2>&1; then
@@ -28,6 +28,15 @@ target_dir="${CARGO_TARGET_DIR:-$root/target}/fuzz"
 work="${STORYLINE_FUZZ_WORK:-$target_dir/work}"
 flags=(--sanitizer none --release --debug-assertions --target-dir "$target_dir")
 targets=(analyze segment entities quotes quantities times lang)
+if [[ $# -gt 1 ]]; then
+  for t in "${@:2}"; do
+    if [[ " ${targets[*]} " != *" $t "* ]]; then
+      echo "error: no fuzz target \`$t\` (the targets: ${targets[*]})" >&2
+      exit 2
+    fi
+  done
+  targets=("${@:2}")
+fi
 
 echo "building the fuzz targets"
 cargo fuzz build "${flags[@]}"

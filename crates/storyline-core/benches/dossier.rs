@@ -25,7 +25,7 @@ fn demo() -> Vec<(Article, Analysis)> {
         let bytes = std::fs::read(&path).expect("demo file");
         let _ = read_stream(&rel, bytes.as_slice(), None, DEFAULT_MAX_RECORD_BYTES, &mut |r| {
             if let Ok(raw) = r {
-                let p = prepare_with_signature(raw, &PrepareOptions::default(), None);
+                let p = prepare_with_signature(raw, &PrepareOptions::default(), None).expect("analysis");
                 out.push((p.article, p.analysis));
             }
         });

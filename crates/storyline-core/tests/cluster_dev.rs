@@ -44,7 +44,7 @@ fn load(name: &str) -> Option<Vec<Doc>> {
             Some(v) => v.to_string(),
             None => panic!("{name}: line {} has no story", i + 1),
         };
-        let prepared = prepare_with_signature(raw, &PrepareOptions::default(), None);
+        let prepared = prepare_with_signature(raw, &PrepareOptions::default(), None).expect("analysis");
         let features = features(&prepared.article, &prepared.analysis);
         let title = prepared.article.title.clone();
         docs.push(Doc { features, signature: prepared.signature, gold, title });
@@ -235,7 +235,7 @@ fn load_demo() -> Option<(Vec<Doc>, Vec<Option<usize>>)> {
     // (published, file order, prepared document, content hash)
     let mut records = Vec::new();
     for (label, raw) in common::demo_labelled() {
-        let prepared = prepare_with_signature(raw, &PrepareOptions::default(), None);
+        let prepared = prepare_with_signature(raw, &PrepareOptions::default(), None).expect("analysis");
         let published = prepared.article.published.map(|p| p.unix);
         let hash = prepared.article.content_hash.clone();
         let features = features(&prepared.article, &prepared.analysis);

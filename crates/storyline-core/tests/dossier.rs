@@ -135,7 +135,7 @@ fn labelled() -> Vec<(String, Article, Analysis)> {
     let mut seen = std::collections::HashSet::new();
     let mut take =
         |label: String, raw: storyline_core::RawArticle, out: &mut Vec<(String, Article, Analysis)>| {
-            let p = prepare_with_signature(raw, &PrepareOptions::default(), None);
+            let p = prepare_with_signature(raw, &PrepareOptions::default(), None).expect("analysis");
             if seen.insert(p.article.content_hash.clone()) {
                 out.push((label, p.article, p.analysis));
             }

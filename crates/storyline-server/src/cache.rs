@@ -100,7 +100,7 @@ mod tests {
     use storyline_store::IngestSettings;
 
     fn add(store: &SqliteStore, text: &str) -> i64 {
-        let p = prepare_with_signature(parse_text(text), &PrepareOptions::default(), None);
+        let p = prepare_with_signature(parse_text(text), &PrepareOptions::default(), None).unwrap();
         match &store.ingest(&[p], &IngestSettings::default()).unwrap()[0] {
             storyline_store::IngestOutcome::Inserted { story, .. } => *story,
             other => panic!("not stored: {other:?}"),

@@ -22,13 +22,16 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// The body's content type is not one the route reads.
     UnsupportedMediaType,
+    /// Records of an ingest body could not be stored (unreadable, or their analysis failed);
+    /// the body's other records were stored.
+    UnprocessableEntity,
     /// The server failed; the details are in its log.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code, in the order of the table.
-    pub const ALL: [ErrorCode; 8] = [
+    pub const ALL: [ErrorCode; 9] = [
         ErrorCode::BadRequest,
         ErrorCode::Unauthorized,
         ErrorCode::Forbidden,
@@ -36,6 +39,7 @@ impl ErrorCode {
         ErrorCode::MethodNotAllowed,
         ErrorCode::PayloadTooLarge,
         ErrorCode::UnsupportedMediaType,
+        ErrorCode::UnprocessableEntity,
         ErrorCode::Internal,
     ];
 
@@ -49,6 +53,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::UnprocessableEntity => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -63,6 +68,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::UnprocessableEntity => "unprocessable_entity",
             ErrorCode::Internal => "internal",
         }
     }
@@ -112,6 +118,22 @@ impl From<StoreError> for ApiError {
             StoreError::Ambiguous { .. } => ApiError::bad_request(e.to_string()),
             other => ApiError::internal(other),
         }
+    }
+}
+
+impl ApiError {
+    /// The error's JSON body `{ "error": { "code", "message" } }`, with the fields of `details`
+    /// (an object) beside `error`: what a client needs beyond the message, such as an ingest's
+    /// per-record report.
+    pub fn with_details(self, details: serde_json::Value) -> Response {
+        let mut body =
+            serde_json::json!({ "error": { "code": self.code.as_str(), "message": self.message } });
+        if let (Some(body), serde_json::Value::Object(details)) = (body.as_object_mut(), details) {
+            for (k, v) in details {
+                body.entry(k).or_insert(v);
+            }
+        }
+        (self.code.status(), axum::Json(body)).into_response()
     }
 }
 

@@ -1,10 +1,13 @@
 //! `POST /api/ingest`: JSON Lines or a feed in the body, stored like `storyline ingest` stores
 //! a file. Needs the bearer token; the body size and content type are checked before anything
-//! is read.
+//! is read. A record that cannot be read or analysed is left out and the rest of the body is
+//! stored; the answer is then 422, naming each failed record, with the whole report beside the
+//! error (a 200 answer means every record went in).
 
 use axum::body::Body;
 use axum::extract::{RawQuery, Request, State};
 use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use storyline_core::ingest::prepare::{prepare_with_signature, Prepared};
@@ -35,6 +38,9 @@ struct RecordFailure {
     reason: String,
 }
 
+/// Failures named in a 422 answer's message; `errors` lists all of them.
+const NAMED_FAILURES: usize = 5;
+
 /// What an ingest did.
 #[derive(Debug, Default, Serialize)]
 struct IngestReport {
@@ -46,7 +52,7 @@ struct IngestReport {
     near_duplicates: u64,
     /// Articles already stored.
     duplicates: u64,
-    /// Records that could not be read.
+    /// Records that could not be read or analysed (and were not stored).
     failed: u64,
     /// Each failure.
     errors: Vec<RecordFailure>,
@@ -125,7 +131,7 @@ pub(crate) async fn ingest(
     State(state): State<Shared>,
     RawQuery(q): RawQuery,
     req: Request,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let (parts, body) = req.into_parts();
     authorize(&state, &parts.headers)?;
     let format = format_of(&parts.headers)?;
@@ -146,11 +152,17 @@ pub(crate) async fn ingest(
             report.records += 1;
             match record {
                 Ok(raw) => {
-                    let origin = match raw.locator {
-                        Some(Locator::Whole) | None => "api".to_string(),
-                        Some(loc) => format!("api: {loc}"),
+                    let (origin, record) = match raw.locator {
+                        Some(Locator::Whole) | None => ("api".to_string(), "body".to_string()),
+                        Some(loc) => (format!("api: {loc}"), loc.to_string()),
                     };
-                    prepared.push(prepare_with_signature(raw, &prepare, Some(origin)));
+                    match prepare_with_signature(raw, &prepare, Some(origin)) {
+                        Ok(p) => prepared.push(p),
+                        Err(e) => {
+                            report.failed += 1;
+                            report.errors.push(RecordFailure { record, reason: e.to_string() });
+                        }
+                    }
                 }
                 Err(e) => {
                     report.failed += 1;
@@ -194,7 +206,32 @@ pub(crate) async fn ingest(
             failed = report.failed,
             "ingest"
         );
-        Ok(Json(serde_json::json!(report)))
+        if report.failed == 0 {
+            return Ok(Json(serde_json::json!(report)).into_response());
+        }
+        for f in &report.errors {
+            tracing::warn!(record = %f.record, reason = %f.reason, "ingest record failed");
+        }
+        let message = failure_message(&report);
+        Ok(ApiError::new(ErrorCode::UnprocessableEntity, message).with_details(serde_json::json!(report)))
     })
     .await
+}
+
+/// The message of a 422 answer: the failed records with their reasons, then what was stored.
+fn failure_message(report: &IngestReport) -> String {
+    let mut named: Vec<String> =
+        report.errors.iter().take(NAMED_FAILURES).map(|f| format!("{}: {}", f.record, f.reason)).collect();
+    if report.errors.len() > NAMED_FAILURES {
+        named.push(format!("and {} more (see `errors`)", report.errors.len() - NAMED_FAILURES));
+    }
+    let stored = report.inserted + report.duplicates;
+    format!(
+        "{}; {} record{} not stored, the other {stored} stored ({} new, {} already stored)",
+        named.join("; "),
+        report.failed,
+        if report.failed == 1 { " was" } else { "s were" },
+        report.inserted,
+        report.duplicates,
+    )
 }

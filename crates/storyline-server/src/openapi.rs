@@ -98,7 +98,7 @@ pub fn document() -> Value {
         "info": {
             "title": "storyline",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "News stories followed across outlets and over time: stories and their dossiers (timeline, what each report adds, quotes by speaker, figures and discrepancies), articles, full-text search, comparison, and ingest. Errors are JSON objects {\"error\": {\"code\", \"message\"}} with the codes bad_request (400), unauthorized (401), forbidden (403), not_found (404), method_not_allowed (405), payload_too_large (413), unsupported_media_type (415) and internal (500)."
+            "description": "News stories followed across outlets and over time: stories and their dossiers (timeline, what each report adds, quotes by speaker, figures and discrepancies), articles, full-text search, comparison, and ingest. Errors are JSON objects {\"error\": {\"code\", \"message\"}} with the codes bad_request (400), unauthorized (401), forbidden (403), not_found (404), method_not_allowed (405), payload_too_large (413), unsupported_media_type (415), unprocessable_entity (422) and internal (500)."
         },
         "tags": [
             { "name": "api", "description": "The JSON API." },
@@ -203,7 +203,7 @@ pub fn document() -> Value {
                     "text/xml": { "schema": { "type": "string" } }
                 }},
                 "responses": {
-                    "200": ok_json("What was stored.", json!({ "type": "object", "properties": {
+                    "200": ok_json("Every record was read and stored (as new or as already stored): what happened to each.", json!({ "type": "object", "properties": {
                         "records": { "type": "integer" }, "inserted": { "type": "integer" }, "near_duplicates": { "type": "integer" },
                         "duplicates": { "type": "integer" }, "failed": { "type": "integer" },
                         "errors": { "type": "array", "items": { "type": "object", "properties": { "record": { "type": "string" }, "reason": { "type": "string" } } } },
@@ -212,7 +212,13 @@ pub fn document() -> Value {
                     "401": error("Missing or wrong bearer token."),
                     "403": error("The server was started without a token: writes are refused."),
                     "413": error("The body is too large."),
-                    "415": error("Not a JSON Lines or feed content type.")
+                    "415": error("Not a JSON Lines or feed content type."),
+                    "422": ok_json("Some records could not be stored (unreadable, or their analysis failed); the body's other records were stored. The error object names the failed records; beside it are the fields of the 200 answer, with each failure in errors.", json!({ "type": "object", "required": ["error"], "properties": {
+                        "error": { "$ref": "#/components/schemas/Error/properties/error" },
+                        "records": { "type": "integer" }, "inserted": { "type": "integer" }, "near_duplicates": { "type": "integer" },
+                        "duplicates": { "type": "integer" }, "failed": { "type": "integer" },
+                        "errors": { "type": "array", "items": { "type": "object", "properties": { "record": { "type": "string" }, "reason": { "type": "string" } } } },
+                        "articles": { "type": "array", "items": { "type": "object" } } } }))
                 }
             }}
         },
@@ -220,7 +226,7 @@ pub fn document() -> Value {
             "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "The STORYLINE_TOKEN the server was started with." } },
             "schemas": {
                 "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object", "required": ["code", "message"], "properties": {
-                    "code": { "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "payload_too_large", "unsupported_media_type", "internal"] },
+                    "code": { "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "payload_too_large", "unsupported_media_type", "unprocessable_entity", "internal"] },
                     "message": { "type": "string" } } } } },
                 "Published": { "type": "string", "description": "A publication time at its precision: 2017, 2017-10, 2017-10-15 or RFC 3339." },
                 "StorySummary": { "type": "object", "properties": {

@@ -89,7 +89,9 @@ fn fixture_with(token: Option<&str>, limits: Limits) -> Fixture {
     let store = Arc::new(SqliteStore::open_in_memory().unwrap());
     let batch: Vec<_> = corpus()
         .into_iter()
-        .map(|r| prepare_with_signature(r, &PrepareOptions::default(), Some("test".into())))
+        .map(|r| {
+            prepare_with_signature(r, &PrepareOptions::default(), Some("test".into())).expect("analysis")
+        })
         .collect();
     store.ingest(&batch, &IngestSettings::default()).unwrap();
     let state = AppState {
@@ -390,7 +392,15 @@ async fn ingest_stores_json_lines_and_feeds_and_reports_each_record() {
         post("/api/ingest?source=Stadsblad", Some("application/x-ndjson; charset=utf-8"), Some(TOKEN), body),
     )
     .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // A record failed: 422 naming it, with the report beside the error; the others are stored.
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let (code, message) = r.error();
+    assert_eq!(code, "unprocessable_entity");
+    assert!(message.starts_with("line 2: "), "{message}");
+    assert!(
+        message.contains("1 record was not stored, the other 2 stored (2 new, 0 already stored)"),
+        "{message}"
+    );
     let v = r.json();
     assert_eq!(
         (v["inserted"].as_u64(), v["duplicates"].as_u64(), v["failed"].as_u64()),
@@ -400,15 +410,112 @@ async fn ingest_stores_json_lines_and_feeds_and_reports_each_record() {
     assert_eq!(v["errors"][0]["record"], "line 2");
     assert_eq!(f.store.article("x-3").unwrap().unwrap().article.source.as_deref(), Some("Stadsblad"));
     assert_eq!(f.store.article("x-1").unwrap().unwrap().article.source.as_deref(), Some("Het Morgenblad"));
-    let again = send(&f.app, post("/api/ingest", Some("application/jsonl"), Some(TOKEN), body)).await.json();
+    let again = send(&f.app, post("/api/ingest", Some("application/jsonl"), Some(TOKEN), body)).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let again = again.json();
     assert_eq!((again["inserted"].as_u64(), again["duplicates"].as_u64()), (Some(0), Some(2)));
     let feed = r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Stadsblad</title>
         <item><title>Brug Zwolle opnieuw vertraagd</title><link>https://stadsblad.example/brug</link>
         <description>De oplevering van de brug in Zwolle schuift opnieuw op, meldt de gemeente.</description>
         <pubDate>Tue, 21 Oct 2025 08:00:00 GMT</pubDate></item></channel></rss>"#;
-    let v = send(&f.app, post("/api/ingest", Some("application/rss+xml"), Some(TOKEN), feed)).await.json();
+    let r = send(&f.app, post("/api/ingest", Some("application/rss+xml"), Some(TOKEN), feed)).await;
+    assert_eq!(r.status, StatusCode::OK, "every record stored: {}", r.body);
+    let v = r.json();
     assert_eq!(v["inserted"], 1, "{v}");
+    assert!(v.get("error").is_none(), "{v}");
     assert_eq!(get(&f.app, "/api/search?q=vertraagd").await.json()["total"], 1, "searchable at once");
+}
+
+/// Three JSON Lines records of the project's own writing; the middle one's text is `middle`.
+fn three_lines(middle: &str) -> String {
+    let line = |id: &str, title: &str, text: &str| {
+        serde_json::json!({ "id": id, "title": title, "published": "2025-11-04", "language": "nl", "text": text })
+            .to_string()
+            + "\n"
+    };
+    [
+        line(
+            "api-1",
+            "Raad Hattem kiest wethouder",
+            "De raad van Hattem koos dinsdag Marieke Soeters als wethouder.",
+        ),
+        line("api-2", "Zetelverdeling omstreden", middle),
+        line(
+            "api-3",
+            "Veerpont Olst vaart weer",
+            "De veerpont tussen Olst en Welsum vaart sinds woensdag weer.",
+        ),
+    ]
+    .concat()
+}
+
+#[tokio::test]
+async fn ingest_answers_422_naming_a_record_whose_analysis_failed_and_stores_the_rest() {
+    let f = fixture();
+    // The test build's analysis panics on the marker (storyline-core's `test-panic` feature).
+    let marker = storyline_core::analyze::TEST_PANIC_MARKER;
+    let body = three_lines(&format!("Een tekst waarop de analyse faalt {marker}."));
+    let r = send(&f.app, post("/api/ingest", Some("application/x-ndjson"), Some(TOKEN), body.clone())).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let (code, message) = r.error();
+    assert_eq!(code, "unprocessable_entity");
+    assert!(message.starts_with("line 2: analysis failed: test panic"), "{message}");
+    assert!(
+        message.ends_with("1 record was not stored, the other 2 stored (2 new, 0 already stored)"),
+        "{message}"
+    );
+    let v = r.json();
+    assert_eq!(
+        (v["records"].as_u64(), v["inserted"].as_u64(), v["failed"].as_u64()),
+        (Some(3), Some(2), Some(1))
+    );
+    assert_eq!(v["errors"][0]["record"], "line 2");
+    assert!(v["errors"][0]["reason"].as_str().unwrap().starts_with("analysis failed: "), "{v}");
+    assert_eq!(v["articles"].as_array().unwrap().len(), 2, "{v}");
+    assert!(f.store.article("api-1").unwrap().is_some());
+    assert!(f.store.article("api-2").unwrap().is_none(), "the failed record is not stored");
+    assert!(f.store.article("api-3").unwrap().is_some());
+    // The server goes on serving, and the same body again stores nothing new.
+    assert_eq!(get(&f.app, "/api/health").await.status, StatusCode::OK);
+    let again = send(&f.app, post("/api/ingest", Some("application/x-ndjson"), Some(TOKEN), body)).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!((again.json()["inserted"].as_u64(), again.json()["duplicates"].as_u64()), (Some(0), Some(2)));
+    // Many failures: the message names the first few, `errors` has them all.
+    let many: String = (1..=8)
+        .map(|i| {
+            serde_json::json!({ "id": format!("fail-{i}"), "text": format!("Tekst {i} {marker}") })
+                .to_string()
+                + "\n"
+        })
+        .collect();
+    let r = send(&f.app, post("/api/ingest", Some("application/x-ndjson"), Some(TOKEN), many)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, message) = r.error();
+    assert!(message.contains("line 5: analysis failed") && !message.contains("line 6:"), "{message}");
+    assert!(message.contains("and 3 more (see `errors`)"), "{message}");
+    assert!(
+        message.ends_with("8 records were not stored, the other 0 stored (0 new, 0 already stored)"),
+        "{message}"
+    );
+    assert_eq!(r.json()["errors"].as_array().unwrap().len(), 8);
+}
+
+#[tokio::test]
+async fn ingest_stores_names_joined_by_apostrophes_and_non_breaking_hyphens() {
+    let f = fixture();
+    let body = three_lines(
+        "De zetelverdeling volgens de methode-d’Hondt blijft omstreden, zei oud-minister Hedy d’Ancona \
+         dinsdag. Het ministero dell’Italia meldt dat de anti‑IS‑coalitie volgende week vergadert.",
+    );
+    let r = send(&f.app, post("/api/ingest", Some("application/x-ndjson"), Some(TOKEN), body)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!((r.json()["inserted"].as_u64(), r.json()["failed"].as_u64()), (Some(3), Some(0)));
+    let stored = f.store.article("api-2").unwrap().unwrap();
+    let analysis = stored.analysis.expect("stored with its analysis");
+    let chars: Vec<char> = stored.article.text.chars().collect();
+    for e in &analysis.entities {
+        assert_eq!(chars[e.start..e.end].iter().collect::<String>(), e.text, "{e:?}");
+    }
 }
 
 #[tokio::test]
@@ -456,6 +563,15 @@ async fn the_openapi_document_lists_exactly_the_routes_served() {
     let served: BTreeSet<(String, String)> =
         ROUTES.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
     assert_eq!(documented, served);
+    // The error codes the document lists are the table's.
+    let codes: Vec<&str> = doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"]
+        ["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(codes, storyline_server::ErrorCode::ALL.map(|c| c.as_str()));
     // Every listed route is really routed (not the fallback), with an example id in the path.
     let hm1_story = story_of(&f.store, "hm-1");
     for (method, path) in ROUTES {
@@ -518,6 +634,7 @@ async fn the_seeds_are_found_by_konvooi_in_one_story_with_the_discrepancy() {
         .map(|p| {
             let raw = storyline_core::ingest::text::parse_text_bytes(&std::fs::read(p).unwrap()).unwrap();
             prepare_with_signature(raw, &PrepareOptions::default(), Some(p.display().to_string()))
+                .expect("analysis")
         })
         .collect();
     f.store.ingest(&batch, &IngestSettings::default()).unwrap();
@@ -539,7 +656,9 @@ async fn a_merged_story_redirects_to_the_story_it_joined() {
     let ingest = |batch: Vec<RawArticle>| -> Vec<i64> {
         let batch: Vec<_> = batch
             .into_iter()
-            .map(|r| prepare_with_signature(r, &PrepareOptions::default(), Some("test".into())))
+            .map(|r| {
+                prepare_with_signature(r, &PrepareOptions::default(), Some("test".into())).expect("analysis")
+            })
             .collect();
         f.store
             .ingest(&batch, &IngestSettings::default())

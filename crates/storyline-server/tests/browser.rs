@@ -189,7 +189,7 @@ fn ingest_demo(store: &SqliteStore) -> usize {
         let mut batch = Vec::new();
         let mut emit = |record: Result<RawArticle, RecordError>| {
             if let Ok(raw) = record {
-                batch.push(prepare_with_signature(raw, &opts, Some(name.clone())));
+                batch.push(prepare_with_signature(raw, &opts, Some(name.clone())).expect("analysis"));
             }
         };
         let reader = std::fs::File::open(&file).expect("demo file");
@@ -309,7 +309,7 @@ fn planted_scripts_are_shown_not_run() {
     raw.source = Some(format!("Het Morgenblad {SCRIPT}"));
     raw.url = Some("javascript:document.body.setAttribute('data-owned','1')".into());
     raw.published = storyline_core::Published::day(2025, 10, 14);
-    let planted = prepare_with_signature(raw, &opts, Some("planted.jsonl".into()));
+    let planted = prepare_with_signature(raw, &opts, Some("planted.jsonl".into())).expect("analysis");
     // A feed item whose escaped HTML carries an image with an event handler.
     let feed = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>Vlaamse Tijding</title><link>https://vt.example/</link><description>Nieuws</description>\
@@ -319,7 +319,10 @@ fn planted_scripts_are_shown_not_run() {
     );
     let mut from_feed = Vec::new();
     let mut emit = |r: Result<RawArticle, RecordError>| {
-        from_feed.push(prepare_with_signature(r.expect("feed item"), &opts, Some("planted.rss".into())))
+        from_feed.push(
+            prepare_with_signature(r.expect("feed item"), &opts, Some("planted.rss".into()))
+                .expect("analysis"),
+        )
     };
     read_stream("planted.rss", feed.as_bytes(), None, DEFAULT_MAX_RECORD_BYTES, &mut emit)
         .expect("feed reads");

@@ -26,7 +26,7 @@ fn prepared(n: usize) -> Vec<Prepared> {
         .map(|(i, l)| {
             let raw =
                 parse_record(l.as_bytes(), Locator::Line(i as u64 + 1)).expect("generated lines are valid");
-            prepare_with_signature(raw, &PrepareOptions::default(), None)
+            prepare_with_signature(raw, &PrepareOptions::default(), None).expect("analysis")
         })
         .collect()
 }
@@ -41,7 +41,7 @@ fn parse_and_prepare_1000(bencher: Bencher) {
             .enumerate()
             .map(|(i, l)| {
                 let raw = parse_record(l.as_bytes(), Locator::Line(i as u64 + 1)).expect("valid");
-                prepare_with_signature(raw, &PrepareOptions::default(), None)
+                prepare_with_signature(raw, &PrepareOptions::default(), None).expect("analysis")
             })
             .count()
     });

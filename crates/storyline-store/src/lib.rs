@@ -12,7 +12,7 @@
 //!
 //! let store = SqliteStore::open_in_memory().unwrap();
 //! let raw = parse_text("Nieuwe brug in Zwolle geopend\n\nDe brug over het Zwarte Water is open.");
-//! let prepared = prepare_with_signature(raw, &PrepareOptions::default(), None);
+//! let prepared = prepare_with_signature(raw, &PrepareOptions::default(), None).unwrap();
 //! let outcomes = store.ingest(&[prepared.clone()], &IngestSettings::default()).unwrap();
 //! assert!(outcomes[0].is_inserted());
 //! // Ingesting the same article again changes nothing.

@@ -10,6 +10,7 @@ use serde::Serialize;
 use storyline_core::analyze::{Analysis, EntityType, QuoteKind};
 use storyline_core::ingest::prepare::prepare_with_signature;
 use storyline_core::ingest::{read_stream, PrepareOptions, DEFAULT_MAX_RECORD_BYTES};
+use storyline_core::model::Locator;
 use storyline_core::Published;
 
 /// One analysed article as printed with `--json`.
@@ -36,7 +37,20 @@ pub fn run(path: &Path, prepare: &PrepareOptions, as_json: bool) -> Result<ExitC
     let mut articles = Vec::new();
     let result =
         read_stream(&name, bytes.as_slice(), None, DEFAULT_MAX_RECORD_BYTES, &mut |record| match record {
-            Ok(raw) => articles.push(prepare_with_signature(raw, prepare, None)),
+            Ok(raw) => {
+                let place = match raw.locator {
+                    Some(Locator::Whole) | None => name.clone(),
+                    Some(loc) => format!("{name}: {loc}"),
+                };
+                match prepare_with_signature(raw, prepare, None) {
+                    Ok(p) => articles.push(p),
+                    Err(e) => {
+                        // Reported like an unreadable record; the other articles are still shown.
+                        failed += 1;
+                        eprintln!("{place}: {e}");
+                    }
+                }
+            }
             Err(e) => {
                 failed += 1;
                 eprintln!("{name}: {e}");

@@ -14,7 +14,7 @@ use storyline_core::dossier::{
 };
 use storyline_core::ingest::prepare::prepare_with_signature;
 use storyline_core::ingest::{read_stream, PrepareOptions, DEFAULT_MAX_RECORD_BYTES};
-use storyline_core::model::Article;
+use storyline_core::model::{Article, Locator};
 use storyline_store::dossier::story_dossier;
 use storyline_store::{ClusterSettings, Store};
 
@@ -71,7 +71,16 @@ fn load(store: Option<&dyn Store>, what: &str, prepare: &PrepareOptions) -> Resu
         let mut found = Vec::new();
         let mut errors = Vec::new();
         read_stream(what, bytes.as_slice(), None, DEFAULT_MAX_RECORD_BYTES, &mut |record| match record {
-            Ok(raw) => found.push(prepare_with_signature(raw, prepare, Some(what.to_string()))),
+            Ok(raw) => {
+                let locator = raw.locator;
+                match prepare_with_signature(raw, prepare, Some(what.to_string())) {
+                    Ok(p) => found.push(p),
+                    Err(e) => errors.push(match locator {
+                        Some(Locator::Whole) | None => e.to_string(),
+                        Some(loc) => format!("{loc}: {e}"),
+                    }),
+                }
+            }
             Err(e) => errors.push(e.to_string()),
         })
         .map_err(|e| anyhow::anyhow!("{what}: {e}"))?;

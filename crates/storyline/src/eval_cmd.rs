@@ -80,9 +80,8 @@ pub fn run(
     let started = Instant::now();
     let store = SqliteStore::open_in_memory()?;
     let settings = cfg.ingest_settings();
-    let (raws, gold): (Vec<_>, Vec<_>) = records.into_iter().unzip();
-    let mut ids = Vec::with_capacity(raws.len());
-    let mut stories: Vec<i64> = Vec::with_capacity(raws.len());
+    let mut ids = Vec::with_capacity(records.len());
+    let mut stories: Vec<i64> = Vec::with_capacity(records.len());
     let mut batch: Vec<Prepared> = Vec::with_capacity(cfg.batch_size);
     let flush = |batch: &mut Vec<Prepared>, stories: &mut Vec<i64>| -> Result<()> {
         for o in store.ingest(batch, &settings)? {
@@ -94,8 +93,20 @@ pub fn run(
         batch.clear();
         Ok(())
     };
-    for raw in raws {
-        let p = prepare_with_signature(raw, &PrepareOptions::default(), None);
+    // The gold labels of the articles that were prepared (a record whose analysis fails is
+    // reported and left out of the scores).
+    let mut gold = Vec::with_capacity(records.len());
+    for (raw, label) in records {
+        let locator = raw.locator.map(|l| l.to_string()).unwrap_or_default();
+        let p = match prepare_with_signature(raw, &PrepareOptions::default(), None) {
+            Ok(p) => p,
+            Err(e) => {
+                failed += 1;
+                eprintln!("{name}: {locator}: {e}");
+                continue;
+            }
+        };
+        gold.push(label);
         ids.push(p.article.id.clone());
         batch.push(p);
         if batch.len() >= cfg.batch_size {

@@ -178,8 +178,16 @@ enum Msg {
     FileDone,
 }
 
-/// Raw records read but not yet prepared: chunk number and `(record, origin)` pairs.
-type RawChunk = (u64, Vec<(storyline_core::RawArticle, String)>);
+/// A raw record read but not yet prepared, with the file it came from and its place there
+/// (`line 3`; `None` for a file that is one record).
+struct Pending {
+    raw: storyline_core::RawArticle,
+    file: String,
+    record: Option<String>,
+}
+
+/// Raw records read but not yet prepared: chunk number and records.
+type RawChunk = (u64, Vec<Pending>);
 
 /// Records per unit of work handed to a prepare worker.
 const CHUNK: usize = 32;
@@ -205,7 +213,7 @@ fn read_inputs(
     tx: SyncSender<Msg>,
     work: SyncSender<RawChunk>,
 ) {
-    let mut chunk: Vec<(storyline_core::RawArticle, String)> = Vec::with_capacity(CHUNK);
+    let mut chunk: Vec<Pending> = Vec::with_capacity(CHUNK);
     let mut chunk_no = 0u64;
     for input in inputs {
         let name = input.name();
@@ -232,11 +240,11 @@ fn read_inputs(
         };
         let mut emit = |record: Result<storyline_core::RawArticle, RecordError>| match record {
             Ok(raw) => {
-                let origin = match raw.locator {
-                    Some(storyline_core::Locator::Whole) | None => name.clone(),
-                    Some(loc) => format!("{name}: {loc}"),
+                let record = match raw.locator {
+                    Some(storyline_core::Locator::Whole) | None => None,
+                    Some(loc) => Some(loc.to_string()),
                 };
-                chunk.push((raw, origin));
+                chunk.push(Pending { raw, file: name.clone(), record });
                 if chunk.len() >= CHUNK {
                     let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
                     let _ = work.send((chunk_no, full));
@@ -268,15 +276,27 @@ fn read_inputs(
     }
 }
 
-/// Prepares (and analyses) chunks of raw records until the reader is done.
+/// Prepares (and analyses) chunks of raw records until the reader is done. A record whose
+/// analysis fails is reported by file and record; the rest of its chunk goes on.
 fn prepare_chunks(work: &Mutex<Receiver<RawChunk>>, opts: &Options, tx: SyncSender<Msg>) {
     loop {
         let next = work.lock().unwrap_or_else(|p| p.into_inner()).recv();
         let Ok((n, raws)) = next else { return };
-        let prepared = raws
-            .into_iter()
-            .map(|(raw, origin)| prepare_with_signature(raw, &opts.prepare, Some(origin)))
-            .collect();
+        let mut prepared = Vec::with_capacity(raws.len());
+        for Pending { raw, file, record } in raws {
+            let origin = match &record {
+                Some(r) => format!("{file}: {r}"),
+                None => file.clone(),
+            };
+            match prepare_with_signature(raw, &opts.prepare, Some(origin)) {
+                Ok(p) => prepared.push(p),
+                Err(e) => {
+                    if tx.send(Msg::Failed(Failure { file, record, reason: e.to_string() })).is_err() {
+                        return;
+                    }
+                }
+            }
+        }
         if tx.send(Msg::Prepared(n, prepared)).is_err() {
             return;
         }

@@ -193,6 +193,110 @@ fn standard_input_is_json_lines_and_options_fill_gaps() {
     assert_eq!(list.as_array().unwrap().len(), 1);
 }
 
+/// Three JSON Lines records of the project's own writing; the middle one's text is `middle`.
+fn three_records(middle: &str) -> String {
+    let line = |id: &str, title: &str, text: &str| {
+        serde_json::json!({ "id": id, "title": title, "published": "2025-11-04", "language": "nl", "text": text })
+            .to_string()
+            + "\n"
+    };
+    [
+        line(
+            "sep-1",
+            "Gemeenteraad Hattem kiest nieuwe wethouder",
+            "De gemeenteraad van Hattem heeft dinsdagavond Marieke Soeters gekozen als wethouder van financiën.",
+        ),
+        line("sep-2", "Zetelverdeling blijft omstreden", middle),
+        line(
+            "sep-3",
+            "Veerpont Olst vaart weer",
+            "De veerpont tussen Olst en Welsum vaart sinds woensdag weer, meldt de provincie Overijssel.",
+        ),
+    ]
+    .concat()
+}
+
+/// The middle record's text: names and words joined by a typographic apostrophe and a
+/// non-breaking hyphen (U+2011), which once made the analysis panic.
+const SEPARATORS: &str = "De zetelverdeling volgens de methode-d’Hondt blijft omstreden, zei oud-minister \
+    Hedy d’Ancona dinsdag in Den Haag. Een woordvoerder van het ministero dell’Italia meldde dat de \
+    anti‑IS‑coalitie volgende week in Rome vergadert over de 3.500 militairen van de missie.";
+
+fn stored_ids(db: &Path) -> Vec<String> {
+    let mut ids: Vec<String> = json_of(&run(db, &["articles", "--json"]))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn names_joined_by_apostrophes_and_non_breaking_hyphens_go_in_with_their_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("scheiding.jsonl");
+    std::fs::write(&file, three_records(SEPARATORS)).unwrap();
+    let db = dir.path().join("s.db");
+    let o = run(&db, &["ingest", file.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = json_of(&o);
+    assert_eq!((report["ingested"].as_u64(), report["failed"].as_u64()), (Some(3), Some(0)), "{report}");
+    assert_eq!(stored_ids(&db), ["sep-1", "sep-2", "sep-3"]);
+    let o = run(&db, &["analyze", file.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 3, "{}", stdout(&o));
+}
+
+#[test]
+fn an_article_whose_analysis_fails_is_reported_and_the_rest_goes_in() {
+    // The test build's analysis panics on the marker (storyline-core's `test-panic` feature),
+    // as it would on a bug an article trips.
+    let marker = storyline_core::analyze::TEST_PANIC_MARKER;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("batch.jsonl");
+    std::fs::write(&file, three_records(&format!("Een tekst die de analyse laat falen {marker}."))).unwrap();
+    let name = file.display().to_string();
+    let db = dir.path().join("s.db");
+    let o = run(&db, &["ingest", &name, "--json"]);
+    assert_eq!(o.status.code(), Some(1), "partial failure exits 1: {}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains(&format!("{name}: line 2: analysis failed: test panic")), "{err}");
+    let report = json_of(&o);
+    assert_eq!((report["ingested"].as_u64(), report["failed"].as_u64()), (Some(2), Some(1)), "{report}");
+    assert_eq!(report["errors"][0]["record"], "line 2", "{report}");
+    assert_eq!(stored_ids(&db), ["sep-1", "sep-3"]);
+    // `analyze` shows the other two and names the failed one; `compare` names it and stops.
+    let o = run(&db, &["analyze", &name, "--json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!("{name}: line 2: analysis failed: test panic")), "{}", stderr(&o));
+    let shown: Vec<Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(shown.iter().map(|a| a["id"].as_str().unwrap()).collect::<Vec<_>>(), ["sep-1", "sep-3"]);
+    let single = dir.path().join("een.jsonl");
+    std::fs::write(&single, three_records(marker).lines().nth(1).unwrap()).unwrap();
+    let o = run(&db, &["compare", single.to_str().unwrap(), "sep-1"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("een.jsonl: line 1: analysis failed: test panic"), "{}", stderr(&o));
+    // `eval` scores the other two and counts the failed one.
+    let labelled = dir.path().join("labelled.jsonl");
+    let lines: String = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let mut v: Value = serde_json::from_str(l).unwrap();
+            v["story"] = Value::from(v["id"].as_str().unwrap());
+            format!("{v}\n")
+        })
+        .collect();
+    std::fs::write(&labelled, lines).unwrap();
+    let o = run(&db, &["eval", labelled.to_str().unwrap(), "--gold", "story", "--json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("labelled.jsonl: line 2: analysis failed: test panic"), "{}", stderr(&o));
+    let v = json_of(&o);
+    assert_eq!((v["docs"].as_u64(), v["failed"].as_u64()), (Some(2), Some(1)), "{v}");
+}
+
 #[test]
 fn unusable_arguments_exit_2() {
     let dir = tempfile::tempdir().unwrap();

@@ -23,6 +23,8 @@ pub mod stem;
 mod table;
 pub mod tagger;
 pub mod times;
+#[cfg(test)]
+mod unicode_tests;
 
 use serde::{Deserialize, Serialize};
 
@@ -253,6 +255,41 @@ impl<'a> Document<'a> {
         (i < self.sentences.len() && self.sentences[i].start <= at).then_some(i)
     }
 
+    /// Checks the segmentation: tokens and sentences lie within the text, start and end on
+    /// character boundaries with `start <= end`, and come in order without overlapping.
+    /// Returns the first that does not, described.
+    pub fn check_spans(&self) -> Result<(), String> {
+        let spans = self
+            .tokens
+            .iter()
+            .map(|t| ("token", t.start, t.end))
+            .chain([("", 0, 0)])
+            .chain(self.sentences.iter().map(|s| ("sentence", s.start, s.end)));
+        let mut last_end = 0;
+        for (kind, start, end) in spans {
+            if kind.is_empty() {
+                last_end = 0; // sentences start over
+                continue;
+            }
+            if start > end || end > self.text.len() {
+                return Err(format!(
+                    "{kind} at bytes {start}..{end} is outside the text's {} bytes",
+                    self.text.len()
+                ));
+            }
+            if !self.text.is_char_boundary(start) || !self.text.is_char_boundary(end) {
+                return Err(format!("{kind} at bytes {start}..{end} splits a character"));
+            }
+            if start < last_end {
+                return Err(format!(
+                    "{kind} at bytes {start}..{end} overlaps the one before, which ends at {last_end}"
+                ));
+            }
+            last_end = end;
+        }
+        Ok(())
+    }
+
     /// Indexes of the tokens inside a span.
     pub fn tokens_in(&self, span: Span) -> std::ops::Range<usize> {
         let from = self.tokens.partition_point(|t| t.end <= span.start);
@@ -280,9 +317,66 @@ pub fn default_annotators() -> [&'static dyn Annotator; 4] {
 }
 
 /// Analyses a text with the default pipeline; offsets are characters.
+///
+/// A bug in an annotator panics; [`try_analyze`] (and [`crate::ingest::prepare`], which every
+/// ingest goes through) turns such a panic into an error for this one text instead.
 pub fn analyze(text: &str, language: &str, published: Option<Published>) -> Analysis {
     run(&default_annotators(), text, language, published)
 }
+
+/// [`analyze`], with a panic inside the analysis turned into an [`AnalysisError`].
+pub fn try_analyze(
+    text: &str,
+    language: &str,
+    published: Option<Published>,
+) -> Result<Analysis, AnalysisError> {
+    guarded(|| analyze(text, language, published))
+}
+
+/// The analysis of one text failed: an annotator panicked on it (a bug, reported with the
+/// panic's message, so one article that trips it does not take its batch down).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("analysis failed: {message}")]
+pub struct AnalysisError {
+    /// The panic's message, on one line and at most [`AnalysisError::MAX_MESSAGE`] characters.
+    pub message: String,
+}
+
+impl AnalysisError {
+    /// The longest message kept, in characters (a panic on a string slice quotes the string).
+    pub const MAX_MESSAGE: usize = 300;
+
+    /// An error from a panic's payload (a `&str` or a `String`, as `panic!` makes them).
+    pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> Self {
+        let raw = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("a panic without a message");
+        let mut message: String =
+            raw.chars().map(|c| if c.is_control() { ' ' } else { c }).take(Self::MAX_MESSAGE).collect();
+        if raw.chars().nth(Self::MAX_MESSAGE).is_some() {
+            message.push('…');
+        }
+        AnalysisError { message }
+    }
+}
+
+/// Runs `f`, which analyses one text, and turns a panic inside it into an [`AnalysisError`].
+///
+/// The analysis keeps no state between texts (the annotators and their tables are read-only),
+/// so nothing is left half-changed when it unwinds: the next text is analysed as if nothing
+/// had happened. The panic is still reported by the process's panic hook (standard error).
+pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, AnalysisError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| AnalysisError::from_panic(&*p))
+}
+
+/// With the test-only `test-panic` feature, the analysis of a text containing this marker
+/// panics, so the integration tests can show what becomes of such an article. Never enabled in
+/// a build of the product.
+#[cfg(feature = "test-panic")]
+#[doc(hidden)]
+pub const TEST_PANIC_MARKER: &str = "[[storyline:test-panic]]";
 
 /// Runs annotators over a text and returns the analysis with character offsets.
 pub fn run(
@@ -291,6 +385,10 @@ pub fn run(
     language: &str,
     published: Option<Published>,
 ) -> Analysis {
+    #[cfg(feature = "test-panic")]
+    if text.contains(TEST_PANIC_MARKER) {
+        panic!("test panic: the text asks the analysis to fail");
+    }
     let doc = Document::new(text, language, published);
     let mut out = Analysis {
         language: language.to_string(),
@@ -365,6 +463,56 @@ impl Analysis {
                 s.text = text[from..to].to_string();
             }
         }
+    }
+
+    /// Every annotation as `(kind, its text, start, end)`, sentences first.
+    fn spans(&self) -> impl Iterator<Item = (&'static str, &str, usize, usize)> {
+        let sentences = self.sentences.iter().map(|s| ("sentence", s.text.as_str(), s.start, s.end));
+        let entities = self.entities.iter().map(|e| ("entity", e.text.as_str(), e.start, e.end));
+        let quotes = self.quotes.iter().map(|q| ("quote", q.text.as_str(), q.start, q.end));
+        let quantities = self.quantities.iter().map(|q| ("quantity", q.text.as_str(), q.start, q.end));
+        let times = self.times.iter().map(|t| ("time", t.text.as_str(), t.start, t.end));
+        sentences.chain(entities).chain(quotes).chain(quantities).chain(times)
+    }
+
+    /// Checks the analysis of `text` in character offsets (as [`analyze`] returns it): every
+    /// span lies within the text with `start <= end`, and every annotation's text is the text
+    /// at its span. Returns the first annotation that breaks this, described.
+    pub fn check_spans(&self, text: &str) -> Result<(), String> {
+        let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        let chars = starts.len() - 1;
+        for (kind, said, start, end) in self.spans() {
+            if start > end || end > chars {
+                return Err(format!(
+                    "{kind} {said:?} at {start}..{end} is outside the text's {chars} characters"
+                ));
+            }
+            let at = &text[starts[start]..starts[end]];
+            if !said.is_empty() && said != at {
+                return Err(format!("{kind} {said:?} at {start}..{end} is {at:?} in the text"));
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Analysis::check_spans`] for byte offsets, as annotators write them: every span must
+    /// also start and end on a character boundary.
+    pub fn check_byte_spans(&self, text: &str) -> Result<(), String> {
+        for (kind, said, start, end) in self.spans() {
+            if start > end || end > text.len() {
+                return Err(format!(
+                    "{kind} {said:?} at bytes {start}..{end} is outside the text's {} bytes",
+                    text.len()
+                ));
+            }
+            let Some(at) = text.get(start..end) else {
+                return Err(format!("{kind} {said:?} at bytes {start}..{end} splits a character"));
+            };
+            if !said.is_empty() && said != at {
+                return Err(format!("{kind} {said:?} at bytes {start}..{end} is {at:?} in the text"));
+            }
+        }
+        Ok(())
     }
 
     /// Converts every byte offset into a character offset of `text`.
@@ -451,6 +599,28 @@ mod storage_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panic_in_the_analysis_becomes_an_error_naming_it() {
+        let text = "Hedy d’Ancona sprak.";
+        let err = guarded(|| -> Analysis { panic!("byte index {} is not a char boundary", 7) }).unwrap_err();
+        assert_eq!(err.message, "byte index 7 is not a char boundary");
+        assert_eq!(err.to_string(), "analysis failed: byte index 7 is not a char boundary");
+        let err = guarded(|| -> Analysis { panic!("een vaste tekst") }).unwrap_err();
+        assert_eq!(err.to_string(), "analysis failed: een vaste tekst");
+        let err = guarded(|| std::panic::panic_any(42u8)).unwrap_err();
+        assert_eq!(err.message, "a panic without a message");
+        // A long message (a slice panic quotes the text) is cut, and kept on one line.
+        let long = format!("regel een\nregel twee {}", "x".repeat(1000));
+        let err = guarded(|| -> () { panic!("{long}") }).unwrap_err();
+        assert!(!err.message.contains('\n'), "{}", err.message);
+        assert_eq!(err.message.chars().count(), AnalysisError::MAX_MESSAGE + 1);
+        assert!(err.message.ends_with('…'));
+        // What does not panic passes through, and the next text is analysed as usual.
+        let ok = guarded(|| analyze(text, "nl", None)).unwrap();
+        assert_eq!(ok, analyze(text, "nl", None));
+        assert_eq!(try_analyze(text, "nl", None).unwrap(), ok);
+    }
 
     /// Byte offsets to character offsets the plain way: a table over every byte.
     fn char_offsets_by_table(text: &str, offsets: &[usize]) -> Vec<usize> {

@@ -819,7 +819,8 @@ impl<'a, 'd> Ctx<'a, 'd> {
             match t.kind {
                 TokenKind::Punct => {
                     // Initials and joined names: `J. Smit`, `AT&T`.
-                    let glued = last == Some(j - 1) && self.toks[j - 1].end == t.start;
+                    // (`j` is 0 for a punctuation token opening the text: nothing before it.)
+                    let glued = last.is_some_and(|l| l + 1 == j) && self.toks[j - 1].end == t.start;
                     if glued && s == "." && self.s(j - 1).chars().count() == 1 && starts_upper(self.s(j - 1))
                     {
                         last = Some(j);
@@ -1442,7 +1443,8 @@ impl<'a, 'd> Ctx<'a, 'd> {
                         k += 1;
                     }
                     // A quote ending its sentence, followed by a new one: nothing attributes it.
-                    let new_sentence = q.terminal && starts_upper(self.s(k));
+                    // (The comma or `zo` skipped above may have been the text's last token.)
+                    let new_sentence = q.terminal && k < self.toks.len() && starts_upper(self.s(k));
                     if k < self.toks.len() && !self.toks[k].after_newline && !new_sentence {
                         let limit = self.clause_end(k, |j| mark_tokens.binary_search(&j).is_ok());
                         speaker = self.attribution_at(k, limit, true).map(|(s, _)| s);
@@ -1986,6 +1988,26 @@ mod tests {
 
     const P: EntityType = EntityType::Person;
     const O: EntityType = EntityType::Organization;
+
+    #[test]
+    fn a_text_opening_with_a_symbol_before_a_speaker_does_not_underflow() {
+        // The first token is punctuation (an emoji): looking for glued initials before it once
+        // computed `0 - 1` (a panic in a debug build).
+        let text = "\u{1F44D}Oud-minister d\u{2019}Ancona: \u{201E}Dit is geen oplossing.\u{201D} ";
+        quotes(text, "nl", &[]);
+        quotes("\u{1F44D}O d:\u{201E}D\u{201D} ", "nl", &[]);
+    }
+
+    #[test]
+    fn a_quote_ending_the_text_with_a_comma_or_zo_after_it_does_not_read_past_the_end() {
+        // The comma (and `zo`) after the closing mark are skipped on the way to an attribution;
+        // when they end the text, nothing is left to read (found by the `analyze` fuzz target).
+        for text in ["Hij zei: \u{201E}Wij gaan.\u{201D},", "\u{201E}Wij gaan.\u{201D}, zo", "\"We go.\" so"]
+        {
+            quotes(text, "nl", &[]);
+            crate::analyze::analyze(text, "nl", None).check_spans(text).unwrap();
+        }
+    }
 
     #[test]
     fn word_lists_are_sorted_and_lowercase() {

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use crate::analyze::stem::{is_stopword, LanguageStemmer};
-use crate::analyze::{entities::EntityAnnotator, EntityType, Granularity};
+use crate::analyze::{entities::EntityAnnotator, guarded, AnalysisError, EntityType, Granularity};
 use crate::hash::{hash64, mix64};
 use crate::model::Article;
 
@@ -175,7 +175,30 @@ fn parse_day(v: &str) -> Option<i64> {
 
 /// Computes an article's features from its stored fields and analysis (title, text, language,
 /// published, entities, quantities, times).
+///
+/// The title's names are found here (the stored analysis covers the text); a title the entity
+/// annotator fails on (a bug: it panics) contributes its words but no names. [`try_features`]
+/// reports that failure instead, as preparing a new article does.
 pub fn features(article: &Article, analysis: &crate::analyze::Analysis) -> Features {
+    match features_with(article, analysis, false) {
+        Ok(f) => f,
+        Err(_) => unreachable!("a lenient features call does not fail"),
+    }
+}
+
+/// [`features`], failing when the analysis of the title fails.
+pub fn try_features(
+    article: &Article,
+    analysis: &crate::analyze::Analysis,
+) -> Result<Features, AnalysisError> {
+    features_with(article, analysis, true)
+}
+
+fn features_with(
+    article: &Article,
+    analysis: &crate::analyze::Analysis,
+    strict: bool,
+) -> Result<Features, AnalysisError> {
     let lang = article.language.code.as_str();
     let lang_hash = language_hash(lang);
     let stemmer = LanguageStemmer::new(lang);
@@ -215,7 +238,12 @@ pub fn features(article: &Article, analysis: &crate::analyze::Analysis) -> Featu
         }
     }
     if !title_is_lead && !title.is_empty() {
-        let title = crate::analyze::run(&[&EntityAnnotator], title, lang, article.published);
+        let title = match guarded(|| crate::analyze::run(&[&EntityAnnotator], title, lang, article.published))
+        {
+            Ok(title) => title,
+            Err(e) if strict => return Err(e),
+            Err(_) => crate::analyze::Analysis::default(),
+        };
         for e in title.entities.iter().filter(|e| !e.is_nationality()) {
             if !e.key.is_empty() {
                 add(hash64(SEED_ENTITY, e.key.as_bytes()), entity_kind(e.kind), 2.0);
@@ -277,7 +305,7 @@ pub fn features(article: &Article, analysis: &crate::analyze::Analysis) -> Featu
     let headline_only = !title.is_empty()
         && (title_is_lead || article.text.trim().is_empty())
         && article.text.trim().len() <= title.len() + HEADLINE_SLACK;
-    Features {
+    Ok(Features {
         headline_only,
         days,
         lang: lang_hash,
@@ -287,5 +315,5 @@ pub fn features(article: &Article, analysis: &crate::analyze::Analysis) -> Featu
         terms: sublinear(counts),
         title: sublinear(title_counts),
         keys,
-    }
+    })
 }

@@ -68,7 +68,7 @@ use std::collections::{BTreeSet, VecDeque};
 use serde::{Deserialize, Serialize};
 
 use features::KeyKind;
-pub use features::{features, Features};
+pub use features::{features, try_features, Features};
 use index::{by_weight, normalize, truncate, Centroid, IdMap, Postings, Sparse};
 
 /// Every threshold and weight of the clustering, with defaults tuned on the development sets

@@ -22,7 +22,7 @@ use std::str::FromStr;
 
 use crate::model::{Locator, RawArticle};
 
-pub use prepare::{prepare, PrepareOptions};
+pub use prepare::{prepare, PrepareError, PrepareOptions};
 
 /// The largest single record (a JSON line, a WARC record, a whole text or HTML file) read into
 /// memory. Larger records are skipped with an error naming their size.

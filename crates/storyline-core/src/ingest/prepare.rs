@@ -1,8 +1,8 @@
 //! From a raw record to an article: fill in what the command line knows, derive the title,
 //! detect the language, normalise the text, and compute the stable id and content digest.
 
-use crate::analyze::{analyze, lang, Analysis};
-use crate::cluster::{features, Features};
+use crate::analyze::{analyze, guarded, lang, Analysis, AnalysisError};
+use crate::cluster::{try_features, Features};
 use crate::date::Published;
 use crate::dossier::ReportTerms;
 use crate::hash::hash64;
@@ -162,13 +162,46 @@ pub fn is_simple_id(id: &str) -> bool {
         && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
-/// Turns a raw record into an article (see the module docs). `origin` names where it came from.
-pub fn prepare(raw: RawArticle, opts: &PrepareOptions) -> Article {
-    prepare_with_signature(raw, opts, None).article
+/// Preparing one record failed. The record is reported (by its file and place in it) and the
+/// rest of its batch goes on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PrepareError {
+    /// The analysis of the article failed: an annotator panicked on its text or title
+    /// (`analysis failed: <the panic's message>`).
+    #[error(transparent)]
+    Analysis(#[from] AnalysisError),
 }
 
-/// [`prepare`], also computing the near-duplicate signature.
-pub fn prepare_with_signature(raw: RawArticle, opts: &PrepareOptions, origin: Option<String>) -> Prepared {
+/// Turns a raw record into an article (see the module docs), without analysing its text:
+/// language, title, stable id and content digest.
+pub fn prepare(raw: RawArticle, opts: &PrepareOptions) -> Article {
+    article_of(raw, opts, None).0
+}
+
+/// [`prepare`], also computing the near-duplicate signature, the analysis and what clustering,
+/// search and dossiers need of it. `origin` names where the record came from.
+///
+/// A panic anywhere in this (a bug in an annotator, tripped by this one text) is caught and
+/// returned as [`PrepareError::Analysis`], so the caller reports the record and goes on.
+pub fn prepare_with_signature(
+    raw: RawArticle,
+    opts: &PrepareOptions,
+    origin: Option<String>,
+) -> Result<Prepared, PrepareError> {
+    let prepared = guarded(move || -> Result<Prepared, AnalysisError> {
+        let (article, words) = article_of(raw, opts, origin);
+        let signature = signature_of_words(&words);
+        let analysis = analyze(&article.text, &article.language.code, article.published);
+        let features = try_features(&article, &analysis)?;
+        let search_terms = SearchTerms::of(&article);
+        let dossier_terms = ReportTerms::of(&article, &analysis);
+        Ok(Prepared { article, signature, analysis, features, search_terms, dossier_terms })
+    });
+    Ok(prepared??)
+}
+
+/// The article of a raw record, and the word hashes of its text (for the signature).
+fn article_of(raw: RawArticle, opts: &PrepareOptions, origin: Option<String>) -> (Article, Vec<u64>) {
     let text = normalize_text(&raw.text);
     let title = raw
         .title
@@ -212,9 +245,6 @@ pub fn prepare_with_signature(raw: RawArticle, opts: &PrepareOptions, origin: Op
         (None, Some(u)) => format!("{:016x}", hash64(11, normalize_url(u).as_bytes())),
         (None, None) => content_hash[..16].to_string(),
     };
-    let signature = signature_of_words(&words);
-    let published = raw.published.or(opts.published);
-    let analysis = analyze(&text, &language.code, published);
     let article = Article {
         id,
         title,
@@ -230,10 +260,7 @@ pub fn prepare_with_signature(raw: RawArticle, opts: &PrepareOptions, origin: Op
         near_duplicate_of: None,
         origin,
     };
-    let features = features(&article, &analysis);
-    let search_terms = SearchTerms::of(&article);
-    let dossier_terms = ReportTerms::of(&article, &analysis);
-    Prepared { article, signature, analysis, features, search_terms, dossier_terms }
+    (article, words)
 }
 
 #[cfg(test)]
@@ -272,6 +299,30 @@ mod tests {
         let a = prepare(raw, &PrepareOptions::default());
         assert_eq!(a.id.len(), 16);
         assert_eq!(a.metadata["source_id"], "tag:vlaamsetijding.example,2025:artikel/8812");
+    }
+
+    /// The test build's analysis panics on the marker (the `test-panic` feature, which the
+    /// workspace's test run turns on), as it would on a bug an article trips.
+    #[cfg(feature = "test-panic")]
+    #[test]
+    fn a_record_the_analysis_fails_on_is_an_error_naming_the_panic() {
+        let marker = crate::analyze::TEST_PANIC_MARKER;
+        let raw = RawArticle::with_text(format!("De raad van Zwolle vergaderde {marker} dinsdag."));
+        let err = prepare_with_signature(raw.clone(), &PrepareOptions::default(), None).unwrap_err();
+        assert_eq!(err.to_string(), "analysis failed: test panic: the text asks the analysis to fail");
+        assert!(matches!(err, PrepareError::Analysis(_)));
+        // Without the analysis, the article itself is still made.
+        assert!(prepare(raw, &PrepareOptions::default()).text.contains(marker));
+        // A title the analysis fails on, over a text it reads well: the record fails too...
+        let mut raw = RawArticle::with_text("De raad van Zwolle vergaderde dinsdag over de brug.");
+        raw.title = Some(format!("Raad Zwolle {marker}"));
+        let err = prepare_with_signature(raw.clone(), &PrepareOptions::default(), None).unwrap_err();
+        assert!(err.to_string().starts_with("analysis failed: test panic"), "{err}");
+        // ...while features of a stored article (re-clustering) leave the title's names out.
+        let article = prepare(raw, &PrepareOptions::default());
+        let analysis = crate::analyze::analyze(&article.text, "nl", None);
+        assert!(crate::cluster::try_features(&article, &analysis).is_err());
+        assert!(!crate::cluster::features(&article, &analysis).terms.is_empty());
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub fn article(id: &str, source: &str, url: Option<&str>, published: &str, text:
         language: Some("nl".into()),
         ..RawArticle::default()
     };
-    prepare_with_signature(raw, &PrepareOptions::default(), Some(format!("test: {id}")))
+    prepare_with_signature(raw, &PrepareOptions::default(), Some(format!("test: {id}"))).expect("analysis")
 }
 
 fn settings() -> IngestSettings {
@@ -349,7 +349,7 @@ pub fn titled(id: &str, source: &str, published: &str, language: &str, title: &s
         language: Some(language.into()),
         ..RawArticle::default()
     };
-    prepare_with_signature(raw, &PrepareOptions::default(), Some(format!("test: {id}")))
+    prepare_with_signature(raw, &PrepareOptions::default(), Some(format!("test: {id}"))).expect("analysis")
 }
 
 /// The search fixtures: two Dutch reports of a convoy, an English one, an unrelated Dutch one.

@@ -312,6 +312,7 @@ pub fn features(doc: &Document<'_>, out: &mut TokenFeatures) {
     let mut folded = String::with_capacity(text.len() + 16);
     let mut folds: Vec<(u32, u32)> = Vec::with_capacity(n);
     let mut shape = Vec::with_capacity(16);
+    let mut lexicons: HashMapU64<u16> = HashMapU64::with_capacity_and_hasher(n / 2 + 1, Default::default());
     for (i, t) in doc.tokens.iter().enumerate() {
         let w = t.text(text);
         let f0 = folded.len();
@@ -347,10 +348,12 @@ pub fn features(doc: &Document<'_>, out: &mut TokenFeatures) {
                 }
             }
         }
-        let lex = if t.kind == TokenKind::Word { lexicon(f) } else { 0 };
+        let word = hash64(1, f.as_bytes());
+        // The word lists are asked once per distinct word of the article.
+        let lex = if t.kind == TokenKind::Word { *lexicons.entry(word).or_insert_with(|| lexicon(f)) } else { 0 };
         toks.push(Tok {
             text: w,
-            word: hash64(1, f.as_bytes()),
+            word,
             shape: hash64(2, &shape),
             raw: hash64(3, w.as_bytes()),
             flags,
@@ -539,6 +542,18 @@ pub struct Model {
     allowed: [[f32; L]; L + 1],
     /// Features in the model.
     len: usize,
+    /// One bit per hashed feature id, set for the model's features: most of an article's
+    /// features are not in the model, and this small table (in cache) turns them away before
+    /// the large one is read.
+    filter: Vec<u64>,
+}
+
+/// Bits of [`Model::filter`]: 2^20 (128 KiB).
+const FILTER_BITS: u32 = 20;
+
+#[inline]
+fn filter_bit(id: u32) -> usize {
+    (id.wrapping_mul(0x85EB_CA6B) >> (32 - FILTER_BITS)) as usize
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -564,11 +579,22 @@ impl Model {
     fn with_capacity(len: usize, scale: f32) -> Self {
         let slots = (len + len / 2).next_power_of_two().max(16);
         let trans = [[0.0; L]; L + 1];
-        Model { slots: vec![Slot::default(); slots], scale, trans, allowed: constrained(&trans), len: 0 }
+        Model {
+            slots: vec![Slot::default(); slots],
+            scale,
+            trans,
+            allowed: constrained(&trans),
+            len: 0,
+            filter: vec![0; (1 << FILTER_BITS) / 64],
+        }
     }
 
     #[inline]
     fn find(&self, id: u32) -> Option<&Slot> {
+        let bit = filter_bit(id);
+        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
+        }
         let mask = self.slots.len() - 1;
         let mut s = (id.wrapping_mul(0x9E37_79B1) as usize) & mask;
         loop {
@@ -593,6 +619,8 @@ impl Model {
             self.len += 1;
         }
         self.slots[s] = Slot { id, w };
+        let bit = filter_bit(id);
+        self.filter[bit / 64] |= 1 << (bit % 64);
     }
 
     /// A model from full-precision weights: each feature's weights quantised to 16 bits.

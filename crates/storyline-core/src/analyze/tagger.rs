@@ -350,7 +350,8 @@ pub fn features(doc: &Document<'_>, out: &mut TokenFeatures) {
         }
         let word = hash64(1, f.as_bytes());
         // The word lists are asked once per distinct word of the article.
-        let lex = if t.kind == TokenKind::Word { *lexicons.entry(word).or_insert_with(|| lexicon(f)) } else { 0 };
+        let lex =
+            if t.kind == TokenKind::Word { *lexicons.entry(word).or_insert_with(|| lexicon(f)) } else { 0 };
         toks.push(Tok {
             text: w,
             word,

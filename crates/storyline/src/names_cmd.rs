@@ -278,7 +278,7 @@ pub fn eval(file: &Path, errors: usize, as_json: bool) -> Result<ExitCode> {
             recall: c.recall(),
             f1: c.f1(),
             gold: c.gold,
-            found: c.found,
+            found: c.predicted,
         })
         .collect();
     let report = Report {

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::score::Counts;
 use super::tagger::Example;
 use super::{EntityType, Span};
 
@@ -220,45 +221,6 @@ pub fn read_jsonl(text: &str, default_language: &str) -> Result<Vec<(String, Exa
     Ok(out)
 }
 
-/// Counts for one kind of name.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct Counts {
-    /// Names found with the right span and kind.
-    pub right: usize,
-    /// Names found.
-    pub found: usize,
-    /// Gold names.
-    pub gold: usize,
-}
-
-impl Counts {
-    /// Precision.
-    pub fn precision(&self) -> f64 {
-        if self.found == 0 {
-            0.0
-        } else {
-            self.right as f64 / self.found as f64
-        }
-    }
-    /// Recall.
-    pub fn recall(&self) -> f64 {
-        if self.gold == 0 {
-            0.0
-        } else {
-            self.right as f64 / self.gold as f64
-        }
-    }
-    /// F1.
-    pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
-    }
-}
-
 /// Exact-span scores: all names, each kind, and spans alone (kind ignored, exact and
 /// overlapping).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -269,7 +231,7 @@ pub struct NameScores {
     pub kinds: [Counts; 4],
     /// Spans alone, exact.
     pub untyped: Counts,
-    /// Spans alone, overlapping: `right` counts gold names some found name overlaps.
+    /// Spans alone, overlapping: `true_positives` counts gold names some found name overlaps.
     pub overlap: Counts,
     /// Found names that overlap some gold name.
     pub overlap_found: usize,
@@ -293,23 +255,23 @@ impl NameScores {
             self.untyped.gold += 1;
             self.overlap.gold += 1;
             if found.iter().any(|(f, _)| f.overlaps(&s)) {
-                self.overlap.right += 1;
+                self.overlap.true_positives += 1;
             }
         }
         for &(s, k) in found {
-            self.all.found += 1;
-            self.kinds[kind_index(k)].found += 1;
-            self.untyped.found += 1;
-            self.overlap.found += 1;
+            self.all.predicted += 1;
+            self.kinds[kind_index(k)].predicted += 1;
+            self.untyped.predicted += 1;
+            self.overlap.predicted += 1;
             if gold.iter().any(|(g, _)| g.overlaps(&s)) {
                 self.overlap_found += 1;
             }
             if gold.contains(&(s, k)) {
-                self.all.right += 1;
-                self.kinds[kind_index(k)].right += 1;
+                self.all.true_positives += 1;
+                self.kinds[kind_index(k)].true_positives += 1;
             }
             if gold.iter().any(|(g, _)| *g == s) {
-                self.untyped.right += 1;
+                self.untyped.true_positives += 1;
             }
         }
     }
@@ -317,8 +279,11 @@ impl NameScores {
     /// Overlap F1: precision is the share of found names that overlap a gold one, recall the
     /// share of gold names some found name overlaps.
     pub fn overlap_f1(&self) -> f64 {
-        let p =
-            if self.overlap.found == 0 { 0.0 } else { self.overlap_found as f64 / self.overlap.found as f64 };
+        let p = if self.overlap.predicted == 0 {
+            0.0
+        } else {
+            self.overlap_found as f64 / self.overlap.predicted as f64
+        };
         let r = self.overlap.recall();
         if p + r == 0.0 {
             0.0
@@ -369,10 +334,10 @@ mod tests {
         let found = [(Span::new(0, 5), p), (Span::new(10, 14), EntityType::Place), (Span::new(20, 22), p)];
         let mut s = NameScores::default();
         s.add(&gold, &found);
-        assert_eq!(s.all, Counts { right: 1, found: 3, gold: 2 });
-        assert_eq!(s.kinds[0], Counts { right: 1, found: 2, gold: 1 });
-        assert_eq!(s.untyped.right, 1);
-        assert_eq!(s.overlap.right, 2);
+        assert_eq!(s.all, Counts { true_positives: 1, predicted: 3, gold: 2 });
+        assert_eq!(s.kinds[0], Counts { true_positives: 1, predicted: 2, gold: 1 });
+        assert_eq!(s.untyped.true_positives, 1);
+        assert_eq!(s.overlap.true_positives, 2);
         assert_eq!(s.overlap_found, 2);
     }
 }

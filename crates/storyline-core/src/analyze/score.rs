@@ -90,7 +90,7 @@ pub struct GoldDoc {
 }
 
 /// Counts for one annotation type.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct Counts {
     /// Predictions that match a gold annotation.
     pub true_positives: usize,

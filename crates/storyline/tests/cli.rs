@@ -847,3 +847,84 @@ fn eval_scores_names_its_errors_and_leaves_the_store_alone() {
     order.sort();
     assert_eq!(order, ["fx-1", "fx-2", "fx-3", "st-1", "st-2"]);
 }
+
+/// `storyline train names` reads CoNLL columns and writes a model that reads back; `storyline
+/// eval FILE --gold entities` scores the analysis' names exact span and kind, per kind, and
+/// names its errors. The data are a few sentences of the project's own.
+#[test]
+fn names_train_and_eval() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("unused.db");
+    let train = dir.path().join("train.conll");
+    let mut conll = String::from("-DOCSTART- -DOCSTART- O\n");
+    for (first, last, town) in [
+        ("Piet", "Kramer", "Zwolle"),
+        ("Kees", "Mol", "Kampen"),
+        ("Anna", "Smit", "Deventer"),
+        ("Joost", "Bakker", "Assen"),
+    ] {
+        conll.push_str(&format!(
+            "{first} N B-PER\n{last} N I-PER\nwoont V O\nin Prep O\n{town} N B-LOC\n. Punc O\n\n"
+        ));
+    }
+    std::fs::write(&train, &conll).unwrap();
+    let model = dir.path().join("model.bin");
+    let o = run(
+        &db,
+        &[
+            "train",
+            "names",
+            "--train",
+            train.to_str().unwrap(),
+            "--out",
+            model.to_str().unwrap(),
+            "--epochs",
+            "3",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("wrote"), "{}", stdout(&o));
+    let bytes = std::fs::read(&model).unwrap();
+    assert!(bytes.starts_with(b"SLNER"), "a model file");
+    // A tag the format does not know is an error naming the line.
+    std::fs::write(&train, "Piet N B-PERSON\n").unwrap();
+    let o =
+        run(&db, &["train", "names", "--train", train.to_str().unwrap(), "--out", model.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("line 1") && stderr(&o).contains("B-PERSON"), "{}", stderr(&o));
+
+    // Gold names: two right, one wrong kind, one missed (a lowercase word no tagger calls a name).
+    let gold = dir.path().join("gold.jsonl");
+    let text = "Minister Jan Peeters sprak dinsdag in Brussel met de NAVO over de kustwacht.";
+    let at = |w: &str| text.find(w).unwrap();
+    let entities = serde_json::json!([
+        {"start": at("Jan Peeters"), "end": at("Jan Peeters") + 11, "type": "PER"},
+        {"start": at("Brussel"), "end": at("Brussel") + 7, "type": "LOC"},
+        {"start": at("NAVO"), "end": at("NAVO") + 4, "type": "LOC"},
+        {"start": at("kustwacht"), "end": at("kustwacht") + 9, "type": "ORG"},
+    ]);
+    let line = serde_json::json!({"id": "a", "text": text, "language": "nl", "entities": entities});
+    std::fs::write(&gold, format!("{line}\n")).unwrap();
+    let o = run(&db, &["eval", gold.to_str().unwrap(), "--gold", "entities", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["documents"], 1);
+    let kinds = v["kinds"].as_array().unwrap();
+    let kind = |k: &str| kinds.iter().find(|x| x["kind"] == k).unwrap().clone();
+    assert_eq!((kind("PER")["gold"].as_u64(), kind("PER")["f1"].as_f64()), (Some(1), Some(1.0)));
+    assert_eq!(kind("LOC")["gold"], 2);
+    assert_eq!(kind("ORG")["gold"], 1);
+    // NAVO is an organisation: found, but not as the gold's place.
+    let errors = v["errors"].as_array().unwrap();
+    assert!(errors.iter().any(|e| e["gold"] == "LOC NAVO" && e["found"] == "ORG NAVO"), "{errors:?}");
+    assert!(errors.iter().any(|e| e["gold"] == "ORG kustwacht" && e["found"] == "-"), "{errors:?}");
+    let recall = v["recall"].as_f64().unwrap();
+    assert!((recall - 0.5).abs() < 1e-9, "{recall}");
+    assert!(!db.exists(), "eval and train leave the store alone");
+    // Gold names outside the text are an error naming the line.
+    std::fs::write(&gold, r#"{"text": "Kort.", "entities": [{"start": 2, "end": 40, "type": "PER"}]}"#)
+        .unwrap();
+    let o = run(&db, &["eval", gold.to_str().unwrap(), "--gold", "entities"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("line 1"), "{}", stderr(&o));
+}

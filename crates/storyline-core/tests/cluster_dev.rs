@@ -177,7 +177,10 @@ fn ecbplus_lookalike_stories() {
         return;
     };
     let ordered: Vec<&Doc> = docs.iter().collect();
-    run_set("ecbplus-dev", &ordered, 0.92);
+    // File order: 0.924 with the English rule names, 0.909 with the English tagger; the mean
+    // over ten shuffled orders is 0.893 with either (`storyline eval --shuffle 1..10`): the
+    // file order was the luckier one, not the rules the better.
+    run_set("ecbplus-dev", &ordered, 0.90);
     // The same documents in other orders: an undated archive has no order of its own, and
     // which report of two look-alike events comes first decides much. Reported, with a floor
     // well below the file order's.

@@ -10,7 +10,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use serde::Serialize;
 use storyline_core::analyze::conll::{read_conll, read_jsonl, tag_of, NameScores};
-use storyline_core::analyze::tagger::{self, Example, Model, TrainOptions};
+use storyline_core::analyze::tagger::{self, Example, FeatureSet, Model, TrainOptions};
 use storyline_core::analyze::{analyze, Document, EntityType, Span};
 
 /// `storyline train names`.
@@ -38,21 +38,44 @@ pub struct TrainNamesArgs {
     /// Drop features whose weights all stay within this of zero (a smaller model)
     #[arg(long, default_value_t = 1.0)]
     pub prune: f32,
+    /// Which features the model reads: `full` (every word as itself) or `transfer` (only
+    /// name-like words as themselves, every other word as its word-list class), for a model
+    /// trained in one language and used in another
+    #[arg(long, value_enum, default_value = "full")]
+    pub features: Features,
     /// Also write the training and development features and gold labels here, in CRFsuite's
     /// text format (`TRAIN.crfsuite`, `DEV.crfsuite`), for training with another learner
     #[arg(long, value_name = "DIR")]
     pub dump: Option<PathBuf>,
 }
 
+/// The feature sets `--features` offers (see `tagger::FeatureSet`).
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Features {
+    /// Every word as itself
+    Full,
+    /// Name-like words as themselves, the others as their word-list class
+    Transfer,
+}
+
+impl From<Features> for FeatureSet {
+    fn from(f: Features) -> Self {
+        match f {
+            Features::Full => FeatureSet::Full,
+            Features::Transfer => FeatureSet::Transfer,
+        }
+    }
+}
+
 /// Writes examples' token features and gold labels in CRFsuite's text format: a line per
 /// token (`LABEL<TAB>feature...`), a blank line after each sentence.
-fn dump(examples: &[Example], path: &Path) -> Result<()> {
+fn dump(examples: &[Example], set: FeatureSet, path: &Path) -> Result<()> {
     let file = std::fs::File::create(path).with_context(|| format!("{}: cannot create", path.display()))?;
     let mut out = std::io::BufWriter::new(file);
     let mut feats = tagger::TokenFeatures::default();
     for ex in examples {
         let doc = Document::new(&ex.text, &ex.language, None);
-        tagger::features(&doc, &mut feats);
+        tagger::features(&doc, set, &mut feats);
         let (gold, _) = tagger::gold_labels(&doc, &ex.names);
         for range in tagger::sentence_ranges(&doc) {
             for i in range {
@@ -146,10 +169,15 @@ pub fn train(args: &TrainNamesArgs, quiet: bool) -> Result<ExitCode> {
     };
     if let Some(dir) = &args.dump {
         std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
-        dump(&train, &dir.join("train.crfsuite"))?;
-        dump(&dev, &dir.join("dev.crfsuite"))?;
+        dump(&train, args.features.into(), &dir.join("train.crfsuite"))?;
+        dump(&dev, args.features.into(), &dir.join("dev.crfsuite"))?;
     }
-    let opts = TrainOptions { epochs: args.epochs, seed: args.seed, prune: args.prune };
+    let opts = TrainOptions {
+        epochs: args.epochs,
+        seed: args.seed,
+        prune: args.prune,
+        features: args.features.into(),
+    };
     let mut err = std::io::stderr().lock();
     let model = tagger::train(&train, &[], &opts, |r, model| {
         if quiet {

@@ -886,6 +886,30 @@ fn names_train_and_eval() {
     assert!(stdout(&o).contains("wrote"), "{}", stdout(&o));
     let bytes = std::fs::read(&model).unwrap();
     assert!(bytes.starts_with(b"SLNER"), "a model file");
+    let full = storyline_core::analyze::tagger::Model::from_bytes(&bytes).unwrap();
+    assert_eq!(full.feature_set(), storyline_core::analyze::tagger::FeatureSet::Full);
+    // The transfer features make another model, which says so in its file.
+    let transfer = dir.path().join("transfer.bin");
+    let o = run(
+        &db,
+        &[
+            "train",
+            "names",
+            "--train",
+            train.to_str().unwrap(),
+            "--out",
+            transfer.to_str().unwrap(),
+            "--epochs",
+            "3",
+            "--features",
+            "transfer",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let other =
+        storyline_core::analyze::tagger::Model::from_bytes(&std::fs::read(&transfer).unwrap()).unwrap();
+    assert_eq!(other.feature_set(), storyline_core::analyze::tagger::FeatureSet::Transfer);
+    assert_ne!(other.len(), full.len(), "fewer distinct features when only names are read as words");
     // A tag the format does not know is an error naming the line.
     std::fs::write(&train, "Piet N B-PERSON\n").unwrap();
     let o =

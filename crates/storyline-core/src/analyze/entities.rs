@@ -51,11 +51,17 @@ impl Annotator for EntityAnnotator {
 /// The Dutch name model (`models/ner-nl.bin`, see `models/README.md`).
 const MODEL_NL: &[u8] = include_bytes!("../../../../models/ner-nl.bin");
 
+/// The English name model (`models/ner-en.bin`): trained on the Dutch data with the transfer
+/// features, see `models/README.md`.
+const MODEL_EN: &[u8] = include_bytes!("../../../../models/ner-en.bin");
+
 /// The trained name model for a language, if one ships.
 pub fn model_for(language: &str) -> Option<&'static Model> {
     static NL: OnceLock<Option<Model>> = OnceLock::new();
+    static EN: OnceLock<Option<Model>> = OnceLock::new();
     match language {
         "nl" => NL.get_or_init(|| Model::from_bytes(MODEL_NL).ok()).as_ref(),
+        "en" => EN.get_or_init(|| Model::from_bytes(MODEL_EN).ok()).as_ref(),
         _ => None,
     }
 }
@@ -399,6 +405,9 @@ struct Ctx<'d, 'a> {
     /// What is known of each token: bit 0 set once bit 1 says whether it is a role word, bit 2
     /// once bit 3 says whether it names an organisation.
     facts: Vec<u8>,
+    /// Whether the gazetteer's kind of a name it knows overrules the tagger's (a model trained
+    /// in another language, whose kinds are less sure than the word lists').
+    gazetteer_kinds: bool,
 }
 
 impl<'d, 'a> Ctx<'d, 'a> {
@@ -460,6 +469,7 @@ impl<'d, 'a> Ctx<'d, 'a> {
             folds: vec![(usize::MAX, 0); toks.len()],
             folded: String::new(),
             facts: vec![0; toks.len()],
+            gazetteer_kinds: false,
         }
     }
 
@@ -535,7 +545,15 @@ impl<'d, 'a> Ctx<'d, 'a> {
     /// the tagger leaves out (`IS` in `IS-strijders`, `anti-IS-coalitie`) are added.
     fn tagged(&mut self, model: &Model) {
         let labels = model.tag(self.doc);
+        // A model that reads words other than names as their class (one trained in another
+        // language) cannot tell a lowercase verb from a lowercase part of a name: its spans are
+        // cut at a lowercase word that is no function word (`European Commission fined
+        // Microsoft`) or at a month or weekday (`the Office on June 3`), and after a
+        // possessive (`Boeing's Launch Systems`).
+        let transfer = model.feature_set() == tagger::FeatureSet::Transfer;
+        self.gazetteer_kinds = transfer;
         let mut next = 0;
+        let mut pieces = Vec::new();
         for (span, kind) in tagger::spans(self.doc, &labels) {
             // A name does not run across a dash, colon or comma set off by spaces
             // (`ZWOLLE – De nieuwe brug`): the tagger's span is cut there.
@@ -551,70 +569,112 @@ impl<'d, 'a> Ctx<'d, 'a> {
                 Some(k) => whole.start..k,
                 None => whole,
             };
-            for i in next..range.start {
-                self.compound_parts(i);
-            }
-            next = range.end;
-            // Punctuation at the edges of a name is not part of it (`Forces –`).
-            let (mut first, mut last) = (range.start, range.end - 1);
-            while first < last && self.doc.tokens[first].kind == TokenKind::Punct {
-                first += 1;
-            }
-            while last > first && self.doc.tokens[last].kind == TokenKind::Punct {
-                last -= 1;
-            }
-            if self.doc.tokens[first].kind == TokenKind::Punct {
-                continue;
-            }
-            // Initials keep their last full stop (`V.S.`, `N.V.`).
-            let toks = &self.doc.tokens;
-            if last + 1 < range.end
-                && toks[last + 1].text(self.text) == "."
-                && toks[last + 1].start == toks[last].end
-                && toks[last].text(self.text).chars().count() == 1
-            {
-                last += 1;
-            }
-            // Titles are no names: `CEO` alone, or before the name (`Apple CEO Steve Jobs`:
-            // the person is Steve Jobs, `CEO` his role).
-            let mut name_from = first;
-            for k in first..=last {
-                if self.doc.tokens[k].kind == TokenKind::Word && self.is_role_tok(k) {
-                    name_from = k + 1;
-                }
-            }
-            if name_from > last {
-                continue;
-            }
-            if name_from > first && kind == EntityType::Person {
-                first = name_from;
-            }
-            let mut kind = kind;
-            if kind == EntityType::Person {
-                // `Jeroen Haverkamp van Justitie`: after a given name and a surname, a
-                // lowercase `van` starts the person's organisation, not the name.
-                let caps = |k: usize| starts_upper(self.tok(k));
-                if let Some(p) = (first + 2..=last).find(|&k| self.tok(k) == "van") {
-                    if (first..p).all(caps) && !self.first_name(p - 1) {
-                        last = p - 1;
+            pieces.clear();
+            let mut from = range.start;
+            if transfer {
+                for k in range.clone() {
+                    let t = self.doc.tokens[k];
+                    if t.kind != TokenKind::Word {
+                        continue;
+                    }
+                    let w = self.tok(k);
+                    let bits = lexicon(self.fold_tok(k));
+                    if k > from
+                        && (!starts_upper(w) && bits & (lex::STOP | lex::PARTICLE | lex::PLACE_PREP) == 0
+                            || bits & lex::MONTH_OR_DAY != 0)
+                    {
+                        pieces.push(from..k);
+                        from = k + 1;
+                    } else if k + 1 < range.end && self.possessive(k) {
+                        pieces.push(from..k + 1);
+                        from = k + 1;
                     }
                 }
-                // `Dijkwacht Security`: a name ending in an organisation's word is one.
-                if last > first && lexicon(self.fold_tok(last)) & lex::ORG != 0 {
-                    kind = EntityType::Organization;
+            }
+            if from < range.end {
+                pieces.push(from..range.end);
+            }
+            for range in std::mem::take(&mut pieces) {
+                for i in next..range.start {
+                    self.compound_parts(i);
                 }
+                next = range.end;
+                self.tagged_piece(range, kind);
             }
-            // A known name at the front of a compound (`IS-strijders`, `PvdA-leider`) is the
-            // name; an unknown one keeps the word whole (`Sequoia-indianen`).
-            if first == last && self.known_part(first) {
-                self.compound_parts(first);
-                continue;
-            }
-            self.emit_tagged(first, last, kind);
         }
         for i in next..self.doc.tokens.len() {
             self.compound_parts(i);
         }
+    }
+
+    /// Records the name the tagger found at the tokens of `range`, as a name of `kind`.
+    fn tagged_piece(&mut self, range: std::ops::Range<usize>, kind: EntityType) {
+        // Punctuation at the edges of a name is not part of it (`Forces –`).
+        let (mut first, mut last) = (range.start, range.end - 1);
+        while first < last && self.doc.tokens[first].kind == TokenKind::Punct {
+            first += 1;
+        }
+        while last > first && self.doc.tokens[last].kind == TokenKind::Punct {
+            last -= 1;
+        }
+        if self.doc.tokens[first].kind == TokenKind::Punct {
+            return;
+        }
+        // An English article before a name is not part of it (`The Post`, `the Pentagon`)
+        // unless the gazetteer knows it so (`The Hague`).
+        if self.doc.language == "en" && first < last && matches!(self.tok(first), "The" | "the") {
+            let toks = &self.doc.tokens;
+            let written = &self.text[toks[first].start..toks[last].end];
+            if self.known(written, self.initial[first]).is_none() {
+                first += 1;
+            }
+        }
+        // Initials keep their last full stop (`V.S.`, `N.V.`).
+        let toks = &self.doc.tokens;
+        if last + 1 < range.end
+            && toks[last + 1].text(self.text) == "."
+            && toks[last + 1].start == toks[last].end
+            && toks[last].text(self.text).chars().count() == 1
+        {
+            last += 1;
+        }
+        // Titles are no names: `CEO` alone, or before the name (`Apple CEO Steve Jobs`:
+        // the person is Steve Jobs, `CEO` his role).
+        let mut name_from = first;
+        for k in first..=last {
+            if self.doc.tokens[k].kind == TokenKind::Word && (self.is_role_tok(k) || self.abbreviated_role(k))
+            {
+                name_from = k + 1;
+            }
+        }
+        if name_from > last {
+            return;
+        }
+        if name_from > first && kind == EntityType::Person {
+            first = name_from;
+        }
+        let mut kind = kind;
+        if kind == EntityType::Person {
+            // `Jeroen Haverkamp van Justitie`: after a given name and a surname, a
+            // lowercase `van` starts the person's organisation, not the name.
+            let caps = |k: usize| starts_upper(self.tok(k));
+            if let Some(p) = (first + 2..=last).find(|&k| self.tok(k) == "van") {
+                if (first..p).all(caps) && !self.first_name(p - 1) {
+                    last = p - 1;
+                }
+            }
+            // `Dijkwacht Security`: a name ending in an organisation's word is one.
+            if last > first && lexicon(self.fold_tok(last)) & lex::ORG != 0 {
+                kind = EntityType::Organization;
+            }
+        }
+        // A known name at the front of a compound (`IS-strijders`, `PvdA-leider`) is the
+        // name; an unknown one keeps the word whole (`Sequoia-indianen`).
+        if first == last && self.known_part(first) {
+            self.compound_parts(first);
+            return;
+        }
+        self.emit_tagged(first, last, kind);
     }
 
     /// A gazetteer lookup that also reads initials written with full stops (`V.S.` as `VS`)
@@ -688,7 +748,11 @@ impl<'d, 'a> Ctx<'d, 'a> {
     /// Records a name the tagger found at tokens `first..=last`.
     fn emit_tagged(&mut self, first: usize, last: usize, kind: EntityType) {
         let toks = &self.doc.tokens;
-        let end = toks[last].end;
+        // English writes no plural with an apostrophe: `France's` is France.
+        let end = match self.shapes[last] {
+            Shape::Full(s) if self.doc.language == "en" && self.possessive(last) => s.end,
+            _ => toks[last].end,
+        };
         let span = Span::new(toks[first].start, end);
         // The key leaves out a possessive (`Obama's`) and the common noun a name is compounded
         // with (`Macintosh-computers`, `Joint Strike Fighter-programma` are keyed as the name
@@ -709,8 +773,8 @@ impl<'d, 'a> Ctx<'d, 'a> {
                 let mut m = self.mention_keyed(span, words, hit.key.to_string());
                 // The gazetteer's key stands when the tagger agrees on the kind: no short form
                 // or surname elsewhere in the article re-keys it.
-                if hit.kind == kind {
-                    m.fixed = Some(kind);
+                if hit.kind == kind || self.gazetteer_kinds {
+                    m.fixed = Some(hit.kind);
                 }
                 if let Some(country) = gazetteer::government_of(hit.key) {
                     if self.acts_politically(first, last) {
@@ -1520,6 +1584,13 @@ impl<'d, 'a> Ctx<'d, 'a> {
             self.facts[i] |= 1 | if role { 2 } else { 0 };
         }
         self.facts[i] & 2 != 0
+    }
+
+    /// Whether token `i` is an abbreviated title with its full stop (`Col.`, `Kol.`).
+    fn abbreviated_role(&mut self, i: usize) -> bool {
+        let toks = &self.doc.tokens;
+        toks.get(i + 1).is_some_and(|t| t.start == toks[i].end && t.text(self.text) == ".")
+            && self.tok_in(i, ROLE_ABBREVIATIONS)
     }
 
     /// A title right before token `i`: `kolonel`, `Col.`, `defensieanalist`, `oud-premier`.
@@ -3738,6 +3809,10 @@ mod tests {
     fn the_shipped_model_reads() {
         let model = model_for("nl").expect("the Dutch model reads");
         assert!(model.len() > 10_000);
+        assert_eq!(model.feature_set(), tagger::FeatureSet::Full);
+        let model = model_for("en").expect("the English model reads");
+        assert!(model.len() > 10_000);
+        assert_eq!(model.feature_set(), tagger::FeatureSet::Transfer);
         assert!(model_for("xx").is_none());
     }
 
@@ -4014,11 +4089,19 @@ mod tests {
 
     #[test]
     fn english_possessives_split_owner_and_owned() {
-        let es = ents(
-            "Analysts said France's Thales will supply electronics, while the United Kingdom's Royal \
-             Air Force and the USAF's Mobility Command will fly the tankers.",
-            "en",
-        );
+        let text = "Analysts said France's Thales will supply electronics, while the United Kingdom's \
+                    Royal Air Force and the USAF's Mobility Command will fly the tankers.";
+        // The English tagger (trained on Dutch) finds the owner and the owned apart, the
+        // possessive left out; the kinds the gazetteer knows stand.
+        let es = ents(text, "en");
+        for name in ["France", "Thales", "United Kingdom", "Royal Air Force", "USAF", "Mobility Command"] {
+            one(&es, name);
+        }
+        assert!(es.iter().all(|e| !e.text.contains("'s")), "{es:?}");
+        assert_eq!(one(&es, "France").kind, EntityType::Place);
+        assert_eq!(one(&es, "United Kingdom").kind, EntityType::Place);
+        // The rules read the kinds of the unknown names from their context too.
+        let es = rules(text, "en");
         assert_eq!(one(&es, "France").kind, EntityType::Place);
         assert_eq!(one(&es, "Thales").kind, EntityType::Organization);
         assert_eq!(one(&es, "United Kingdom").kind, EntityType::Place);

@@ -108,11 +108,50 @@ enum T {
     DocNeighbour,
 }
 
+/// Which features a model reads.
+///
+/// `Full` reads every word as itself. `Transfer` is for a model trained in one language and
+/// used in another: a word is read as itself only when it can be a name (capitalised, and not
+/// a function word, preposition or verb of saying of the word lists); every other word is read
+/// as what the word lists say of it, so `minister` and `spokesman`, `zei` and `said`, `in` and
+/// `naar` are the same feature in both languages. Shapes, capitalisation, the gazetteer and the
+/// article-level features are the same in both sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FeatureSet {
+    /// Every word as itself.
+    #[default]
+    Full,
+    /// Only name-like words as themselves, every other word as its word-list class.
+    Transfer,
+}
+
+impl FeatureSet {
+    fn byte(self) -> u8 {
+        match self {
+            FeatureSet::Full => 0,
+            FeatureSet::Transfer => 1,
+        }
+    }
+
+    fn from_byte(b: u8) -> Option<Self> {
+        match b {
+            0 => Some(FeatureSet::Full),
+            1 => Some(FeatureSet::Transfer),
+            _ => None,
+        }
+    }
+}
+
 /// Per-token facts the features are made from.
 struct Tok<'a> {
     text: &'a str,
     /// Hashes of the folded word, its shape and the word as written.
     word: u64,
+    /// The word as the features read it: `word`, or under [`FeatureSet::Transfer`] its
+    /// word-list class unless it can be a name.
+    id: u64,
+    /// The word as its neighbours' features read it: `word`, or its class under transfer.
+    ctx: u64,
     shape: u64,
     raw: u64,
     /// Bit 0 first word of its sentence, 1 capitalised, 2 all capitals, 3 digit, 4 hyphen
@@ -266,7 +305,7 @@ fn gazetteer_labels(doc: &Document<'_>, toks: &[Tok<'_>], key: &mut String) -> V
 }
 
 /// Computes the features of every token of `doc` into `out` (cleared first).
-pub fn features(doc: &Document<'_>, out: &mut TokenFeatures) {
+pub fn features(doc: &Document<'_>, set: FeatureSet, out: &mut TokenFeatures) {
     out.offsets.clear();
     out.ids.clear();
     let text = doc.text;
@@ -352,9 +391,29 @@ pub fn features(doc: &Document<'_>, out: &mut TokenFeatures) {
         // The word lists are asked once per distinct word of the article.
         let lex =
             if t.kind == TokenKind::Word { *lexicons.entry(word).or_insert_with(|| lexicon(f)) } else { 0 };
+        // Under transfer a word that cannot be a name is read as its word-list class, a month,
+        // weekday or title as if written in lowercase (English capitalises them, Dutch does
+        // not: `President`, `Commissioner`, `Monday`), and
+        // every word in the context of another as its class and capitalisation.
+        const NOT_NAME: u16 = lex::STOP | lex::PARTICLE | lex::PLACE_PREP | lex::SPEECH | lex::MONTH_OR_DAY;
+        let class =
+            |flags: u8| mix64(0x7472_616e_7366_6572 ^ u64::from(lex) ^ u64::from(flags & F_UPPER) << 20);
+        let (id, ctx) = match set {
+            FeatureSet::Transfer if t.kind == TokenKind::Word => {
+                if lex & (lex::MONTH_OR_DAY | lex::ROLE) != 0 && lex & lex::ORG == 0 {
+                    flags &= !(F_UPPER | F_CAPS);
+                    shape_of(f, &mut shape);
+                }
+                let own = if flags & F_UPPER == 0 || lex & NOT_NAME != 0 { class(flags) } else { word };
+                (own, class(flags))
+            }
+            _ => (word, word),
+        };
         toks.push(Tok {
             text: w,
             word,
+            id,
+            ctx,
             shape: hash64(2, &shape),
             raw: hash64(3, w.as_bytes()),
             flags,
@@ -395,7 +454,9 @@ pub fn features(doc: &Document<'_>, out: &mut TokenFeatures) {
         let next = toks.get(i + 1).map_or(0, |t| t.lex);
         let prev_upper = i > 0 && toks[i - 1].flags & (F_UPPER | F_PUNCT | F_INITIAL) == F_UPPER;
         let next_upper = toks.get(i + 1).is_some_and(|t| t.flags & (F_UPPER | F_PUNCT) == F_UPPER);
-        let article = i > 0 && matches!(toks[i - 1].text, "de" | "het" | "De" | "Het");
+        let article = i > 0
+            && (matches!(toks[i - 1].text, "de" | "het" | "De" | "Het")
+                || set == FeatureSet::Transfer && matches!(toks[i - 1].text, "the" | "The"));
         for (on, bit) in [
             (prev & lex::FIRST_NAME != 0, 0),
             (prev & (lex::ROLE | lex::HONORIFIC) != 0, 1),
@@ -413,7 +474,7 @@ pub fn features(doc: &Document<'_>, out: &mut TokenFeatures) {
         }
         for k in [i.checked_sub(1), Some(i + 1)] {
             let Some(k) = k.filter(|&k| k < n) else { continue };
-            let h = toks[k].word ^ if k < i { 0 } else { EOS };
+            let h = toks[k].ctx ^ if k < i { 0 } else { EOS };
             let c = usize::from(e.count);
             if c < 8 && !e.neighbours[..c].contains(&h) {
                 e.neighbours[c] = h;
@@ -430,15 +491,16 @@ pub fn features(doc: &Document<'_>, out: &mut TokenFeatures) {
             let j = i as isize + k;
             (j >= from as isize && j < to as isize).then_some(j as usize)
         };
-        let word = |k: isize| at(k).map_or(if k < 0 { BOS } else { EOS }, |j| toks[j].word);
+        let word = |k: isize| at(k).map_or(if k < 0 { BOS } else { EOS }, |j| toks[j].ctx);
         let shp = |k: isize| at(k).map_or(if k < 0 { BOS } else { EOS }, |j| toks[j].shape);
         let t = &toks[i];
         let mut h = Hasher { out: &mut out.ids };
         h.one(T::Bias, 0);
-        h.one(T::Lower, t.word);
-        h.one(T::Word, t.raw);
+        let itself = t.id == t.word;
+        h.one(T::Lower, t.id);
+        h.one(T::Word, if itself { t.raw } else { t.id });
         h.one(T::Shape, t.shape);
-        if t.flags & F_PUNCT == 0 {
+        if t.flags & F_PUNCT == 0 && itself {
             // Prefixes and suffixes of one to four characters.
             let (f0, f1) = folds[i];
             let fw = &folded[f0 as usize..f1 as usize];
@@ -454,12 +516,14 @@ pub fn features(doc: &Document<'_>, out: &mut TokenFeatures) {
             }
         }
         // The shape of the first few characters, uncollapsed: `Xxx`, `XX`, `dd`.
+        // (A word read as lowercase under transfer has no capital flag but does start with one.)
+        let lowered = t.flags & F_UPPER == 0 && t.text.starts_with(char::is_uppercase);
         let mut short = 0u64;
         for c in t.text.chars().take(3) {
             short = short << 8
-                | u64::from(if c.is_uppercase() {
+                | u64::from(if c.is_uppercase() && !lowered {
                     b'X'
-                } else if c.is_lowercase() {
+                } else if c.is_lowercase() || c.is_uppercase() {
                     b'x'
                 } else if c.is_numeric() {
                     b'd'
@@ -476,8 +540,8 @@ pub fn features(doc: &Document<'_>, out: &mut TokenFeatures) {
         h.one(T::Next, word(1));
         h.one(T::Prev2, word(-2));
         h.one(T::Next2, word(2));
-        h.two(T::PrevWord, word(-1), t.word);
-        h.two(T::NextWord, t.word, word(1));
+        h.two(T::PrevWord, word(-1), t.id);
+        h.two(T::NextWord, t.id, word(1));
         h.two(T::PrevBigram, word(-2), word(-1));
         h.two(T::NextBigram, word(1), word(2));
         h.three(T::ShapeTri, shp(-1), t.shape, shp(1));
@@ -543,6 +607,8 @@ pub struct Model {
     allowed: [[f32; L]; L + 1],
     /// Features in the model.
     len: usize,
+    /// The features the model reads.
+    set: FeatureSet,
     /// One bit per hashed feature id, set for the model's features: most of an article's
     /// features are not in the model, and this small table (in cache) turns them away before
     /// the large one is read.
@@ -563,7 +629,7 @@ struct Slot {
     w: [i16; L],
 }
 
-const MAGIC: &[u8; 8] = b"SLNER02\n";
+const MAGIC: &[u8; 8] = b"SLNER03\n";
 
 /// Why a model file cannot be read.
 #[derive(Debug, thiserror::Error)]
@@ -586,6 +652,7 @@ impl Model {
             trans,
             allowed: constrained(&trans),
             len: 0,
+            set: FeatureSet::Full,
             filter: vec![0; (1 << FILTER_BITS) / 64],
         }
     }
@@ -642,6 +709,16 @@ impl Model {
         self.len
     }
 
+    /// The features the model reads.
+    pub fn feature_set(&self) -> FeatureSet {
+        self.set
+    }
+
+    /// Computes the features this model reads of every token of `doc` into `out`.
+    pub fn features(&self, doc: &Document<'_>, out: &mut TokenFeatures) {
+        features(doc, self.set, out);
+    }
+
     /// Whether the model weighs no feature.
     pub fn is_empty(&self) -> bool {
         self.len == 0
@@ -651,6 +728,8 @@ impl Model {
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
         let rest = bytes.strip_prefix(MAGIC.as_slice()).ok_or(ModelError::Magic)?;
         let mut r = Reader { b: rest };
+        let [set] = r.take::<1>()?;
+        let set = FeatureSet::from_byte(set).ok_or(ModelError::Magic)?;
         let labels = r.u32()? as usize;
         if labels != L {
             return Err(ModelError::Magic);
@@ -668,6 +747,7 @@ impl Model {
             return Err(ModelError::Truncated);
         }
         let mut model = Model::with_capacity(n, scale);
+        model.set = set;
         model.trans = trans;
         model.allowed = constrained(&trans);
         let mut id = 0u32;
@@ -689,6 +769,7 @@ impl Model {
         entries.sort_unstable_by_key(|s| s.id);
         let mut out = Vec::with_capacity(16 + entries.len() * (2 * L + 3));
         out.extend_from_slice(MAGIC);
+        out.push(self.set.byte());
         out.extend_from_slice(&(L as u32).to_le_bytes());
         out.extend_from_slice(&self.scale.to_le_bytes());
         for row in &self.trans {
@@ -745,7 +826,7 @@ impl Model {
     /// Labels every token of a document (indexes into [`LABELS`]).
     pub fn tag(&self, doc: &Document<'_>) -> Vec<u8> {
         let mut feats = TokenFeatures::default();
-        features(doc, &mut feats);
+        features(doc, self.set, &mut feats);
         let mut labels = Vec::with_capacity(doc.tokens.len());
         let mut part = Vec::new();
         for range in sentence_ranges(doc) {
@@ -944,11 +1025,13 @@ pub struct TrainOptions {
     pub seed: u64,
     /// Features whose largest averaged weight is below this are dropped from the model.
     pub prune: f32,
+    /// The features the model reads.
+    pub features: FeatureSet,
 }
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        TrainOptions { epochs: 12, seed: 1, prune: 1.0 }
+        TrainOptions { epochs: 12, seed: 1, prune: 1.0, features: FeatureSet::Full }
     }
 }
 
@@ -958,13 +1041,18 @@ struct Sequence {
     gold: Vec<u8>,
 }
 
-fn sequences(examples: &[Example], index: &mut HashMap<u32, u32>, grow: bool) -> (Vec<Sequence>, usize) {
+fn sequences(
+    examples: &[Example],
+    set: FeatureSet,
+    index: &mut HashMap<u32, u32>,
+    grow: bool,
+) -> (Vec<Sequence>, usize) {
     let mut out = Vec::new();
     let mut misaligned = 0;
     let mut tf = TokenFeatures::default();
     for ex in examples {
         let doc = Document::new(&ex.text, &ex.language, None);
-        features(&doc, &mut tf);
+        features(&doc, set, &mut tf);
         let (gold, bad) = gold_labels(&doc, &ex.names);
         misaligned += bad;
         for range in sentence_ranges(&doc) {
@@ -1010,8 +1098,8 @@ pub fn train(
     mut report: impl FnMut(EpochReport, &Model),
 ) -> Model {
     let mut index: HashMap<u32, u32> = HashMap::new();
-    let (seqs, _) = sequences(train, &mut index, true);
-    let (dev_seqs, _) = sequences(dev, &mut index, false);
+    let (seqs, _) = sequences(train, opts.features, &mut index, true);
+    let (dev_seqs, _) = sequences(dev, opts.features, &mut index, false);
     let nf = index.len();
     // Weights, and the sum of updates weighted by when they happened (for averaging).
     let mut w = vec![[0f32; L]; nf];
@@ -1066,7 +1154,9 @@ pub fn train(
             .filter(|&k| avg[k].iter().any(|v| v.abs() > opts.prune && *v != 0.0))
             .map(|k| (ids[k], avg[k]))
             .collect();
-        Model::quantised(&keep, t)
+        let mut model = Model::quantised(&keep, t);
+        model.set = opts.features;
+        model
     };
     let mut last = None;
     for epoch in 1..=opts.epochs {
@@ -1161,11 +1251,39 @@ mod tests {
         let doc = Document::new(text, "nl", None);
         let mut a = TokenFeatures::default();
         let mut b = TokenFeatures::default();
-        features(&doc, &mut a);
-        features(&doc, &mut b);
+        features(&doc, FeatureSet::Full, &mut a);
+        features(&doc, FeatureSet::Full, &mut b);
         assert_eq!(a.offsets.len(), doc.tokens.len() + 1);
         assert_eq!(a.ids, b.ids);
         assert!(a.ids.iter().all(|&id| id != 0));
+    }
+
+    #[test]
+    fn transfer_features_read_function_words_as_their_class() {
+        let set = FeatureSet::Transfer;
+        let of = |text: &str, language: &str| {
+            let doc = Document::new(text, language, None);
+            let mut f = TokenFeatures::default();
+            features(&doc, set, &mut f);
+            (0..doc.tokens.len()).map(|i| f.of(i).to_vec()).collect::<Vec<_>>()
+        };
+        // Two lowercase words the word lists know nothing of, of one length and shape, read
+        // alike, and so does the name after either; under the full set they differ.
+        let a = of("Hij zag fiets Obama .", "nl");
+        let b = of("Hij zag boter Obama .", "nl");
+        assert_eq!(a[2], b[2], "unknown lowercase words read as one class");
+        assert_eq!(a[3], b[3], "the context of the name reads as classes");
+        let doc = Document::new("Hij zag fiets Obama .", "nl", None);
+        let mut full = TokenFeatures::default();
+        features(&doc, FeatureSet::Full, &mut full);
+        assert_ne!(full.of(2), a[2].as_slice());
+        // A name-like word is still read as itself: two names differ.
+        let c = of("Hij zag fiets Merkel .", "nl");
+        assert_ne!(a[3], c[3]);
+        // English capitalises months and titles, Dutch does not: they read alike.
+        let nl = of("Hij kwam in juni .", "nl");
+        let en = of("Hij kwam in June .", "en");
+        assert_eq!(nl[3], en[3]);
     }
 
     #[test]

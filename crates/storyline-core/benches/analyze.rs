@@ -46,6 +46,16 @@ fn generated_dutch(bencher: Bencher) {
         .bench(|| texts.iter().map(|t| analyze(t, "nl", None).quantities.len()).sum::<usize>());
 }
 
+#[divan::bench]
+fn generated_english(bencher: Bencher) {
+    let cfg = SynthConfig { articles: 200, english_share: 1.0, ..SynthConfig::default() };
+    let texts: Vec<String> = generate(&cfg).map(|a| a.text).collect();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    bencher
+        .counter(divan::counter::BytesCount::new(bytes))
+        .bench(|| texts.iter().map(|t| analyze(t, "en", None).quantities.len()).sum::<usize>());
+}
+
 /// The Dutch articles of the demo corpus, segmented once.
 fn dutch_demo_texts() -> Vec<String> {
     demo_texts().into_iter().filter(|t| storyline_core::analyze::lang::detect(t).code == "nl").collect()

@@ -119,7 +119,19 @@ fn date_error(text: &str, reason: &'static str) -> DateError {
 }
 
 impl Published {
-    /// A date at the given precision from its parts (missing parts default to the start).
+    /// The first instant a date may name: 0001-01-01T00:00:00Z.
+    pub const MIN_UNIX: i64 = -62_135_596_800;
+    /// The last instant a date may name: 9999-12-31T23:59:59Z. Every date the store keeps is
+    /// written with a four-digit year and must read back.
+    pub const MAX_UNIX: i64 = 253_402_300_799;
+
+    /// Whether the date lies within the years 1 to 9999 (UTC), the dates storyline keeps.
+    pub fn in_range(&self) -> bool {
+        (Self::MIN_UNIX..=Self::MAX_UNIX).contains(&self.unix)
+    }
+
+    /// A date at the given precision from its parts (missing parts default to the start);
+    /// `None` for a part out of its range or a year outside 1 to 9999.
     pub fn from_parts(
         year: i32,
         month: u32,
@@ -127,7 +139,11 @@ impl Published {
         hms: (u32, u32, u32),
         precision: Precision,
     ) -> Option<Self> {
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        if !(1..=9999).contains(&year)
+            || !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+        {
             return None;
         }
         let (h, mi, s) = hms;
@@ -182,16 +198,22 @@ impl Published {
         if t.is_empty() {
             return Err(date_error(text, "empty"));
         }
-        if t.as_bytes()[0].is_ascii_digit() {
+        let parsed = if t.as_bytes()[0].is_ascii_digit() {
             if t.len() == 14 && t.bytes().all(|b| b.is_ascii_digit()) {
                 return parse_compact(t).ok_or_else(|| date_error(text, "not a valid date"));
             }
             // `2017-11-14...` is ISO 8601; `14 Nov 2017` is RFC 2822 without a weekday.
-            return parse_iso(t)
+            parse_iso(t)
                 .or_else(|| parse_rfc2822(t))
-                .ok_or_else(|| date_error(text, "not a valid ISO 8601 or RFC 2822 date"));
+                .ok_or_else(|| date_error(text, "not a valid ISO 8601 or RFC 2822 date"))?
+        } else {
+            parse_rfc2822(t).ok_or_else(|| date_error(text, "not a valid RFC 2822 or ISO 8601 date"))?
+        };
+        // A zone can carry a date at the edge of the range past it (`9999-12-31T23:30-01:00`).
+        if !parsed.in_range() {
+            return Err(date_error(text, "outside the years 1 to 9999 (UTC)"));
         }
-        parse_rfc2822(t).ok_or_else(|| date_error(text, "not a valid RFC 2822 or ISO 8601 date"))
+        Ok(parsed)
     }
 }
 
@@ -238,7 +260,7 @@ fn num(s: &str) -> Option<u32> {
 }
 
 fn parse_compact(t: &str) -> Option<Published> {
-    let y: i32 = t[0..4].parse().ok()?;
+    let y = i32::try_from(num(&t[0..4])?).ok()?;
     let m = num(&t[4..6])?;
     let d = num(&t[6..8])?;
     let hms = (num(&t[8..10])?, num(&t[10..12])?, num(&t[12..14])?);
@@ -256,6 +278,9 @@ fn parse_offset(s: &str) -> Option<i64> {
         _ => return None,
     };
     let rest = s[1..].replace(':', "");
+    if !rest.is_ascii() {
+        return None;
+    }
     let (h, m) = match rest.len() {
         2 => (num(&rest)?, 0),
         4 => (num(&rest[..2])?, num(&rest[2..])?),
@@ -343,7 +368,7 @@ fn parse_rfc2822(t: &str) -> Option<Published> {
     let day = num(it.next()?)?;
     let month = month_from_name(it.next()?)?;
     let year_s = it.next()?;
-    let mut year = num(year_s)? as i32;
+    let mut year = i32::try_from(num(year_s)?).ok()?;
     if year_s.len() == 2 {
         year += if year < 50 { 2000 } else { 1900 };
     }
@@ -392,6 +417,41 @@ fn named_zone(z: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_the_store_cannot_write_back_are_refused() {
+        for bad in [
+            "Tue, 14 Nov 20117",
+            "Tue, 14 Nov 20117 10:00:00 +0000",
+            "9999-12-31T23:30:00-01:00",
+            "14 Nov 4294967295",
+            "0000-06-01",
+            "00001231235959",
+        ] {
+            let e = Published::parse(bad).expect_err(bad);
+            assert!(e.to_string().contains(&bad.chars().take(20).collect::<String>()), "{e}");
+        }
+        // The edges themselves are fine, and read back.
+        for good in ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "9999-12-31T23:30:00+01:00"] {
+            let p = Published::parse(good).unwrap();
+            assert!(p.in_range());
+            assert_eq!(Published::parse(&p.to_string()).unwrap(), p, "{good}");
+        }
+        assert_eq!(Published::parse("9999-12-31T23:59:59Z").unwrap().unix, Published::MAX_UNIX);
+        assert_eq!(Published::parse("0001-01-01").unwrap().unix, Published::MIN_UNIX);
+    }
+
+    #[test]
+    fn offsets_with_other_characters_are_errors_not_panics() {
+        for bad in [
+            "2017-11-14T13:00+0Φ0",
+            "2017-11-14T13:00+ΦΦ",
+            "2017-11-14T13:00:00-0é",
+            "14 Nov 2017 13:00 +0Φ0",
+        ] {
+            assert!(Published::parse(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn civil_roundtrip() {

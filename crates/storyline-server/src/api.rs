@@ -29,7 +29,7 @@ struct Page<T: Serialize> {
 /// `limit` (default `default`, capped at the server's page size) and `offset`.
 fn paging(p: &Params, default: usize, max: usize) -> Result<(usize, usize), ApiError> {
     let limit = p.number("limit")?.unwrap_or(default).min(max);
-    let offset = p.number("offset")?.unwrap_or(0);
+    let offset = p.number_at_most("offset", crate::params::MAX_OFFSET)?.unwrap_or(0);
     Ok((limit, offset))
 }
 

@@ -53,7 +53,7 @@ pub(crate) async fn stories(
         source: form_value(&p, "source"),
         language: form_value(&p, "language"),
         min_articles: form_value(&p, "min_articles"),
-        page: p.number("page")?.unwrap_or(1).max(1),
+        page: p.number_at_most("page", crate::params::MAX_OFFSET / STORIES_PAGE_SIZE)?.unwrap_or(1).max(1),
     };
     let mut filter = story_filter(&p)?;
     filter.limit = Some(STORIES_PAGE_SIZE + 1);
@@ -128,7 +128,7 @@ pub(crate) async fn search(
         since: form_value(&p, "since"),
         until: form_value(&p, "until"),
         entity: form_value(&p, "entity"),
-        page: p.number("page")?.unwrap_or(1).max(1),
+        page: p.number_at_most("page", crate::params::MAX_OFFSET / SEARCH_PAGE_SIZE)?.unwrap_or(1).max(1),
     };
     if !form.has_query() {
         return Ok(html(ui::search_page(&form, None, &[])));

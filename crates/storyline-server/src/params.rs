@@ -38,6 +38,10 @@ fn decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The largest `offset` a listing takes (far beyond any store; well within what every
+/// backend counts in).
+pub const MAX_OFFSET: usize = 1 << 40;
+
 impl Params {
     /// Parses a raw query string (without the `?`).
     pub fn parse(raw: Option<&str>) -> Params {
@@ -68,9 +72,10 @@ impl Params {
     pub fn date(&self, key: &str) -> Result<Option<Published>, ApiError> {
         self.text(key)
             .map(|v| {
-                Published::parse(&v).map_err(|_| {
+                Published::parse(&v).map_err(|e| {
                     ApiError::bad_request(format!(
-                        "parameter `{key}`: `{v}` is not a date (use 2017-10-15, 2017-10 or RFC 3339)"
+                        "parameter `{key}`: `{v}` is not a date we can use ({}; use 2017-10-15, 2017-10 or RFC 3339)",
+                        e.reason
                     ))
                 })
             })
@@ -86,6 +91,17 @@ impl Params {
                 })
             })
             .transpose()
+    }
+
+    /// A whole-number parameter of at most `max` (a larger one is a bad request, not a
+    /// number that wraps round).
+    pub fn number_at_most(&self, key: &str, max: usize) -> Result<Option<usize>, ApiError> {
+        match self.number(key) {
+            Ok(Some(n)) if n > max => Err(ApiError::bad_request(format!(
+                "parameter `{key}`: `{n}` is more than the largest allowed, {max}"
+            ))),
+            other => other,
+        }
     }
 
     /// A required parameter.

@@ -317,6 +317,14 @@ async fn bad_requests_get_json_errors_with_the_right_status() {
         ("/api/stories?min_articles=-1", 400, "bad_request", "min_articles"),
         ("/api/nothing-here", 404, "not_found", "/api/nothing-here"),
         ("/api/articles/%FF%FE", 400, "bad_request", "UTF-8"),
+        // A character that is no digit inside a zone; offsets that would wrap round.
+        ("/api/articles?since=2017-11-14T13:00%2B0%CE%A60", 400, "bad_request", "`since`"),
+        ("/api/stories?until=2017-11-14T13:00%2B0%CE%A60", 400, "bad_request", "`until`"),
+        ("/api/search?q=konvooi&since=2017-11-14T13:00%2B0%CE%A60", 400, "bad_request", "`since`"),
+        ("/api/articles?since=9999-12-31T23:30:00-01:00", 400, "bad_request", "9999"),
+        ("/api/articles?offset=9223372036854775808", 400, "bad_request", "`offset`"),
+        ("/api/stories?offset=18446744073709551615", 400, "bad_request", "`offset`"),
+        ("/api/search?q=konvooi&offset=9223372036854775808", 400, "bad_request", "`offset`"),
     ] {
         let r = get(&f.app, uri).await;
         assert_eq!(r.status.as_u16(), status, "{uri}: {}", r.body);
@@ -335,6 +343,10 @@ async fn bad_requests_get_json_errors_with_the_right_status() {
         ("/stories/999999", 404),
         ("/articles/nope-1", 404),
         ("/?since=2017-13-45", 400),
+        ("/?since=2017-11-14T13:00%2B0%CE%A60", 400),
+        ("/search?q=konvooi&since=2017-11-14T13:00%2B0%CE%A60", 400),
+        ("/?page=18446744073709551615", 400),
+        ("/search?q=konvooi&page=922337203685477581", 400),
         ("/elsewhere", 404),
     ] {
         let r = get(&f.app, uri).await;

@@ -23,6 +23,7 @@
 #![warn(missing_docs)]
 
 pub mod bands;
+mod check;
 pub mod codec;
 pub mod dossier;
 pub mod search;
@@ -341,6 +342,30 @@ pub struct SearchResults {
     pub hits: Vec<SearchHit>,
 }
 
+/// What [`Store::check`] found.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CheckReport {
+    /// Articles read.
+    pub articles: u64,
+    /// Stories read.
+    pub stories: u64,
+    /// The rows that do not read, one entry per field.
+    pub problems: Vec<RowProblem>,
+}
+
+/// One stored field that does not read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowProblem {
+    /// The row: ``article `ID` ``, `a sighting of article `ID``, `story N`.
+    pub row: String,
+    /// The field: `published`, `metadata`, `extra`, `analysis`, `terms`.
+    pub field: &'static str,
+    /// Why it does not read.
+    pub message: String,
+    /// Whether it was repaired.
+    pub repaired: bool,
+}
+
 /// The storage interface. Every method takes `&self`: implementations are shared between
 /// threads and may serve several writers at once.
 pub trait Store: Send + Sync {
@@ -409,6 +434,15 @@ pub trait Store: Send + Sync {
     /// searchable words (empty, or only stopwords) finds nothing unless an entity is given, in
     /// which case that entity's articles come most recently stored first.
     fn search(&self, query: &SearchQuery) -> Result<SearchResults, StoreError>;
+
+    /// Reads every stored row as the listings read them and reports each field that does not
+    /// read (a date, metadata, extra fields, an analysis or its key words). Listings never fail
+    /// on such a row: they read the field as missing and say so in the log. With `repair`, in
+    /// one transaction, each is fixed without losing what it held: an unreadable date or map is
+    /// kept as text in the article's metadata (`published_raw`, `metadata_raw`, `extra_raw`) and
+    /// the field cleared; an unreadable analysis is made again from the stored text; a story's
+    /// dates are drawn again from its reports.
+    fn check(&self, repair: bool) -> Result<CheckReport, StoreError>;
 
     /// Resolves a full id or a unique prefix of one.
     fn resolve(&self, id_or_prefix: &str) -> Result<Option<String>, StoreError> {

@@ -14,7 +14,6 @@ use serde::Deserialize;
 use storyline_core::analyze::Analysis;
 use storyline_core::ingest::prepare::SearchTerms;
 use storyline_core::search::{Clause, Query};
-use storyline_core::Published;
 
 use crate::{SearchHit, SearchQuery, SearchResults, StoreError};
 
@@ -233,9 +232,7 @@ pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchResults, Store
             })
             .optional()?;
         let Some((id, title, text, source, published, language, story)) = found else { continue };
-        let published = published
-            .map(|p| Published::parse(&p).map_err(|e| StoreError::Corrupt(e.to_string())))
-            .transpose()?;
+        let published = crate::sqlite::published_from(published, &format!("article `{id}`"));
         let matcher = query.matcher();
         let (snippet, snippet_highlights) = matcher.snippet(&text, &language, SNIPPET_CHARS);
         let title_highlights = matcher.highlight(&title, &language);

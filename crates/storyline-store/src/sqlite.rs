@@ -21,6 +21,7 @@ use storyline_core::Published;
 use crate::bands::BandIndex;
 use crate::codec::Stored;
 use crate::stories::StoryState;
+use crate::CheckReport;
 use crate::{
     ArticleFilter, ArticleRecord, ArticleSummary, DuplicateReason, IngestOutcome, IngestSettings,
     NearDuplicateOf, ReclusterReport, SearchQuery, SearchResults, Store, StoreError, StoreStats,
@@ -320,8 +321,29 @@ const REPORT_COLUMNS: &str = "id, title, text, source, url, published, language,
      language_declared, author, metadata, extra, content_hash, near_dup_of, near_dup_similarity, origin, ingested_at, \
      analyses.analysis, story, analyses.terms";
 
-fn published_from(s: Option<String>) -> Result<Option<Published>, StoreError> {
-    s.map(|s| Published::parse(&s).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
+/// A stored date read back; one that does not read (written by an older version, or damaged)
+/// is reported in the log and read as none, so one row never fails a listing (`storyline check
+/// --repair` fixes the row).
+pub(crate) fn published_from(s: Option<String>, whose: &str) -> Option<Published> {
+    let s = s?;
+    match Published::parse(&s) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            tracing::warn!("{whose}: the stored date is unreadable ({e}); read as undated (`storyline check --repair` fixes it)");
+            None
+        }
+    }
+}
+
+/// A stored JSON map read back, or empty (reported in the log) when it does not read.
+fn map_from<T: serde::de::DeserializeOwned + Default>(s: Option<String>, whose: &str, what: &str) -> T {
+    match serde_json::from_str(s.as_deref().unwrap_or("{}")) {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::warn!("{whose}: the stored {what} is unreadable ({e}); read as empty (`storyline check --repair` fixes it)");
+            T::default()
+        }
+    }
 }
 
 /// An article row with the columns that still need parsing kept as text.
@@ -331,29 +353,34 @@ struct ArticleRow {
     published: Option<String>,
     metadata: Option<String>,
     extra: Option<String>,
-    analysis: Option<Stored>,
+    /// The stored analysis, or why it does not read.
+    analysis: Result<Option<Stored>, String>,
     story: Option<i64>,
 }
 
 /// Completes an article read from a row: its date, metadata and extra fields parsed, and its
 /// analysis with the sentences' text restored.
-fn finish_article(row: ArticleRow) -> Result<(Article, i64, Option<Analysis>), StoreError> {
+///
+/// A field that does not read is reported in the log and read as missing: one damaged row never
+/// fails a listing, a story or a page (`storyline check` finds such rows, `--repair` fixes them).
+fn finish_article(row: ArticleRow) -> (Article, i64, Option<Analysis>) {
     let ArticleRow { mut article, ingested_at, published, metadata, extra, analysis, story: _ } = row;
-    article.published = published_from(published)?;
-    article.metadata = serde_json::from_str(metadata.as_deref().unwrap_or("{}"))
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    article.extra = serde_json::from_str(extra.as_deref().unwrap_or("{}"))
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let analysis = match analysis {
-        Some(a) => {
-            let mut parsed =
-                a.decode().map_err(|e| StoreError::Corrupt(format!("analysis of `{}`: {e}", article.id)))?;
+    let whose = format!("article `{}`", article.id);
+    article.published = published_from(published, &whose);
+    article.metadata = map_from(metadata, &whose, "metadata");
+    article.extra = map_from(extra, &whose, "extra fields");
+    let analysis = match analysis.and_then(|a| a.map(|a| a.decode().map_err(|e| e.to_string())).transpose()) {
+        Ok(Some(mut parsed)) => {
             parsed.restore_sentence_text(&article.text);
             Some(parsed)
         }
-        None => None,
+        Ok(None) => None,
+        Err(e) => {
+            tracing::warn!("{whose}: the stored analysis is unreadable ({e}); shown without it (`storyline check --repair` fixes it)");
+            None
+        }
     };
-    Ok((article, ingested_at, analysis))
+    (article, ingested_at, analysis)
 }
 
 fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
@@ -384,9 +411,7 @@ fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
         published: row.get(5)?,
         metadata: row.get(10)?,
         extra: row.get(11)?,
-        analysis: Stored::from_value(row.get_ref(17)?).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(17, rusqlite::types::Type::Blob, Box::new(e))
-        })?,
+        analysis: Stored::from_value(row.get_ref(17)?).map_err(|e| e.to_string()),
         story: row.get(18)?,
     })
 }
@@ -410,13 +435,13 @@ fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(ArticleSummary, Optio
 fn finish_summaries(
     rows: rusqlite::Result<Vec<(ArticleSummary, Option<String>)>>,
 ) -> Result<Vec<ArticleSummary>, StoreError> {
-    rows?
+    Ok(rows?
         .into_iter()
         .map(|(mut summary, published)| {
-            summary.published = published_from(published)?;
-            Ok(summary)
+            summary.published = published_from(published, &format!("article `{}`", summary.id));
+            summary
         })
-        .collect()
+        .collect())
 }
 
 /// The 64-bit content digest (16 hex characters) as SQLite's signed integer.
@@ -470,7 +495,7 @@ impl Store for SqliteStore {
             return Ok(None);
         };
         let story = row.story;
-        let (article, ingested_at, analysis) = finish_article(row)?;
+        let (article, ingested_at, analysis) = finish_article(row);
         let mut stmt = conn.prepare_cached("SELECT source, url, published FROM sightings WHERE article_id = ?1 ORDER BY published, source, url")?;
         let raw: Vec<(String, String, Option<String>)> =
             stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
@@ -479,7 +504,7 @@ impl Store for SqliteStore {
             sightings.push(Sighting {
                 source: (!source.is_empty()).then_some(source),
                 url: (!url.is_empty()).then_some(url),
-                published: published_from(published)?,
+                published: published_from(published, &format!("a sighting of article `{id}`")),
             });
         }
         let mut stmt = conn.prepare_cached(
@@ -531,9 +556,9 @@ impl Store for SqliteStore {
             sql.push_str(&format!(" AND published_unix < ?{}", args.len()));
         }
         sql.push_str(" ORDER BY published_unix IS NULL, published_unix DESC, seq DESC");
-        args.push((filter.limit.map_or(-1, |l| l as i64)).into());
+        args.push(filter.limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX)).into());
         sql.push_str(&format!(" LIMIT ?{}", args.len()));
-        args.push((filter.offset as i64).into());
+        args.push(i64::try_from(filter.offset).unwrap_or(i64::MAX).into());
         sql.push_str(&format!(" OFFSET ?{}", args.len()));
         let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), summary_row)?.collect();
@@ -594,9 +619,9 @@ impl Store for SqliteStore {
             sql.push_str(&format!(" AND s.first_published < ?{}", args.len()));
         }
         sql.push_str(" ORDER BY s.last_published IS NULL, s.last_published DESC, s.last_seq DESC");
-        args.push(filter.limit.map_or(-1, |l| l as i64).into());
+        args.push(filter.limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX)).into());
         sql.push_str(&format!(" LIMIT ?{}", args.len()));
-        args.push((filter.offset as i64).into());
+        args.push(i64::try_from(filter.offset).unwrap_or(i64::MAX).into());
         sql.push_str(&format!(" OFFSET ?{}", args.len()));
         // Rows come back as summaries with their dates still as text.
         type Row = (StorySummary, Option<String>, Option<String>);
@@ -626,8 +651,9 @@ impl Store for SqliteStore {
             summary.sources = sources_of.query_map([summary.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
             summary.languages =
                 languages_of.query_map([summary.id], |r| r.get(0))?.collect::<Result<_, _>>()?;
-            summary.first_published = published_from(first)?;
-            summary.last_published = published_from(last)?;
+            let whose = format!("story {}", summary.id);
+            summary.first_published = published_from(first, &whose);
+            summary.last_published = published_from(last, &whose);
             out.push(summary);
         }
         Ok(out)
@@ -649,7 +675,7 @@ impl Store for SqliteStore {
             "SELECT {ARTICLE_COLUMNS} FROM articles WHERE story = ?1 ORDER BY published_unix IS NULL, published_unix, seq"
         ))?;
         let rows: Vec<ArticleRow> = stmt.query_map([story], row_to_article)?.collect::<Result<_, _>>()?;
-        rows.into_iter().map(|r| finish_article(r).map(|(a, _, x)| (a, x))).collect()
+        Ok(rows.into_iter().map(finish_article).map(|(a, _, x)| (a, x)).collect())
     }
 
     fn story_published(&self, story: i64) -> Result<Vec<i64>, StoreError> {
@@ -669,18 +695,34 @@ impl Store for SqliteStore {
         ))?;
         let rows: Vec<(ArticleRow, Option<ReportTerms>)> = stmt
             .query_map([story], |r| {
-                let terms = crate::codec::read_terms(r.get_ref(19)?).map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(19, rusqlite::types::Type::Blob, Box::new(e))
-                })?;
-                Ok((row_to_article(r)?, terms))
+                let row = row_to_article(r)?;
+                // Key words that do not read are left out (the dossier works without them).
+                let terms = crate::codec::read_terms(r.get_ref(19)?).unwrap_or_else(|e| {
+                    tracing::warn!(
+                        "article `{}`: the stored key words are unreadable ({e}); left out",
+                        row.article.id
+                    );
+                    None
+                });
+                Ok((row, terms))
             })?
             .collect::<Result<_, _>>()?;
-        rows.into_iter()
+        Ok(rows
+            .into_iter()
             .map(|(row, terms)| {
-                let (article, _, analysis) = finish_article(row)?;
-                Ok(StoredReport { article, analysis, terms })
+                let (article, _, analysis) = finish_article(row);
+                StoredReport { article, analysis, terms }
             })
-            .collect()
+            .collect())
+    }
+
+    fn check(&self, repair: bool) -> Result<CheckReport, StoreError> {
+        let result = crate::check::check(&mut lock(&self.writer), repair);
+        if repair {
+            // What the in-memory clusterer read may have changed.
+            *self.stories.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        }
+        result
     }
 
     fn resolve_story(&self, id: i64) -> Result<Option<i64>, StoreError> {

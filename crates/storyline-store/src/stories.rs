@@ -10,7 +10,6 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use storyline_core::analyze::Analysis;
 use storyline_core::cluster::{features, Assignment, Clusterer, Features, Settings};
 use storyline_core::model::Article;
-use storyline_core::Published;
 
 use crate::StoreError;
 
@@ -23,10 +22,6 @@ pub struct StoryState {
     settings: Settings,
     /// The highest article sequence number the clusterer knows.
     seen_up_to: i64,
-}
-
-fn corrupt(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(e.to_string())
 }
 
 /// Loads what the clusterer needs of one stored article: the article and its analysis.
@@ -50,17 +45,26 @@ pub fn load_for_features(tx: &Transaction<'_>, seq: i64) -> Result<Option<(Artic
         )
         .optional()?;
     let Some((id, title, text, source, published, language, analysis)) = row else { return Ok(None) };
-    let analysis: Analysis = match analysis.map_err(|e| corrupt(format!("analysis of `{id}`: {e}")))? {
-        Some(a) => a,
-        None => Analysis { language: language.clone(), ..Analysis::default() },
+    // A damaged analysis or date (reported in the log) leaves the clusterer less to go on,
+    // never a failed ingest.
+    let analysis: Analysis = match analysis {
+        Ok(Some(a)) => a,
+        Ok(None) => Analysis { language: language.clone(), ..Analysis::default() },
+        Err(e) => {
+            tracing::warn!(
+                "article `{id}`: the stored analysis is unreadable ({e}); clustered on its text alone"
+            );
+            Analysis { language: language.clone(), ..Analysis::default() }
+        }
     };
+    let published = crate::sqlite::published_from(published, &format!("article `{id}`"));
     let article = Article {
         id,
         title,
         text,
         source,
         url: None,
-        published: published.map(|p| Published::parse(&p)).transpose().map_err(corrupt)?,
+        published,
         language: storyline_core::model::Language { code: language, confidence: 1.0, declared: true },
         author: None,
         metadata: Default::default(),

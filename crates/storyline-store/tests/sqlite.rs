@@ -267,3 +267,84 @@ fn a_story_merged_by_another_writer_is_followed() {
     assert_eq!(two.stories(&Default::default()).unwrap().iter().filter(|s| s.id == merged).count(), 0);
     assert_eq!(two.story_articles(kept).unwrap().len(), 4);
 }
+
+/// Rows an older version wrote with a date it could not read back (`20117-11-14`), or damaged
+/// otherwise: every reader reads around them, `check` names each, `--repair` fixes them and
+/// keeps what they held.
+#[test]
+fn a_damaged_row_never_fails_a_reader_and_check_repairs_it() {
+    use storyline_store::{ArticleFilter, SearchQuery, StoryFilter};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let store = SqliteStore::open(&path).unwrap();
+    store.ingest(&conformance::derailment(), &IngestSettings::default()).unwrap();
+    let victim = "d2";
+    let story = store.article(victim).unwrap().unwrap().story.unwrap();
+    drop(store);
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute(
+            "UPDATE articles SET published = '20117-11-14', metadata = '{not json' WHERE id = ?1",
+            [victim],
+        )
+        .unwrap();
+        conn.execute(
+            "UPDATE analyses SET analysis = x'00ff17', terms = x'ff' \
+             WHERE article_seq = (SELECT seq FROM articles WHERE id = ?1)",
+            [victim],
+        )
+        .unwrap();
+        conn.execute("UPDATE stories SET last_published_text = '20117-11-14' WHERE id = ?1", [story])
+            .unwrap();
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    // Every reader still answers, the damaged fields read as missing.
+    let all = store.articles(&ArticleFilter::default()).unwrap();
+    assert_eq!(all.len(), 3);
+    assert!(all.iter().find(|a| a.id == victim).unwrap().published.is_none());
+    let record = store.article(victim).unwrap().expect("the article reads");
+    assert!(record.analysis.is_none() && record.article.metadata.is_empty());
+    assert_eq!(
+        store.stories(&StoryFilter::default()).unwrap().len(),
+        store.stats().unwrap().stories as usize
+    );
+    assert_eq!(store.story_reports(story).unwrap().len(), store.story_articles(story).unwrap().len());
+    let hits = store.search(&SearchQuery { text: "trein".into(), ..SearchQuery::default() }).unwrap();
+    assert!(hits.total >= 1);
+    // A later ingest into the same store works too (the clusterer reads the damaged row).
+    store
+        .ingest(
+            &[conformance::article("n1", "NPB", None, "2025-10-01", conformance::WIRE)],
+            &IngestSettings::default(),
+        )
+        .unwrap();
+
+    let found = store.check(false).unwrap();
+    let fields: Vec<(&str, &str)> = found.problems.iter().map(|p| (p.row.as_str(), p.field)).collect();
+    let row = format!("article `{victim}`");
+    let story_row = format!("story {story}");
+    for want in [
+        (row.as_str(), "published"),
+        (row.as_str(), "metadata"),
+        (row.as_str(), "analysis"),
+        (row.as_str(), "terms"),
+        (story_row.as_str(), "published"),
+    ] {
+        assert!(fields.contains(&want), "{want:?} not in {fields:?}");
+    }
+    assert!(found.problems.iter().all(|p| !p.repaired));
+    assert!(found.problems.iter().any(|p| p.message.contains("20117")), "{:?}", found.problems);
+    // Checking changes nothing; repairing fixes everything and keeps the unreadable text.
+    assert_eq!(store.check(false).unwrap(), found);
+    let repaired = store.check(true).unwrap();
+    assert_eq!(repaired.problems.len(), found.problems.len());
+    assert!(repaired.problems.iter().all(|p| p.repaired));
+    assert!(store.check(false).unwrap().problems.is_empty());
+    let record = store.article(victim).unwrap().unwrap();
+    assert_eq!(record.article.metadata.get("published_raw").map(String::as_str), Some("20117-11-14"));
+    assert_eq!(record.article.metadata.get("metadata_raw").map(String::as_str), Some("{not json"));
+    let analysis = record.analysis.expect("analysed again");
+    assert!(!analysis.sentences.is_empty() && !analysis.entities.is_empty());
+    let s = store.stories(&StoryFilter { id: Some(story), ..StoryFilter::default() }).unwrap();
+    assert!(s[0].last_published.is_some());
+}

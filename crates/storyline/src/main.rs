@@ -99,6 +99,21 @@ stored), 2 for unusable arguments.")]
 Articles are taken in publication order (ingest order when undated), which gives the same
 stories as ingesting them in that order.")]
     Recluster,
+    /// Read every stored row and report the ones that do not read; --repair fixes them
+    #[command(after_help = "Examples:
+  storyline check
+  storyline check --repair
+Listings never fail on a damaged row (a date, metadata, an analysis): they read the field as
+missing and say so in the log. `check` names each such field; `--repair` fixes them in one
+transaction without losing what they held: an unreadable date or map is kept as text in the
+article's metadata (`published_raw`, `metadata_raw`, `extra_raw`), an unreadable analysis is
+made again from the stored text, and a story's dates are drawn again from its reports.
+Exits 1 when it found problems it did not repair.")]
+    Check {
+        /// Fix what does not read
+        #[arg(long)]
+        repair: bool,
+    },
     /// Show a story's dossier: timeline, what each report adds, quotes, figures, disagreements
     #[command(after_help = "Examples:
   storyline story 12
@@ -404,6 +419,31 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 println!("{} articles in {} stories", report.articles, report.stories);
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { repair } => {
+            let store = open_store(&cfg)?;
+            let report = store.check(repair)?;
+            if cli.json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                for p in &report.problems {
+                    let done = if p.repaired { "repaired" } else { "unreadable" };
+                    println!("{}: {}: {done}: {}", p.row, p.field, p.message);
+                }
+                println!(
+                    "{} articles and {} stories read; {} problem{}{}",
+                    report.articles,
+                    report.stories,
+                    report.problems.len(),
+                    if report.problems.len() == 1 { "" } else { "s" },
+                    if report.problems.is_empty() || repair {
+                        ""
+                    } else {
+                        " (storyline check --repair fixes them)"
+                    }
+                );
+            }
+            Ok(if report.problems.is_empty() || repair { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Eval { file, gold, errors, .. } if gold == "entities" => {
             names_cmd::eval(&file, errors, cli.json)

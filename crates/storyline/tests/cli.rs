@@ -952,3 +952,63 @@ fn names_train_and_eval() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("line 1"), "{}", stderr(&o));
 }
+
+/// A date the store could not write back (a five-digit year, or one pushed past 9999 by its
+/// zone) is refused for its record, named, with the rest stored; a feed's unreadable date is
+/// kept as text; the store stays readable; `check` finds rows an older version damaged.
+#[test]
+fn dates_outside_what_the_store_keeps_never_poison_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let jsonl = dir.path().join("batch.jsonl");
+    let good = |id: &str, day: &str| {
+        serde_json::json!({"id": id, "title": format!("Dijk bij Venlo {id}"), "published": day, "language": "nl",
+            "text": format!("Het waterschap versterkt de dijk bij Venlo. De werkzaamheden aan vak {id} duren tot de zomer.")})
+        .to_string()
+    };
+    let bad = serde_json::json!({"id": "far", "title": "Ver weg", "published": "9999-12-31T23:30:00-01:00",
+        "text": "Een bericht uit de verre toekomst."});
+    std::fs::write(&jsonl, format!("{}\n{bad}\n{}\n", good("a", "2025-03-01"), good("b", "2025-03-02")))
+        .unwrap();
+    let o = run(&db, &["ingest", jsonl.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "a partial failure: {}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("batch.jsonl") && err.contains("line 2") && err.contains("9999"), "{err}");
+    let feed = dir.path().join("feed.xml");
+    std::fs::write(
+        &feed,
+        "<rss version=\"2.0\"><channel><title>Dagblad</title><item><guid>x1</guid><title>Kade hersteld</title>\
+         <pubDate>Tue, 14 Nov 20117</pubDate><description>De kade bij Offenbeek is hersteld, meldt het waterschap.</description>\
+         </item></channel></rss>",
+    )
+    .unwrap();
+    assert!(run(&db, &["ingest", feed.to_str().unwrap()]).status.success());
+    let list = json_of(&run(&db, &["articles", "--json"]));
+    assert_eq!(list.as_array().unwrap().len(), 3, "{list}");
+    let x1 = json_of(&run(&db, &["article", "x1", "--json"]));
+    assert!(x1["published"].is_null(), "{x1}");
+    assert_eq!(x1["metadata"]["published_raw"], "Tue, 14 Nov 20117");
+    for args in [&["stories"][..], &["story", "1"], &["articles"]] {
+        let o = run(&db, args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    }
+    // A filter with a character that is no digit inside its zone is a usage error, not a crash.
+    let o = run(&db, &["articles", "--since", "2017-11-14T13:00+0Φ0"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    // A clean store checks clean; a row written by an older version is found and repaired.
+    let o = run(&db, &["check"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute("UPDATE articles SET published = '20117-11-14' WHERE id = 'a'", []).unwrap();
+    }
+    assert!(run(&db, &["articles"]).status.success(), "listing reads around the row");
+    let o = run(&db, &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("article `a`: published: unreadable"), "{}", stdout(&o));
+    let o = run(&db, &["check", "--repair"]);
+    assert!(o.status.success() && stdout(&o).contains("repaired"), "{}", stdout(&o));
+    assert!(run(&db, &["check"]).status.success());
+    let a = json_of(&run(&db, &["article", "a", "--json"]));
+    assert_eq!(a["metadata"]["published_raw"], "20117-11-14");
+}

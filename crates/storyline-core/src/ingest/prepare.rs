@@ -170,6 +170,9 @@ pub enum PrepareError {
     /// (`analysis failed: <the panic's message>`).
     #[error(transparent)]
     Analysis(#[from] AnalysisError),
+    /// The publication date lies outside the years 1 to 9999, which the store cannot keep.
+    #[error("publication date outside the years 1 to 9999 (UTC), {0} seconds from 1970")]
+    DateOutOfRange(i64),
 }
 
 /// Turns a raw record into an article (see the module docs), without analysing its text:
@@ -188,6 +191,11 @@ pub fn prepare_with_signature(
     opts: &PrepareOptions,
     origin: Option<String>,
 ) -> Result<Prepared, PrepareError> {
+    // Dates come checked from every reader; one made some other way is refused here, before
+    // the store would write what it cannot read back.
+    if let Some(p) = raw.published.or(opts.published).filter(|p| !p.in_range()) {
+        return Err(PrepareError::DateOutOfRange(p.unix));
+    }
     let prepared = guarded(move || -> Result<Prepared, AnalysisError> {
         let (article, words) = article_of(raw, opts, origin);
         let signature = signature_of_words(&words);
@@ -266,6 +274,17 @@ fn article_of(raw: RawArticle, opts: &PrepareOptions, origin: Option<String>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_outside_what_the_store_keeps_is_refused_for_its_record() {
+        let mut raw = RawArticle::with_text("Een tekst over de kade.");
+        raw.published =
+            Some(Published { unix: Published::MAX_UNIX + 3600, precision: crate::Precision::Second });
+        let e = prepare_with_signature(raw.clone(), &PrepareOptions::default(), None).expect_err("refused");
+        assert!(e.to_string().contains("outside the years 1 to 9999"), "{e}");
+        raw.published = Published::parse("9999-12-31").ok();
+        assert!(prepare_with_signature(raw, &PrepareOptions::default(), None).is_ok());
+    }
 
     #[test]
     fn options_fill_only_what_is_missing() {

@@ -583,7 +583,22 @@ pub fn a_merge_within_a_batch_reports_the_final_story(store: &dyn Store) {
     assert_eq!(store.stats().unwrap().stories, 1);
 }
 
+/// A store written only through its own interface reads back whole: `check` finds nothing,
+/// with or without repair, and counts every article and story.
+pub fn a_clean_store_checks_clean(store: &dyn Store) {
+    store.ingest(&derailment(), &settings()).unwrap();
+    store.ingest(&[article("c1", "NPB", None, "", WIRE)], &settings()).unwrap();
+    let stats = store.stats().unwrap();
+    for repair in [false, true] {
+        let report = store.check(repair).unwrap();
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        assert_eq!(report.articles, stats.articles);
+        assert_eq!(report.stories, stats.stories);
+    }
+}
+
 pub fn run_all(open: &dyn Fn() -> Box<dyn Store>) {
+    a_clean_store_checks_clean(open().as_ref());
     stories_merge_when_a_report_joins_two(open().as_ref());
     a_merge_within_a_batch_reports_the_final_story(open().as_ref());
     undated_stories_merge_through_the_days_they_name(open().as_ref());

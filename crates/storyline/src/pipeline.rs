@@ -57,7 +57,7 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<Failure>) {
             inputs.push(Input::Stdin);
         } else if p.is_dir() {
             let mut found = Vec::new();
-            walk(p, &mut found, &mut failures);
+            walk(p, &mut found, &mut failures, &mut Visited::default());
             found.sort();
             inputs.extend(found.into_iter().map(Input::File));
         } else if p.exists() {
@@ -73,7 +73,31 @@ pub fn expand(paths: &[PathBuf]) -> (Vec<Input>, Vec<Failure>) {
     (inputs, failures)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, failures: &mut Vec<Failure>) {
+/// The directories and files a walk has been through, by their canonical paths.
+#[derive(Default)]
+struct Visited {
+    dirs: std::collections::HashSet<PathBuf>,
+    files: std::collections::HashSet<PathBuf>,
+}
+
+/// Walks a directory, following symbolic links: each directory and file is read once however
+/// many links lead to it, so a link back up the tree (a cycle) ends the walk there.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, failures: &mut Vec<Failure>, visited: &mut Visited) {
+    match std::fs::canonicalize(dir) {
+        Ok(real) => {
+            if !visited.dirs.insert(real) {
+                return;
+            }
+        }
+        Err(e) => {
+            failures.push(Failure {
+                file: dir.display().to_string(),
+                record: None,
+                reason: format!("cannot resolve directory: {e}"),
+            });
+            return;
+        }
+    }
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -91,9 +115,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, failures: &mut Vec<Failure>) {
             continue;
         }
         if path.is_dir() {
-            walk(&path, out, failures);
+            walk(&path, out, failures, visited);
         } else if Format::from_path(&path.to_string_lossy()).is_some() {
-            out.push(path);
+            // A file two links lead to is read once (a dangling link is read, and reported).
+            if std::fs::canonicalize(&path).map_or(true, |real| visited.files.insert(real)) {
+                out.push(path);
+            }
         }
     }
 }
@@ -215,6 +242,8 @@ fn read_inputs(
 ) {
     let mut chunk: Vec<Pending> = Vec::with_capacity(CHUNK);
     let mut chunk_no = 0u64;
+    // Set when a send finds nobody receiving: the run stopped, reading stops too.
+    let mut stopped = false;
     for input in inputs {
         let name = input.name();
         let reader: Box<dyn Read> = match &input {
@@ -244,22 +273,31 @@ fn read_inputs(
                     Some(storyline_core::Locator::Whole) | None => None,
                     Some(loc) => Some(loc.to_string()),
                 };
+                if stopped {
+                    return;
+                }
                 chunk.push(Pending { raw, file: name.clone(), record });
                 if chunk.len() >= CHUNK {
                     let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                    let _ = work.send((chunk_no, full));
+                    // The workers are gone only when the run stopped (a store error).
+                    stopped |= work.send((chunk_no, full)).is_err();
                     chunk_no += 1;
                 }
             }
             Err(e) => {
-                let _ = tx.send(Msg::Failed(Failure {
-                    file: name.clone(),
-                    record: Some(e.locator.to_string()),
-                    reason: e.reason,
-                }));
+                stopped |= tx
+                    .send(Msg::Failed(Failure {
+                        file: name.clone(),
+                        record: Some(e.locator.to_string()),
+                        reason: e.reason,
+                    }))
+                    .is_err();
             }
         };
         let result = read_stream(&name, reader, format, opts.max_record_bytes, &mut emit);
+        if stopped {
+            return;
+        }
         if let Err(e) = result {
             let reason = match &e {
                 IngestError::Io(io) if io.kind() == io::ErrorKind::InvalidData => {
@@ -267,9 +305,13 @@ fn read_inputs(
                 }
                 _ => e.to_string(),
             };
-            let _ = tx.send(Msg::Failed(Failure { file: name.clone(), record: None, reason }));
+            if tx.send(Msg::Failed(Failure { file: name.clone(), record: None, reason })).is_err() {
+                return;
+            }
         }
-        let _ = tx.send(Msg::FileDone);
+        if tx.send(Msg::FileDone).is_err() {
+            return;
+        }
     }
     if !chunk.is_empty() {
         let _ = work.send((chunk_no, chunk));
@@ -278,7 +320,7 @@ fn read_inputs(
 
 /// Prepares (and analyses) chunks of raw records until the reader is done. A record whose
 /// analysis fails is reported by file and record; the rest of its chunk goes on.
-fn prepare_chunks(work: &Mutex<Receiver<RawChunk>>, opts: &Options, tx: SyncSender<Msg>) {
+fn prepare_chunks(work: Arc<Mutex<Receiver<RawChunk>>>, opts: &Options, tx: SyncSender<Msg>) {
     loop {
         let next = work.lock().unwrap_or_else(|p| p.into_inner()).recv();
         let Ok((n, raws)) = next else { return };
@@ -344,16 +386,22 @@ pub fn run(
     let (tx, rx): (SyncSender<Msg>, Receiver<Msg>) = sync_channel(4);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).max(1);
     let (work_tx, work_rx) = sync_channel::<RawChunk>(workers * 2);
-    let work_rx = Mutex::new(work_rx);
+    // The workers share the work queue; when the last of them stops, the queue closes and the
+    // reader, finding nobody to hand work to, stops too.
+    let work_rx = Arc::new(Mutex::new(work_rx));
     let result = std::thread::scope(|scope| {
         let counter = bytes_read.clone();
         let opts_ref = &opts;
         for _ in 0..workers {
             let tx = tx.clone();
-            let work_rx = &work_rx;
+            let work_rx = Arc::clone(&work_rx);
             scope.spawn(move || prepare_chunks(work_rx, opts_ref, tx));
         }
+        drop(work_rx);
         scope.spawn(move || read_inputs(inputs, opts_ref, counter, tx, work_tx));
+        // This thread owns the receiving end: leaving on a store error drops it, every send
+        // after that fails, and the other threads stop (the scope waits for them).
+        let rx = rx;
         let mut seen: u64 = 0;
         // Chunks come back from the workers in any order; they are stored in input order.
         let mut pending: BTreeMap<u64, Vec<Prepared>> = BTreeMap::new();
@@ -401,11 +449,144 @@ pub fn run(
         Ok::<(), StoreError>(())
     });
     progress.clear();
-    // Draining the channel is not needed: on a store error the producer's sends fail once the
-    // receiver is dropped at the end of the scope, and it stops.
     result?;
     report.elapsed_s = started.elapsed().as_secs_f64();
     let n = report.ingested + report.duplicates;
     report.articles_per_s = if report.elapsed_s > 0.0 { n as f64 / report.elapsed_s } else { 0.0 };
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use storyline_core::analyze::Analysis;
+    use storyline_core::Article;
+    use storyline_store::sqlite::SqliteStore;
+    use storyline_store::*;
+
+    /// A store whose writes fail from the `fail_from`-th on (a locked database, a full disk).
+    struct Failing {
+        inner: SqliteStore,
+        writes: std::sync::atomic::AtomicUsize,
+        fail_from: usize,
+    }
+
+    impl Store for Failing {
+        fn ingest(&self, batch: &[Prepared], s: &IngestSettings) -> Result<Vec<IngestOutcome>, StoreError> {
+            if self.writes.fetch_add(1, Ordering::SeqCst) + 1 >= self.fail_from {
+                return Err(StoreError::Corrupt("database is locked".into()));
+            }
+            self.inner.ingest(batch, s)
+        }
+        fn article(&self, id: &str) -> Result<Option<ArticleRecord>, StoreError> {
+            self.inner.article(id)
+        }
+        fn ids_with_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError> {
+            self.inner.ids_with_prefix(prefix, limit)
+        }
+        fn articles(&self, f: &ArticleFilter) -> Result<Vec<ArticleSummary>, StoreError> {
+            self.inner.articles(f)
+        }
+        fn stats(&self) -> Result<StoreStats, StoreError> {
+            self.inner.stats()
+        }
+        fn stories(&self, f: &StoryFilter) -> Result<Vec<StorySummary>, StoreError> {
+            self.inner.stories(f)
+        }
+        fn story_articles(&self, story: i64) -> Result<Vec<ArticleSummary>, StoreError> {
+            self.inner.story_articles(story)
+        }
+        fn story_records(&self, story: i64) -> Result<Vec<(Article, Option<Analysis>)>, StoreError> {
+            self.inner.story_records(story)
+        }
+        fn resolve_story(&self, id: i64) -> Result<Option<i64>, StoreError> {
+            self.inner.resolve_story(id)
+        }
+        fn recluster(&self, s: &IngestSettings) -> Result<ReclusterReport, StoreError> {
+            self.inner.recluster(s)
+        }
+        fn search(&self, q: &SearchQuery) -> Result<SearchResults, StoreError> {
+            self.inner.search(q)
+        }
+        fn check(&self, repair: bool) -> Result<CheckReport, StoreError> {
+            self.inner.check(repair)
+        }
+    }
+
+    /// Many more records than the queues between the threads hold, so every thread is
+    /// blocked on a full queue when the store fails.
+    fn many_records(n: usize) -> &'static [u8] {
+        let mut s = String::new();
+        for i in 0..n {
+            s.push_str(&format!(
+                "{{\"id\":\"r{i}\",\"language\":\"nl\",\"text\":\"Bericht {i}: de brug bij Zwolle blijft dicht tot week {i}.\"}}\n"
+            ));
+        }
+        Box::leak(s.into_bytes().into_boxed_slice())
+    }
+
+    #[test]
+    fn a_store_error_stops_the_run_and_is_returned_instead_of_hanging() {
+        for fail_from in [1, 2, 5] {
+            let (done_tx, done_rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let store = Failing {
+                    inner: SqliteStore::open_in_memory().unwrap(),
+                    writes: Default::default(),
+                    fail_from,
+                };
+                let opts = Options {
+                    prepare: PrepareOptions::default(),
+                    format: None,
+                    batch_size: 4,
+                    max_record_bytes: 1 << 20,
+                    settings: IngestSettings::default(),
+                };
+                let inputs = vec![Input::Memory("many.jsonl".into(), many_records(3000))];
+                let result = run(&store, inputs, opts, &mut Progress::new("test", false), true);
+                let stored = store.inner.stats().unwrap().articles;
+                let _ = done_tx.send((result.map(|r| r.ingested).map_err(|e| e.to_string()), stored));
+            });
+            // A bound on waiting, so a hang fails the test instead of stalling it.
+            let (result, stored) = done_rx.recv_timeout(Duration::from_secs(120)).unwrap_or_else(|_| {
+                panic!("the run did not stop after the store failed (write {fail_from})")
+            });
+            let e = result.expect_err("the store error is the run's result");
+            assert!(e.contains("database is locked"), "{e}");
+            // The batches before the failing one stand.
+            assert_eq!(stored, 4 * (fail_from as u64 - 1));
+        }
+    }
+
+    #[test]
+    fn a_walk_follows_links_once_and_ends_at_a_cycle() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a");
+        let b = dir.path().join("b");
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        std::fs::write(a.join("one.txt"), "Een.").unwrap();
+        std::fs::write(b.join("two.txt"), "Twee.").unwrap();
+        // a/to-b -> b and b/to-a -> a: a loop; a/two.txt -> b/two.txt: a file two ways.
+        std::os::unix::fs::symlink(&b, a.join("to-b")).unwrap();
+        std::os::unix::fs::symlink(&a, b.join("to-a")).unwrap();
+        std::os::unix::fs::symlink(b.join("two.txt"), a.join("two.txt")).unwrap();
+        std::os::unix::fs::symlink(&a, a.join("self")).unwrap();
+        let (inputs, failures) = expand(&[a.clone()]);
+        assert!(failures.is_empty(), "{failures:?}");
+        let mut names: Vec<String> = inputs
+            .iter()
+            .map(|i| std::fs::canonicalize(PathBuf::from(i.name())).unwrap().display().to_string())
+            .collect();
+        names.sort();
+        let want = {
+            let mut w = vec![
+                std::fs::canonicalize(a.join("one.txt")).unwrap().display().to_string(),
+                std::fs::canonicalize(b.join("two.txt")).unwrap().display().to_string(),
+            ];
+            w.sort();
+            w
+        };
+        assert_eq!(names, want);
+    }
 }

@@ -572,7 +572,7 @@ mod tests {
         std::os::unix::fs::symlink(&a, b.join("to-a")).unwrap();
         std::os::unix::fs::symlink(b.join("two.txt"), a.join("two.txt")).unwrap();
         std::os::unix::fs::symlink(&a, a.join("self")).unwrap();
-        let (inputs, failures) = expand(&[a.clone()]);
+        let (inputs, failures) = expand(std::slice::from_ref(&a));
         assert!(failures.is_empty(), "{failures:?}");
         let mut names: Vec<String> = inputs
             .iter()

@@ -32,7 +32,6 @@ pub mod params;
 pub mod ui;
 
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -58,6 +57,12 @@ pub struct Limits {
     pub batch_size: usize,
     /// The most items one API page returns (`limit` is capped here).
     pub max_page: usize,
+    /// The most connections served at once; further clients wait in the listen queue until
+    /// one closes.
+    pub max_connections: usize,
+    /// How long a client gets to send a request's headers (from connecting, or from the end of
+    /// its previous request on a kept-alive connection) before the connection is closed.
+    pub header_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -67,6 +72,8 @@ impl Default for Limits {
             max_record_bytes: storyline_core::ingest::DEFAULT_MAX_RECORD_BYTES,
             batch_size: 1000,
             max_page: 200,
+            max_connections: 256,
+            header_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -250,30 +257,63 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// Serves the app on `listener` until `shutdown` completes, then lets open requests finish
 /// (for at most [`SHUTDOWN_GRACE`]).
+///
+/// At most [`Limits::max_connections`] connections are served at once: the next is accepted
+/// only when one closes, so a flood of idle or half-sent requests waits in the kernel's listen
+/// queue instead of taking the server's file descriptors. A client that does not finish sending
+/// a request's headers within [`Limits::header_timeout`] is disconnected (and so is a kept-alive
+/// connection idle that long).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let signalled = Arc::new(AtomicBool::new(false));
-    let flag = signalled.clone();
-    let server = axum::serve(listener, app(state)).with_graceful_shutdown(async move {
-        shutdown.await;
-        flag.store(true, Ordering::SeqCst);
-    });
-    let grace = async move {
-        while !signalled.load(Ordering::SeqCst) {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        tokio::time::sleep(SHUTDOWN_GRACE).await;
-    };
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let (max_connections, header_timeout) =
+        (state.limits.max_connections.max(1), state.limits.header_timeout);
+    let router = app(state);
+    let permits = Arc::new(tokio::sync::Semaphore::new(max_connections));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(header_timeout).keep_alive(true);
+    let shutdown = shutdown;
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            p = Arc::clone(&permits).acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let stream = tokio::select! {
+            r = listener.accept() => match r {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment, keep serving.
+                    tracing::warn!("cannot accept a connection: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            let _ = connection.await;
+            drop(permit);
+        });
+    }
+    drop(listener);
     tokio::select! {
-        r = server => r,
-        () = grace => {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(SHUTDOWN_GRACE) => {
             tracing::warn!("connections still open {}s after the shutdown signal; stopping anyway", SHUTDOWN_GRACE.as_secs());
-            Ok(())
         }
     }
+    Ok(())
 }
 
 /// Completes on Ctrl-C or (on Unix) SIGTERM.

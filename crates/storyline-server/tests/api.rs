@@ -628,6 +628,59 @@ async fn serves_over_loopback_and_shuts_down_gracefully() {
     assert!(matches!(done, Ok(Ok(Ok(())))), "the server did not stop cleanly: {done:?}");
 }
 
+/// Half-sent requests are cut off after the header timeout and never hold more than the
+/// connection cap: a client that comes after a flood of them is still answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn half_sent_requests_time_out_and_connections_are_capped() {
+    let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut state = AppState::new(store);
+    state.limits.max_connections = 4;
+    state.limits.header_timeout = Duration::from_millis(300);
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let server = tokio::spawn(storyline_server::serve(listener, state, async move {
+        while !flag.load(Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }));
+    let (closed, reply) = tokio::task::spawn_blocking(move || {
+        // Ten clients that start a request and never finish it: more than the cap.
+        let mut flood: Vec<std::net::TcpStream> = (0..10)
+            .map(|_| {
+                let mut c = std::net::TcpStream::connect(addr).unwrap();
+                c.write_all(b"GET /api/health HTTP/1.1\r\nHost: loc").unwrap();
+                c.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+                c
+            })
+            .collect();
+        // A real client behind them is answered once the timeouts free the slots.
+        let mut conn = std::net::TcpStream::connect(addr).unwrap();
+        conn.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        conn.write_all(b"GET /api/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+        let mut reply = String::new();
+        conn.read_to_string(&mut reply).unwrap();
+        // Every half-sent request was closed by the server (end of stream, perhaps after a
+        // timeout status), not left open.
+        let mut closed = 0;
+        for c in &mut flood {
+            let mut rest = Vec::new();
+            if c.read_to_end(&mut rest).is_ok() {
+                closed += 1;
+            }
+        }
+        (closed, reply)
+    })
+    .await
+    .unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    assert_eq!(closed, 10, "every half-sent request is closed by the server");
+    stop.store(true, Ordering::SeqCst);
+    let done = tokio::time::timeout(Duration::from_secs(15), server).await;
+    assert!(matches!(done, Ok(Ok(Ok(())))), "the server did not stop cleanly: {done:?}");
+}
+
 /// The acceptance case on the real seeds: `konvooi` finds both in one story whose page shows
 /// the 275 vs about 250 discrepancy.
 #[tokio::test]

@@ -27,6 +27,8 @@ struct FileConfig {
 struct ServeSection {
     addr: Option<String>,
     max_body_mb: Option<usize>,
+    max_connections: Option<usize>,
+    header_timeout_s: Option<u64>,
 }
 
 /// The address `storyline serve` listens on when nothing else is said.
@@ -62,6 +64,10 @@ pub struct Config {
     pub serve_addr: String,
     /// The largest request body the server accepts, in bytes.
     pub max_body_bytes: usize,
+    /// `serve.max_connections`: connections served at once.
+    pub max_connections: usize,
+    /// `serve.header_timeout_s`: seconds a client gets to send a request's headers.
+    pub header_timeout_s: u64,
 }
 
 impl Default for Config {
@@ -76,6 +82,8 @@ impl Default for Config {
             cluster: storyline_core::cluster::Settings::default(),
             serve_addr: DEFAULT_ADDR.to_string(),
             max_body_bytes: 16 * 1024 * 1024,
+            max_connections: 256,
+            header_timeout_s: 10,
         }
     }
 }
@@ -135,6 +143,12 @@ impl Config {
             if let Some(n) = file.serve.max_body_mb {
                 cfg.max_body_bytes = n.saturating_mul(1024 * 1024);
             }
+            if let Some(n) = file.serve.max_connections {
+                cfg.max_connections = n;
+            }
+            if let Some(n) = file.serve.header_timeout_s {
+                cfg.header_timeout_s = n;
+            }
         }
         if let Some(n) = env_parse::<usize>(env, "STORYLINE_BATCH_SIZE")? {
             cfg.batch_size = n;
@@ -154,6 +168,12 @@ impl Config {
         if let Some(n) = env_parse::<usize>(env, "STORYLINE_MAX_BODY_MB")? {
             cfg.max_body_bytes = n.saturating_mul(1024 * 1024);
         }
+        if let Some(n) = env_parse::<usize>(env, "STORYLINE_MAX_CONNECTIONS")? {
+            cfg.max_connections = n;
+        }
+        if let Some(n) = env_parse::<u64>(env, "STORYLINE_HEADER_TIMEOUT_S")? {
+            cfg.header_timeout_s = n;
+        }
         if let Some(db) = db_flag {
             cfg.db = db;
             cfg.db_explicit = true;
@@ -166,6 +186,12 @@ impl Config {
         }
         if cfg.max_body_bytes == 0 {
             bail!("max_body_mb must be at least 1");
+        }
+        if cfg.max_connections == 0 {
+            bail!("max_connections must be at least 1");
+        }
+        if cfg.header_timeout_s == 0 {
+            bail!("header_timeout_s must be at least 1");
         }
         if cfg.near_duplicate_horizon == 0 {
             bail!("near_duplicate_horizon must be at least 1");
@@ -233,5 +259,10 @@ mod tests {
         assert_eq!(cfg.cluster, defaults.cluster);
         assert_eq!(cfg.serve_addr, defaults.serve_addr);
         assert_eq!(cfg.max_body_bytes, defaults.max_body_bytes);
+        assert_eq!(cfg.max_connections, defaults.max_connections);
+        assert_eq!(cfg.header_timeout_s, defaults.header_timeout_s);
+        let limits = storyline_server::Limits::default();
+        assert_eq!(cfg.max_connections, limits.max_connections);
+        assert_eq!(std::time::Duration::from_secs(cfg.header_timeout_s), limits.header_timeout);
     }
 }

@@ -33,6 +33,8 @@ pub fn state(store: Arc<dyn Store>, cfg: &Config) -> AppState {
             max_body_bytes: cfg.max_body_bytes,
             max_record_bytes: cfg.max_record_bytes,
             batch_size: cfg.batch_size,
+            max_connections: cfg.max_connections,
+            header_timeout: std::time::Duration::from_secs(cfg.header_timeout_s),
             ..Limits::default()
         },
         dossiers: Arc::default(),

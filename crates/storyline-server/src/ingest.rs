@@ -2,7 +2,10 @@
 //! a file. Needs the bearer token; the body size and content type are checked before anything
 //! is read. A record that cannot be read or analysed is left out and the rest of the body is
 //! stored; the answer is then 422, naming each failed record, with the whole report beside the
-//! error (a 200 answer means every record went in).
+//! error (a 200 answer means every record went in). Records are prepared and stored a batch at
+//! a time as the body is read. A gzip-compressed body is recognised by its first bytes and
+//! decompressed as it is read, like a file, and stopped if it grows more than
+//! `GZIP_MAX_RATIO` times its size (a decompression bomb).
 
 use axum::body::Body;
 use axum::extract::{RawQuery, Request, State};
@@ -60,9 +63,16 @@ struct IngestReport {
     articles: Vec<IngestOutcome>,
 }
 
-/// Constant-time comparison, so the token cannot be guessed byte by byte from timings.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// Whether the given token is the server's, in time that tells nothing of the token: both
+/// are hashed in full with a key drawn at start (SipHash), and the two hashes compared. Neither
+/// a matching prefix nor the token's length shows in how long the answer takes; only a guess
+/// whose hash matches (the right token) goes on to the exact comparison.
+fn same(given: &[u8], token: &[u8]) -> bool {
+    use std::hash::BuildHasher;
+    static KEY: std::sync::OnceLock<std::collections::hash_map::RandomState> = std::sync::OnceLock::new();
+    let key = KEY.get_or_init(Default::default);
+    let (a, b) = (key.hash_one(given), key.hash_one(token));
+    (a ^ b) == 0 && given == token
 }
 
 fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
@@ -147,8 +157,33 @@ pub(crate) async fn ingest(
     let bytes = read_body(body, &parts.headers, state.limits.max_body_bytes).await?;
     blocking(move || {
         let mut report = IngestReport::default();
-        let mut prepared: Vec<Prepared> = Vec::new();
+        let batch_size = state.limits.batch_size.max(1);
+        // Records are prepared and written a batch at a time as the body is read, so memory
+        // holds one batch, not the whole body's analyses.
+        let flush = |prepared: &mut Vec<Prepared>, report: &mut IngestReport| -> Result<(), ApiError> {
+            if prepared.is_empty() {
+                return Ok(());
+            }
+            let outcomes = state.store.ingest(prepared, &state.ingest)?;
+            prepared.clear();
+            for o in outcomes {
+                match &o {
+                    IngestOutcome::Inserted { near_duplicate_of, .. } => {
+                        report.inserted += 1;
+                        report.near_duplicates += u64::from(near_duplicate_of.is_some());
+                    }
+                    IngestOutcome::Duplicate { .. } => report.duplicates += 1,
+                }
+                report.articles.push(o);
+            }
+            Ok(())
+        };
+        let mut prepared: Vec<Prepared> = Vec::with_capacity(batch_size.min(1024));
+        let mut stopped: Option<ApiError> = None;
         let mut emit = |record: Result<storyline_core::RawArticle, storyline_core::ingest::RecordError>| {
+            if stopped.is_some() {
+                return;
+            }
             report.records += 1;
             match record {
                 Ok(raw) => {
@@ -161,6 +196,11 @@ pub(crate) async fn ingest(
                         Err(e) => {
                             report.failed += 1;
                             report.errors.push(RecordFailure { record, reason: e.to_string() });
+                        }
+                    }
+                    if prepared.len() >= batch_size {
+                        if let Err(e) = flush(&mut prepared, &mut report) {
+                            stopped = Some(e);
                         }
                     }
                 }
@@ -177,6 +217,9 @@ pub(crate) async fn ingest(
             state.limits.max_record_bytes,
             &mut emit,
         );
+        if let Some(e) = stopped {
+            return Err(e);
+        }
         if let Err(e) = read {
             if matches!(e, IngestError::Empty) {
                 return Err(ApiError::bad_request("the body is empty"));
@@ -187,19 +230,7 @@ pub(crate) async fn ingest(
             report.failed += 1;
             report.errors.push(RecordFailure { record: "body".into(), reason: e.to_string() });
         }
-        for batch in prepared.chunks(state.limits.batch_size.max(1)) {
-            let outcomes = state.store.ingest(batch, &state.ingest)?;
-            for o in outcomes {
-                match &o {
-                    IngestOutcome::Inserted { near_duplicate_of, .. } => {
-                        report.inserted += 1;
-                        report.near_duplicates += u64::from(near_duplicate_of.is_some());
-                    }
-                    IngestOutcome::Duplicate { .. } => report.duplicates += 1,
-                }
-                report.articles.push(o);
-            }
-        }
+        flush(&mut prepared, &mut report)?;
         tracing::info!(
             inserted = report.inserted,
             duplicates = report.duplicates,
@@ -234,4 +265,17 @@ fn failure_message(report: &IngestReport) -> String {
         report.inserted,
         report.duplicates,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same;
+
+    #[test]
+    fn tokens_compare_exactly() {
+        assert!(same(b"s3cret-token", b"s3cret-token"));
+        for other in [&b""[..], b"s", b"s3cret-toke", b"s3cret-tokens", b"S3cret-token", b"x3cret-token"] {
+            assert!(!same(other, b"s3cret-token"), "{other:?}");
+        }
+    }
 }

@@ -512,6 +512,47 @@ async fn ingest_answers_422_naming_a_record_whose_analysis_failed_and_stores_the
     assert_eq!(r.json()["errors"].as_array().unwrap().len(), 8);
 }
 
+/// A body is stored a batch at a time as it is read: with two records a batch, eleven records
+/// (one failing, one a gzip-compressed copy) all go in, in body order, each batch its own write.
+#[tokio::test]
+async fn ingest_writes_a_batch_at_a_time_and_reads_gzip_bodies() {
+    let f = fixture_with(Some(TOKEN), Limits { batch_size: 2, ..Limits::default() });
+    let marker = storyline_core::analyze::TEST_PANIC_MARKER;
+    let body: String = (1..=11)
+        .map(|i| {
+            let text = if i == 6 {
+                format!("Tekst {i} {marker}")
+            } else {
+                format!("Bericht {i}: het veer naar Texel vaart weer vanaf dag {i}, meldt de rederij.")
+            };
+            serde_json::json!({ "id": format!("b-{i}"), "language": "nl", "text": text }).to_string() + "\n"
+        })
+        .collect();
+    let r = send(&f.app, post("/api/ingest", Some("application/x-ndjson"), Some(TOKEN), body.clone())).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let v = r.json();
+    assert_eq!(
+        (v["records"].as_u64(), v["inserted"].as_u64(), v["failed"].as_u64()),
+        (Some(11), Some(10), Some(1))
+    );
+    let ids: Vec<&str> =
+        v["articles"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
+    let want: Vec<String> = (1..=11).filter(|&i| i != 6).map(|i| format!("b-{i}")).collect();
+    assert_eq!(ids, want.iter().map(String::as_str).collect::<Vec<_>>());
+    // The same records gzip-compressed: read alike, all already stored.
+    use std::io::Write as _;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(body.as_bytes()).unwrap();
+    let packed = gz.finish().unwrap();
+    let r = send(&f.app, post("/api/ingest", Some("application/x-ndjson"), Some(TOKEN), packed)).await;
+    let v = r.json();
+    assert_eq!((v["records"].as_u64(), v["duplicates"].as_u64()), (Some(11), Some(10)), "{v}");
+    // A body of blank lines holds no record: a bad request that says so.
+    let r = send(&f.app, post("/api/ingest", Some("application/x-ndjson"), Some(TOKEN), "\n\n\n")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.error().1.contains("no records"), "{}", r.body);
+}
+
 #[tokio::test]
 async fn ingest_stores_names_joined_by_apostrophes_and_non_breaking_hyphens() {
     let f = fixture();

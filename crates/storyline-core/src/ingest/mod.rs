@@ -141,6 +141,9 @@ pub enum IngestError {
     /// There is nothing in it.
     #[error("file is empty")]
     Empty,
+    /// It holds no record: nothing but blank lines.
+    #[error("no records in it (nothing but blank lines)")]
+    NoRecords,
     /// It is not text.
     #[error("binary data, not text (byte {offset} is {byte:#04x})")]
     Binary {
@@ -194,16 +197,54 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-/// Wraps decoder errors so the caller can tell a broken compressed stream from a broken disk.
+/// A reader that counts the bytes read through it into a shared tally (the compressed bytes
+/// under a decoder).
+struct Tally<R> {
+    inner: R,
+    count: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R: Read> Read for Tally<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}
+
+/// How many times its compressed size a gzip stream may grow, beyond [`GZIP_SLACK`]: news
+/// text and HTML compress 3 to 20 times; a stream that grows far more is a decompression bomb
+/// (a file of nothing but one repeated byte) and is not read further.
+pub const GZIP_MAX_RATIO: u64 = 200;
+
+/// Decompressed bytes always allowed, whatever the ratio.
+pub const GZIP_SLACK: u64 = 64 * 1024 * 1024;
+
+/// Wraps decoder errors so the caller can tell a broken compressed stream from a broken disk,
+/// and stops a stream that decompresses to more than [`GZIP_MAX_RATIO`] times its size.
 struct GzipGuard<R> {
     inner: Counting<R>,
+    compressed: std::rc::Rc<std::cell::Cell<u64>>,
+    /// [`GZIP_MAX_RATIO`] and [`GZIP_SLACK`] (smaller in tests).
+    ratio: u64,
+    slack: u64,
 }
 
 impl<R: Read> Read for GzipGuard<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner.read(buf).map_err(|e| {
+        let n = self.inner.read(buf).map_err(|e| {
             io::Error::new(io::ErrorKind::InvalidData, GzipFailure { after: self.inner.count, source: e })
-        })
+        })?;
+        let (out, from) = (self.inner.count, self.compressed.get());
+        if out > self.slack && out / self.ratio > from {
+            let source = io::Error::other(format!(
+                "{out} bytes from {from} compressed ones, more than {} times as many: \
+                 not read further (a decompression bomb?)",
+                self.ratio
+            ));
+            return Err(io::Error::new(io::ErrorKind::InvalidData, GzipFailure { after: out, source }));
+        }
+        Ok(n)
     }
 }
 
@@ -252,7 +293,8 @@ pub fn read_stream(
     max_record: usize,
     emit: &mut Emit<'_>,
 ) -> Result<Format, IngestError> {
-    let mut raw = BufReader::with_capacity(256 * 1024, reader);
+    let compressed = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    let mut raw = BufReader::with_capacity(256 * 1024, Tally { inner: reader, count: compressed.clone() });
     let head = raw.fill_buf().map_err(IngestError::Io)?;
     if head.is_empty() {
         return Err(IngestError::Empty);
@@ -260,7 +302,13 @@ pub fn read_stream(
     let gz = head.starts_with(&[0x1f, 0x8b]);
     let mut input: Box<dyn BufRead + '_> = if gz {
         let dec = flate2::read::MultiGzDecoder::new(raw);
-        Box::new(BufReader::with_capacity(256 * 1024, GzipGuard { inner: Counting { inner: dec, count: 0 } }))
+        let guard = GzipGuard {
+            inner: Counting { inner: dec, count: 0 },
+            compressed,
+            ratio: GZIP_MAX_RATIO,
+            slack: GZIP_SLACK,
+        };
+        Box::new(BufReader::with_capacity(256 * 1024, guard))
     } else {
         Box::new(raw)
     };
@@ -279,7 +327,17 @@ pub fn read_stream(
         },
     };
     match format {
-        Format::JsonLines => jsonl::read_jsonl(input, max_record, emit)?,
+        Format::JsonLines => {
+            // A file of blank lines holds nothing: said, not passed over in silence.
+            let mut records = 0u64;
+            jsonl::read_jsonl(input, max_record, &mut |r| {
+                records += 1;
+                emit(r)
+            })?;
+            if records == 0 {
+                return Err(IngestError::NoRecords);
+            }
+        }
         Format::Warc => warc::read_warc(input, max_record, emit)?,
         Format::Text => {
             let bytes = read_document(input, max_record)?;
@@ -302,6 +360,49 @@ pub fn read_stream(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_decompression_bomb_is_stopped_and_named() {
+        use flate2::write::GzEncoder;
+        use std::io::Write;
+        let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&vec![b'\n'; 8 << 20]).unwrap();
+        let bomb = gz.finish().unwrap();
+        let compressed = std::rc::Rc::new(std::cell::Cell::new(0u64));
+        let raw = BufReader::new(Tally { inner: &bomb[..], count: compressed.clone() });
+        let mut guard = GzipGuard {
+            inner: Counting { inner: flate2::read::MultiGzDecoder::new(raw), count: 0 },
+            compressed,
+            ratio: GZIP_MAX_RATIO,
+            slack: 1 << 20,
+        };
+        let e = classify_io(io::copy(&mut guard, &mut io::sink()).unwrap_err());
+        assert!(matches!(e, IngestError::Gzip { .. }), "{e}");
+        assert!(e.to_string().contains("decompression bomb"), "{e}");
+        // Ordinary text at an ordinary ratio goes through.
+        let text: String =
+            (0..20_000).map(|i| format!("Regel {i} van een gewoon bericht over de brug.\n")).collect();
+        let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(text.as_bytes()).unwrap();
+        let packed = gz.finish().unwrap();
+        let compressed = std::rc::Rc::new(std::cell::Cell::new(0u64));
+        let raw = BufReader::new(Tally { inner: &packed[..], count: compressed.clone() });
+        let mut guard = GzipGuard {
+            inner: Counting { inner: flate2::read::MultiGzDecoder::new(raw), count: 0 },
+            compressed,
+            ratio: GZIP_MAX_RATIO,
+            slack: 1 << 10,
+        };
+        assert_eq!(io::copy(&mut guard, &mut io::sink()).unwrap(), text.len() as u64);
+    }
+
+    #[test]
+    fn a_file_of_blank_lines_says_it_holds_no_records() {
+        let mut n = 0;
+        let e = read_stream("blank.jsonl", &b"\n\n  \n\n"[..], None, 1 << 20, &mut |_| n += 1).unwrap_err();
+        assert!(matches!(e, IngestError::NoRecords), "{e}");
+        assert_eq!(n, 0);
+    }
 
     #[test]
     fn formats_from_extensions() {

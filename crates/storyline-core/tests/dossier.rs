@@ -297,3 +297,43 @@ fn discrepancy_precision_on_judged_stories() {
     assert!(precision >= 0.9, "precision {precision:.3}: {wrong:#?}");
     assert!(recall >= 0.6, "recall {recall:.3}");
 }
+
+/// A text without sentence punctuation is one sentence: each figure keeps only a window of it
+/// as its evidence, so a dossier's size grows with its figures, not figures times text.
+#[test]
+fn a_text_without_sentence_punctuation_keeps_evidence_windows() {
+    let body = |n: usize| -> String {
+        (0..400)
+            .map(|i| format!("volgens de gemeente moesten {} bewoners van wijk {i} vertrekken ", n + i % 7))
+            .collect()
+    };
+    let docs: Vec<Doc> = [("lang-a", body(250), "2025-05-01"), ("lang-b", body(300), "2025-05-02")]
+        .into_iter()
+        .map(|(id, text, day)| {
+            let raw = storyline_core::RawArticle {
+                id: Some(id.into()),
+                text,
+                language: Some("nl".into()),
+                published: storyline_core::Published::parse(day).ok(),
+                ..Default::default()
+            };
+            let p = prepare_with_signature(raw, &PrepareOptions::default(), None).unwrap();
+            (p.article, p.analysis)
+        })
+        .collect();
+    assert_eq!(docs[0].1.sentences.len(), 1, "one sentence of some 25 KB");
+    let d = dossier::build(1, None, &inputs(&docs));
+    let values: Vec<_> = d
+        .figures
+        .iter()
+        .flat_map(|f| &f.values)
+        .chain(d.discrepancies.iter().flat_map(|x| &x.values))
+        .collect();
+    assert!(!values.is_empty());
+    for v in values {
+        assert!(v.sentence.chars().count() <= dossier::MAX_EVIDENCE_CHARS + 4, "{}", v.sentence.len());
+        assert!(v.sentence.contains(&v.text), "`{}` not in its window", v.text);
+        let inner = v.sentence.trim_start_matches("… ").trim_end_matches(" …");
+        assert!(docs.iter().any(|(a, _)| a.text.contains(inner)), "the window is the article's text");
+    }
+}

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::terms::Fast;
 use super::{
-    alnum_words, carrier, day_label, sentence_at, Contradiction, Discrepancy, DiscrepancyKind, Evidence,
+    alnum_words, carrier, day_label, sentence_around, Contradiction, Discrepancy, DiscrepancyKind, Evidence,
     Figure, FigureValue, Input,
 };
 use crate::analyze::stem::LanguageStemmer;
@@ -103,7 +103,7 @@ pub(super) fn collect(ordered: &[Input<'_>]) -> Figures {
             let (subject_key, subject, word_modifiers) = subject_of(q, input.analysis, &names, &stemmer);
             let (lo, hi) = interval(q);
             let a = input.article;
-            let sentence = sentence_at(input.analysis, q.start).to_string();
+            let sentence = sentence_around(input.analysis, q.start, q.end);
             let denied = denied_value(&sentence, &q.text);
             all.push(Fig {
                 report: r,

@@ -270,14 +270,79 @@ impl<'a> Iterator for AlnumWords<'a> {
 }
 
 /// The text of the sentence holding character offset `at`, from the analysis.
-fn sentence_at(analysis: &Analysis, at: usize) -> &str {
-    let i = analysis.sentences.partition_point(|s| s.end <= at);
-    analysis.sentences.get(i).filter(|s| s.start <= at).map_or("", |s| s.text.as_str())
+/// The longest sentence a figure keeps as its evidence, in characters: a longer one (a text
+/// without sentence punctuation) is cut to this much around the figure, so what a dossier holds
+/// grows with the number of figures, not with figures times sentence length.
+pub const MAX_EVIDENCE_CHARS: usize = 600;
+
+/// The sentence the span `start..end` (characters) stands in, cut to [`MAX_EVIDENCE_CHARS`]
+/// around the span at word boundaries when it is longer, with `…` where it was cut.
+fn sentence_around(analysis: &Analysis, start: usize, end: usize) -> String {
+    let i = analysis.sentences.partition_point(|s| s.end <= start);
+    let Some(s) = analysis.sentences.get(i).filter(|s| s.start <= start) else { return String::new() };
+    let n = s.end.saturating_sub(s.start);
+    if n <= MAX_EVIDENCE_CHARS {
+        return s.text.clone();
+    }
+    let (rel_start, rel_end) = (start - s.start, end.saturating_sub(s.start).clamp(start - s.start, n));
+    let room = MAX_EVIDENCE_CHARS.saturating_sub(rel_end - rel_start) / 2;
+    let (from, to) = (rel_start.saturating_sub(room), (rel_end + room).min(n));
+    let byte = |c: usize| s.text.char_indices().nth(c).map_or(s.text.len(), |(b, _)| b);
+    let (mut b_from, mut b_to) = (byte(from), byte(to));
+    let text = s.text.as_str();
+    if from > 0 {
+        // Start after the first space, so no word is cut in half.
+        if let Some(sp) = text[b_from..].find(char::is_whitespace).filter(|&k| b_from + k < byte(rel_start)) {
+            b_from += sp;
+        }
+    }
+    if to < n {
+        if let Some(sp) = text[..b_to].rfind(char::is_whitespace).filter(|&k| k >= byte(rel_end)) {
+            b_to = sp;
+        }
+    }
+    let mut out = String::with_capacity(b_to - b_from + 8);
+    if from > 0 {
+        out.push_str("… ");
+    }
+    out.push_str(text[b_from..b_to].trim());
+    if to < n {
+        out.push_str(" …");
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn evidence_is_the_sentence_or_a_window_of_a_long_one() {
+        use crate::analyze::{Quantity, Sentence};
+        let short = "Er vertrokken 250 strijders.";
+        let a = Analysis {
+            sentences: vec![Sentence { text: short.into(), start: 0, end: short.chars().count() }],
+            ..Analysis::default()
+        };
+        assert_eq!(sentence_around(&a, 14, 17), short);
+        // A text without sentence punctuation: one sentence of 20,000 words.
+        let long: String = (0..20_000).map(|i| format!("wöord{i} ")).collect();
+        let at = long.find("wöord10000 ").unwrap();
+        let chars_at = long[..at].chars().count();
+        let a = Analysis {
+            sentences: vec![Sentence { text: long.clone(), start: 0, end: long.chars().count() }],
+            quantities: Vec::<Quantity>::new(),
+            ..Analysis::default()
+        };
+        let w = sentence_around(&a, chars_at, chars_at + 10);
+        assert!(w.contains("wöord10000"), "{w}");
+        assert!(w.starts_with("… wöord") && w.ends_with(" …"), "{w}");
+        assert!(w.chars().count() <= MAX_EVIDENCE_CHARS + 4, "{}", w.chars().count());
+        // The start and the end of the sentence.
+        assert!(sentence_around(&a, 0, 5).starts_with("wöord0 "));
+        let end = long.chars().count();
+        assert!(sentence_around(&a, end - 11, end - 1).ends_with("wöord19999"));
+    }
 
     #[test]
     fn words_are_the_alphanumeric_runs() {

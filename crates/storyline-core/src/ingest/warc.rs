@@ -39,7 +39,7 @@ const MAX_HEADER_BYTES: usize = 1024 * 1024;
 /// `Ok(())`. An `Err` means the stream itself failed: it could not be read (a truncated or corrupt
 /// gzip layer underneath) or it is not WARC at all.
 pub fn read_warc<R: BufRead>(r: R, max_record: usize, emit: &mut Emit<'_>) -> Result<(), IngestError> {
-    let mut input = Tracked { inner: r, pos: 0 };
+    let mut input = Tracked::new(r);
     let mut line = Vec::new();
     let first = next_line(&mut input, &mut line).map_err(classify_io)?;
     let Some(first) = first else {
@@ -137,8 +137,26 @@ fn read_record<R: BufRead>(
         }
         return Ok(Step::Next);
     }
-    let mut block = Vec::with_capacity(len as usize);
+    let mut block = Vec::with_capacity(len.min(1 << 20) as usize);
     let got = input.read_upto(len, &mut block)?;
+    // A block should be followed by its blank line (or the end). When the stream ends early, or
+    // something else follows, the Content-Length may overstate the content and have swallowed
+    // the records after it: they are read again from where the next one starts in the block.
+    let followed_well = got == len && {
+        let after = input.fill()?;
+        after.is_empty() || after.starts_with(b"\r\n") || after.starts_with(b"\n")
+    };
+    if !followed_well {
+        if let Some(k) = embedded_record(&block) {
+            let reason = format!(
+                "its Content-Length of {len} bytes overstates its content: the next record starts \
+                 {k} bytes into it; the records after it are read from there"
+            );
+            emit(Err(RecordError::new(at, reason)));
+            input.unread(&block[k..]);
+            return Ok(Step::Next);
+        }
+    }
     if got < len {
         emit(Err(truncated(at, len, got)));
         return Ok(Step::End);
@@ -147,6 +165,23 @@ fn read_record<R: BufRead>(
         emit(result);
     }
     Ok(Step::Next)
+}
+
+/// Where a record starts inside a block: a version line at the start of a line, after the blank
+/// line that ends a record.
+fn embedded_record(block: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = block[from..].windows(7).position(|w| w == b"WARC/1.") {
+        let k = from + i;
+        if block[..k].ends_with(b"\n\n") || block[..k].ends_with(b"\r\n\r\n") {
+            let line_end = block[k..].iter().position(|&b| b == b'\n').map_or(block.len(), |e| k + e);
+            if is_version_line(trim_eol(&block[k..line_end])) {
+                return Some(k);
+            }
+        }
+        from = k + 1;
+    }
+    None
 }
 
 fn truncated(at: Locator, expected: u64, got: u64) -> RecordError {
@@ -537,11 +572,32 @@ fn preview(bytes: &[u8]) -> String {
 struct Tracked<R> {
     inner: R,
     pos: u64,
+    /// Bytes handed back ([`Tracked::unread`]), read before `inner`, from `back_at` on.
+    back: Vec<u8>,
+    back_at: usize,
 }
 
 impl<R: BufRead> Tracked<R> {
+    fn new(inner: R) -> Self {
+        Tracked { inner, pos: 0, back: Vec::new(), back_at: 0 }
+    }
+
+    /// Hands bytes already read back to the stream: they are read again next, from where they
+    /// stood (`pos` goes back by their length).
+    fn unread(&mut self, bytes: &[u8]) {
+        let mut back = Vec::with_capacity(bytes.len() + self.back.len() - self.back_at);
+        back.extend_from_slice(bytes);
+        back.extend_from_slice(&self.back[self.back_at..]);
+        self.back = back;
+        self.back_at = 0;
+        self.pos -= bytes.len() as u64;
+    }
+
     /// The buffered bytes (empty at the end of the stream), retrying interrupted reads.
     fn fill(&mut self) -> io::Result<&[u8]> {
+        if self.back_at < self.back.len() {
+            return Ok(&self.back[self.back_at..]);
+        }
         loop {
             match self.inner.fill_buf() {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -553,7 +609,15 @@ impl<R: BufRead> Tracked<R> {
     }
 
     fn consume(&mut self, n: usize) {
-        self.inner.consume(n);
+        if self.back_at < self.back.len() {
+            self.back_at += n;
+            if self.back_at >= self.back.len() {
+                self.back.clear();
+                self.back_at = 0;
+            }
+        } else {
+            self.inner.consume(n);
+        }
         self.pos += n as u64;
     }
 
@@ -599,9 +663,18 @@ impl<R: BufRead> Tracked<R> {
 
     /// Appends up to `n` bytes to `out`; returns how many there were.
     fn read_upto(&mut self, n: u64, out: &mut Vec<u8>) -> io::Result<u64> {
-        let got = (&mut self.inner).take(n).read_to_end(out)? as u64;
-        self.pos += got;
-        Ok(got)
+        let mut left = n;
+        while left > 0 {
+            let buf = self.fill()?;
+            if buf.is_empty() {
+                break;
+            }
+            let k = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+            out.extend_from_slice(&buf[..k]);
+            self.consume(k);
+            left -= k as u64;
+        }
+        Ok(n - left)
     }
 
     /// Consumes up to `n` bytes without keeping them; returns how many there were.
@@ -679,6 +752,37 @@ later dan de provincie had beloofd.</p>
         let mut out = Vec::new();
         let res = read_warc(input, max, &mut |r| out.push(r));
         (out, res)
+    }
+
+    /// A record whose Content-Length overstates its content: by more than the rest of the
+    /// file, or by part of the next record. The records after it are read all the same, and
+    /// the liar is named.
+    #[test]
+    fn an_overstated_content_length_does_not_swallow_the_records_after_it() {
+        let liar = |extra: usize| {
+            let mut r = html_response("https://example.org/a");
+            let s = String::from_utf8(r.clone()).unwrap();
+            let at = s.find("Content-Length: ").unwrap() + "Content-Length: ".len();
+            let end = at + s[at..].find('\r').unwrap();
+            let len: usize = s[at..end].parse().unwrap();
+            r.splice(at..end, (len + extra).to_string().into_bytes());
+            r
+        };
+        for extra in [1_000_000, 300, 40] {
+            let mut file = liar(extra);
+            file.extend(html_response("https://example.org/b"));
+            file.extend(html_response("https://example.org/c"));
+            let (out, res) = read_all(&file, 1 << 20);
+            assert!(res.is_ok(), "{res:?}");
+            let errors: Vec<String> =
+                out.iter().filter_map(|r| r.as_ref().err()).map(|e| e.to_string()).collect();
+            assert_eq!(errors.len(), 1, "extra {extra}: {errors:?}");
+            assert!(errors[0].contains("offset 0") && errors[0].contains("overstates"), "{}", errors[0]);
+            let pages: Vec<_> = out.iter().filter_map(|r| r.as_ref().ok()).collect();
+            assert_eq!(pages.len(), 2, "extra {extra}: the two records after the liar");
+            assert!(pages.iter().all(|p| p.url.as_deref() != Some("https://example.org/a")));
+            assert_is_the_page(pages[0]);
+        }
     }
 
     fn assert_is_the_page(article: &RawArticle) {
@@ -947,7 +1051,7 @@ later dan de provincie had beloofd.</p>
     fn header_fields_fold_and_ignore_case() {
         let input: &[u8] =
             b"warc-type: response\r\nX-Note: een\r\n  lange\r\n\twaarde\r\nCONTENT-length:  12 \r\n\r\n";
-        let mut t = Tracked { inner: input, pos: 0 };
+        let mut t = Tracked::new(input);
         let HeaderRead::Complete(fields) = read_headers(&mut t).unwrap() else {
             panic!("header not read");
         };

@@ -378,6 +378,17 @@ pub trait Store: Send + Sync {
     /// One article by exact id.
     fn article(&self, id: &str) -> Result<Option<ArticleRecord>, StoreError>;
 
+    /// Whether this very article is stored: the same id, content digest, outlet and URL, so
+    /// that storing it again would change nothing. What an ingest asks before analysing a
+    /// record: a resumed or repeated ingest does not analyse again what it stored before.
+    fn has_article(&self, article: &Article) -> Result<bool, StoreError> {
+        Ok(self.article(&article.id)?.is_some_and(|r| {
+            r.article.content_hash == article.content_hash
+                && r.article.source == article.source
+                && r.article.url == article.url
+        }))
+    }
+
     /// The ids that start with `prefix` (at most `limit`), for resolving abbreviated ids.
     fn ids_with_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError>;
 

@@ -523,6 +523,18 @@ impl Store for SqliteStore {
         Ok(Some(ArticleRecord { article, ingested_at, sightings, near_duplicates, analysis, story }))
     }
 
+    fn has_article(&self, article: &Article) -> Result<bool, StoreError> {
+        let Ok(hash) = hash_to_db(&article.content_hash) else { return Ok(false) };
+        let conn = self.read();
+        let found = conn
+            .prepare_cached(
+                "SELECT 1 FROM articles WHERE id = ?1 AND content_hash = ?2 AND source IS ?3 AND url IS ?4",
+            )?
+            .query_row(params![article.id, hash, article.source, article.url], |_| Ok(()))
+            .optional()?;
+        Ok(found.is_some())
+    }
+
     fn ids_with_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError> {
         let conn = self.read();
         // Range scan on the unique index: ids >= prefix and < prefix with its last char bumped.

@@ -156,6 +156,9 @@ pub struct Report {
     pub near_duplicates: u64,
     /// Articles already stored (same id, URL or text).
     pub duplicates: u64,
+    /// Of those, records found stored before they were analysed (a resumed or repeated
+    /// ingest), which cost a look-up instead of an analysis.
+    pub already_stored: u64,
     /// Of those, another outlet or URL running the same text, recorded as a sighting.
     pub sightings_added: u64,
     /// Files and records that could not be read.
@@ -201,6 +204,8 @@ impl Options {
 enum Msg {
     /// Prepared articles of chunk `n`, in input order within the chunk.
     Prepared(u64, Vec<Prepared>),
+    /// A record already stored (same id, same text), found before analysing it.
+    Known,
     Failed(Failure),
     FileDone,
 }
@@ -320,12 +325,31 @@ fn read_inputs(
 
 /// Prepares (and analyses) chunks of raw records until the reader is done. A record whose
 /// analysis fails is reported by file and record; the rest of its chunk goes on.
-fn prepare_chunks(work: Arc<Mutex<Receiver<RawChunk>>>, opts: &Options, tx: SyncSender<Msg>) {
+///
+/// With `known` (the store held articles when the run began), a record whose id and text are
+/// stored already is counted as a duplicate without being analysed: resuming an interrupted
+/// ingest costs a look-up per stored record, not an analysis.
+fn prepare_chunks(
+    work: Arc<Mutex<Receiver<RawChunk>>>,
+    opts: &Options,
+    known: Option<&dyn Store>,
+    tx: SyncSender<Msg>,
+) {
     loop {
         let next = work.lock().unwrap_or_else(|p| p.into_inner()).recv();
         let Ok((n, raws)) = next else { return };
         let mut prepared = Vec::with_capacity(raws.len());
         for Pending { raw, file, record } in raws {
+            if let Some(store) = known {
+                let probe = storyline_core::ingest::prepare(raw.clone(), &opts.prepare);
+                // A failed look-up only means the record is analysed as usual.
+                if store.has_article(&probe).unwrap_or(false) {
+                    if tx.send(Msg::Known).is_err() {
+                        return;
+                    }
+                    continue;
+                }
+            }
             let origin = match &record {
                 Some(r) => format!("{file}: {r}"),
                 None => file.clone(),
@@ -389,13 +413,14 @@ pub fn run(
     // The workers share the work queue; when the last of them stops, the queue closes and the
     // reader, finding nobody to hand work to, stops too.
     let work_rx = Arc::new(Mutex::new(work_rx));
+    let known = store.stats().map(|s| s.articles > 0).unwrap_or(true).then_some(store);
     let result = std::thread::scope(|scope| {
         let counter = bytes_read.clone();
         let opts_ref = &opts;
         for _ in 0..workers {
             let tx = tx.clone();
             let work_rx = Arc::clone(&work_rx);
-            scope.spawn(move || prepare_chunks(work_rx, opts_ref, tx));
+            scope.spawn(move || prepare_chunks(work_rx, opts_ref, known, tx));
         }
         drop(work_rx);
         scope.spawn(move || read_inputs(inputs, opts_ref, counter, tx, work_tx));
@@ -443,6 +468,11 @@ pub fn run(
                     report.errors.push(f);
                 }
                 Msg::FileDone => report.files += 1,
+                Msg::Known => {
+                    report.duplicates += 1;
+                    report.already_stored += 1;
+                    seen += 1;
+                }
             }
             progress.update(seen, bytes_read.load(Ordering::Relaxed), total_bytes);
         }
@@ -556,6 +586,49 @@ mod tests {
             // The batches before the failing one stand.
             assert_eq!(stored, 4 * (fail_from as u64 - 1));
         }
+    }
+
+    #[test]
+    fn a_repeated_ingest_finds_what_is_stored_before_analysing_it() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        let opts = || Options {
+            prepare: PrepareOptions::default(),
+            format: None,
+            batch_size: 16,
+            max_record_bytes: 1 << 20,
+            settings: IngestSettings::default(),
+        };
+        let records = many_records(100);
+        let first = run(
+            &store,
+            vec![Input::Memory("r.jsonl".into(), records)],
+            opts(),
+            &mut Progress::new("t", false),
+            true,
+        )
+        .unwrap();
+        assert_eq!((first.ingested, first.already_stored), (100, 0));
+        let again = run(
+            &store,
+            vec![Input::Memory("r.jsonl".into(), records)],
+            opts(),
+            &mut Progress::new("t", false),
+            true,
+        )
+        .unwrap();
+        assert_eq!((again.ingested, again.duplicates, again.already_stored), (0, 100, 100));
+        // The same texts from another outlet are analysed and stored as sightings, not skipped.
+        let mut other = opts();
+        other.prepare.source = Some("Ander Blad".into());
+        let elsewhere = run(
+            &store,
+            vec![Input::Memory("r.jsonl".into(), records)],
+            other,
+            &mut Progress::new("t", false),
+            true,
+        )
+        .unwrap();
+        assert_eq!((elsewhere.duplicates, elsewhere.already_stored), (100, 0));
     }
 
     #[test]

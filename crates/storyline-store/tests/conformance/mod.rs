@@ -597,7 +597,29 @@ pub fn a_clean_store_checks_clean(store: &dyn Store) {
     }
 }
 
+/// `has_article` is true for the very article stored (id, text, outlet and URL), false for any
+/// other.
+pub fn has_article_knows_the_very_article(store: &dyn Store) {
+    let a = article("h1", "NPB", Some("https://npb.example/h1"), "2025-10-12T09:00:00Z", WIRE);
+    assert!(!store.has_article(&a.article).unwrap());
+    store.ingest(std::slice::from_ref(&a), &settings()).unwrap();
+    assert!(store.has_article(&a.article).unwrap());
+    let mut other = a.article.clone();
+    other.source = Some("Elders".into());
+    assert!(!store.has_article(&other).unwrap());
+    let mut other = a.article.clone();
+    other.url = None;
+    assert!(!store.has_article(&other).unwrap());
+    let mut other = a.article.clone();
+    other.content_hash = "0123456789abcdef".into();
+    assert!(!store.has_article(&other).unwrap());
+    let mut other = a.article.clone();
+    other.id = "h2".into();
+    assert!(!store.has_article(&other).unwrap());
+}
+
 pub fn run_all(open: &dyn Fn() -> Box<dyn Store>) {
+    has_article_knows_the_very_article(open().as_ref());
     a_clean_store_checks_clean(open().as_ref());
     stories_merge_when_a_report_joins_two(open().as_ref());
     a_merge_within_a_batch_reports_the_final_story(open().as_ref());

@@ -348,3 +348,32 @@ fn a_damaged_row_never_fails_a_reader_and_check_repairs_it() {
     let s = store.stories(&StoryFilter { id: Some(story), ..StoryFilter::default() }).unwrap();
     assert!(s[0].last_published.is_some());
 }
+
+/// The listings read a page from an index in their order: no scan of the whole table and no
+/// sort of it (`EXPLAIN QUERY PLAN` of the queries `articles` and `stories` run).
+#[test]
+fn listings_read_their_order_from_an_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    drop(SqliteStore::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    for sql in [
+        "SELECT id FROM articles WHERE 1 = 1 ORDER BY published_unix IS NULL, published_unix DESC, seq DESC LIMIT 50 OFFSET 0",
+        "SELECT id FROM articles WHERE 1 = 1 AND published_unix >= 0 ORDER BY published_unix IS NULL, published_unix DESC, seq DESC LIMIT 50",
+        "SELECT s.id FROM stories s WHERE s.articles >= 1 ORDER BY s.last_published IS NULL, s.last_published DESC, s.last_seq DESC LIMIT 50",
+    ] {
+        let plan: Vec<String> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let plan = plan.join("; ");
+        assert!(plan.contains("USING INDEX") && !plan.contains("TEMP B-TREE"), "{sql}: {plan}");
+    }
+    // And the store's own listing query is still the one checked here.
+    let source = include_str!("../src/sqlite.rs");
+    assert!(source.contains("ORDER BY published_unix IS NULL, published_unix DESC, seq DESC"));
+    assert!(source.contains("ORDER BY s.last_published IS NULL, s.last_published DESC, s.last_seq DESC"));
+}

@@ -27,7 +27,7 @@ root="$PWD"
 target_dir="${CARGO_TARGET_DIR:-$root/target}/fuzz"
 work="${STORYLINE_FUZZ_WORK:-$target_dir/work}"
 flags=(--sanitizer none --release --debug-assertions --target-dir "$target_dir")
-targets=(analyze segment entities quotes quantities times lang)
+targets=(analyze segment entities quotes quantities times lang read dates search dossier)
 if [[ $# -gt 1 ]]; then
   for t in "${@:2}"; do
     if [[ " ${targets[*]} " != *" $t "* ]]; then
@@ -43,13 +43,30 @@ cargo fuzz build "${flags[@]}"
 
 summary=()
 failed=0
+# The readers' target starts from the demo corpus's files, one of each format and a gzip, each
+# behind the byte that lets the reader sniff the format (cut to the inputs' largest size).
+seeds_read="$work/seeds-read"
+mkdir -p "$seeds_read"
+for f in demo/jsonl/* demo/feeds/* demo/html/* demo/html/*/* demo/warc/* demo/text/*; do
+  [[ -f "$f" ]] || continue
+  { printf '\0'; head -c 8000 "$f"; } >"$seeds_read/$(basename "$f")"
+done
+first_jsonl=$(ls demo/jsonl/* 2>/dev/null | head -1)
+if [[ -n "$first_jsonl" ]]; then
+  { printf '\0'; head -c 6000 "$first_jsonl" | gzip -c; } >"$seeds_read/jsonl.gz"
+fi
+
 for t in "${targets[@]}"; do
   mkdir -p "$work/corpus/$t" "$work/artifacts/$t"
+  extra=()
+  if [[ "$t" == read ]]; then
+    extra=("$seeds_read")
+  fi
   log="$work/$t.log"
   echo "fuzzing $t for ${seconds}s"
   started=$(date +%s)
   status=ok
-  if ! cargo fuzz run "${flags[@]}" "$t" "$work/corpus/$t" fuzz/seeds -- \
+  if ! cargo fuzz run "${flags[@]}" "$t" "$work/corpus/$t" fuzz/seeds "${extra[@]}" -- \
       -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=8192 \
       -dict=fuzz/news.dict -artifact_prefix="$work/artifacts/$t/" -print_final_stats=1 \
       >"$log" 2>&1; then

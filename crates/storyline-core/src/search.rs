@@ -304,9 +304,10 @@ impl Matcher {
             let before: Vec<(usize, char)> = text[..anchor].char_indices().rev().take(lead).collect();
             start = before.last().map_or(anchor, |(i, _)| *i);
             if start > 0 {
-                // Move forward to just after a space or line break, if there is one.
-                if let Some(p) = text[start..anchor].find(char::is_whitespace) {
-                    start += p + 1;
+                // Move forward to just after a space or line break, if there is one (which may
+                // be more than one byte: a narrow no-break space).
+                if let Some((p, c)) = text[start..anchor].char_indices().find(|(_, c)| c.is_whitespace()) {
+                    start += p + c.len_utf8();
                 }
             }
             // A sentence start close before the anchor is a better place to begin.
@@ -418,6 +419,22 @@ mod tests {
         let h = q.matcher().highlight(title, "nl");
         assert_eq!(h.len(), 1);
         assert_eq!(slice(title, h[0]), "strijders");
+    }
+
+    /// Found by fuzzing: a snippet that starts after a space of more than one byte (a narrow
+    /// no-break space, U+202F, in `1 000`) cut inside it.
+    #[test]
+    fn snippets_start_after_wide_spaces_on_a_character_boundary() {
+        for space in ['\u{202f}', '\u{a0}', '\u{3000}', ' '] {
+            let text =
+                format!("Bijeenkomstenreeksverslag{space}gemeenteraad vergadert lang en breed over de brug.");
+            let q = Query::parse("gemeenteraad", &["nl"]);
+            let (snippet, marks) = q.matcher().snippet(&text, "nl", 40);
+            assert!(snippet.contains("gemeenteraad"), "{snippet}");
+            let chars: Vec<char> = snippet.chars().collect();
+            let (a, b) = marks[0];
+            assert_eq!(chars[a..b].iter().collect::<String>(), "gemeenteraad");
+        }
     }
 
     #[test]

@@ -104,12 +104,37 @@ pub(crate) async fn stories(
 pub(crate) async fn story(
     State(state): State<Shared>,
     path: Result<Path<String>, PathRejection>,
+    RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
     let id = story_id(path)?;
+    let p = Params::parse(q.as_deref());
+    // The reports come in pages (`limit`, at most the server's page size, and `offset`); the
+    // rest of the dossier comes whole.
+    let (limit, offset) = paging(&p, state.limits.max_page, state.limits.max_page)?;
     blocking(move || match state.dossiers.dossier(state.store.as_ref(), id)? {
         // Written straight from the dossier: a large story's JSON is megabytes.
         Some(d) => {
-            let body = serde_json::to_vec(d.as_ref())
+            let total = d.articles.len();
+            let from = offset.min(total);
+            let to = from.saturating_add(limit).min(total);
+            let paged = PagedDossier {
+                id: d.id,
+                title: &d.title,
+                first_published: d.first_published,
+                last_published: d.last_published,
+                sources: &d.sources,
+                languages: &d.languages,
+                articles: &d.articles[from..to],
+                articles_total: total,
+                limit,
+                offset,
+                has_more: to < total,
+                discrepancies: &d.discrepancies,
+                contradictions: &d.contradictions,
+                quotes: &d.quotes,
+                figures: &d.figures,
+            };
+            let body = serde_json::to_vec(&paged)
                 .map_err(|e| ApiError::internal(format!("dossier of story {id}: {e}")))?;
             Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
         }
@@ -122,6 +147,28 @@ pub(crate) async fn story(
         },
     })
     .await
+}
+
+/// A dossier with one page of its reports: the dossier's fields, `articles` cut to the page,
+/// and the paging beside them.
+#[derive(Serialize)]
+struct PagedDossier<'a> {
+    id: i64,
+    title: &'a str,
+    first_published: Option<storyline_core::Published>,
+    last_published: Option<storyline_core::Published>,
+    sources: &'a [String],
+    languages: &'a [String],
+    articles: &'a [storyline_core::dossier::Report],
+    /// Reports in the story (`articles` holds `limit` of them from `offset`).
+    articles_total: usize,
+    limit: usize,
+    offset: usize,
+    has_more: bool,
+    discrepancies: &'a [storyline_core::dossier::Discrepancy],
+    contradictions: &'a [storyline_core::dossier::Contradiction],
+    quotes: &'a [storyline_core::dossier::QuoteEntry],
+    figures: &'a [storyline_core::dossier::Figure],
 }
 
 /// `GET /api/articles`.

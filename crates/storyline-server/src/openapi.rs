@@ -80,6 +80,11 @@ pub fn document() -> Value {
     };
     let id = |what: &str| param("id", "path", what, json!({ "type": "string" }));
     let story_id = param("id", "path", "The story's id.", json!({ "type": "integer" }));
+    let story_params = {
+        let mut p = vec![story_id.clone()];
+        p.extend(paging(200));
+        p
+    };
     let mut stories_params = list_filters();
     stories_params.push(number("min_articles", "Only stories with at least this many reports."));
     let mut api_stories_params = stories_params.clone();
@@ -134,8 +139,8 @@ pub fn document() -> Value {
                 }
             }},
             "/api/stories/{id}": { "get": {
-                "tags": ["api"], "summary": "A story's dossier: timeline, what each report adds, discrepancies, quotes by speaker, figures.",
-                "parameters": [story_id],
+                "tags": ["api"], "summary": "A story's dossier: timeline, what each report adds, discrepancies, quotes by speaker, figures. The reports come in pages (`limit`, `offset`; `articles_total` and `has_more` beside them); the rest comes whole.",
+                "parameters": story_params,
                 "responses": {
                     "200": ok_json("The dossier.", json!({ "$ref": "#/components/schemas/Dossier" })),
                     "307": { "description": "The story was merged into another; `Location` names it.",
@@ -244,7 +249,7 @@ pub fn document() -> Value {
                     "snippet": { "type": "string" },
                     "snippet_highlights": { "type": "array", "items": { "type": "array", "items": { "type": "integer" } }, "description": "Character ranges [start, end) in snippet." },
                     "title_highlights": { "type": "array", "items": { "type": "array", "items": { "type": "integer" } }, "description": "Character ranges [start, end) in title." } } },
-                "Dossier": { "type": "object", "description": "id, title, first_published, last_published, sources, languages, articles (the timeline, each with role and adds), discrepancies, contradictions, quotes (by speaker), figures." }
+                "Dossier": { "type": "object", "description": "id, title, first_published, last_published, sources, languages, articles (one page of the timeline, each with role and adds), articles_total, limit, offset, has_more, discrepancies, contradictions, quotes (by speaker), figures." }
             }
         }
     })

@@ -76,10 +76,14 @@ pub(crate) async fn stories(
 pub(crate) async fn story(
     State(state): State<Shared>,
     path: Result<Path<String>, PathRejection>,
+    RawQuery(q): RawQuery,
 ) -> Result<Response, PageError> {
     let id = story_id(path)?;
+    let p = Params::parse(q.as_deref());
+    let page =
+        p.number_at_most("page", crate::params::MAX_OFFSET / ui::STORY_PAGE_REPORTS)?.unwrap_or(1).max(1);
     blocking(move || match state.dossiers.dossier(state.store.as_ref(), id)? {
-        Some(d) => Ok(html(ui::story_page(&d))),
+        Some(d) => Ok(html(ui::story_page_at(&d, page))),
         None => match state.store.resolve_story(id)? {
             // Merged into another story: its reports are there now.
             Some(into) if into != id => Ok(Redirect::temporary(&format!("/stories/{into}")).into_response()),

@@ -209,6 +209,19 @@ async fn a_story_gives_its_dossier_as_json_and_as_a_page() {
     assert!(page.content_type.starts_with("text/html"), "{}", page.content_type);
     assert!(page.body.contains("Konvooi met strijders verlaat belegerd Marbeek"));
     assert!(page.body.contains("/articles/dk-2"));
+    // The reports come in pages; the rest of the dossier whole.
+    let total = ids.len();
+    assert!(total >= 2);
+    assert_eq!(v["articles_total"], total);
+    assert_eq!(v["has_more"], false);
+    let one = get(&f.app, &format!("/api/stories/{convoy}?limit=1&offset=1")).await.json();
+    assert_eq!(one["articles"].as_array().unwrap().len(), 1);
+    assert_eq!(one["articles"][0]["id"], ids[1]);
+    assert_eq!((one["articles_total"].as_u64(), one["offset"].as_u64()), (Some(total as u64), Some(1)));
+    assert_eq!(one["has_more"], total > 2);
+    assert_eq!(one["quotes"], v["quotes"]);
+    let past = get(&f.app, &format!("/api/stories/{convoy}?offset=999")).await.json();
+    assert!(past["articles"].as_array().unwrap().is_empty() && past["has_more"] == false);
 }
 
 #[tokio::test]

@@ -285,10 +285,32 @@ fn found_lists(body: &mut String, a: &Analysis) {
     body.push_str("</div></section>\n");
 }
 
+/// The most characters of an article's text its page shows, highlighted; a longer text (a
+/// whole book pasted in, a page without article structure) is cut there, with a note and a
+/// link to the whole text in the API.
+pub const ARTICLE_PAGE_CHARS: usize = 200_000;
+
+/// The part of `text` a page shows: all of it, or its first [`ARTICLE_PAGE_CHARS`] characters
+/// ending at a line break or space where there is one near; with the number of characters shown.
+fn shown_text(text: &str) -> (&str, usize) {
+    let Some((cut, _)) = text.char_indices().nth(ARTICLE_PAGE_CHARS) else {
+        return (text, text.chars().count());
+    };
+    let head = &text[..cut];
+    let back = head.len().saturating_sub(2_000);
+    let end = head[back..]
+        .rfind('\n')
+        .or_else(|| head[back..].rfind(char::is_whitespace))
+        .map_or(cut, |k| back + k);
+    let shown = &text[..end];
+    (shown, shown.chars().count())
+}
+
 /// The page of one stored article, with the story it belongs to when there is one.
 pub fn article_page(record: &ArticleRecord, story: Option<&StorySummary>) -> String {
     let a = &record.article;
-    let mut body = String::with_capacity(a.text.len() * 3 + 4096);
+    let (text, shown_chars) = shown_text(&a.text);
+    let mut body = String::with_capacity(text.len() * 3 + 4096);
     body.push_str("<header class=\"article-head\">");
     let _ = write!(body, "<h1 lang=\"{}\">{}</h1>", escape(&a.language.code), escape(&a.title));
     body.push_str("<dl class=\"facts\">");
@@ -356,17 +378,35 @@ pub fn article_page(record: &ArticleRecord, story: Option<&StorySummary>) -> Str
         Some(analysis) => {
             body.push_str("<ul class=\"legend key\" aria-label=\"Highlights\"><li><mark class=\"ent ent-person\">person</mark></li><li><mark class=\"ent ent-org\">organisation</mark></li><li><mark class=\"ent ent-place\">place</mark></li><li><mark class=\"ent ent-other\">other name</mark></li><li><span class=\"quote\">quote</span></li><li><mark class=\"fig\">figure</mark></li></ul>\n");
             let _ = writeln!(body, "<article class=\"article-text\" lang=\"{}\">", escape(&a.language.code));
-            body.push_str(&highlighted_text(&a.text, highlights(analysis)));
+            let spans = highlights(analysis).into_iter().filter(|h| h.end <= shown_chars).collect();
+            body.push_str(&highlighted_text(text, spans));
             body.push_str("</article>\n");
+            cut_note(&mut body, a, shown_chars);
             found_lists(&mut body, analysis);
         }
         None => {
             let _ = writeln!(body, "<p class=\"muted\">No analysis stored for this article.</p><article class=\"article-text\" lang=\"{}\">", escape(&a.language.code));
-            body.push_str(&highlighted_text(&a.text, Vec::new()));
+            body.push_str(&highlighted_text(text, Vec::new()));
             body.push_str("</article>\n");
+            cut_note(&mut body, a, shown_chars);
         }
     }
     page(&a.title, Section::Other, "", &body)
+}
+
+/// Says that the text was cut, and where the whole of it is.
+fn cut_note(body: &mut String, a: &storyline_core::Article, shown_chars: usize) {
+    let total = a.text.chars().count();
+    if shown_chars < total {
+        let api = format!("/api/articles/{}", a.id);
+        let _ = writeln!(
+            body,
+            "<p class=\"muted cut\">The text goes on for {} more characters, not shown here; the whole text is at <a href=\"{}\">{}</a>.</p>",
+            total - shown_chars,
+            escape(&api),
+            escape(&api)
+        );
+    }
 }
 
 #[cfg(test)]
@@ -617,5 +657,44 @@ mod tests {
         let html = article_page(&record("Kort", "Kort bericht.", Some(analysis)), None);
         assert_safe_page(&html);
         assert!(html.contains("<p>Kort bericht.</p>"));
+    }
+
+    /// A text longer than a page shows is cut at a line break near the limit, with its
+    /// highlights up to there, and a note linking to the whole text.
+    #[test]
+    fn a_very_long_text_is_cut_with_a_note() {
+        let para = "De brug bij Zwolle blijft dicht, zegt het waterschap.\n\n";
+        let text = para.repeat(ARTICLE_PAGE_CHARS / para.chars().count() + 50);
+        let (shown, chars) = shown_text(&text);
+        assert!(chars <= ARTICLE_PAGE_CHARS && chars > ARTICLE_PAGE_CHARS - 2_000);
+        assert!(shown.ends_with('\n') || text[shown.len()..].starts_with('\n'));
+        let short = "Kort bericht.";
+        assert_eq!(shown_text(short), (short, short.chars().count()));
+        let record = ArticleRecord {
+            article: Article {
+                id: "lang-1".into(),
+                title: "Lang".into(),
+                text: text.clone(),
+                source: None,
+                url: None,
+                published: None,
+                language: Language { code: "nl".into(), confidence: 1.0, declared: true },
+                author: None,
+                metadata: Default::default(),
+                extra: Default::default(),
+                content_hash: "0".repeat(16),
+                near_duplicate_of: None,
+                origin: None,
+            },
+            ingested_at: 0,
+            sightings: Vec::new(),
+            near_duplicates: Vec::new(),
+            analysis: None,
+            story: None,
+        };
+        let html = article_page(&record, None);
+        assert!(html.len() < 3 * ARTICLE_PAGE_CHARS, "{} bytes", html.len());
+        assert!(html.contains("more characters, not shown here"));
+        assert!(html.contains("href=\"/api/articles/lang-1\""));
     }
 }

@@ -21,7 +21,7 @@ pub use article::article_page;
 pub use layout::error_page;
 pub use search::{search_page, SearchForm, SEARCH_PAGE_SIZE};
 pub use stories::{stories_page, StoriesForm, STORIES_PAGE_SIZE};
-pub use story::story_page;
+pub use story::{story_page, story_page_at, STORY_PAGE_REPORTS};
 
 /// The stylesheet every page links, served at `/assets/style.css`.
 pub const STYLE_CSS: &str = include_str!("style.css");

@@ -17,16 +17,58 @@ use storyline_core::Published;
 
 /// The story page of a dossier.
 pub fn story_page(dossier: &Dossier) -> String {
+    story_page_at(dossier, 1)
+}
+
+/// Reports on one page of a story; a larger story's reports come in pages (`?page=2`).
+pub const STORY_PAGE_REPORTS: usize = 100;
+
+/// Quote entries and figure groups a story page shows at most (the API has them all).
+pub const STORY_PAGE_ENTRIES: usize = 300;
+
+/// Page `page` (from 1) of a story's dossier: every section, with the timeline and the reports
+/// of that page's [`STORY_PAGE_REPORTS`] reports, so the page stays the size of a page however
+/// many reports the story has.
+pub fn story_page_at(dossier: &Dossier, number: usize) -> String {
     let d = dossier;
+    let pages = d.articles.len().div_ceil(STORY_PAGE_REPORTS).max(1);
+    let number = number.clamp(1, pages);
+    let from = (number - 1) * STORY_PAGE_REPORTS;
+    let to = (from + STORY_PAGE_REPORTS).min(d.articles.len());
     let mut body = String::with_capacity(16 * 1024);
     header(&mut body, d);
     body.push_str("<nav class=\"toc\" aria-label=\"On this page\"><a href=\"#discrepancies\">Discrepancies</a><a href=\"#timeline-section\">Timeline</a><a href=\"#reports\">Reports</a><a href=\"#quotes\">Quotes</a><a href=\"#figures\">Figures</a></nav>\n");
     discrepancies(&mut body, d);
-    timeline_section(&mut body, d);
-    reports(&mut body, d);
+    let pager = (pages > 1).then(|| report_pager(d, number, pages, from, to));
+    timeline_section(&mut body, d, from..to);
+    reports(&mut body, d, from..to, pager.as_deref());
     quotes(&mut body, &d.quotes);
     figures(&mut body, d);
     page(&d.title, Section::Stories, "", &body)
+}
+
+/// `Reports 101–200 of 6,286 · ← previous · next →`.
+fn report_pager(d: &Dossier, page: usize, pages: usize, from: usize, to: usize) -> String {
+    let mut out = format!(
+        "<nav class=\"pager\" aria-label=\"Pages of reports\"><span>Reports {}–{} of {}</span>",
+        from + 1,
+        to,
+        d.articles.len()
+    );
+    if page > 1 {
+        let _ = write!(
+            out,
+            " <a rel=\"prev\" href=\"/stories/{}?page={}#reports\">← previous</a>",
+            d.id,
+            page - 1
+        );
+    }
+    if page < pages {
+        let _ =
+            write!(out, " <a rel=\"next\" href=\"/stories/{}?page={}#reports\">next →</a>", d.id, page + 1);
+    }
+    out.push_str("</nav>");
+    out
 }
 
 fn header(body: &mut String, d: &Dossier) {
@@ -192,22 +234,32 @@ fn discrepancies(body: &mut String, d: &Dossier) {
     body.push_str("</section>\n");
 }
 
-fn timeline_section(body: &mut String, d: &Dossier) {
+fn timeline_section(body: &mut String, d: &Dossier, shown: std::ops::Range<usize>) {
     body.push_str(
         "<section id=\"timeline-section\" aria-labelledby=\"timeline-h\"><h2 id=\"timeline-h\">Timeline</h2>",
     );
-    let dated = d.articles.iter().filter(|r| r.published.is_some()).count();
+    let part = &d.articles[shown.clone()];
+    if part.len() < d.articles.len() {
+        let _ = write!(
+            body,
+            "<p class=\"muted\">The reports {}–{} of {}.</p>",
+            shown.start + 1,
+            shown.end,
+            d.articles.len()
+        );
+    }
+    let dated = part.iter().filter(|r| r.published.is_some()).count();
     let _ = write!(
         body,
         "<p class=\"muted\">{} on a time axis, one lane per outlet{}. A bar shows the period a report is dated to when only the day, month or year is known; hollow marks are repeats. Each mark links to its article.</p>",
         plural(dated as u64, "dated report", "dated reports"),
-        if dated < d.articles.len() { ", undated reports after the axis" } else { "" }
+        if dated < part.len() { ", undated reports after the axis" } else { "" }
     );
     body.push_str("<div class=\"timeline-wrap\">");
-    body.push_str(&timeline(&d.articles));
+    body.push_str(&timeline(part));
     body.push_str("</div><ul class=\"legend\" aria-label=\"Outlets\">");
     let mut seen: Vec<Option<&str>> = Vec::new();
-    for r in &d.articles {
+    for r in part {
         let key = r.source.as_deref();
         if !seen.contains(&key) {
             seen.push(key);
@@ -305,16 +357,20 @@ fn report_item(body: &mut String, i: usize, r: &Report, d: &Dossier) {
     body.push_str("</li>\n");
 }
 
-fn reports(body: &mut String, d: &Dossier) {
+fn reports(body: &mut String, d: &Dossier, shown: std::ops::Range<usize>, pager: Option<&str>) {
     let _ = writeln!(
         body,
-        "<section id=\"reports\" aria-labelledby=\"reports-h\"><h2 id=\"reports-h\">Reports <span class=\"count\">{}</span></h2><ol class=\"reports\">",
-        d.articles.len()
+        "<section id=\"reports\" aria-labelledby=\"reports-h\"><h2 id=\"reports-h\">Reports <span class=\"count\">{}</span></h2>{}<ol class=\"reports\" start=\"{}\">",
+        d.articles.len(),
+        pager.unwrap_or(""),
+        shown.start + 1
     );
-    for (i, r) in d.articles.iter().enumerate() {
-        report_item(body, i, r, d);
+    for i in shown {
+        report_item(body, i, &d.articles[i], d);
     }
-    body.push_str("</ol></section>\n");
+    body.push_str("</ol>");
+    body.push_str(pager.unwrap_or(""));
+    body.push_str("</section>\n");
 }
 
 fn quotes(body: &mut String, entries: &[QuoteEntry]) {
@@ -328,9 +384,16 @@ fn quotes(body: &mut String, entries: &[QuoteEntry]) {
         body.push_str("<p class=\"empty\">No quotes found in these reports.</p></section>\n");
         return;
     }
+    if entries.len() > STORY_PAGE_ENTRIES {
+        let _ = write!(
+            body,
+            "<p class=\"muted\">The first {STORY_PAGE_ENTRIES} of {} quotes; the API (<code>/api/stories/ID</code>) has them all.</p>",
+            entries.len()
+        );
+    }
     // Group by speaker, speakers in order of first appearance.
     let mut speakers: Vec<(Option<&str>, Vec<&QuoteEntry>)> = Vec::new();
-    for q in entries {
+    for q in entries.iter().take(STORY_PAGE_ENTRIES) {
         let key = q.speaker_key.as_deref().or(q.speaker.as_deref());
         match speakers.iter_mut().find(|(k, _)| *k == key) {
             Some((_, list)) => list.push(q),
@@ -384,7 +447,14 @@ fn figures(body: &mut String, d: &Dossier) {
         body.push_str("<p class=\"empty\">No figures found in these reports.</p></section>\n");
         return;
     }
-    for f in &d.figures {
+    if d.figures.len() > STORY_PAGE_ENTRIES {
+        let _ = write!(
+            body,
+            "<p class=\"muted\">The first {STORY_PAGE_ENTRIES} of {} subjects; the API (<code>/api/stories/ID</code>) has them all.</p>",
+            d.figures.len()
+        );
+    }
+    for f in d.figures.iter().take(STORY_PAGE_ENTRIES) {
         let disputed = d.discrepancies.iter().find(|x| x.subject_key == f.subject_key);
         let _ = write!(
             body,
@@ -516,5 +586,32 @@ mod tests {
         assert_safe_page(&html);
         assert!(html.contains("No figures disagree between these reports."));
         assert!(html.contains("No quotes found") && html.contains("No figures found"));
+    }
+
+    /// A story of 250 reports comes in three pages of reports, each naming its range and
+    /// linking to its neighbours; a page past the last shows the last.
+    #[test]
+    fn a_large_story_shows_its_reports_a_page_at_a_time() {
+        let mut d = sample_dossier();
+        let first = d.articles[0].clone();
+        d.articles = (0..250)
+            .map(|i| {
+                let mut r = first.clone();
+                r.id = format!("rep-{i}");
+                r
+            })
+            .collect();
+        let one = story_page_at(&d, 1);
+        assert!(one.contains("id=\"report-100\"") && !one.contains("id=\"report-101\""));
+        assert!(one.contains("Reports 1–100 of 250"));
+        assert!(one.contains(&format!("/stories/{}?page=2#reports", d.id)) && !one.contains("← previous"));
+        let three = story_page_at(&d, 3);
+        assert!(three.contains("id=\"report-201\"") && three.contains("id=\"report-250\""));
+        assert!(!three.contains("id=\"report-200\""));
+        assert!(three.contains("<ol class=\"reports\" start=\"201\">"));
+        assert!(three.contains("← previous") && !three.contains("next →"));
+        assert_eq!(story_page_at(&d, 99), three);
+        // A story of one page has no pager.
+        assert!(!story_page(&sample_dossier()).contains("class=\"pager\""));
     }
 }

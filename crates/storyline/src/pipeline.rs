@@ -172,6 +172,8 @@ pub struct Report {
     /// Seconds spent writing to the store (the rest is reading, parsing and preparing, which
     /// overlaps with writing on another thread).
     pub store_s: f64,
+    /// The process's peak resident memory in KiB at the end of the run (Linux).
+    pub peak_rss_kib: Option<u64>,
 }
 
 /// How to run an ingest.
@@ -481,6 +483,7 @@ pub fn run(
     progress.clear();
     result?;
     report.elapsed_s = started.elapsed().as_secs_f64();
+    report.peak_rss_kib = crate::bench::memory_kib().map(|(peak, _)| peak);
     let n = report.ingested + report.duplicates;
     report.articles_per_s = if report.elapsed_s > 0.0 { n as f64 / report.elapsed_s } else { 0.0 };
     Ok(report)

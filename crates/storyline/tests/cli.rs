@@ -1012,3 +1012,83 @@ fn dates_outside_what_the_store_keeps_never_poison_it() {
     let a = json_of(&run(&db, &["article", "a", "--json"]));
     assert_eq!(a["metadata"]["published_raw"], "20117-11-14");
 }
+
+/// Bad inputs, each generated here: what the user is told (file, record, reason), the exit
+/// status, what still goes in, and a generous bound on the process's peak memory (its own
+/// `peak_rss_kib`, read from /proc at the end of the run; no timings).
+#[test]
+fn bad_inputs_are_named_bounded_and_never_sink_the_rest() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let good = |i: usize| {
+        serde_json::json!({"id": format!("g{i}"), "language": "nl",
+            "text": format!("Bericht {i} over de brug bij Zwolle, die dicht blijft tot de zomer.")})
+        .to_string()
+    };
+    let mut cases: Vec<(&str, Vec<u8>, i32, &str, u64)> = Vec::new();
+    cases.push(("empty.txt", Vec::new(), 1, "empty.txt: file is empty", 0));
+    let mut binary: Vec<u8> = (0..3000u32).map(|i| (i * 2_654_435_761u32 >> 24) as u8).collect();
+    binary[200] = 0;
+    cases.push(("binary.txt", binary, 1, "binary data, not text", 0));
+    let lines: String = (0..2000).map(|i| good(i) + "\n").collect();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(lines.as_bytes()).unwrap();
+    let gz = gz.finish().unwrap();
+    cases.push((
+        "cut.jsonl.gz",
+        gz[..gz.len() / 2].to_vec(),
+        1,
+        "compressed data is truncated or corrupt",
+        500,
+    ));
+    let mut bad_utf8 = format!("{}\n", good(3000)).into_bytes();
+    bad_utf8.extend_from_slice(b"{\"id\":\"u\",\"text\":\"caf\xe9 \xff kapot\"}\n");
+    bad_utf8.extend_from_slice(format!("{}\n", good(3001)).as_bytes());
+    cases.push(("utf8.jsonl", bad_utf8, 1, "utf8.jsonl: line 2: invalid UTF-8", 2));
+    // A line over the record limit (4 MiB here), then a good one.
+    let long = format!("{{\"id\":\"long\",\"text\":\"{}\"}}\n{}\n", "a ".repeat(2_500_000), good(3002));
+    cases.push(("long.jsonl", long.into_bytes(), 1, "long.jsonl: line 1:", 1));
+    let deep = format!(
+        "{{\"id\":\"deep\",\"text\":{}{}}}\n{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000),
+        good(3003)
+    );
+    cases.push(("deep.jsonl", deep.into_bytes(), 1, "deep.jsonl: line 1: invalid JSON: recursion limit", 1));
+    let lol = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\"><!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\"><!ENTITY lol9 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">]>\
+        <rss version=\"2.0\"><channel><title>Bom</title><item><guid>b1</guid><title>Lol</title><description>&lol9;</description></item>\
+        <item><guid>b2</guid><title>Gewoon</title><description>Een gewoon bericht over de dijk bij Venlo.</description></item></channel></rss>";
+    cases.push(("lol.xml", lol.as_bytes().to_vec(), 0, "", 2));
+    let page = format!(
+        "<html><body><article><p>{}</p></article></body></html>",
+        "De brug blijft dicht. ".repeat(220_000)
+    );
+    cases.push(("big.html", page.into_bytes(), 1, "big.html: document is over the 4194304-byte limit", 0));
+    let many: String =
+        (0..20_000).map(|i| format!("{{\"id\":\"t{i}\",\"text\":\"kort bericht {i}\"}}\n")).collect();
+    cases.push(("many.jsonl", many.into_bytes(), 0, "", 20_000));
+    cases.push(("blank.jsonl", b"\n\n   \n\n".to_vec(), 1, "blank.jsonl: no records in it", 0));
+
+    for (name, bytes, status, message, at_least) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &bytes).unwrap();
+        let db = dir.path().join(format!("{name}.db"));
+        let o = bin()
+            .env("STORYLINE_MAX_RECORD_MB", "4")
+            .arg("--db")
+            .arg(&db)
+            .args(["--json", "ingest"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(status), "{name}: {}", stderr(&o));
+        if !message.is_empty() {
+            assert!(stderr(&o).contains(message), "{name}: `{message}` not in {}", stderr(&o));
+        }
+        let report: Value = serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(report["ingested"].as_u64().unwrap() >= at_least, "{name}: {report}");
+        if let Some(peak) = report["peak_rss_kib"].as_u64() {
+            assert!(peak < 1024 * 1024, "{name}: peak {peak} KiB");
+        }
+    }
+}

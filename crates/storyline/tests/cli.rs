@@ -1027,7 +1027,7 @@ fn bad_inputs_are_named_bounded_and_never_sink_the_rest() {
     };
     let mut cases: Vec<(&str, Vec<u8>, i32, &str, u64)> = Vec::new();
     cases.push(("empty.txt", Vec::new(), 1, "empty.txt: file is empty", 0));
-    let mut binary: Vec<u8> = (0..3000u32).map(|i| (i * 2_654_435_761u32 >> 24) as u8).collect();
+    let mut binary: Vec<u8> = (0..3000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
     binary[200] = 0;
     cases.push(("binary.txt", binary, 1, "binary data, not text", 0));
     let lines: String = (0..2000).map(|i| good(i) + "\n").collect();

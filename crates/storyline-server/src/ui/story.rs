@@ -26,6 +26,21 @@ pub const STORY_PAGE_REPORTS: usize = 100;
 /// Quote entries and figure groups a story page shows at most (the API has them all).
 pub const STORY_PAGE_ENTRIES: usize = 300;
 
+/// Values a discrepancy or a figure shows at most on a story page, and reports a quote names
+/// as its carriers (the API has them all).
+pub const STORY_PAGE_VALUES: usize = 50;
+
+/// A table row saying how many more values the API has.
+fn more_values_row(body: &mut String, all: usize) {
+    if all > STORY_PAGE_VALUES {
+        let _ = write!(
+            body,
+            "<tr class=\"more\"><td colspan=\"4\" class=\"muted\">and {} more values (the API, <code>/api/stories/ID</code>, has them all)</td></tr>",
+            all - STORY_PAGE_VALUES
+        );
+    }
+}
+
 /// Page `page` (from 1) of a story's dossier: every section, with the timeline and the reports
 /// of that page's [`STORY_PAGE_REPORTS`] reports, so the page stays the size of a page however
 /// many reports the story has.
@@ -175,9 +190,10 @@ fn discrepancy(body: &mut String, x: &Discrepancy) {
         kind_badge(x.kind),
         escape(explanation(&x.subject, &x.explanation))
     );
-    for v in &x.values {
+    for v in x.values.iter().take(STORY_PAGE_VALUES) {
         value_row(body, v, "Evidence");
     }
+    more_values_row(body, x.values.len());
     body.push_str("</tbody>\n");
 }
 
@@ -423,11 +439,18 @@ fn quotes(body: &mut String, entries: &[QuoteEntry]) {
             push_escaped(body, &q.text);
             let _ =
                 write!(body, "</p></blockquote><p class=\"carriers\"><span class=\"badge\">{kind}</span> ");
-            for (i, c) in q.articles.iter().enumerate() {
+            for (i, c) in q.articles.iter().take(STORY_PAGE_VALUES).enumerate() {
                 if i > 0 {
                     body.push_str(" · ");
                 }
                 push_carrier_line(body, c);
+            }
+            if q.articles.len() > STORY_PAGE_VALUES {
+                let _ = write!(
+                    body,
+                    " · <span class=\"muted\">and {} more reports</span>",
+                    q.articles.len() - STORY_PAGE_VALUES
+                );
             }
             body.push_str("</p></li>");
         }
@@ -462,9 +485,10 @@ fn figures(body: &mut String, d: &Dossier) {
             escape(&f.subject),
             disputed.map(|x| format!(" {}", kind_badge(x.kind))).unwrap_or_default()
         );
-        for v in &f.values {
+        for v in f.values.iter().take(STORY_PAGE_VALUES) {
             value_row(body, v, "Sentence");
         }
+        more_values_row(body, f.values.len());
         body.push_str("</tbody></table></div></div>\n");
     }
     body.push_str("</section>\n");
@@ -611,6 +635,12 @@ mod tests {
         assert!(three.contains("<ol class=\"reports\" start=\"201\">"));
         assert!(three.contains("← previous") && !three.contains("next →"));
         assert_eq!(story_page_at(&d, 99), three);
+        // A figure carried by every report shows its first values and says how many more.
+        let f = d.figures.first_mut().expect("the sample dossier has figures");
+        let v = f.values[0].clone();
+        f.values = vec![v; 250];
+        let html = story_page_at(&d, 1);
+        assert!(html.contains("and 200 more values"), "the figure's values are cut");
         // A story of one page has no pager.
         assert!(!story_page(&sample_dossier()).contains("class=\"pager\""));
     }

@@ -123,7 +123,21 @@ fn read_record<R: BufRead>(
     let http = field(&headers, "content-type").is_some_and(|ct| media_type(ct) == "application/http");
     let wanted = kind.eq_ignore_ascii_case("response") && http;
     if !wanted || len > max_record as u64 {
-        let got = input.skip(len)?;
+        let (got, kept) = input.skip_watching(len)?;
+        // As below: a length that overstates the content, found by what follows the block.
+        let followed_well = got == len && {
+            let after = input.fill()?;
+            after.is_empty() || after.starts_with(b"\r\n") || after.starts_with(b"\n")
+        };
+        if let Some((k, tail)) = kept.filter(|_| !followed_well) {
+            let reason = format!(
+                "its Content-Length of {len} bytes overstates its content: the next record starts \
+                 {k} bytes into it; the records after it are read from there"
+            );
+            emit(Err(RecordError::new(at, reason)));
+            input.unread(&tail);
+            return Ok(Step::Next);
+        }
         if got < len {
             emit(Err(truncated(at, len, got)));
             return Ok(Step::End);
@@ -166,6 +180,13 @@ fn read_record<R: BufRead>(
     }
     Ok(Step::Next)
 }
+
+/// Bytes of a skipped record kept from where a record seems to start inside it: that offset in
+/// the record's content, and the bytes.
+type Recovered = (u64, Vec<u8>);
+
+/// The most bytes of a skipped record kept in case its length overstates its content.
+const MAX_RECOVERED: usize = 64 * 1024 * 1024;
 
 /// Where a record starts inside a block: a version line at the start of a line, after the blank
 /// line that ends a record.
@@ -677,19 +698,47 @@ impl<R: BufRead> Tracked<R> {
         Ok(n - left)
     }
 
-    /// Consumes up to `n` bytes without keeping them; returns how many there were.
-    fn skip(&mut self, n: u64) -> io::Result<u64> {
+    /// [`Tracked::skip`], watching the skipped bytes for the start of a record after a blank
+    /// line: from the first one on (at most [`MAX_RECOVERED`] bytes) they are kept, with where
+    /// it starts, in case the length was a lie.
+    fn skip_watching(&mut self, n: u64) -> io::Result<(u64, Option<Recovered>)> {
         let mut left = n;
+        let mut kept: Option<Recovered> = None;
+        let mut overflow = false;
+        // The last bytes of the previous chunk, so a start split between chunks is seen.
+        let mut tail: Vec<u8> = Vec::with_capacity(32);
         while left > 0 {
             let buf = self.fill()?;
             if buf.is_empty() {
                 break;
             }
             let k = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+            let chunk = &buf[..k];
+            match kept.as_mut() {
+                Some((_, bytes)) if !overflow => {
+                    if bytes.len() + k > MAX_RECOVERED {
+                        overflow = true;
+                    } else {
+                        bytes.extend_from_slice(chunk);
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    let mut joined = Vec::with_capacity(tail.len() + k);
+                    joined.extend_from_slice(&tail);
+                    joined.extend_from_slice(chunk);
+                    if let Some(at) = embedded_record(&joined) {
+                        let offset = (n - left) + at as u64 - tail.len() as u64;
+                        kept = Some((offset, joined[at..].to_vec()));
+                    }
+                    tail.clear();
+                    tail.extend_from_slice(&joined[joined.len().saturating_sub(16)..]);
+                }
+            }
             self.consume(k);
             left -= k as u64;
         }
-        Ok(n - left)
+        Ok((n - left, if overflow { None } else { kept }))
     }
 }
 
@@ -768,6 +817,23 @@ later dan de provincie had beloofd.</p>
             r.splice(at..end, (len + extra).to_string().into_bytes());
             r
         };
+        // The same with a record that is skipped (a request), lying by more than the rest.
+        let mut request = record(
+            "request",
+            "https://example.org/a",
+            "application/http; msgtype=request",
+            b"GET /a HTTP/1.1\r\n\r\n",
+        );
+        let s = String::from_utf8(request.clone()).unwrap();
+        let at = s.find("Content-Length: ").unwrap() + "Content-Length: ".len();
+        let end = at + s[at..].find('\r').unwrap();
+        request.splice(at..end, b"900000".to_vec());
+        request.extend(html_response("https://example.org/b"));
+        request.extend(html_response("https://example.org/c"));
+        let (out, res) = read_all(&request, 1 << 20);
+        assert!(res.is_ok(), "{res:?}");
+        assert_eq!(out.iter().filter(|r| r.is_err()).count(), 1, "{out:?}");
+        assert_eq!(out.iter().filter(|r| r.is_ok()).count(), 2, "the two records after the lying request");
         for extra in [1_000_000, 300, 40] {
             let mut file = liar(extra);
             file.extend(html_response("https://example.org/b"));

@@ -840,3 +840,105 @@ async fn a_merged_story_redirects_to_the_story_it_joined() {
     // A number no story ever had is still a 404.
     assert_eq!(get(&f.app, "/api/stories/987654").await.status, StatusCode::NOT_FOUND);
 }
+
+/// The process's peak resident memory in KiB (Linux), or `None` elsewhere.
+fn peak_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// With the worst stored inputs (a story of 300 reports carrying one figure each, an article of
+/// 300,000 characters without sentence punctuation) requested over and over on loopback, the
+/// server keeps answering its health check, every page stays bounded, and memory stays under
+/// a gigabyte. A bounded loop; no timings asserted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_heaviest_pages_stay_bounded_and_health_keeps_answering() {
+    let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+    let prepared = |id: String, text: String, day: &str| {
+        let raw = RawArticle {
+            id: Some(id),
+            text,
+            language: Some("nl".into()),
+            source: Some("Dagblad".into()),
+            published: Published::parse(day).ok(),
+            ..RawArticle::default()
+        };
+        prepare_with_signature(raw, &PrepareOptions::default(), None).unwrap()
+    };
+    let mut batch: Vec<_> = (0..300)
+        .map(|i| {
+            prepared(
+                format!("r{i}"),
+                format!(
+                    "De brug bij Zwolle blijft dicht tot de zomer, zegt het waterschap. Dagelijks rijden {} auto's om.",
+                    1000 + i
+                ),
+                "2025-01-03",
+            )
+        })
+        .collect();
+    let words = ["de", "brug", "bij", "Zwolle", "blijft", "dicht", "250", "mensen", "moesten", "weg"];
+    let long: String =
+        (0..60_000).map(|i| words[(i * 7 + i / 3) % words.len()]).collect::<Vec<_>>().join(" ");
+    batch.push(prepared("long".into(), long, "2025-01-04"));
+    store.ingest(&batch, &IngestSettings::default()).unwrap();
+    let story = store.article("r0").unwrap().unwrap().story.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let server = tokio::spawn(storyline_server::serve(listener, AppState::new(store), async move {
+        while !flag.load(Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }));
+    let fetch = move |path: String| {
+        let mut conn = std::net::TcpStream::connect(addr).unwrap();
+        conn.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+        write!(conn, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+        let mut out = Vec::new();
+        conn.read_to_end(&mut out).unwrap();
+        out
+    };
+    let heavy = {
+        let fetch = fetch.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut sizes = Vec::new();
+            for _ in 0..3 {
+                for path in [
+                    format!("/stories/{story}"),
+                    format!("/stories/{story}?page=3"),
+                    format!("/api/stories/{story}"),
+                    "/articles/long".to_string(),
+                ] {
+                    let reply = fetch(path.clone());
+                    assert!(reply.starts_with(b"HTTP/1.1 200"), "{path}");
+                    sizes.push((path, reply.len()));
+                }
+            }
+            sizes
+        })
+    };
+    let health = tokio::task::spawn_blocking(move || {
+        (0..20)
+            .map(|_| {
+                let reply = fetch("/api/health".into());
+                std::thread::sleep(Duration::from_millis(50));
+                reply.starts_with(b"HTTP/1.1 200")
+            })
+            .filter(|ok| *ok)
+            .count()
+    });
+    let (sizes, answered) = (heavy.await.unwrap(), health.await.unwrap());
+    assert_eq!(answered, 20, "every health check answered");
+    for (path, size) in &sizes {
+        // A page of 100 reports and 50 values a figure: well under 2 MB here.
+        assert!(*size < 2_000_000, "{path}: {size} bytes");
+    }
+    if let Some(peak) = peak_kib() {
+        assert!(peak < 1024 * 1024, "peak {peak} KiB");
+    }
+    stop.store(true, Ordering::SeqCst);
+    let done = tokio::time::timeout(Duration::from_secs(15), server).await;
+    assert!(matches!(done, Ok(Ok(Ok(())))), "the server did not stop cleanly: {done:?}");
+}

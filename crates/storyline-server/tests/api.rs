@@ -901,7 +901,6 @@ async fn the_heaviest_pages_stay_bounded_and_health_keeps_answering() {
         out
     };
     let heavy = {
-        let fetch = fetch.clone();
         tokio::task::spawn_blocking(move || {
             let mut sizes = Vec::new();
             for _ in 0..3 {

@@ -415,7 +415,9 @@ pub fn run(
     // The workers share the work queue; when the last of them stops, the queue closes and the
     // reader, finding nobody to hand work to, stops too.
     let work_rx = Arc::new(Mutex::new(work_rx));
-    let known = store.stats().map(|s| s.articles > 0).unwrap_or(true).then_some(store);
+    // Whether the store holds anything: one row of the newest-first listing (an index read).
+    let one = storyline_store::ArticleFilter { limit: Some(1), ..Default::default() };
+    let known = store.articles(&one).map(|a| !a.is_empty()).unwrap_or(true).then_some(store);
     let result = std::thread::scope(|scope| {
         let counter = bytes_read.clone();
         let opts_ref = &opts;

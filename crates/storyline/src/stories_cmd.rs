@@ -1,0 +1,339 @@
+//! `storyline train stories`: learn the clustering's join decision from labelled JSON Lines,
+//! and measure it honestly (each set left out in turn, in many arrival orders).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use serde::Serialize;
+use storyline_core::cluster::train::{cluster, own_decisions, teacher_forced, Labelled};
+use storyline_core::cluster::{features, fit, Example, Model, Settings};
+use storyline_core::eval::{score, shuffle};
+use storyline_core::ingest::prepare::prepare_with_signature;
+use storyline_core::ingest::PrepareOptions;
+
+use crate::config::Config;
+use crate::eval_cmd::read_labelled;
+
+/// `storyline train stories`.
+#[derive(Args)]
+pub struct TrainStoriesArgs {
+    /// A labelled data set: JSON Lines with a gold story field; files joined by commas form one
+    /// set (a story may span them, as translation pairs do). Give the option once per set.
+    #[arg(long, value_name = "FILE[,FILE]", required = true)]
+    pub data: Vec<String>,
+    /// The field holding the gold story
+    #[arg(long, default_value = "story", value_name = "FIELD")]
+    pub gold: String,
+    /// Where to write the model (trained on every set)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Arrival orders replayed per set for training, and shuffled orders scored per set: the
+    /// file's own order and N-1 shuffled ones for training, N shuffled ones for scoring
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub orders: u64,
+    /// Rounds of training: the first replays every article into its gold story; each later
+    /// round adds the pairs met when the previous model decides for itself
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub rounds: usize,
+    /// L2 penalty on the standardised weights
+    #[arg(long, default_value_t = 0.01)]
+    pub l2: f64,
+    /// Score each set with a model trained on the other sets only
+    #[arg(long)]
+    pub leave_one_out: bool,
+    /// Train on the sets as they are only, without their other views (each dated set once more
+    /// without dates, each set with bodies once more as headlines only)
+    #[arg(long)]
+    pub no_views: bool,
+}
+
+/// One data set, prepared.
+struct Set {
+    name: String,
+    docs: Vec<Labelled>,
+    /// The same articles seen otherwise, for training only: without their dates, and as
+    /// headlines without a body, so that a model trained without an undated archive or a
+    /// headline feed has seen such pairs.
+    views: Vec<(String, Vec<Labelled>)>,
+}
+
+/// Weight of a view in the loss, against 1 for the set itself.
+const VIEW_WEIGHT: f64 = 0.5;
+
+/// The scores of one set in its file order and in shuffled orders.
+#[derive(Serialize)]
+struct SetScores {
+    set: String,
+    /// What the model that scored it was trained on.
+    trained_on: String,
+    articles: usize,
+    gold_stories: usize,
+    file_order: f64,
+    mean: f64,
+    worst: f64,
+    best: f64,
+    orders: u64,
+    /// Mean B-cubed precision and recall over the shuffled orders.
+    precision: f64,
+    recall: f64,
+}
+
+fn load(cfg: &Config, spec: &str, gold: &str, views: bool, quiet: bool) -> Result<Set> {
+    let mut docs = Vec::new();
+    let (mut undated, mut headlines) = (Vec::new(), Vec::new());
+    let labelled = |raw: storyline_core::RawArticle, label: &str, what: &str| -> Result<Labelled> {
+        let p = prepare_with_signature(raw, &PrepareOptions::default(), None)
+            .with_context(|| what.to_string())?;
+        Ok(Labelled {
+            features: features(&p.article, &p.analysis),
+            signature: p.signature,
+            gold: label.to_string(),
+        })
+    };
+    for file in spec.split(',').filter(|f| !f.is_empty()) {
+        let path = Path::new(file);
+        let (records, failed) = read_labelled(cfg, path, gold)?;
+        if failed > 0 {
+            bail!("{file}: {failed} records unusable (see above)");
+        }
+        for (raw, label) in records {
+            let what = format!("{file}: {}", raw.locator.map(|l| l.to_string()).unwrap_or_default());
+            if views && raw.published.is_some() {
+                undated.push(labelled(
+                    storyline_core::RawArticle { published: None, ..raw.clone() },
+                    &label,
+                    &what,
+                )?);
+            }
+            let title = raw.title.clone().unwrap_or_default();
+            if views && !title.trim().is_empty() && raw.text.trim() != title.trim() {
+                let headline = storyline_core::RawArticle { text: title, ..raw.clone() };
+                headlines.push(labelled(headline, &label, &what)?);
+            }
+            docs.push(labelled(raw, &label, &what)?);
+        }
+    }
+    if docs.is_empty() {
+        bail!("{spec}: no labelled records");
+    }
+    let name = spec
+        .split(',')
+        .map(|f| Path::new(f).file_name().map_or(f.to_string(), |n| n.to_string_lossy().into_owned()))
+        .collect::<Vec<_>>()
+        .join("+");
+    // A view holds the articles that can be seen that way (those with a date, those with a
+    // title besides a body); kept when most can.
+    let mut views = Vec::new();
+    if undated.len() * 2 > docs.len() {
+        views.push((format!("{name} undated"), undated));
+    }
+    if headlines.len() * 2 > docs.len() {
+        views.push((format!("{name} headlines"), headlines));
+    }
+    if !quiet {
+        let names: Vec<&str> = views.iter().map(|(n, _)| n.as_str()).collect();
+        eprintln!(
+            "{name}: {} articles; views: {}",
+            docs.len(),
+            if names.is_empty() { "none".into() } else { names.join(", ") }
+        );
+    }
+    Ok(Set { name, docs, views })
+}
+
+/// The orders a set is replayed in for training: the file's own, then shuffles.
+fn training_orders(docs: &[Labelled], orders: u64) -> Vec<Vec<&Labelled>> {
+    (0..orders.max(1))
+        .map(|seed| {
+            let mut v: Vec<&Labelled> = docs.iter().collect();
+            if seed > 0 {
+                shuffle(&mut v, 1000 + seed);
+            }
+            v
+        })
+        .collect()
+}
+
+/// Trains on `sets`: each set weighs the same in the loss, whatever its size.
+fn train(sets: &[&Set], args: &TrainStoriesArgs, quiet: bool) -> Model {
+    let names: Vec<&str> = sets.iter().map(|s| s.name.as_str()).collect();
+    let mut settings = Settings::default();
+    // Every set and view with its weight in the loss.
+    let parts: Vec<(&[Labelled], f64)> = sets
+        .iter()
+        .flat_map(|s| {
+            std::iter::once((s.docs.as_slice(), 1.0))
+                .chain(s.views.iter().map(|(_, v)| (v.as_slice(), VIEW_WEIGHT)))
+        })
+        .collect();
+    let mut pairs: Vec<Vec<(storyline_core::cluster::PairFeatures, bool)>> = vec![Vec::new(); parts.len()];
+    let mut model = Model::builtin().as_ref().clone();
+    for round in 0..args.rounds.max(1) {
+        for (i, (docs, _)) in parts.iter().enumerate() {
+            for order in training_orders(docs, args.orders) {
+                if round == 0 {
+                    pairs[i].extend(teacher_forced(&order, &settings));
+                } else {
+                    pairs[i].extend(own_decisions(&order, &settings));
+                }
+            }
+        }
+        let mut examples = Vec::new();
+        for (p, (_, part_weight)) in pairs.iter().zip(&parts) {
+            let weight = part_weight / p.len().max(1) as f64;
+            examples.extend(p.iter().map(|&(x, joins)| Example { x, joins, weight }));
+        }
+        let total: usize = pairs.iter().map(Vec::len).sum();
+        let positive = examples.iter().filter(|e| e.joins).count();
+        model = fit(
+            &examples,
+            args.l2,
+            vec![
+                format!("sets: {}", names.join(", ")),
+                format!(
+                    "{} orders per set, {} rounds, l2 {}, {total} pairs ({positive} joins)",
+                    args.orders,
+                    round + 1,
+                    args.l2
+                ),
+            ],
+        );
+        model.threshold = best_threshold(sets, &model);
+        if !quiet {
+            eprintln!(
+                "  round {}: {total} pairs ({positive} joins) from {}; threshold {:.2}",
+                round + 1,
+                names.join(", "),
+                model.threshold
+            );
+        }
+        settings.model = Some(std::sync::Arc::new(model.clone()));
+    }
+    model
+}
+
+/// The join threshold with the best mean B-cubed F1 over the sets (each in its file order and
+/// two shuffled ones; ties: the higher threshold).
+fn best_threshold(sets: &[&Set], model: &Model) -> f32 {
+    let mut best = (f64::MIN, 0.5f32);
+    for step in 2..=14 {
+        let t = step as f32 * 0.05;
+        let mut m = model.clone();
+        m.threshold = t;
+        let settings = Settings { model: Some(std::sync::Arc::new(m)), ..Settings::default() };
+        let mut sum = 0.0;
+        for set in sets {
+            for seed in 0..3u64 {
+                let mut order: Vec<&Labelled> = set.docs.iter().collect();
+                if seed > 0 {
+                    shuffle(&mut order, 2000 + seed);
+                }
+                let gold: Vec<&str> = order.iter().map(|d| d.gold.as_str()).collect();
+                sum += score(&gold, &cluster(&order, &settings)).bcubed_f1;
+            }
+        }
+        if sum >= best.0 {
+            best = (sum, t);
+        }
+    }
+    best.1
+}
+
+/// Clusters `set` with `model` in its file order and `orders` shuffled orders (seeds 1..=N, the
+/// seeds of `storyline eval --shuffle`).
+fn evaluate(set: &Set, model: &Model, trained_on: &str, orders: u64) -> SetScores {
+    let settings = Settings { model: Some(std::sync::Arc::new(model.clone())), ..Settings::default() };
+    let gold: Vec<&str> = set.docs.iter().map(|d| d.gold.as_str()).collect();
+    let file: Vec<&Labelled> = set.docs.iter().collect();
+    let file_order = score(&gold, &cluster(&file, &settings)).bcubed_f1;
+    let (mut sum, mut worst, mut best, mut p, mut r) = (0.0, f64::MAX, f64::MIN, 0.0, 0.0);
+    for seed in 1..=orders.max(1) {
+        let mut order: Vec<&Labelled> = set.docs.iter().collect();
+        shuffle(&mut order, seed);
+        let gold: Vec<&str> = order.iter().map(|d| d.gold.as_str()).collect();
+        let s = score(&gold, &cluster(&order, &settings));
+        sum += s.bcubed_f1;
+        worst = worst.min(s.bcubed_f1);
+        best = best.max(s.bcubed_f1);
+        p += s.bcubed_p;
+        r += s.bcubed_r;
+    }
+    let n = orders.max(1) as f64;
+    let mut golds: Vec<&str> = gold.clone();
+    golds.sort_unstable();
+    golds.dedup();
+    SetScores {
+        set: set.name.clone(),
+        trained_on: trained_on.to_string(),
+        articles: set.docs.len(),
+        gold_stories: golds.len(),
+        file_order,
+        mean: sum / n,
+        worst,
+        best,
+        orders: orders.max(1),
+        precision: p / n,
+        recall: r / n,
+    }
+}
+
+/// Runs `storyline train stories`.
+pub fn run(cfg: &Config, args: &TrainStoriesArgs, as_json: bool, quiet: bool) -> Result<ExitCode> {
+    if args.out.is_none() && !args.leave_one_out {
+        return Err(crate::UsageError("give --out FILE, --leave-one-out, or both".into()).into());
+    }
+    let started = Instant::now();
+    let sets: Vec<Set> =
+        args.data.iter().map(|d| load(cfg, d, &args.gold, !args.no_views, quiet)).collect::<Result<_>>()?;
+    let mut report = Vec::new();
+    if args.leave_one_out {
+        if sets.len() < 2 {
+            return Err(crate::UsageError("--leave-one-out needs at least two --data sets".into()).into());
+        }
+        for (i, held) in sets.iter().enumerate() {
+            let others: Vec<&Set> =
+                sets.iter().enumerate().filter(|&(j, _)| j != i).map(|(_, s)| s).collect();
+            let model = train(&others, args, quiet);
+            let names: Vec<&str> = others.iter().map(|s| s.name.as_str()).collect();
+            report.push(evaluate(
+                held,
+                &model,
+                &format!("left out (trained on {})", names.join(", ")),
+                args.orders,
+            ));
+        }
+    }
+    if let Some(out) = &args.out {
+        let all: Vec<&Set> = sets.iter().collect();
+        let model = train(&all, args, quiet);
+        std::fs::write(out, model.to_json()).with_context(|| format!("{}: cannot write", out.display()))?;
+        if !quiet {
+            eprintln!("wrote {}", out.display());
+            for (name, w) in model.weights() {
+                eprintln!("  {name:<22} {w:>9.4}");
+            }
+        }
+        for set in &sets {
+            report.push(evaluate(set, &model, "all sets (trained on it)", args.orders));
+        }
+    }
+    if as_json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!("B-cubed F1 per set: file order, and the mean, worst and best of shuffled orders");
+        for r in &report {
+            println!(
+                "  {:<44} {:>5} articles {:>4} stories  file {:.3}  mean {:.3} (P {:.3} R {:.3})  worst {:.3}  best {:.3}  [{} orders; {}]",
+                r.set, r.articles, r.gold_stories, r.file_order, r.mean, r.precision, r.recall, r.worst, r.best,
+                r.orders, r.trained_on
+            );
+        }
+        if !quiet {
+            eprintln!("{:.1} s", started.elapsed().as_secs_f64());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -95,7 +95,8 @@ fn load(cfg: &Config, spec: &str, gold: &str, views: bool, quiet: bool) -> Resul
     };
     for file in spec.split(',').filter(|f| !f.is_empty()) {
         let path = Path::new(file);
-        let (records, failed) = read_labelled(cfg, path, gold)?;
+        let (records, failed) =
+            if path.is_dir() { read_labelled_corpus(path)? } else { read_labelled(cfg, path, gold)? };
         if failed > 0 {
             bail!("{file}: {failed} records unusable (see above)");
         }
@@ -142,6 +143,66 @@ fn load(cfg: &Config, spec: &str, gold: &str, views: bool, quiet: bool) -> Resul
         );
     }
     Ok(Set { name, docs, views })
+}
+
+/// A corpus folder in any input format, labelled by its `gold-*.tsv` files (`path`, `record`,
+/// `story`, …: a record is its line or item number, or a WARC record's address), as the demo
+/// corpus is. Records are read in the files' name order.
+fn read_labelled_corpus(root: &Path) -> Result<(Vec<(storyline_core::RawArticle, String)>, u64)> {
+    use std::collections::HashMap;
+    use storyline_core::ingest::{read_stream, Format, DEFAULT_MAX_RECORD_BYTES};
+    use storyline_core::Locator;
+    let mut gold: HashMap<(String, String), String> = HashMap::new();
+    let mut files = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).with_context(|| format!("{}: cannot read", dir.display()))? {
+            let path = entry?.path();
+            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            if path.is_dir() {
+                stack.push(path);
+            } else if rel.starts_with("gold") && rel.ends_with(".tsv") {
+                let text = std::fs::read_to_string(&path).with_context(|| format!("{}: cannot read", path.display()))?;
+                for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+                    let cols: Vec<&str> = line.split('\t').collect();
+                    if cols.len() >= 3 {
+                        gold.insert((cols[0].to_string(), cols[1].to_string()), cols[2].to_string());
+                    }
+                }
+            } else if Format::from_path(&rel).is_some() {
+                files.push((rel, path));
+            }
+        }
+    }
+    files.sort();
+    let (mut out, mut failed) = (Vec::new(), 0u64);
+    for (rel, path) in files {
+        let bytes = std::fs::read(&path).with_context(|| format!("{}: cannot read", path.display()))?;
+        let mut raws = Vec::new();
+        read_stream(&rel, bytes.as_slice(), None, DEFAULT_MAX_RECORD_BYTES, &mut |r| match r {
+            Ok(raw) => raws.push(raw),
+            Err(e) => {
+                failed += 1;
+                eprintln!("{rel}: {e}");
+            }
+        })
+        .map_err(|e| anyhow::anyhow!("{rel}: {e}"))?;
+        for raw in raws {
+            let record = match raw.locator {
+                _ if rel.contains(".warc") => raw.metadata.get("warc_target_uri").cloned().unwrap_or_default(),
+                Some(Locator::Line(n)) | Some(Locator::Item(n)) => n.to_string(),
+                _ => "-".to_string(),
+            };
+            match gold.get(&(rel.clone(), record.clone())) {
+                Some(label) => out.push((raw, label.clone())),
+                None => {
+                    failed += 1;
+                    eprintln!("{rel}: record {record}: no gold story");
+                }
+            }
+        }
+    }
+    Ok((out, failed))
 }
 
 /// The orders a set is replayed in for training: the file's own, then shuffles.

@@ -25,10 +25,22 @@ struct Report {
     failed: u64,
     /// The seed of the order the records were clustered in; `None`: the file's order.
     shuffle_seed: Option<u64>,
+    /// B-cubed F1 over other arrival orders (`--shuffles N`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    orders: Option<Orders>,
     /// Predicted stories that hold several gold stories, the most wrong pairs first.
     mixed: Vec<Mixed<String, i64>>,
     /// Gold stories spread over several predicted ones, the most missed pairs first.
     split: Vec<Split<String, i64>>,
+}
+
+/// B-cubed F1 over shuffled arrival orders (seeds 1..=N).
+#[derive(Serialize)]
+struct Orders {
+    shuffled: u64,
+    mean_bcubed_f1: f64,
+    worst_bcubed_f1: f64,
+    best_bcubed_f1: f64,
 }
 
 /// What `storyline eval` does besides scoring.
@@ -37,21 +49,22 @@ pub struct Options<'a> {
     pub assignments: Option<&'a Path>,
     /// Cluster in the order drawn from this seed instead of the file's.
     pub shuffle: Option<u64>,
+    /// Also cluster in this many shuffled orders (seeds 1..=N) and report their mean and worst.
+    pub shuffles: Option<u64>,
     /// How many of the largest mixed and split stories to report.
     pub errors: usize,
 }
 
-/// Runs the evaluation.
-pub fn run(
+/// Reads a labelled JSON Lines file: each record with its gold label (taken out of the record
+/// before anything else sees it), and how many records were unusable (each reported on
+/// standard error).
+pub fn read_labelled(
     cfg: &Config,
     file: &Path,
     gold_field: &str,
-    options: &Options<'_>,
-    as_json: bool,
-) -> Result<ExitCode> {
+) -> Result<(Vec<(storyline_core::RawArticle, String)>, u64)> {
     let name = file.display().to_string();
     let reader = std::fs::File::open(file).with_context(|| format!("{name}: cannot open"))?;
-    // The gold label is taken out of each record before anything else sees it.
     let mut records: Vec<(storyline_core::RawArticle, String)> = Vec::new();
     let mut failed = 0u64;
     read_stream(&name, reader, Some(Format::JsonLines), cfg.max_record_bytes, &mut |r| match r {
@@ -74,10 +87,28 @@ pub fn run(
         }
     })
     .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-    if let Some(seed) = options.shuffle {
-        shuffle(&mut records, seed);
-    }
-    let started = Instant::now();
+    Ok((records, failed))
+}
+
+/// One clustering of the records, in the order given.
+struct Clustered {
+    /// Each prepared record's own id.
+    ids: Vec<String>,
+    /// Each prepared record's gold label.
+    gold: Vec<String>,
+    /// Each prepared record's story, where it stands at the end.
+    stories: Vec<i64>,
+    /// Records whose analysis failed (reported, left out).
+    failed: u64,
+}
+
+/// Clusters the records in the order given, in a private in-memory store.
+fn cluster_records(
+    cfg: &Config,
+    name: &str,
+    records: Vec<(storyline_core::RawArticle, String)>,
+) -> Result<Clustered> {
+    let mut failed = 0u64;
     let store = SqliteStore::open_in_memory()?;
     let settings = cfg.ingest_settings();
     let mut ids = Vec::with_capacity(records.len());
@@ -98,6 +129,8 @@ pub fn run(
     let mut gold = Vec::with_capacity(records.len());
     for (raw, label) in records {
         let locator = raw.locator.map(|l| l.to_string()).unwrap_or_default();
+        // The record's own id, whatever characters it holds (the stored id is made safe).
+        let record_id = raw.id.clone();
         let p = match prepare_with_signature(raw, &PrepareOptions::default(), None) {
             Ok(p) => p,
             Err(e) => {
@@ -107,7 +140,7 @@ pub fn run(
             }
         };
         gold.push(label);
-        ids.push(p.article.id.clone());
+        ids.push(record_id.unwrap_or_else(|| p.article.id.clone()));
         batch.push(p);
         if batch.len() >= cfg.batch_size {
             flush(&mut batch, &mut stories)?;
@@ -127,6 +160,42 @@ pub fn run(
         };
         *s = at;
     }
+    Ok(Clustered { ids, gold, stories, failed })
+}
+
+/// Runs the evaluation.
+pub fn run(
+    cfg: &Config,
+    file: &Path,
+    gold_field: &str,
+    options: &Options<'_>,
+    as_json: bool,
+) -> Result<ExitCode> {
+    let name = file.display().to_string();
+    let (mut records, read_failed) = read_labelled(cfg, file, gold_field)?;
+    // Other orders first (each a fresh store): the mean, worst and best B-cubed F1 over them.
+    let orders = match options.shuffles {
+        Some(n) if n > 0 => {
+            let mut f1 = Vec::with_capacity(n as usize);
+            for seed in 1..=n {
+                let mut order = records.clone();
+                shuffle(&mut order, seed);
+                let run = cluster_records(cfg, &name, order)?;
+                f1.push(score(&run.gold, &run.stories).bcubed_f1);
+            }
+            let mean = f1.iter().sum::<f64>() / f1.len() as f64;
+            let worst = f1.iter().copied().fold(f64::MAX, f64::min);
+            let best = f1.iter().copied().fold(f64::MIN, f64::max);
+            Some(Orders { shuffled: n, mean_bcubed_f1: mean, worst_bcubed_f1: worst, best_bcubed_f1: best })
+        }
+        _ => None,
+    };
+    if let Some(seed) = options.shuffle {
+        shuffle(&mut records, seed);
+    }
+    let started = Instant::now();
+    let Clustered { ids, gold, stories, failed } = cluster_records(cfg, &name, records)?;
+    let failed = failed + read_failed;
     let elapsed = started.elapsed().as_secs_f64();
     let scores = score(&gold, &stories);
     let errors = confusions(&gold, &stories, options.errors);
@@ -135,6 +204,7 @@ pub fn run(
         scores,
         failed,
         shuffle_seed: options.shuffle,
+        orders,
         mixed: errors.mixed,
         split: errors.split,
     };
@@ -160,6 +230,12 @@ pub fn run(
         println!("  {:.0} documents/s (analysis, storage and clustering)", report.docs_per_s);
         if let Some(seed) = report.shuffle_seed {
             println!("  order: shuffled with seed {seed}");
+        }
+        if let Some(o) = &report.orders {
+            println!(
+                "  B-cubed F1 over {} shuffled orders: mean {:.3}  worst {:.3}  best {:.3}",
+                o.shuffled, o.mean_bcubed_f1, o.worst_bcubed_f1, o.best_bcubed_f1
+            );
         }
         let parts = |parts: Vec<String>| parts.join(", ");
         if !report.mixed.is_empty() {

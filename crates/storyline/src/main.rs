@@ -179,6 +179,10 @@ alone.")]
         /// seed gives the same order): how much do the stories depend on arrival order?
         #[arg(long, value_name = "SEED")]
         shuffle: Option<u64>,
+        /// Also cluster in N shuffled orders (seeds 1..=N) and report the mean, worst and best
+        /// B-cubed F1 over them
+        #[arg(long, value_name = "N")]
+        shuffles: Option<u64>,
         /// How many of the largest mixed and split stories to show
         #[arg(long, value_name = "N", default_value_t = 5)]
         errors: usize,
@@ -448,8 +452,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Eval { file, gold, errors, .. } if gold == "entities" => {
             names_cmd::eval(&file, errors, cli.json)
         }
-        Command::Eval { file, gold, assignments, shuffle, errors } => {
-            let options = eval_cmd::Options { assignments: assignments.as_deref(), shuffle, errors };
+        Command::Eval { file, gold, assignments, shuffle, shuffles, errors } => {
+            let options =
+                eval_cmd::Options { assignments: assignments.as_deref(), shuffle, shuffles, errors };
             eval_cmd::run(&cfg, &file, &gold, &options, cli.json)
         }
         Command::Train(TrainCommand::Names(args)) => names_cmd::train(&args, cli.quiet),

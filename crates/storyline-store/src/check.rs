@@ -4,8 +4,7 @@
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use storyline_core::analyze::analyze;
 use storyline_core::dossier::ReportTerms;
-use storyline_core::model::Language;
-use storyline_core::{Article, Published};
+use storyline_core::Published;
 
 use crate::codec::{read_terms, Stored};
 use crate::{CheckReport, RowProblem, StoreError};
@@ -133,21 +132,7 @@ pub fn check(conn: &mut Connection, repair: bool) -> Result<CheckReport, StoreEr
         if damage.analysis.is_some() || damage.terms.is_some() {
             // Analysed again from the stored text, as an ingest would.
             let mut analysis = analyze(&text, &language, date);
-            let article = Article {
-                id: id.clone(),
-                title,
-                text,
-                source: None,
-                url: None,
-                published: date,
-                language: Language { code: language, confidence: 1.0, declared: true },
-                author: None,
-                metadata: Default::default(),
-                extra: Default::default(),
-                content_hash: String::new(),
-                near_duplicate_of: None,
-                origin: None,
-            };
+            let article = crate::stories::stored_article(id.clone(), title, text, None, date, language);
             let terms = ReportTerms::of(&article, &analysis);
             analysis.strip_sentence_text();
             tx.execute(

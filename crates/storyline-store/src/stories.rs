@@ -58,7 +58,21 @@ pub fn load_for_features(tx: &Transaction<'_>, seq: i64) -> Result<Option<(Artic
         }
     };
     let published = crate::sqlite::published_from(published, &format!("article `{id}`"));
-    let article = Article {
+    let article = stored_article(id, title, text, source, published, language);
+    Ok(Some((article, analysis)))
+}
+
+/// An article rebuilt from the stored columns that analysis and clustering read (the rest left
+/// empty).
+pub(crate) fn stored_article(
+    id: String,
+    title: String,
+    text: String,
+    source: Option<String>,
+    published: Option<storyline_core::Published>,
+    language: String,
+) -> Article {
+    Article {
         id,
         title,
         text,
@@ -72,8 +86,7 @@ pub fn load_for_features(tx: &Transaction<'_>, seq: i64) -> Result<Option<(Artic
         content_hash: String::new(),
         near_duplicate_of: None,
         origin: None,
-    };
-    Ok(Some((article, analysis)))
+    }
 }
 
 fn features_of(tx: &Transaction<'_>, seq: i64) -> Result<Option<Features>, StoreError> {

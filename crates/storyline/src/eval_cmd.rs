@@ -90,63 +90,44 @@ pub fn read_labelled(
     Ok((records, failed))
 }
 
-/// One clustering of the records, in the order given.
-struct Clustered {
-    /// Each prepared record's own id.
-    ids: Vec<String>,
-    /// Each prepared record's gold label.
-    gold: Vec<String>,
-    /// Each prepared record's story, where it stands at the end.
-    stories: Vec<i64>,
-    /// Records whose analysis failed (reported, left out).
-    failed: u64,
+/// A record ready to cluster: its own id, its gold label and the prepared article.
+type Ready = (String, String, Prepared);
+
+/// Prepares (analyses) every record once, whatever the number of orders it is clustered in; a
+/// record whose analysis fails is reported, counted and left out.
+fn prepare_records(name: &str, records: Vec<(storyline_core::RawArticle, String)>) -> (Vec<Ready>, u64) {
+    let mut failed = 0u64;
+    let mut out = Vec::with_capacity(records.len());
+    for (raw, label) in records {
+        let locator = raw.locator.map(|l| l.to_string()).unwrap_or_default();
+        // The record's own id, whatever characters it holds (the stored id is made safe).
+        let record_id = raw.id.clone();
+        match prepare_with_signature(raw, &PrepareOptions::default(), None) {
+            Ok(p) => out.push((record_id.unwrap_or_else(|| p.article.id.clone()), label, p)),
+            Err(e) => {
+                failed += 1;
+                eprintln!("{name}: {locator}: {e}");
+            }
+        }
+    }
+    (out, failed)
 }
 
-/// Clusters the records in the order given, in a private in-memory store.
-fn cluster_records(
-    cfg: &Config,
-    name: &str,
-    records: Vec<(storyline_core::RawArticle, String)>,
-) -> Result<Clustered> {
-    let mut failed = 0u64;
+/// Clusters the prepared records in the order given, in a private in-memory store; returns
+/// each one's story where it stands at the end.
+fn cluster_records(cfg: &Config, records: &[&Ready]) -> Result<Vec<i64>> {
     let store = SqliteStore::open_in_memory()?;
     let settings = cfg.ingest_settings();
-    let mut ids = Vec::with_capacity(records.len());
     let mut stories: Vec<i64> = Vec::with_capacity(records.len());
-    let mut batch: Vec<Prepared> = Vec::with_capacity(cfg.batch_size);
-    let flush = |batch: &mut Vec<Prepared>, stories: &mut Vec<i64>| -> Result<()> {
-        for o in store.ingest(batch, &settings)? {
+    for chunk in records.chunks(cfg.batch_size.max(1)) {
+        let batch: Vec<Prepared> = chunk.iter().map(|(_, _, p)| p.clone()).collect();
+        for o in store.ingest(&batch, &settings)? {
             stories.push(match o {
                 IngestOutcome::Inserted { story, .. } => story,
                 IngestOutcome::Duplicate { story, .. } => story.unwrap_or(-1),
             });
         }
-        batch.clear();
-        Ok(())
-    };
-    // The gold labels of the articles that were prepared (a record whose analysis fails is
-    // reported and left out of the scores).
-    let mut gold = Vec::with_capacity(records.len());
-    for (raw, label) in records {
-        let locator = raw.locator.map(|l| l.to_string()).unwrap_or_default();
-        // The record's own id, whatever characters it holds (the stored id is made safe).
-        let record_id = raw.id.clone();
-        let p = match prepare_with_signature(raw, &PrepareOptions::default(), None) {
-            Ok(p) => p,
-            Err(e) => {
-                failed += 1;
-                eprintln!("{name}: {locator}: {e}");
-                continue;
-            }
-        };
-        gold.push(label);
-        ids.push(record_id.unwrap_or_else(|| p.article.id.clone()));
-        batch.push(p);
-        if batch.len() >= cfg.batch_size {
-            flush(&mut batch, &mut stories)?;
-        }
     }
-    flush(&mut batch, &mut stories)?;
     // A story merged into another after its articles were stored: count them where they are now.
     let mut now: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
     for s in stories.iter_mut().filter(|s| **s >= 0) {
@@ -160,7 +141,7 @@ fn cluster_records(
         };
         *s = at;
     }
-    Ok(Clustered { ids, gold, stories, failed })
+    Ok(stories)
 }
 
 /// Runs the evaluation.
@@ -172,16 +153,30 @@ pub fn run(
     as_json: bool,
 ) -> Result<ExitCode> {
     let name = file.display().to_string();
-    let (mut records, read_failed) = read_labelled(cfg, file, gold_field)?;
-    // Other orders first (each a fresh store): the mean, worst and best B-cubed F1 over them.
+    let (records, read_failed) = read_labelled(cfg, file, gold_field)?;
+    let started = Instant::now();
+    let (ready, prepare_failed) = prepare_records(&name, records);
+    let failed = read_failed + prepare_failed;
+    let in_order = |seed: Option<u64>| {
+        let mut order: Vec<&Ready> = ready.iter().collect();
+        if let Some(seed) = seed {
+            shuffle(&mut order, seed);
+        }
+        order
+    };
+    let order = in_order(options.shuffle);
+    let stories = cluster_records(cfg, &order)?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let ids: Vec<&str> = order.iter().map(|(id, _, _)| id.as_str()).collect();
+    let gold: Vec<String> = order.iter().map(|(_, g, _)| g.clone()).collect();
+    // Other orders (each a fresh store): the mean, worst and best B-cubed F1 over them.
     let orders = match options.shuffles {
         Some(n) if n > 0 => {
             let mut f1 = Vec::with_capacity(n as usize);
             for seed in 1..=n {
-                let mut order = records.clone();
-                shuffle(&mut order, seed);
-                let run = cluster_records(cfg, &name, order)?;
-                f1.push(score(&run.gold, &run.stories).bcubed_f1);
+                let order = in_order(Some(seed));
+                let gold: Vec<&str> = order.iter().map(|(_, g, _)| g.as_str()).collect();
+                f1.push(score(&gold, &cluster_records(cfg, &order)?).bcubed_f1);
             }
             let mean = f1.iter().sum::<f64>() / f1.len() as f64;
             let worst = f1.iter().copied().fold(f64::MAX, f64::min);
@@ -190,13 +185,6 @@ pub fn run(
         }
         _ => None,
     };
-    if let Some(seed) = options.shuffle {
-        shuffle(&mut records, seed);
-    }
-    let started = Instant::now();
-    let Clustered { ids, gold, stories, failed } = cluster_records(cfg, &name, records)?;
-    let failed = failed + read_failed;
-    let elapsed = started.elapsed().as_secs_f64();
     let scores = score(&gold, &stories);
     let errors = confusions(&gold, &stories, options.errors);
     let report = Report {

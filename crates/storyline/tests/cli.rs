@@ -748,7 +748,7 @@ fn labelled_file(dir: &Path) -> PathBuf {
         text.push('\n');
     }
     text.push_str(r#"{"id":"st-1","source":"Harbour Herald","published":"2025-03-04T08:00:00Z","language":"en","story":"strike","desk":"strike","title":"Dock workers in Rotterdam walk out over night shifts","text":"Hundreds of dock workers at the container terminals of Rotterdam stopped work at dawn. Their union wants an end to compulsory night shifts for workers over fifty-five; the terminal operators call the walkout premature."}
-{"id":"st-2","source":"Coast Post","published":"2025-03-04T11:30:00Z","language":"en","story":"strike","desk":"strike","title":"Rotterdam terminals idle as dock workers strike over night shifts","text":"The strike by dock workers at Rotterdam's container terminals over compulsory night shifts for older workers left ships waiting at anchor. The union says the walkout continues until the terminal operators return to talks."}
+{"id":"coast:2025/st-2","source":"Coast Post","published":"2025-03-04T11:30:00Z","language":"en","story":"strike","desk":"strike","title":"Rotterdam terminals idle as dock workers strike over night shifts","text":"The strike by dock workers at Rotterdam's container terminals over compulsory night shifts for older workers left ships waiting at anchor. The union says the walkout continues until the terminal operators return to talks."}
 {"id":"st-3","source":"Coast Post","published":"2025-03-04T12:00:00Z","language":"en","title":"A record without its gold label","text":"This record has no story field."}
 this line is not JSON
 "#);
@@ -802,7 +802,8 @@ fn eval_scores_names_its_errors_and_leaves_the_store_alone() {
     let lines: Vec<Value> =
         std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let ids: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["fx-1", "fx-2", "fx-3", "st-1", "st-2"]);
+    // The record's own id, whatever characters it holds (`:` and `/` included).
+    assert_eq!(ids, ["fx-1", "fx-2", "fx-3", "st-1", "coast:2025/st-2"]);
     assert_eq!(lines[0]["story"], lines[2]["story"]);
     assert_ne!(lines[0]["story"], lines[3]["story"]);
     assert!(!db.exists(), "eval created the user's store");
@@ -843,9 +844,33 @@ fn eval_scores_names_its_errors_and_leaves_the_store_alone() {
         .lines()
         .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].as_str().unwrap().to_string())
         .collect();
-    assert_ne!(order, ["fx-1", "fx-2", "fx-3", "st-1", "st-2"], "seed 1 keeps the file order");
+    assert_ne!(order, ["fx-1", "fx-2", "fx-3", "st-1", "coast:2025/st-2"], "seed 1 keeps the file order");
     order.sort();
-    assert_eq!(order, ["fx-1", "fx-2", "fx-3", "st-1", "st-2"]);
+    assert_eq!(order, ["coast:2025/st-2", "fx-1", "fx-2", "fx-3", "st-1"]);
+
+    // `--shuffles N` scores N more orders (seeds 1..=N) beside the file's.
+    let o = eval_into(&dir.path().join("orders.jsonl"), &["--shuffles", "3"]);
+    let v = json_of(&o);
+    let orders = &v["orders"];
+    assert_eq!(orders["shuffled"], 3, "{v}");
+    let (mean, worst, best) = (
+        orders["mean_bcubed_f1"].as_f64().unwrap(),
+        orders["worst_bcubed_f1"].as_f64().unwrap(),
+        orders["best_bcubed_f1"].as_f64().unwrap(),
+    );
+    assert!(worst <= mean && mean <= best && best <= 1.0 && worst > 0.0, "{v}");
+    // The worst of the orders is the F1 of one of the seeds' orders.
+    let seed_f1: Vec<f64> = (1..=3)
+        .map(|seed| {
+            json_of(&eval_into(&dir.path().join("one.jsonl"), &["--shuffle", &seed.to_string()]))["bcubed_f1"]
+                .as_f64()
+                .unwrap()
+        })
+        .collect();
+    assert!(seed_f1.iter().any(|f| (f - worst).abs() < 1e-9), "{seed_f1:?} {v}");
+    assert!((seed_f1.iter().sum::<f64>() / 3.0 - mean).abs() < 1e-9, "{seed_f1:?} {v}");
+    let o = run(&db, &["eval", file.to_str().unwrap(), "--gold", "story", "--shuffles", "2"]);
+    assert!(stdout(&o).contains("B-cubed F1 over 2 shuffled orders: mean"), "{}", stdout(&o));
 }
 
 /// `storyline train names` reads CoNLL columns and writes a model that reads back; `storyline

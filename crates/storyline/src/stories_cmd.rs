@@ -45,7 +45,9 @@ pub struct TrainStoriesArgs {
     #[arg(long)]
     pub leave_one_out: bool,
     /// Train on the sets as they are only, without their other views (each dated set once more
-    /// without dates, each set with bodies once more as headlines only)
+    /// without dates, once more with every other date removed and once more with the later
+    /// half of every story published weeks later; each set with bodies once more as headlines
+    /// only)
     #[arg(long)]
     pub no_views: bool,
 }
@@ -57,7 +59,16 @@ struct Set {
     /// The same articles seen otherwise, for training only: without their dates, and as
     /// headlines without a body, so that a model trained without an undated archive or a
     /// headline feed has seen such pairs.
-    views: Vec<(String, Vec<Labelled>)>,
+    views: Vec<View>,
+}
+
+/// A data set seen otherwise.
+struct View {
+    name: String,
+    docs: Vec<Labelled>,
+    /// Replayed in publication order (shuffled within a time): reports weeks apart arrive
+    /// weeks apart, as a feed brings them.
+    in_time_order: bool,
 }
 
 /// Weight of a view in the loss, against 1 for the set itself.
@@ -83,7 +94,9 @@ struct SetScores {
 
 fn load(cfg: &Config, spec: &str, gold: &str, views: bool, quiet: bool) -> Result<Set> {
     let mut docs = Vec::new();
-    let (mut undated, mut headlines) = (Vec::new(), Vec::new());
+    let (mut undated, mut partly, mut headlines) = (Vec::new(), Vec::new(), Vec::new());
+    // The dated records, for the view with follow-ups weeks later.
+    let mut dated_records: Vec<(storyline_core::RawArticle, String, String)> = Vec::new();
     let labelled = |raw: storyline_core::RawArticle, label: &str, what: &str| -> Result<Labelled> {
         let p = prepare_with_signature(raw, &PrepareOptions::default(), None)
             .with_context(|| what.to_string())?;
@@ -102,7 +115,8 @@ fn load(cfg: &Config, spec: &str, gold: &str, views: bool, quiet: bool) -> Resul
         }
         for (raw, label) in records {
             let what = format!("{file}: {}", raw.locator.map(|l| l.to_string()).unwrap_or_default());
-            if views && raw.published.is_some() {
+            let dated = views && raw.published.is_some();
+            if dated {
                 undated.push(labelled(
                     storyline_core::RawArticle { published: None, ..raw.clone() },
                     &label,
@@ -114,7 +128,15 @@ fn load(cfg: &Config, spec: &str, gold: &str, views: bool, quiet: bool) -> Resul
                 let headline = storyline_core::RawArticle { text: title, ..raw.clone() };
                 headlines.push(labelled(headline, &label, &what)?);
             }
+            if dated {
+                dated_records.push((raw.clone(), label.clone(), what.clone()));
+            }
             docs.push(labelled(raw, &label, &what)?);
+            // Every other dated article without its date: a dated report beside an undated one.
+            if dated {
+                let (Some(with), Some(without)) = (docs.last(), undated.last()) else { continue };
+                partly.push(if partly.len() % 2 == 1 { without.clone() } else { with.clone() });
+            }
         }
     }
     if docs.is_empty() {
@@ -129,13 +151,16 @@ fn load(cfg: &Config, spec: &str, gold: &str, views: bool, quiet: bool) -> Resul
     // title besides a body); kept when most can.
     let mut views = Vec::new();
     if undated.len() * 2 > docs.len() {
-        views.push((format!("{name} undated"), undated));
+        let later = follow_ups(dated_records, &labelled)?;
+        views.push(View { name: format!("{name} undated"), docs: undated, in_time_order: false });
+        views.push(View { name: format!("{name} partly undated"), docs: partly, in_time_order: false });
+        views.push(View { name: format!("{name} later"), docs: later, in_time_order: true });
     }
     if headlines.len() * 2 > docs.len() {
-        views.push((format!("{name} headlines"), headlines));
+        views.push(View { name: format!("{name} headlines"), docs: headlines, in_time_order: false });
     }
     if !quiet {
-        let names: Vec<&str> = views.iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = views.iter().map(|v| v.name.as_str()).collect();
         eprintln!(
             "{name}: {} articles; views: {}",
             docs.len(),
@@ -143,6 +168,32 @@ fn load(cfg: &Config, spec: &str, gold: &str, views: bool, quiet: bool) -> Resul
         );
     }
     Ok(Set { name, docs, views })
+}
+
+/// Days the later reports of each story are moved in the view with follow-ups.
+const FOLLOW_UP_SHIFT_DAYS: i64 = 35;
+
+/// The dated records with the later half of every story's reports (by publication time)
+/// published [`FOLLOW_UP_SHIFT_DAYS`] later: no data set holds follow-ups weeks after a story
+/// went quiet, yet the clusterer must decide them, and look-alike stories moved the same way
+/// are there to be told apart.
+fn follow_ups(
+    mut records: Vec<(storyline_core::RawArticle, String, String)>,
+    labelled: &dyn Fn(storyline_core::RawArticle, &str, &str) -> Result<Labelled>,
+) -> Result<Vec<Labelled>> {
+    let mut by_story: std::collections::BTreeMap<String, Vec<usize>> = std::collections::BTreeMap::new();
+    for (i, (_, label, _)) in records.iter().enumerate() {
+        by_story.entry(label.clone()).or_default().push(i);
+    }
+    for members in by_story.values_mut() {
+        members.sort_by_key(|&i| (records[i].0.published.map(|p| p.unix), i));
+        for &i in &members[members.len().div_ceil(2)..] {
+            if let Some(p) = records[i].0.published.as_mut() {
+                p.unix += FOLLOW_UP_SHIFT_DAYS * 86_400;
+            }
+        }
+    }
+    records.drain(..).map(|(raw, label, what)| labelled(raw, &label, &what)).collect()
 }
 
 /// A corpus folder in any input format, labelled by its `gold-*.tsv` files (`path`, `record`,
@@ -205,13 +256,17 @@ fn read_labelled_corpus(root: &Path) -> Result<(Vec<(storyline_core::RawArticle,
     Ok((out, failed))
 }
 
-/// The orders a set is replayed in for training: the file's own, then shuffles.
-fn training_orders(docs: &[Labelled], orders: u64) -> Vec<Vec<&Labelled>> {
+/// The orders a set is replayed in for training: the file's own, then shuffles (each put in
+/// publication order, undated first, when `in_time_order`).
+fn training_orders(docs: &[Labelled], orders: u64, in_time_order: bool) -> Vec<Vec<&Labelled>> {
     (0..orders.max(1))
         .map(|seed| {
             let mut v: Vec<&Labelled> = docs.iter().collect();
             if seed > 0 {
                 shuffle(&mut v, 1000 + seed);
+            }
+            if in_time_order {
+                v.sort_by_key(|d| d.features.time());
             }
             v
         })
@@ -223,18 +278,18 @@ fn train(sets: &[&Set], args: &TrainStoriesArgs, quiet: bool) -> Model {
     let names: Vec<&str> = sets.iter().map(|s| s.name.as_str()).collect();
     let mut settings = Settings::default();
     // Every set and view with its weight in the loss.
-    let parts: Vec<(&[Labelled], f64)> = sets
+    let parts: Vec<(&[Labelled], f64, bool)> = sets
         .iter()
         .flat_map(|s| {
-            std::iter::once((s.docs.as_slice(), 1.0))
-                .chain(s.views.iter().map(|(_, v)| (v.as_slice(), VIEW_WEIGHT)))
+            std::iter::once((s.docs.as_slice(), 1.0, false))
+                .chain(s.views.iter().map(|v| (v.docs.as_slice(), VIEW_WEIGHT, v.in_time_order)))
         })
         .collect();
     let mut pairs: Vec<Vec<(storyline_core::cluster::PairFeatures, bool)>> = vec![Vec::new(); parts.len()];
     let mut model = Model::builtin().as_ref().clone();
     for round in 0..args.rounds.max(1) {
-        for (i, (docs, _)) in parts.iter().enumerate() {
-            for order in training_orders(docs, args.orders) {
+        for (i, &(docs, _, in_time_order)) in parts.iter().enumerate() {
+            for order in training_orders(docs, args.orders, in_time_order) {
                 if round == 0 {
                     pairs[i].extend(teacher_forced(&order, &settings));
                 } else {
@@ -243,7 +298,7 @@ fn train(sets: &[&Set], args: &TrainStoriesArgs, quiet: bool) -> Model {
             }
         }
         let mut examples = Vec::new();
-        for (p, (_, part_weight)) in pairs.iter().zip(&parts) {
+        for (p, (_, part_weight, _)) in pairs.iter().zip(&parts) {
             let weight = part_weight / p.len().max(1) as f64;
             examples.extend(p.iter().map(|&(x, joins)| Example { x, joins, weight }));
         }

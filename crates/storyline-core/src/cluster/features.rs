@@ -113,6 +113,11 @@ impl Features {
     pub fn key_count(&self) -> usize {
         self.keys.len()
     }
+
+    /// The publication time (Unix seconds), when known.
+    pub fn time(&self) -> Option<i64> {
+        self.time
+    }
 }
 
 /// Hash of a language code.

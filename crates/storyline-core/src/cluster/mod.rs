@@ -167,8 +167,6 @@ const ANCHOR_KEYS: usize = 6;
 const ANCHOR_MIN: usize = 3;
 /// Keys (the publication day not counted) at which an article's keys count fully.
 const FULL_KEYS: f32 = 10.0;
-/// Reports beyond which a story's size says nothing more to the model.
-const STORY_SIZE_CAP: u32 = 20;
 /// Days two dates may lie apart and still belong to one event, for the date conflict feature.
 const DATE_TOLERANCE_DAYS: i64 = 90;
 
@@ -337,6 +335,9 @@ impl Story {
     }
 }
 
+/// The corpus size the inverse document frequencies assume at least (see `Clusterer::idf`).
+const IDF_MIN_DOCS: u64 = 50;
+
 /// The online clusterer: holds the active stories, the follow-up index and the corpus
 /// statistics; [`Clusterer::assign`] places one article at a time.
 pub struct Clusterer {
@@ -479,10 +480,13 @@ impl Clusterer {
         self.remember(seq, story);
     }
 
-    /// Inverse document frequency of a hash.
+    /// Inverse document frequency of a hash. Until [`IDF_MIN_DOCS`] articles have been seen,
+    /// counted as if that many had: with two articles, a word they share would otherwise weigh
+    /// far less than one only the newcomer has, and two reports of one story look apart.
     fn idf(&self, h: u64) -> f32 {
         let df = self.df.get(&h).copied().unwrap_or(0);
-        ((self.docs as f32 + 1.0) / (df as f32 + 1.0)).ln() + 1.0
+        let docs = self.docs.max(IDF_MIN_DOCS);
+        ((docs as f32 + 1.0) / (df as f32 + 1.0)).ln() + 1.0
     }
 
     /// Weighs an article's features into unit vectors and probes.
@@ -549,7 +553,8 @@ impl Clusterer {
     }
 
     /// What the model is shown about an article and a candidate story (`dormant`: the story
-    /// waits in the follow-up index). One function for training and deciding.
+    /// waits in the follow-up index, or has been quiet for longer than the active days). One
+    /// function for training and deciding.
     fn pair_features(&self, q: &Query, story: &Story, dormant: bool) -> PairFeatures {
         let mut x = [0f32; FEATURE_COUNT];
         let same_language = Story::lang(&story.text, q.lang);
@@ -576,20 +581,22 @@ impl Clusterer {
         x[12] = other_language;
         x[13] = keys * other_language;
         let (article_dated, story_dated) = (q.time.is_some(), story.first_time.is_some());
-        x[14] = f32::from(u8::from(article_dated && story_dated));
-        x[15] = f32::from(u8::from(article_dated != story_dated));
         // Distances are 0 when unknown: an undated pair is neither near nor far. A story in the
         // follow-up index is weeks old by definition: the time since is no evidence against
-        // a follow-up there (the date conflict still is).
+        // a follow-up there, and the pair is shown as an undated one would be (the date
+        // conflict still counts).
+        if !dormant {
+            x[14] = f32::from(u8::from(article_dated && story_dated));
+            x[15] = f32::from(u8::from(article_dated != story_dated));
+        }
         if let Some(dt) = story.distance(q.time, q.time_end).filter(|_| !dormant) {
             let hours = dt as f32 / 3600.0;
             x[16] = 1.0 - (-hours / 6.0).exp();
             x[17] = 1.0 - (-hours / 168.0).exp();
-            x[18] = text * x[16];
         }
-        x[19] = f32::from(u8::from(self.date_conflict(q, story)));
+        x[18] = f32::from(u8::from(self.date_conflict(q, story)));
         if !q.event_days.is_empty() && !story.event_days.is_empty() {
-            x[21] = 1.0;
+            x[20] = 1.0;
             let gap = q
                 .event_days
                 .iter()
@@ -601,21 +608,20 @@ impl Clusterer {
                 })
                 .min()
                 .unwrap_or(i64::MAX);
-            x[20] = 1.0 - (-(gap.min(10_000) as f32) / 2.0).exp();
+            x[19] = 1.0 - (-(gap.min(10_000) as f32) / 2.0).exp();
         }
         let (ours, theirs) = (&q.top_anchors, &story.top_anchors);
         let shared = ours.iter().filter(|h| theirs.binary_search(h).is_ok()).count();
         if !ours.is_empty() && !theirs.is_empty() {
-            x[22] = shared as f32 / ours.len().min(theirs.len()) as f32;
+            x[21] = shared as f32 / ours.len().min(theirs.len()) as f32;
         }
-        x[23] = f32::from(u8::from(shared == 0 && ours.len() >= ANCHOR_MIN && theirs.len() >= ANCHOR_MIN));
-        // Capped: the sets a model learns from hold stories of a few to a hundred reports, and a
-        // linear weight must not run on past what it saw.
-        x[24] = (1.0 + story.articles.min(STORY_SIZE_CAP) as f32).ln() / (1.0 + STORY_SIZE_CAP as f32).ln();
-        x[25] = q.key_support;
-        x[26] = f32::from(u8::from(q.headline_only));
-        x[27] = x[26] * text;
-        x[28] = f32::from(u8::from(dormant));
+        x[22] = f32::from(u8::from(shared == 0 && ours.len() >= ANCHOR_MIN && theirs.len() >= ANCHOR_MIN));
+        // The story's size is left out on purpose: it says more about the data set a model
+        // learns from (pairs of translations, stories of eighty headlines) than about the pair.
+        x[23] = q.key_support;
+        x[24] = f32::from(u8::from(q.headline_only));
+        x[25] = x[24] * text;
+        x[26] = f32::from(u8::from(dormant));
         x
     }
 
@@ -748,8 +754,14 @@ impl Clusterer {
         }
         cands.truncate(s.candidates);
         let mut out: Vec<Candidate> = Vec::with_capacity(cands.len());
+        let quiet = (s.active_days * 86_400.0) as i64..=(s.follow_up_days * 86_400.0) as i64;
         for &(_, id) in cands.iter() {
-            let features = self.pair_features(q, &self.active[&id], false);
+            let story = &self.active[&id];
+            // A story still held active (the window keeps the latest articles' stories) whose
+            // latest report is older than the active days, but not older than the follow-up
+            // days, is seen as the follow-up index sees it.
+            let quiet = matches!((q.time, story.last_time), (Some(t), Some(l)) if quiet.contains(&(t - l)));
+            let features = self.pair_features(q, story, quiet);
             out.push(Candidate {
                 story: id,
                 dormant: false,

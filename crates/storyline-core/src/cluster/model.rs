@@ -31,13 +31,11 @@ pub const FEATURES: [&str; FEATURE_COUNT] = [
     "one_dated",
     "hours_apart",
     "days_apart",
-    "text_hours_apart",
     "date_conflict",
     "event_days_apart",
     "event_days_known",
     "anchors_shared",
     "anchors_disjoint",
-    "story_size",
     "key_support",
     "headline",
     "headline_text",
@@ -45,7 +43,7 @@ pub const FEATURES: [&str; FEATURE_COUNT] = [
 ];
 
 /// Number of pair features.
-pub const FEATURE_COUNT: usize = 29;
+pub const FEATURE_COUNT: usize = 27;
 
 /// The features of one (article, story) pair.
 pub type PairFeatures = [f32; FEATURE_COUNT];

@@ -15,16 +15,6 @@ pub fn compare(a: Input<'_>, b: Input<'_>, settings: &Settings) -> Comparison {
     let mut clusterer = Clusterer::new(settings.clone());
     clusterer.assign(1, &features(early.article, early.analysis), None);
     let late_features = features(late.article, late.analysis);
-    if std::env::var_os("XDEBUG").is_some() {
-        let mut c2 = Clusterer::new(settings.clone());
-        c2.assign(1, &features(early.article, early.analysis), None);
-        for cand in c2.candidates(2, &late_features) {
-            for (n, v) in crate::cluster::FEATURES.iter().zip(cand.features) {
-                eprintln!("{n:22} {v:.3}");
-            }
-            eprintln!("p {}", cand.probability);
-        }
-    }
     let decision = clusterer.assign(2, &late_features, None);
     let threshold = clusterer.join_probability();
     let same_story = !decision.new_story;

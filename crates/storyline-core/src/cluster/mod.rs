@@ -561,13 +561,15 @@ impl Clusterer {
         let text = same_language.map_or(0.0, |c| c.cosine(&q.terms));
         let title = Story::lang(&story.title, q.lang).map_or(0.0, |c| c.cosine(&q.title));
         let lead = Story::lang(&story.lead, q.lang).map_or(0.0, |c| c.cosine(&q.lead));
+        // The follow-up index keeps no members; a quiet story is seen the same way.
         let member = story
             .members
             .iter()
             .filter(|(l, _)| *l == q.lang)
             .map(|(_, m)| index::dot(&q.terms, m))
             .fold(0.0f32, f32::max)
-            .min(1.0);
+            .min(1.0)
+            * f32::from(u8::from(!dormant));
         let keys = story.keys.cosine(&q.keys);
         let other_language = if same_language.is_none() { 1.0 } else { 0.0 };
         x[0] = text;
@@ -758,9 +760,9 @@ impl Clusterer {
         for &(_, id) in cands.iter() {
             let story = &self.active[&id];
             // A story still held active (the window keeps the latest articles' stories) whose
-            // latest report is older than the active days, but not older than the follow-up
-            // days, is seen as the follow-up index sees it.
-            let quiet = matches!((q.time, story.last_time), (Some(t), Some(l)) if quiet.contains(&(t - l)));
+            // reports lie more than the active days but not more than the follow-up days from
+            // the article's date, either way, is seen as the follow-up index sees it.
+            let quiet = story.distance(q.time, q.time_end).is_some_and(|d| quiet.contains(&d));
             let features = self.pair_features(q, story, quiet);
             out.push(Candidate {
                 story: id,

@@ -163,7 +163,10 @@ fn load(cfg: &Config, spec: &str, gold: &str, views: bool, quiet: bool) -> Resul
     if undated_records.len() * 2 > docs.len() {
         let dated = with_made_up_dates(undated_records);
         let later = follow_ups(dated.clone(), &labelled)?;
-        let dated = dated.into_iter().map(|(raw, label, what)| labelled(raw, &label, &what)).collect::<Result<_>>()?;
+        let dated = dated
+            .into_iter()
+            .map(|(raw, label, what)| labelled(raw, &label, &what))
+            .collect::<Result<_>>()?;
         views.push(View { name: format!("{name} dated"), docs: dated, in_time_order: false });
         views.push(View { name: format!("{name} later"), docs: later, in_time_order: true });
     }
@@ -197,7 +200,8 @@ fn with_made_up_dates(
     let Some(base) = storyline_core::date::Published::day(2010, 1, 1) else { return records };
     for (raw, label, what) in &mut records {
         let day = fnv(label) % MADE_UP_SPREAD_DAYS + fnv(what) % 3;
-        raw.published = Some(storyline_core::date::Published { unix: base.unix + day as i64 * 86_400, ..base });
+        raw.published =
+            Some(storyline_core::date::Published { unix: base.unix + day as i64 * 86_400, ..base });
     }
     records
 }
@@ -245,7 +249,8 @@ fn read_labelled_corpus(root: &Path) -> Result<(Vec<(storyline_core::RawArticle,
             if path.is_dir() {
                 stack.push(path);
             } else if rel.starts_with("gold") && rel.ends_with(".tsv") {
-                let text = std::fs::read_to_string(&path).with_context(|| format!("{}: cannot read", path.display()))?;
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("{}: cannot read", path.display()))?;
                 for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
                     let cols: Vec<&str> = line.split('\t').collect();
                     if cols.len() >= 3 {
@@ -272,7 +277,9 @@ fn read_labelled_corpus(root: &Path) -> Result<(Vec<(storyline_core::RawArticle,
         .map_err(|e| anyhow::anyhow!("{rel}: {e}"))?;
         for raw in raws {
             let record = match raw.locator {
-                _ if rel.contains(".warc") => raw.metadata.get("warc_target_uri").cloned().unwrap_or_default(),
+                _ if rel.contains(".warc") => {
+                    raw.metadata.get("warc_target_uri").cloned().unwrap_or_default()
+                }
                 Some(Locator::Line(n)) | Some(Locator::Item(n)) => n.to_string(),
                 _ => "-".to_string(),
             };
@@ -391,7 +398,8 @@ fn best_threshold(sets: &[&Set], model: &Model) -> f32 {
         curve.push((t, sum / (3 * sets.len()) as f64));
     }
     let top = curve.iter().map(|&(_, f)| f).fold(f64::MIN, f64::max);
-    let level: Vec<f32> = curve.iter().filter(|&&(_, f)| f >= top - THRESHOLD_PLATEAU).map(|&(t, _)| t).collect();
+    let level: Vec<f32> =
+        curve.iter().filter(|&&(_, f)| f >= top - THRESHOLD_PLATEAU).map(|&(t, _)| t).collect();
     level[(level.len() - 1) / 2]
 }
 

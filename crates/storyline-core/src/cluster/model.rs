@@ -197,6 +197,7 @@ pub struct Example {
 /// Fits a logistic regression by Newton's method with an L2 penalty `l2` on the standardised
 /// weights (not the bias). Deterministic: the same examples in the same order give the same
 /// model.
+#[allow(clippy::needless_range_loop)] // matrix arithmetic reads clearest by index
 pub fn fit(examples: &[Example], l2: f64, trained_on: Vec<String>) -> Model {
     const N: usize = FEATURE_COUNT;
     let total: f64 = examples.iter().map(|e| e.weight).sum::<f64>().max(1e-12);
@@ -274,6 +275,7 @@ pub fn fit(examples: &[Example], l2: f64, trained_on: Vec<String>) -> Model {
 }
 
 /// Solves `a x = b` by Gaussian elimination with partial pivoting (`None` when singular).
+#[allow(clippy::needless_range_loop)] // matrix arithmetic reads clearest by index
 fn solve(mut a: Vec<[f64; FEATURE_COUNT + 1]>, mut b: [f64; FEATURE_COUNT + 1]) -> Option<Vec<f64>> {
     let n = b.len();
     for col in 0..n {

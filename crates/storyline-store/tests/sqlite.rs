@@ -234,7 +234,7 @@ fn a_story_merged_by_another_writer_is_followed() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.db");
     let (one, two) = (SqliteStore::open(&path).unwrap(), SqliteStore::open(&path).unwrap());
-    let settings = IngestSettings::default();
+    let settings = conformance::merging();
     let story = |o: &IngestOutcome| match o {
         IngestOutcome::Inserted { story, .. } => *story,
         other => panic!("{other:?}"),

@@ -19,7 +19,25 @@ struct FileConfig {
     /// Story clustering: every key of `storyline_core::cluster::Settings`.
     cluster: Option<storyline_core::cluster::Settings>,
     #[serde(default)]
+    models: ModelsSection,
+    #[serde(default)]
     serve: ServeSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelsSection {
+    /// The clustering's decision model file; empty: the shipped one.
+    cluster: Option<PathBuf>,
+}
+
+/// Reads a clustering model file.
+fn cluster_model(path: &Path) -> Result<std::sync::Arc<storyline_core::cluster::Model>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("{}: cannot read model", path.display()))?;
+    let model =
+        storyline_core::cluster::Model::from_json(&text).with_context(|| format!("{}", path.display()))?;
+    Ok(std::sync::Arc::new(model))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -137,6 +155,11 @@ impl Config {
             if let Some(c) = file.cluster {
                 cfg.cluster = c;
             }
+            if let Some(m) = file.models.cluster.filter(|m| !m.as_os_str().is_empty()) {
+                // Relative to the configuration file.
+                let m = if m.is_relative() { path.parent().unwrap_or(Path::new("")).join(m) } else { m };
+                cfg.cluster.model = Some(cluster_model(&m)?);
+            }
             if let Some(a) = file.serve.addr {
                 cfg.serve_addr = a;
             }
@@ -161,6 +184,9 @@ impl Config {
         }
         if let Some(h) = env_parse::<u64>(env, "STORYLINE_NEAR_DUPLICATE_HORIZON")? {
             cfg.near_duplicate_horizon = h;
+        }
+        if let Some(m) = env("STORYLINE_CLUSTER_MODEL").filter(|m| !m.trim().is_empty()) {
+            cfg.cluster.model = Some(cluster_model(Path::new(m.trim())).context("STORYLINE_CLUSTER_MODEL")?);
         }
         if let Some(a) = env("STORYLINE_ADDR").filter(|a| !a.trim().is_empty()) {
             cfg.serve_addr = a.trim().to_string();
@@ -244,6 +270,26 @@ mod tests {
         let env = |k: &str| (k == "STORYLINE_BATCH_SIZE").then(|| "veel".to_string());
         let err = Config::load(None, None, &env).unwrap_err().to_string();
         assert!(err.contains("STORYLINE_BATCH_SIZE=`veel`"), "{err}");
+    }
+
+    #[test]
+    fn a_clustering_model_is_read_from_the_file_or_environment_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut model = storyline_core::cluster::Model::builtin().as_ref().clone();
+        model.threshold = 0.42;
+        std::fs::write(dir.path().join("mine.json"), model.to_json()).unwrap();
+        let file = dir.path().join("s.toml");
+        std::fs::write(&file, "[models]\ncluster = \"mine.json\"\n").unwrap();
+        let cfg = Config::load(Some(&file), None, &|_| None).unwrap();
+        assert_eq!(cfg.cluster.model.as_ref().map(|m| m.threshold), Some(0.42));
+        let path = dir.path().join("mine.json").display().to_string();
+        let env = |k: &str| (k == "STORYLINE_CLUSTER_MODEL").then(|| path.clone());
+        let cfg = Config::load(None, None, &env).unwrap();
+        assert_eq!(cfg.cluster.model.as_ref().map(|m| m.threshold), Some(0.42));
+        // A file that is not a model names itself and why.
+        std::fs::write(dir.path().join("mine.json"), "{\"format\": \"other\"}").unwrap();
+        let err = format!("{:#}", Config::load(Some(&file), None, &|_| None).unwrap_err());
+        assert!(err.contains("mine.json") && err.contains("model"), "{err}");
     }
 
     #[test]

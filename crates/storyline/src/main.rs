@@ -13,6 +13,7 @@ mod pipeline;
 mod progress;
 mod serve;
 mod show;
+mod stories_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -258,6 +259,20 @@ Training data is CoNLL-2002 columns (`word POS tag`, B-/I- tags, -DOCSTART- betw
 documents; read as Latin-1) or JSON Lines with gold `entities`. The same seed and data give
 the same model. After every epoch the exact-span F1 of the tagger on --dev is printed.")]
     Names(names_cmd::TrainNamesArgs),
+    /// Train the clustering's join decision (does this report join that story)
+    #[command(after_help = "Example (the command that trained models/cluster.json):
+  storyline train stories --data ../shared/data/ecbplus-dev.jsonl \\
+      --data ../shared/data/uci-headlines-dev.jsonl \\
+      --data ../shared/data/meantime-nl-dev.jsonl,../shared/data/meantime-en-dev.jsonl \\
+      --out models/cluster.json --leave-one-out
+
+Each --data is one labelled set (JSON Lines with a gold `story` field; files joined by commas
+form one set). Pairs of an article and a candidate story come from replaying each set in
+several arrival orders; every set weighs the same. --leave-one-out scores each set with a model
+trained on the others, in its file order and in shuffled orders (mean, worst, best). The same
+data and options give the same model. Point the clusterer at a model with `models.cluster` in
+storyline.toml or STORYLINE_CLUSTER_MODEL.")]
+    Stories(stories_cmd::TrainStoriesArgs),
 }
 
 #[derive(Args)]
@@ -458,6 +473,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             eval_cmd::run(&cfg, &file, &gold, &options, cli.json)
         }
         Command::Train(TrainCommand::Names(args)) => names_cmd::train(&args, cli.quiet),
+        Command::Train(TrainCommand::Stories(args)) => stories_cmd::run(&cfg, &args, cli.json, cli.quiet),
         Command::Analyze { file, published, language } => {
             let prepare = PrepareOptions { source: None, published, language };
             analyze_cmd::run(&file, &prepare, cli.json)

@@ -25,6 +25,10 @@ const SEED_DATE: u64 = 0x4441_5445;
 /// Bytes of text beyond the title up to which an article counts as a headline without a body.
 const HEADLINE_SLACK: usize = 40;
 
+/// Bytes at the start of the text that count as its lead: the event a report is about is told
+/// there (with its own date), the background further down.
+pub(crate) const LEAD_BYTES: usize = 500;
+
 /// What a language-independent key stands for; each kind has its own weight in
 /// [`Settings`](super::Settings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -73,17 +77,22 @@ pub struct Features {
     /// The last second of the publication period (equal to `time` when known to the second):
     /// a report dated only "October" may be from any day of it.
     pub(crate) time_end: Option<i64>,
-    /// Whether the publication time is known to the minute or better.
-    pub(crate) precise: bool,
     /// Text and title stems: (hash, sublinear term frequency), sorted by hash.
     pub(crate) terms: Vec<(u64, f32)>,
     /// Title stems: (hash, sublinear term frequency), sorted by hash.
     pub(crate) title: Vec<(u64, f32)>,
+    /// Stems of the title and the lead ([`LEAD_BYTES`] of text): (hash, sublinear term
+    /// frequency), sorted by hash.
+    pub(crate) lead: Vec<(u64, f32)>,
     /// Entities, figures and dates, sorted by hash.
     pub(crate) keys: Vec<Key>,
     /// Calendar days the article is about (dates resolved to the day, and the publication
     /// day), as days since 1970-01-01, sorted and distinct.
     pub(crate) days: Vec<i64>,
+    /// The days of the event itself: the publication day and the dates resolved to the day in
+    /// the lead, sorted and distinct (a subset of `days`; background dates further down, the
+    /// anniversary or the earlier attack, are left out).
+    pub(crate) event_days: Vec<i64>,
     /// Whether the article is a headline without a body (the text adds next to nothing to the
     /// title).
     pub(crate) headline_only: bool,
@@ -103,6 +112,11 @@ impl Features {
     /// Number of distinct language-independent keys.
     pub fn key_count(&self) -> usize {
         self.keys.len()
+    }
+
+    /// The publication time (Unix seconds), when known.
+    pub fn time(&self) -> Option<i64> {
+        self.time
     }
 }
 
@@ -143,6 +157,18 @@ fn count_stems(
             *counts.entry(term).or_insert(0.0) += weight;
         }
     }
+}
+
+/// The largest char boundary of `s` at or below `at`.
+fn floor_char_boundary(s: &str, at: usize) -> usize {
+    if at >= s.len() {
+        return s.len();
+    }
+    let mut i = at;
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// Sorted (hash, 1 + ln(count)) pairs from raw counts.
@@ -216,6 +242,9 @@ fn features_with(
     count_stems(title, lang, lang_hash, &stemmer, 1.0, &mut title_counts);
     let mut counts: HashMap<u64, f32> = HashMap::with_capacity(256);
     count_stems(&article.text, lang, lang_hash, &stemmer, 1.0, &mut counts);
+    let lead_text = &article.text[..floor_char_boundary(&article.text, LEAD_BYTES)];
+    let mut lead_counts = title_counts.clone();
+    count_stems(lead_text, lang, lang_hash, &stemmer, 1.0, &mut lead_counts);
     for (&h, &c) in &title_counts {
         *counts.entry(h).or_insert(0.0) += if title_is_lead { c } else { 2.0 * c };
     }
@@ -262,11 +291,15 @@ fn features_with(
         }
     }
     let mut days = Vec::new();
+    let mut event_days = Vec::new();
     for t in &analysis.times {
         let Some(v) = t.value.as_deref() else { continue };
         if t.granularity == Granularity::Day {
             if let Some(d) = parse_day(v) {
                 days.push(d);
+                if t.start < LEAD_BYTES {
+                    event_days.push(d);
+                }
             }
         }
         let kind = match t.granularity {
@@ -280,6 +313,7 @@ fn features_with(
     if let Some(p) = article.published {
         if p.precision >= crate::date::Precision::Day {
             days.push(p.days());
+            event_days.push(p.days());
             let (y, m, d) = p.ymd();
             add(hash64(SEED_DATE, format!("{y:04}-{m:02}-{d:02}").as_bytes()), KeyKind::Published, 1.0);
         }
@@ -301,6 +335,8 @@ fn features_with(
 
     days.sort_unstable();
     days.dedup();
+    event_days.sort_unstable();
+    event_days.dedup();
     // A body of a few words beyond the headline is no body (a feed item with its title only).
     let headline_only = !title.is_empty()
         && (title_is_lead || article.text.trim().is_empty())
@@ -308,12 +344,13 @@ fn features_with(
     Ok(Features {
         headline_only,
         days,
+        event_days,
         lang: lang_hash,
         time: article.published.map(|p| p.unix),
         time_end: article.published.map(|p| (p.end_unix() - 1).max(p.unix)),
-        precise: article.published.is_some_and(|p| p.precision >= crate::date::Precision::Minute),
         terms: sublinear(counts),
         title: sublinear(title_counts),
+        lead: sublinear(lead_counts),
         keys,
     })
 }

@@ -16,12 +16,10 @@ pub fn compare(a: Input<'_>, b: Input<'_>, settings: &Settings) -> Comparison {
     clusterer.assign(1, &features(early.article, early.analysis), None);
     let late_features = features(late.article, late.analysis);
     let decision = clusterer.assign(2, &late_features, None);
-    // The threshold the article was held to (lower for a headline without a body).
-    let threshold =
-        if late_features.headline_only { settings.headline_threshold } else { settings.threshold };
+    let threshold = clusterer.join_probability();
     let same_story = !decision.new_story;
-    let margin = (decision.score - threshold) / threshold.max(1e-3);
-    let confidence = (0.5 + 0.5 * (3.0 * margin).tanh()).clamp(0.0, 1.0);
+    // The model's probability that the later article reports the earlier one's story.
+    let confidence = decision.score.clamp(0.0, 1.0);
 
     // Each side's additions relative to the other: the dossier of the pair read both ways.
     let forward = lay_out(&[early, late]);

@@ -259,12 +259,12 @@ pub struct Comparison {
     pub b: Report,
     /// Whether storyline would put them in one story.
     pub same_story: bool,
-    /// How sure, in `[0, 1]`: 0.5 at the join threshold, towards 1 the more the score clears
-    /// it, towards 0 the further it falls short.
+    /// How sure, in `[0, 1]`: the clustering model's probability that the later article
+    /// reports the earlier one's story.
     pub confidence: f32,
-    /// The clustering score of the later article against the earlier one's story.
+    /// The clustering model's probability for the pair (the same as `confidence`).
     pub score: f32,
-    /// The score needed to join.
+    /// The probability needed to join.
     pub threshold: f32,
     /// What they share.
     pub shared: Shared,

@@ -16,20 +16,26 @@ mod common;
 use std::collections::HashMap;
 use std::time::Instant;
 
-use storyline_core::cluster::{features, Clusterer, Features, Settings};
+use storyline_core::cluster::train::{self, Labelled};
+use storyline_core::cluster::{features, Settings};
 use storyline_core::eval::{score, shuffle, Scores};
-use storyline_core::ingest::dedupe::{self, Signature};
 use storyline_core::ingest::jsonl::parse_record;
 use storyline_core::ingest::prepare::prepare_with_signature;
 use storyline_core::ingest::PrepareOptions;
 use storyline_core::Locator;
 
-/// One prepared article: what the clusterer sees, and the gold label kept aside for scoring.
+/// One prepared article: what the clusterer sees and the gold label kept aside for scoring
+/// (the training replay's `Labelled`), and a title to print.
 struct Doc {
-    features: Features,
-    signature: Option<Signature>,
-    gold: String,
+    labelled: Labelled,
     title: String,
+}
+
+impl std::ops::Deref for Doc {
+    type Target = Labelled;
+    fn deref(&self) -> &Labelled {
+        &self.labelled
+    }
 }
 
 fn load(name: &str) -> Option<Vec<Doc>> {
@@ -47,67 +53,19 @@ fn load(name: &str) -> Option<Vec<Doc>> {
         let prepared = prepare_with_signature(raw, &PrepareOptions::default(), None).expect("analysis");
         let features = features(&prepared.article, &prepared.analysis);
         let title = prepared.article.title.clone();
-        docs.push(Doc { features, signature: prepared.signature, gold, title });
+        docs.push(Doc { labelled: Labelled { features, signature: prepared.signature, gold }, title });
     }
     Some(docs)
 }
 
-/// Near-duplicate links among the documents, in order: the earliest earlier document whose
-/// signature shares a band and reaches the threshold.
-fn near_duplicates(docs: &[&Doc]) -> Vec<Option<usize>> {
-    let mut bands: HashMap<i64, Vec<usize>> = HashMap::new();
-    let mut out = Vec::with_capacity(docs.len());
-    for (i, d) in docs.iter().enumerate() {
-        let Some(sig) = &d.signature else {
-            out.push(None);
-            continue;
-        };
-        let keys = sig.band_keys();
-        let mut cands: Vec<usize> =
-            keys.iter().flat_map(|k| bands.get(k).into_iter().flatten().copied()).collect();
-        cands.sort_unstable();
-        cands.dedup();
-        let found = cands.into_iter().find(|&j| {
-            docs[j]
-                .signature
-                .as_ref()
-                .is_some_and(|o| dedupe::similarity(sig, o) >= dedupe::DEFAULT_THRESHOLD)
-        });
-        out.push(found);
-        for k in keys {
-            bands.entry(k).or_default().push(i);
-        }
-    }
-    out
-}
-
-/// Clusters the documents in order; returns the predicted labels and articles per second.
+/// Clusters the documents in order as the training replays do (near-duplicate links, merges
+/// followed); returns the predicted labels and articles per second.
 fn cluster(docs: &[&Doc], settings: &Settings) -> (Vec<i64>, f64) {
-    let dups = near_duplicates(docs);
-    let mut c = Clusterer::new(settings.clone());
+    let labelled: Vec<&Labelled> = docs.iter().map(|d| &d.labelled).collect();
     let start = Instant::now();
-    // A merge moves the younger story's earlier reports into the older one: each story id
-    // leads to the story that holds it now.
-    let mut merged_into: HashMap<i64, i64> = HashMap::new();
-    let pred: Vec<i64> = docs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let a = c.assign(i as i64 + 1, &d.features, dups[i].map(|j| j as i64 + 1));
-            if let Some(m) = a.merged {
-                merged_into.insert(m, a.story);
-            }
-            a.story
-        })
-        .collect();
+    let pred = train::cluster(&labelled, settings);
     let rate = docs.len() as f64 / start.elapsed().as_secs_f64().max(1e-9);
-    let resolve = |mut id: i64| {
-        while let Some(&next) = merged_into.get(&id) {
-            id = next;
-        }
-        id
-    };
-    (pred.into_iter().map(resolve).collect(), rate)
+    (pred, rate)
 }
 
 fn report(name: &str, s: &Scores, rate: f64) {
@@ -248,7 +206,7 @@ fn load_demo() -> Option<(Vec<Doc>, Vec<Option<usize>>)> {
             format!("{y:04}-{m:02}-{d:02}")
         });
         let title = format!("{day} {}", prepared.article.title);
-        let doc = Doc { features, signature: prepared.signature, gold: label, title };
+        let doc = Doc { labelled: Labelled { features, signature: prepared.signature, gold: label }, title };
         records.push((published, records.len(), doc, hash));
     }
     records.sort_by_key(|r| (r.0.is_none(), r.0, r.1));

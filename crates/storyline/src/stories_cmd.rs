@@ -400,7 +400,8 @@ fn best_threshold(sets: &[&Set], model: &Model) -> f32 {
     let top = curve.iter().map(|&(_, f)| f).fold(f64::MIN, f64::max);
     let level: Vec<f32> =
         curve.iter().filter(|&&(_, f)| f >= top - THRESHOLD_PLATEAU).map(|&(t, _)| t).collect();
-    level[(level.len() - 1) / 2]
+    // Empty only if every score were undefined: the model's own threshold then stands.
+    level.get(level.len().saturating_sub(1) / 2).copied().unwrap_or(model.threshold)
 }
 
 /// Clusters `set` with `model` in its file order and `orders` shuffled orders (seeds 1..=N, the

@@ -888,14 +888,10 @@ const INVERTED_MARK: f32 = 2.5;
 /// Reads (the start of) the text and gathers the evidence.
 fn tally(text: &str) -> Tally {
     let model = model();
-    let mut end = text.len().min(MAX_BYTES);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
     let mut t = Tally::default();
     let mut token = Token { buf: ['\0'; MAX_TOKEN], len: 0, letters: 0, uppers: 0, first_upper: false };
     let mut sentence_start = true;
-    for c in text[..end].chars() {
+    for c in super::head(text, MAX_BYTES).chars() {
         if c.is_alphabetic() {
             token.push_letter(c);
             continue;

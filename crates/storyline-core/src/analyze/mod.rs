@@ -306,6 +306,15 @@ pub trait Annotator: Send + Sync {
     fn annotate(&self, doc: &Document<'_>, out: &mut Analysis);
 }
 
+/// The longest start of `text` of at most `max_bytes` bytes that ends on a character boundary.
+pub(crate) fn head(text: &str, max_bytes: usize) -> &str {
+    let mut end = text.len().min(max_bytes);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// The default pipeline: entities, quotes (which use the entities), quantities, times.
 pub fn default_annotators() -> [&'static dyn Annotator; 4] {
     [

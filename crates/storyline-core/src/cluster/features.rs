@@ -29,8 +29,8 @@ const HEADLINE_SLACK: usize = 40;
 /// there (with its own date), the background further down.
 pub(crate) const LEAD_BYTES: usize = 500;
 
-/// What a language-independent key stands for; each kind has its own weight in
-/// [`Settings`](super::Settings).
+/// What a language-independent key stands for; the pair features group the kinds (people,
+/// organisations, places, other names, figures, dates, the publication day).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum KeyKind {
     /// A person's entity key.
@@ -159,18 +159,6 @@ fn count_stems(
     }
 }
 
-/// The largest char boundary of `s` at or below `at`.
-fn floor_char_boundary(s: &str, at: usize) -> usize {
-    if at >= s.len() {
-        return s.len();
-    }
-    let mut i = at;
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
 /// Sorted (hash, 1 + ln(count)) pairs from raw counts.
 fn sublinear(counts: HashMap<u64, f32>) -> Vec<(u64, f32)> {
     let mut v: Vec<(u64, f32)> = counts.into_iter().map(|(h, c)| (h, 1.0 + c.max(1.0).ln())).collect();
@@ -242,7 +230,7 @@ fn features_with(
     count_stems(title, lang, lang_hash, &stemmer, 1.0, &mut title_counts);
     let mut counts: HashMap<u64, f32> = HashMap::with_capacity(256);
     count_stems(&article.text, lang, lang_hash, &stemmer, 1.0, &mut counts);
-    let lead_text = &article.text[..floor_char_boundary(&article.text, LEAD_BYTES)];
+    let lead_text = crate::analyze::head(&article.text, LEAD_BYTES);
     let mut lead_counts = title_counts.clone();
     count_stems(lead_text, lang, lang_hash, &stemmer, 1.0, &mut lead_counts);
     for (&h, &c) in &title_counts {

@@ -192,6 +192,8 @@ pub struct Assignment {
 /// The kinds of key with a feature of their own, in the order of the features after `keys`.
 const KIND_GROUPS: usize = 7;
 
+/// The group of a key kind: its place among the per-kind features, which follow `person` in
+/// [`FEATURES`] in this order.
 fn kind_group(kind: KeyKind) -> usize {
     match kind {
         KeyKind::Person => 0,
@@ -556,6 +558,28 @@ impl Clusterer {
     /// waits in the follow-up index, or has been quiet for longer than the active days). One
     /// function for training and deciding.
     fn pair_features(&self, q: &Query, story: &Story, dormant: bool) -> PairFeatures {
+        use model::feature_index as at;
+        const TEXT: usize = at("text");
+        const TITLE: usize = at("title");
+        const LEAD: usize = at("lead");
+        const MEMBER: usize = at("member");
+        const KEYS: usize = at("keys");
+        const PERSON: usize = at("person");
+        const OTHER_LANGUAGE: usize = at("other_language");
+        const KEYS_OTHER_LANGUAGE: usize = at("keys_other_language");
+        const BOTH_DATED: usize = at("both_dated");
+        const ONE_DATED: usize = at("one_dated");
+        const HOURS_APART: usize = at("hours_apart");
+        const DAYS_APART: usize = at("days_apart");
+        const DATE_CONFLICT: usize = at("date_conflict");
+        const EVENT_DAYS_APART: usize = at("event_days_apart");
+        const EVENT_DAYS_KNOWN: usize = at("event_days_known");
+        const ANCHORS_SHARED: usize = at("anchors_shared");
+        const ANCHORS_DISJOINT: usize = at("anchors_disjoint");
+        const KEY_SUPPORT: usize = at("key_support");
+        const HEADLINE: usize = at("headline");
+        const HEADLINE_TEXT: usize = at("headline_text");
+        const DORMANT: usize = at("dormant");
         let mut x = [0f32; FEATURE_COUNT];
         let same_language = Story::lang(&story.text, q.lang);
         let text = same_language.map_or(0.0, |c| c.cosine(&q.terms));
@@ -572,33 +596,33 @@ impl Clusterer {
             * f32::from(u8::from(!dormant));
         let keys = story.keys.cosine(&q.keys);
         let other_language = if same_language.is_none() { 1.0 } else { 0.0 };
-        x[0] = text;
-        x[1] = title;
-        x[2] = lead;
-        x[3] = member;
-        x[4] = keys;
+        x[TEXT] = text;
+        x[TITLE] = title;
+        x[LEAD] = lead;
+        x[MEMBER] = member;
+        x[KEYS] = keys;
         for (g, part) in q.key_groups.iter().enumerate() {
-            x[5 + g] = story.keys.cosine(part);
+            x[PERSON + g] = story.keys.cosine(part);
         }
-        x[12] = other_language;
-        x[13] = keys * other_language;
+        x[OTHER_LANGUAGE] = other_language;
+        x[KEYS_OTHER_LANGUAGE] = keys * other_language;
         let (article_dated, story_dated) = (q.time.is_some(), story.first_time.is_some());
         // Distances are 0 when unknown: an undated pair is neither near nor far. A story in the
         // follow-up index is weeks old by definition: the time since is no evidence against
         // a follow-up there, and the pair is shown as an undated one would be (the date
         // conflict still counts).
         if !dormant {
-            x[14] = f32::from(u8::from(article_dated && story_dated));
-            x[15] = f32::from(u8::from(article_dated != story_dated));
+            x[BOTH_DATED] = f32::from(u8::from(article_dated && story_dated));
+            x[ONE_DATED] = f32::from(u8::from(article_dated != story_dated));
         }
         if let Some(dt) = story.distance(q.time, q.time_end).filter(|_| !dormant) {
             let hours = dt as f32 / 3600.0;
-            x[16] = 1.0 - (-hours / 6.0).exp();
-            x[17] = 1.0 - (-hours / 168.0).exp();
+            x[HOURS_APART] = 1.0 - (-hours / 6.0).exp();
+            x[DAYS_APART] = 1.0 - (-hours / 168.0).exp();
         }
-        x[18] = f32::from(u8::from(self.date_conflict(q, story)));
+        x[DATE_CONFLICT] = f32::from(u8::from(self.date_conflict(q, story)));
         if !q.event_days.is_empty() && !story.event_days.is_empty() {
-            x[20] = 1.0;
+            x[EVENT_DAYS_KNOWN] = 1.0;
             let gap = q
                 .event_days
                 .iter()
@@ -610,20 +634,21 @@ impl Clusterer {
                 })
                 .min()
                 .unwrap_or(i64::MAX);
-            x[19] = 1.0 - (-(gap.min(10_000) as f32) / 2.0).exp();
+            x[EVENT_DAYS_APART] = 1.0 - (-(gap.min(10_000) as f32) / 2.0).exp();
         }
         let (ours, theirs) = (&q.top_anchors, &story.top_anchors);
         let shared = ours.iter().filter(|h| theirs.binary_search(h).is_ok()).count();
         if !ours.is_empty() && !theirs.is_empty() {
-            x[21] = shared as f32 / ours.len().min(theirs.len()) as f32;
+            x[ANCHORS_SHARED] = shared as f32 / ours.len().min(theirs.len()) as f32;
         }
-        x[22] = f32::from(u8::from(shared == 0 && ours.len() >= ANCHOR_MIN && theirs.len() >= ANCHOR_MIN));
+        x[ANCHORS_DISJOINT] =
+            f32::from(u8::from(shared == 0 && ours.len() >= ANCHOR_MIN && theirs.len() >= ANCHOR_MIN));
         // The story's size is left out on purpose: it says more about the data set a model
         // learns from (pairs of translations, stories of eighty headlines) than about the pair.
-        x[23] = q.key_support;
-        x[24] = f32::from(u8::from(q.headline_only));
-        x[25] = x[24] * text;
-        x[26] = f32::from(u8::from(dormant));
+        x[KEY_SUPPORT] = q.key_support;
+        x[HEADLINE] = f32::from(u8::from(q.headline_only));
+        x[HEADLINE_TEXT] = x[HEADLINE] * text;
+        x[DORMANT] = f32::from(u8::from(dormant));
         x
     }
 
@@ -756,13 +781,13 @@ impl Clusterer {
         }
         cands.truncate(s.candidates);
         let mut out: Vec<Candidate> = Vec::with_capacity(cands.len());
-        let quiet = (s.active_days * 86_400.0) as i64..=(s.follow_up_days * 86_400.0) as i64;
+        let quiet_between = (s.active_days * 86_400.0) as i64..=(s.follow_up_days * 86_400.0) as i64;
         for &(_, id) in cands.iter() {
             let story = &self.active[&id];
             // A story still held active (the window keeps the latest articles' stories) whose
             // reports lie more than the active days but not more than the follow-up days from
             // the article's date, either way, is seen as the follow-up index sees it.
-            let quiet = story.distance(q.time, q.time_end).is_some_and(|d| quiet.contains(&d));
+            let quiet = story.distance(q.time, q.time_end).is_some_and(|d| quiet_between.contains(&d));
             let features = self.pair_features(q, story, quiet);
             out.push(Candidate {
                 story: id,
@@ -1137,6 +1162,25 @@ mod tests {
          de wijk Brunnepe geëvacueerd. Dijkgraaf Hendrik Bos spreekt van een uitzonderlijke \
          situatie in Kampen. De noodpompen draaien op volle kracht, zegt Hendrik Bos.",
     );
+
+    #[test]
+    fn key_kinds_land_on_their_named_features() {
+        let person = model::feature_index("person");
+        for (kind, name) in [
+            (KeyKind::Person, "person"),
+            (KeyKind::Organization, "organization"),
+            (KeyKind::Place, "place"),
+            (KeyKind::Other, "other_name"),
+            (KeyKind::Figure, "figure"),
+            (KeyKind::FigureNoun, "figure"),
+            (KeyKind::Day, "named_date"),
+            (KeyKind::Year, "named_date"),
+            (KeyKind::Published, "published_day"),
+        ] {
+            assert_eq!(FEATURES[person + kind_group(kind)], name, "{kind:?}");
+        }
+        assert_eq!(person + KIND_GROUPS, model::feature_index("other_language"));
+    }
 
     #[test]
     fn undated_report_of_a_look_alike_event_stays_apart() {

@@ -45,6 +45,26 @@ pub const FEATURES: [&str; FEATURE_COUNT] = [
 /// Number of pair features.
 pub const FEATURE_COUNT: usize = 27;
 
+/// The position of feature `name` in [`FEATURES`]; a name that is not there fails to compile
+/// where it is used in a constant.
+pub(crate) const fn feature_index(name: &str) -> usize {
+    let mut i = 0;
+    while i < FEATURE_COUNT {
+        let (a, b) = (FEATURES[i].as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("no such pair feature")
+}
+
 /// The features of one (article, story) pair.
 pub type PairFeatures = [f32; FEATURE_COUNT];
 

@@ -231,11 +231,7 @@ fn article_of(raw: RawArticle, opts: &PrepareOptions, origin: Option<String>) ->
             let mut sample = String::with_capacity(title.len() + 1 + text.len().min(4096));
             sample.push_str(&title);
             sample.push('\n');
-            let mut cut = text.len().min(4096);
-            while !text.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            sample.push_str(&text[..cut]);
+            sample.push_str(crate::analyze::head(&text, 4096));
             lang::detect(&sample)
         }
     };

@@ -377,3 +377,57 @@ fn listings_read_their_order_from_an_index() {
     assert!(source.contains("ORDER BY published_unix IS NULL, published_unix DESC, seq DESC"));
     assert!(source.contains("ORDER BY s.last_published IS NULL, s.last_published DESC, s.last_seq DESC"));
 }
+
+/// `recluster` gives the stories ingest gave when the articles came in publication order: the
+/// same decisions, from the features rebuilt out of what is stored. Real reports from the
+/// development sets in `../shared/data` (skipped when absent): look-alike undated events, and
+/// dated headlines.
+#[test]
+fn recluster_gives_the_stories_ingest_gave_in_publication_order() {
+    use storyline_core::ingest::jsonl::parse_record;
+    use storyline_core::ingest::prepare::{prepare_with_signature, Prepared};
+    use storyline_core::ingest::PrepareOptions;
+    use storyline_core::Locator;
+    use storyline_store::ArticleFilter;
+
+    for (name, limit) in [("ecbplus-dev.jsonl", usize::MAX), ("uci-headlines-dev.jsonl", 1_000)] {
+        let path = format!("{}/../../../shared/data/{name}", env!("CARGO_MANIFEST_DIR"));
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            eprintln!("{path} not present; skipped");
+            continue;
+        };
+        let mut batch: Vec<Prepared> = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .take(limit)
+            .enumerate()
+            .map(|(i, line)| {
+                let raw =
+                    parse_record(line.as_bytes(), Locator::Line(i as u64 + 1)).expect("dev data parses");
+                prepare_with_signature(raw, &PrepareOptions::default(), None).expect("analysis")
+            })
+            .collect();
+        // Publication order (a set is all dated or all undated; the undated keep file order).
+        batch.sort_by_key(|p| p.article.published.map(|d| d.unix));
+        let store = SqliteStore::open_in_memory().unwrap();
+        for chunk in batch.chunks(64) {
+            store.ingest(chunk, &IngestSettings::default()).unwrap();
+        }
+        let stories = |store: &SqliteStore| -> Vec<(String, Option<i64>)> {
+            let mut v: Vec<_> = store
+                .articles(&ArticleFilter::default())
+                .unwrap()
+                .into_iter()
+                .map(|a| (a.id, a.story))
+                .collect();
+            v.sort();
+            v
+        };
+        let ingested = stories(&store);
+        let count = store.stats().unwrap().stories;
+        assert!(count > 1 && (count as usize) < ingested.len(), "{name}: {count} stories");
+        let report = store.recluster(&IngestSettings::default()).unwrap();
+        assert_eq!(report.stories, count, "{name}");
+        assert_eq!(stories(&store), ingested, "{name}");
+    }
+}

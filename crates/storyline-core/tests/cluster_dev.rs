@@ -169,10 +169,13 @@ fn meantime_translation_pairs() {
         return;
     };
     let concatenated: Vec<&Doc> = nl.iter().chain(en.iter()).collect();
+    let english_first: Vec<&Doc> = en.iter().chain(nl.iter()).collect();
     let interleaved: Vec<&Doc> = nl.iter().zip(en.iter()).flat_map(|(a, b)| [a, b]).collect();
-    for (name, docs, floor, pair_floor) in
-        [("meantime nl+en", &concatenated, 0.95, 95), ("meantime interleaved", &interleaved, 0.95, 95)]
-    {
+    for (name, docs, floor, pair_floor) in [
+        ("meantime nl+en", &concatenated, 0.95, 95),
+        ("meantime en+nl", &english_first, 0.95, 95),
+        ("meantime interleaved", &interleaved, 0.95, 95),
+    ] {
         run_set(name, docs, floor);
         // Share of translation pairs placed in one story, with the defaults.
         let (pred, _) = cluster(docs, &Settings::default());
@@ -187,6 +190,13 @@ fn meantime_translation_pairs() {
             joined * 100 >= pairs * pair_floor,
             "{name}: only {joined} of {pairs} translation pairs joined"
         );
+        // No story mixes the two topics (the gold story is `topic/article`).
+        let mut topic_of: HashMap<i64, &str> = HashMap::new();
+        for (d, p) in docs.iter().zip(&pred) {
+            let topic = d.gold.split('/').next().unwrap_or_default();
+            let first = *topic_of.entry(*p).or_insert(topic);
+            assert_eq!(first, topic, "{name}: story {p} mixes {first} and {topic}");
+        }
     }
 }
 

@@ -125,6 +125,11 @@ pub(crate) fn language_hash(code: &str) -> u64 {
     hash64(SEED_TERM, code.as_bytes())
 }
 
+/// Each distinct lowercase word of an article (by hash) and its term, `None` for a word that is
+/// not one: shared by the passes over one article's title, text and lead, so that each word is
+/// stemmed once.
+type StemMemo = HashMap<u64, Option<u64>>;
+
 /// Counts stems of `text` into `counts`, each occurrence adding `weight`.
 fn count_stems(
     text: &str,
@@ -132,11 +137,10 @@ fn count_stems(
     lang_hash: u64,
     stemmer: &LanguageStemmer,
     weight: f32,
+    stems: &mut StemMemo,
     counts: &mut HashMap<u64, f32>,
 ) {
     let mut lower = String::new();
-    // Words repeat within an article: stem each distinct word once.
-    let mut stems: HashMap<u64, Option<u64>> = HashMap::new();
     for word in text.split(|c: char| !c.is_alphanumeric()) {
         if word.is_empty() || word.bytes().any(|b| b.is_ascii_digit()) {
             continue;
@@ -226,13 +230,14 @@ fn features_with(
     };
     // Stems: the title counts twice (it names the story), the body once.
     let title_is_lead = article.text.starts_with(title.trim_end_matches(['.', '…']));
+    let mut memo = StemMemo::new();
     let mut title_counts = HashMap::new();
-    count_stems(title, lang, lang_hash, &stemmer, 1.0, &mut title_counts);
+    count_stems(title, lang, lang_hash, &stemmer, 1.0, &mut memo, &mut title_counts);
     let mut counts: HashMap<u64, f32> = HashMap::with_capacity(256);
-    count_stems(&article.text, lang, lang_hash, &stemmer, 1.0, &mut counts);
+    count_stems(&article.text, lang, lang_hash, &stemmer, 1.0, &mut memo, &mut counts);
     let lead_text = crate::analyze::head(&article.text, LEAD_BYTES);
     let mut lead_counts = title_counts.clone();
-    count_stems(lead_text, lang, lang_hash, &stemmer, 1.0, &mut lead_counts);
+    count_stems(lead_text, lang, lang_hash, &stemmer, 1.0, &mut memo, &mut lead_counts);
     for (&h, &c) in &title_counts {
         *counts.entry(h).or_insert(0.0) += if title_is_lead { c } else { 2.0 * c };
     }

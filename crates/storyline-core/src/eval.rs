@@ -1,5 +1,5 @@
-//! Clustering metrics: how well predicted stories match gold stories, by pair counting and by
-//! B-cubed.
+//! Metrics: how well predicted stories match gold stories, by pair counting and by B-cubed;
+//! and how well an extracted main text matches a page's gold text ([`text_overlap`]).
 //!
 //! - **Pairwise** precision, recall and F1 count pairs of documents: a pair is predicted when
 //!   both documents are in one predicted cluster, and true when both are in one gold cluster.
@@ -238,6 +238,92 @@ pub fn shuffle<T>(v: &mut [T], seed: u64) {
     }
 }
 
+/// Words shared between a gold text and an extracted one, counted as overlapping runs of
+/// [`SHINGLE_WORDS`] words (a text shorter than that is one run), each share of the page's runs:
+/// true positives (in both), false positives (extracted only) and false negatives (gold only),
+/// summing to 1 so that every page weighs the same. The measure of the public article-extraction
+/// benchmark the project reports against.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Overlap {
+    /// Share of runs in both texts.
+    pub tp: f64,
+    /// Share of runs only in the extracted text.
+    pub fp: f64,
+    /// Share of runs only in the gold text.
+    pub fn_: f64,
+}
+
+/// Words per run in [`text_overlap`].
+pub const SHINGLE_WORDS: usize = 4;
+
+/// Compares an extracted text with the gold one (see [`Overlap`]). Words are runs of letters,
+/// digits and underscores; case counts.
+///
+/// ```
+/// use storyline_core::eval::text_overlap;
+///
+/// let o = text_overlap("one two three four five", "one two three four");
+/// assert!((o.tp - 0.5).abs() < 1e-12 && (o.fn_ - 0.5).abs() < 1e-12 && o.fp == 0.0);
+/// ```
+pub fn text_overlap(gold: &str, extracted: &str) -> Overlap {
+    let runs = |text: &str| -> HashMap<Vec<String>, u32> {
+        let words: Vec<String> = text
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let mut out: HashMap<Vec<String>, u32> = HashMap::new();
+        if words.is_empty() {
+            return out;
+        }
+        let n = SHINGLE_WORDS.min(words.len());
+        for w in words.windows(n) {
+            *out.entry(w.to_vec()).or_insert(0) += 1;
+        }
+        out
+    };
+    let (g, e) = (runs(gold), runs(extracted));
+    let (mut tp, mut fp, mut fn_) = (0.0f64, 0.0f64, 0.0f64);
+    for (run, &n) in &g {
+        let m = e.get(run).copied().unwrap_or(0);
+        tp += f64::from(n.min(m));
+        fn_ += f64::from(n.saturating_sub(m));
+    }
+    for (run, &m) in &e {
+        let n = g.get(run).copied().unwrap_or(0);
+        fp += f64::from(m.saturating_sub(n));
+    }
+    let sum = tp + fp + fn_;
+    if sum > 0.0 {
+        (tp, fp, fn_) = (tp / sum, fp / sum, fn_ / sum);
+    }
+    Overlap { tp, fp, fn_ }
+}
+
+/// Precision, recall and F1 of extraction over pages: precision is the mean over pages that
+/// extracted something, recall the mean over pages with gold text, F1 their harmonic mean. A
+/// page whose texts agree exactly (nothing extracted wrongly, nothing missed) scores 1 on both.
+pub fn extraction_scores(pages: &[Overlap]) -> (f64, f64, f64) {
+    let mean = |v: Vec<f64>| if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 };
+    let exact = |o: &Overlap| o.fp == 0.0 && o.fn_ == 0.0;
+    let precision = mean(
+        pages
+            .iter()
+            .filter(|o| o.tp + o.fp > 0.0 || exact(o))
+            .map(|o| if exact(o) { 1.0 } else { o.tp / (o.tp + o.fp) })
+            .collect(),
+    );
+    let recall = mean(
+        pages
+            .iter()
+            .filter(|o| o.tp + o.fn_ > 0.0 || exact(o))
+            .map(|o| if exact(o) { 1.0 } else { o.tp / (o.tp + o.fn_) })
+            .collect(),
+    );
+    let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
+    (precision, recall, f1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -398,5 +484,26 @@ mod tests {
     #[should_panic]
     fn lengths_must_match() {
         score(&[1, 2], &[1]);
+    }
+
+    #[test]
+    fn text_overlap_counts_runs_of_words_and_weighs_every_page_the_same() {
+        // Identical texts: all in both.
+        let same = text_overlap("De raad telde zondag 31 zetels.", "De raad telde zondag 31 zetels.");
+        assert_eq!((same.tp, same.fp, same.fn_), (1.0, 0.0, 0.0));
+        // Extra furniture after the article: precision falls, recall stays whole.
+        let gold = "Bij Roermond is een dijk langs de Maas bezweken";
+        let o = text_overlap(gold, &format!("{gold} Lees ook Meer nieuws Deel dit artikel"));
+        assert!(o.fp > 0.0 && o.fn_ == 0.0);
+        // Nothing extracted: no precision to count, recall 0.
+        let none = text_overlap(gold, "");
+        assert_eq!((none.tp, none.fp, none.fn_), (0.0, 0.0, 1.0));
+        let (p, r, f1) = extraction_scores(&[same, none]);
+        assert_eq!(p, 1.0);
+        assert!((r - 0.5).abs() < 1e-12);
+        assert!((f1 - 2.0 / 3.0).abs() < 1e-12);
+        // A repeated run counts as often as it occurs.
+        let twice = text_overlap("a b c d", "a b c d a b c d");
+        assert!(twice.fp > 0.0);
     }
 }

@@ -8,6 +8,7 @@ mod config;
 mod demo;
 mod dossier_cmd;
 mod eval_cmd;
+mod extraction_cmd;
 mod names_cmd;
 mod pipeline;
 mod progress;
@@ -166,9 +167,17 @@ predicted ones (`mixed` and `split` in --json).
 With --gold entities the file's records carry gold names instead (`entities`: `start`, `end`
 in characters, `type` PER, ORG, LOC or MISC): every text is analysed as ingest analyses it and
 its names are scored exact span and kind (conlleval's convention), per kind, and by span
-alone.")]
+alone.
+
+  storyline eval ../shared/data/extraction-dev --gold extraction --predictions out.json
+With --gold extraction the argument is a folder of pages laid out like the public
+article-extraction benchmark (`ground-truth.json` with each page's `articleBody`, and
+`html/ID.html.gz`): every page goes through the HTML extraction ingest uses, and the texts are
+scored by runs of four words (the benchmark's measure; its own evaluate.py reads the file
+--predictions writes). Prints precision, recall, F1, the pages without text, panics, pages/s
+and the lowest pages (--errors); exits 1 when a page gave no text.")]
     Eval {
-        /// The JSON Lines file
+        /// The JSON Lines file (with --gold extraction: the folder of pages)
         file: PathBuf,
         /// The field holding the gold story label
         #[arg(long, value_name = "FIELD")]
@@ -184,9 +193,13 @@ alone.")]
         /// B-cubed F1 over them
         #[arg(long, value_name = "N")]
         shuffles: Option<u64>,
-        /// How many of the largest mixed and split stories to show
+        /// How many of the largest mixed and split stories to show (with --gold extraction:
+        /// how many of the lowest pages)
         #[arg(long, value_name = "N", default_value_t = 5)]
         errors: usize,
+        /// With --gold extraction: write the extracted texts here, as `{ID: {"articleBody"}}`
+        #[arg(long, value_name = "OUT.json")]
+        predictions: Option<PathBuf>,
     },
     /// Train a model from labelled data
     #[command(subcommand)]
@@ -467,7 +480,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Eval { file, gold, errors, .. } if gold == "entities" => {
             names_cmd::eval(&file, errors, cli.json)
         }
-        Command::Eval { file, gold, assignments, shuffle, shuffles, errors } => {
+        Command::Eval { file, gold, errors, predictions, .. } if gold == "extraction" => {
+            extraction_cmd::run(&file, predictions.as_ref(), errors, cli.json)
+        }
+        Command::Eval { file, gold, assignments, shuffle, shuffles, errors, .. } => {
             let options =
                 eval_cmd::Options { assignments: assignments.as_deref(), shuffle, shuffles, errors };
             eval_cmd::run(&cfg, &file, &gold, &options, cli.json)

@@ -1117,3 +1117,57 @@ fn bad_inputs_are_named_bounded_and_never_sink_the_rest() {
         }
     }
 }
+
+/// `eval DIR --gold extraction` on a folder laid out like the extraction benchmark: the pages go
+/// through ingest's extraction, the predictions file is in the benchmark's format, and a page
+/// without text is named and makes the exit status 1.
+#[test]
+fn eval_extraction_scores_a_folder_of_pages_and_names_the_page_without_text() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("pages");
+    std::fs::create_dir_all(dir.join("html")).unwrap();
+    let body = "De gemeenteraad van Hunzedal heeft dinsdagavond ingestemd met de bouw van een nieuwe sporthal in Gieterwolde. \
+                De hal moet in 2027 open en kost 14 miljoen euro.";
+    let article = format!(
+        "<html><head><title>Sporthal Gieterwolde</title></head><body><nav>Home Nieuws Sport</nav>\
+         <article><h1>Sporthal Gieterwolde</h1><p>{body}</p></article><footer>Colofon</footer></body></html>"
+    );
+    // One page gzip-compressed, as the benchmark ships them; one plain.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(article.as_bytes()).unwrap();
+    std::fs::write(dir.join("html/sporthal.html.gz"), gz.finish().unwrap()).unwrap();
+    std::fs::write(dir.join("html/menu.html"), "<html><body><nav><a href=\"/\">Home</a></nav></body></html>")
+        .unwrap();
+    let truth = serde_json::json!({
+        "sporthal": { "articleBody": body },
+        "menu": { "articleBody": "Een tekst die de pagina niet heeft." },
+    });
+    std::fs::write(dir.join("ground-truth.json"), truth.to_string()).unwrap();
+    let predictions = tmp.path().join("out.json");
+    let db = tmp.path().join("unused.db");
+    let out = run(
+        &db,
+        &[
+            "eval",
+            dir.to_str().unwrap(),
+            "--gold",
+            "extraction",
+            "--json",
+            "--predictions",
+            predictions.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json_of(&out);
+    assert_eq!(report["pages"], 2);
+    assert_eq!(report["without_text"], serde_json::json!(["menu"]));
+    assert_eq!(report["panics"], 0);
+    // One page exact, one empty: precision over the page that gave text, recall over both.
+    assert_eq!(report["precision"], 1.0);
+    assert_eq!(report["recall"], 0.5);
+    let written: Value = serde_json::from_slice(&std::fs::read(&predictions).unwrap()).unwrap();
+    assert_eq!(written["sporthal"]["articleBody"], body);
+    assert_eq!(written["menu"]["articleBody"], "");
+    assert!(!db.exists(), "the evaluation does not touch the store");
+}

@@ -195,7 +195,7 @@ pub fn document() -> Value {
                 "tags": ["api"], "summary": "Store the articles of a JSON Lines or feed body.",
                 "security": [{ "bearer": [] }],
                 "parameters": [
-                    text("source", "Outlet for articles that name none."),
+                    text("source", "Outlet of every article sent, over the outlet a record names."),
                     date("published", "Publication date for articles without one."),
                     text("language", "Language for articles that declare none (skips detection).")
                 ],

@@ -434,7 +434,8 @@ async fn ingest_stores_json_lines_and_feeds_and_reports_each_record() {
     );
     assert_eq!(v["errors"][0]["record"], "line 2");
     assert_eq!(f.store.article("x-3").unwrap().unwrap().article.source.as_deref(), Some("Stadsblad"));
-    assert_eq!(f.store.article("x-1").unwrap().unwrap().article.source.as_deref(), Some("Het Morgenblad"));
+    // The request's outlet wins over the record's own, as `--source` does.
+    assert_eq!(f.store.article("x-1").unwrap().unwrap().article.source.as_deref(), Some("Stadsblad"));
     let again = send(&f.app, post("/api/ingest", Some("application/jsonl"), Some(TOKEN), body)).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     let again = again.json();

@@ -296,7 +296,7 @@ struct IngestArgs {
     /// Read every input as this format instead of detecting it
     #[arg(long, value_parser = parse_format, value_name = "FORMAT")]
     format: Option<Format>,
-    /// Outlet for articles whose input does not name one
+    /// Outlet of every article read, over the outlet the input names
     #[arg(long, value_name = "NAME")]
     source: Option<String>,
     /// Publication date for articles without one (2017-10-15, 2017-10, RFC 3339)

@@ -164,7 +164,7 @@ fn a_200_megabyte_line_is_skipped_and_the_next_line_goes_in() {
 }
 
 #[test]
-fn standard_input_is_json_lines_and_options_fill_gaps() {
+fn standard_input_is_json_lines_and_options_name_the_outlet_and_fill_gaps() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
     let mut child = bin()
@@ -185,12 +185,13 @@ fn standard_input_is_json_lines_and_options_fill_gaps() {
     let o = child.wait_with_output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let s1 = json_of(&run(&db, &["article", "s1", "--json"]));
-    assert_eq!(s1["source"], "Eigen Bron");
+    // `--source` wins over the record's own outlet.
+    assert_eq!(s1["source"], "Stdin Courant");
     assert_eq!(s1["published"], "2025-11");
     let s2 = json_of(&run(&db, &["article", "s2", "--json"]));
     assert_eq!(s2["source"], "Stdin Courant");
     let list = json_of(&run(&db, &["articles", "--source", "stdin courant", "--json"]));
-    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list.as_array().unwrap().len(), 2);
 }
 
 /// Three JSON Lines records of the project's own writing; the middle one's text is `middle`.
@@ -1170,4 +1171,27 @@ fn eval_extraction_scores_a_folder_of_pages_and_names_the_page_without_text() {
     assert_eq!(written["sporthal"]["articleBody"], body);
     assert_eq!(written["menu"]["articleBody"], "");
     assert!(!db.exists(), "the evaluation does not touch the store");
+}
+
+/// `--source` names the outlet of every article read, over the outlet a feed names.
+#[test]
+fn source_flag_wins_over_the_feed_title() {
+    let tmp = tempfile::tempdir().unwrap();
+    let feed = tmp.path().join("regio.xml");
+    std::fs::write(
+        &feed,
+        "<rss version=\"2.0\"><channel><title>Omroep Gelderveen - Regio</title><link>https://gelderveen.example/</link>\
+         <item><guid>gv-1</guid><title>Brug over de IJssel weer open</title><link>https://gelderveen.example/regio/1</link>\
+         <description>De brug bij Olst is na twee weken onderhoud weer open voor het verkeer.</description></item></channel></rss>",
+    )
+    .unwrap();
+    let with_flag = tmp.path().join("a.db");
+    assert!(run(&with_flag, &["ingest", feed.to_str().unwrap(), "--source", "NOS", "-q"]).status.success());
+    let listed = json_of(&run(&with_flag, &["articles", "--json"]));
+    assert_eq!(listed[0]["source"], "NOS", "{listed}");
+    // Without the flag, the feed's title names the outlet, its section apart.
+    let without = tmp.path().join("b.db");
+    assert!(run(&without, &["ingest", feed.to_str().unwrap(), "-q"]).status.success());
+    let listed = json_of(&run(&without, &["articles", "--json"]));
+    assert_eq!(listed[0]["source"], "Omroep Gelderveen", "{listed}");
 }

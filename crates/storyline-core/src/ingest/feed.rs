@@ -95,6 +95,7 @@ enum Target {
     Category,
     Language,
     FeedTitle,
+    FeedLink,
     FeedLanguage,
     FeedAuthor,
 }
@@ -115,6 +116,8 @@ struct Capture {
 #[derive(Debug, Default)]
 struct Channel {
     title: Option<String>,
+    /// The outlet's home page (RSS `<link>`, Atom `<link rel="alternate">`).
+    link: Option<String>,
     language: Option<String>,
     /// `xml:lang` on the root or channel, used when there is no `<language>`.
     xml_lang: Option<String>,
@@ -395,9 +398,19 @@ impl Parser {
         if local == "channel" && self.channel.xml_lang.is_none() {
             self.channel.xml_lang = attr(&attrs, "xml:lang").map(str::to_owned);
         }
+        if feed_level && !foreign && local == "link" {
+            if let Some(href) = attr(&attrs, "href") {
+                let rel = attr(&attrs, "rel").unwrap_or("alternate").to_ascii_lowercase();
+                if rel == "alternate" && self.channel.link.is_none() {
+                    self.channel.link = Some(href.trim().to_owned()).filter(|h| !h.is_empty());
+                }
+                return Ok(());
+            }
+        }
         if feed_level && !foreign {
             let target = match local {
                 "title" => Some(Target::FeedTitle),
+                "link" => Some(Target::FeedLink),
                 "language" => Some(Target::FeedLanguage),
                 "author" if kind == Kind::Atom => Some(Target::FeedAuthor),
                 _ => None,
@@ -482,6 +495,11 @@ impl Parser {
                     self.channel.title = Some(collapse(&decode_entities(&value))).filter(|t| !t.is_empty());
                 }
             }
+            Target::FeedLink => {
+                if self.channel.link.is_none() && !value.is_empty() {
+                    self.channel.link = Some(value);
+                }
+            }
             Target::FeedLanguage => {
                 if self.channel.language.is_none() && !value.is_empty() {
                     self.channel.language = Some(value);
@@ -533,7 +551,7 @@ impl Parser {
                         }
                     }
                     Target::Language => set(&mut item.language, value),
-                    Target::FeedTitle | Target::FeedLanguage | Target::FeedAuthor => {}
+                    Target::FeedTitle | Target::FeedLink | Target::FeedLanguage | Target::FeedAuthor => {}
                 }
             }
         }
@@ -624,7 +642,17 @@ impl Item {
             article.metadata.insert("published_raw".into(), raw);
         }
         article.author = self.author.or_else(|| channel.author.clone());
-        article.source = channel.title.clone();
+        // The outlet: the feed's title without its section, checked against where the item
+        // and the feed live.
+        let names: Vec<&str> = channel.title.as_deref().into_iter().collect();
+        let addresses: Vec<&str> =
+            article.url.as_deref().into_iter().chain(channel.link.as_deref()).collect();
+        if let Some(outlet) = super::outlet::outlet(&names, &addresses) {
+            article.source = Some(outlet.name);
+            if let Some(section) = outlet.section {
+                article.metadata.insert("section".into(), section);
+            }
+        }
         article.language = self
             .language
             .or_else(|| channel.language.clone())

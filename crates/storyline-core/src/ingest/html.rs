@@ -239,13 +239,23 @@ pub fn parse_html(bytes: &[u8]) -> Result<RawArticle, IngestError> {
 /// then the page's own `<meta charset>`, then Windows-1252); the encoding used is kept in
 /// `metadata["encoding"]`. A page without article text is an [`IngestError::Malformed`].
 pub fn parse_html_declared(bytes: &[u8], charset: Option<&str>) -> Result<RawArticle, IngestError> {
+    parse_html_at(bytes, charset, None)
+}
+
+/// Reads an HTML page fetched from `address` (a crawl record's target), which names the outlet
+/// when the page does not say where it lives; otherwise as [`parse_html_declared`].
+pub fn parse_html_at(
+    bytes: &[u8],
+    charset: Option<&str>,
+    address: Option<&str>,
+) -> Result<RawArticle, IngestError> {
     super::encoding::check_text(bytes)?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(IngestError::Empty);
     }
     let decoded = super::encoding::decode(bytes, charset);
     let dom = Dom::parse(&decoded.text);
-    let (mut article, own_text) = extract(&dom);
+    let (mut article, own_text) = extract(&dom, address);
     // The main text: the readability extractor's, or, when it finds none (or fails), ours.
     // Captions are the figures', not the article's: they are kept apart (`metadata["caption"]`),
     // and left out of the text where the extractor ran them into a paragraph.
@@ -1422,7 +1432,7 @@ fn is_url(s: &str) -> bool {
 
 /// What the page says about its article (title, date, byline, address, outlet, language,
 /// captions), and the main text by this module's own extractor (empty when it finds none).
-fn extract(dom: &Dom) -> (RawArticle, String) {
+fn extract(dom: &Dom, address: Option<&str>) -> (RawArticle, String) {
     let st = Stats::new(dom);
     let meta = meta_values(dom);
     let ld = linked_data(dom);
@@ -1526,7 +1536,21 @@ fn extract(dom: &Dom) -> (RawArticle, String) {
         .filter(|h| !h.is_empty())
         .map(str::to_owned);
     article.url = canonical.or_else(|| meta.get("og:url").cloned());
-    article.source = site;
+    // The outlet: the names the page gives itself, checked against where it lives.
+    let names: Vec<&str> = [meta.get("og:site_name"), ld.publisher.as_ref(), meta.get("application-name")]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    let addresses: Vec<&str> = article.url.as_deref().into_iter().chain(address).collect();
+    if let Some(o) = super::outlet::outlet(&names, &addresses) {
+        article.source = Some(o.name);
+        if let Some(section) = o.section.or_else(|| meta.get("article:section").cloned()) {
+            article.metadata.insert("section".into(), section);
+        }
+    } else if let Some(section) = meta.get("article:section") {
+        article.metadata.insert("section".into(), section.clone());
+    }
     let html_lang = dom
         .elements()
         .find(|&id| dom.nodes[id].name == "html")

@@ -12,6 +12,7 @@ pub mod encoding;
 pub mod feed;
 pub mod html;
 pub mod jsonl;
+pub mod outlet;
 pub mod prepare;
 pub mod text;
 pub mod warc;

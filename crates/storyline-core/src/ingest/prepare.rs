@@ -13,7 +13,7 @@ use crate::model::{Article, Language, RawArticle};
 /// What the user says about articles whose files cannot say it themselves.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PrepareOptions {
-    /// Outlet for articles without one (`--source`).
+    /// Outlet of every article (`--source`): wins over the outlet the file names.
     pub source: Option<String>,
     /// Publication date for articles without one (`--published`).
     pub published: Option<Published>,
@@ -253,7 +253,8 @@ fn article_of(raw: RawArticle, opts: &PrepareOptions, origin: Option<String>) ->
         id,
         title,
         text,
-        source: raw.source.or_else(|| opts.source.clone()),
+        // The user's `--source` wins over what the record says.
+        source: opts.source.clone().or(raw.source),
         url,
         published: raw.published.or(opts.published),
         language,
@@ -283,7 +284,7 @@ mod tests {
     }
 
     #[test]
-    fn options_fill_only_what_is_missing() {
+    fn the_source_option_wins_and_the_date_fills_only_what_is_missing() {
         let opts = PrepareOptions {
             source: Some("Nieuwsdienst Noord".into()),
             published: Published::parse("2025-11-01").ok(),
@@ -292,8 +293,11 @@ mod tests {
         let mut raw = RawArticle::with_text("Een   tekst\n\n\n\nmet  alinea's.");
         raw.source = Some("De Dagkoerier".into());
         let a = prepare(raw, &opts);
-        assert_eq!(a.source.as_deref(), Some("De Dagkoerier"));
+        assert_eq!(a.source.as_deref(), Some("Nieuwsdienst Noord"));
         assert_eq!(a.published.unwrap().to_string(), "2025-11-01");
+        let mut dated = RawArticle::with_text("Een tekst.");
+        dated.published = Published::parse("2024-02-03").ok();
+        assert_eq!(prepare(dated, &opts).published.unwrap().to_string(), "2024-02-03");
         assert_eq!(a.text, "Een tekst\n\nmet alinea's.");
         assert_eq!(a.title, "Een tekst");
     }

@@ -405,7 +405,7 @@ fn article_from_response(
         return None;
     }
     let charset = content_type.and_then(charset_param);
-    let raw = match html::parse_html_declared(&body, charset.as_deref()) {
+    let raw = match html::parse_html_at(&body, charset.as_deref(), target) {
         Ok(raw) => raw,
         Err(e) => return Some(Err(RecordError::new(at, format!("{name}: no article in the page: {e}")))),
     };

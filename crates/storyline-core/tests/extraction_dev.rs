@@ -8,22 +8,34 @@ use std::io::Read;
 use storyline_core::eval::{extraction_scores, text_overlap};
 use storyline_core::ingest::html::parse_html;
 
-#[test]
-fn dev_pages_give_their_article_text() {
+/// The dev pages: (id, gold text, gold address, page bytes), or `None` when the data is absent.
+fn dev_pages() -> Option<Vec<(String, String, String, Vec<u8>)>> {
     let dir = format!("{}/../../../shared/data/extraction-dev", env!("CARGO_MANIFEST_DIR"));
     let Ok(truth) = std::fs::read(format!("{dir}/ground-truth.json")) else {
         eprintln!("{dir} not present; skipped");
-        return;
+        return None;
     };
     let truth: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&truth).unwrap();
+    let pages = truth
+        .iter()
+        .map(|(id, page)| {
+            let mut bytes = Vec::new();
+            let file = std::fs::File::open(format!("{dir}/html/{id}.html.gz")).unwrap();
+            flate2::read::GzDecoder::new(file).read_to_end(&mut bytes).unwrap();
+            let gold = page["articleBody"].as_str().unwrap_or("").to_owned();
+            (id.clone(), gold, page["url"].as_str().unwrap_or("").to_owned(), bytes)
+        })
+        .collect();
+    Some(pages)
+}
+
+#[test]
+fn dev_pages_give_their_article_text() {
+    let Some(pages) = dev_pages() else { return };
     let mut overlaps = Vec::new();
     let mut without_text = Vec::new();
-    for (id, page) in &truth {
-        let mut bytes = Vec::new();
-        let file = std::fs::File::open(format!("{dir}/html/{id}.html.gz")).unwrap();
-        flate2::read::GzDecoder::new(file).read_to_end(&mut bytes).unwrap();
-        let gold = page["articleBody"].as_str().unwrap_or("");
-        let extracted = std::panic::catch_unwind(|| parse_html(&bytes))
+    for (id, gold, _, bytes) in &pages {
+        let extracted = std::panic::catch_unwind(|| parse_html(bytes))
             .unwrap_or_else(|_| panic!("page {id} panicked"))
             .map(|a| a.text)
             .unwrap_or_default();
@@ -128,29 +140,20 @@ const READER_OUTLETS: &[(&str, &str)] = &[
 
 #[test]
 fn dev_pages_name_the_outlet_a_reader_would() {
-    let dir = format!("{}/../../../shared/data/extraction-dev", env!("CARGO_MANIFEST_DIR"));
-    let Ok(truth) = std::fs::read(format!("{dir}/ground-truth.json")) else {
-        eprintln!("{dir} not present; skipped");
-        return;
-    };
-    let truth: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&truth).unwrap();
+    let Some(pages) = dev_pages() else { return };
     let mut wrong = Vec::new();
-    for (id, page) in &truth {
+    for (_, _, url, bytes) in &pages {
         // The gold address says which outlet the page is from; the page is read without it.
-        let url = page["url"].as_str().unwrap();
         let host = url.split("://").nth(1).unwrap().split('/').next().unwrap();
         let expected = READER_OUTLETS
             .iter()
             .find(|(h, _)| *h == host)
             .unwrap_or_else(|| panic!("no reader's outlet for {host}"))
             .1;
-        let mut bytes = Vec::new();
-        let file = std::fs::File::open(format!("{dir}/html/{id}.html.gz")).unwrap();
-        flate2::read::GzDecoder::new(file).read_to_end(&mut bytes).unwrap();
-        let got = parse_html(&bytes).unwrap().source.unwrap_or_else(|| "-".to_owned());
+        let got = parse_html(bytes).unwrap().source.unwrap_or_else(|| "-".to_owned());
         if !expected.split('|').any(|e| e == got) {
             wrong.push(format!("{host}: `{got}`, a reader says `{expected}`"));
         }
     }
-    assert!(wrong.is_empty(), "{} of {} pages:\n{}", wrong.len(), truth.len(), wrong.join("\n"));
+    assert!(wrong.is_empty(), "{} of {} pages:\n{}", wrong.len(), pages.len(), wrong.join("\n"));
 }

@@ -8,8 +8,11 @@ use std::io::Read;
 use storyline_core::eval::{extraction_scores, text_overlap};
 use storyline_core::ingest::html::parse_html;
 
-/// The dev pages: (id, gold text, gold address, page bytes), or `None` when the data is absent.
-fn dev_pages() -> Option<Vec<(String, String, String, Vec<u8>)>> {
+/// One dev page: its id, gold text, gold address and bytes.
+type Page = (String, String, String, Vec<u8>);
+
+/// The dev pages, or `None` when the data is absent.
+fn dev_pages() -> Option<Vec<Page>> {
     let dir = format!("{}/../../../shared/data/extraction-dev", env!("CARGO_MANIFEST_DIR"));
     let Ok(truth) = std::fs::read(format!("{dir}/ground-truth.json")) else {
         eprintln!("{dir} not present; skipped");

@@ -97,6 +97,7 @@ enum Target {
     FeedTitle,
     FeedLanguage,
     FeedAuthor,
+    FeedLink,
 }
 
 /// The text of one element being read.
@@ -120,6 +121,9 @@ struct Channel {
     xml_lang: Option<String>,
     /// A feed-level Atom author, which entries inherit.
     author: Option<String>,
+    /// The feed's own web address: it scopes the ids of items that name no outlet and no
+    /// address of their own.
+    link: Option<String>,
 }
 
 /// The raw fields of one item.
@@ -396,8 +400,18 @@ impl Parser {
             self.channel.xml_lang = attr(&attrs, "xml:lang").map(str::to_owned);
         }
         if feed_level && !foreign {
+            if local == "link" {
+                if let Some(href) = attr(&attrs, "href") {
+                    let rel = attr(&attrs, "rel").unwrap_or("alternate");
+                    if rel.eq_ignore_ascii_case("alternate") && self.channel.link.is_none() {
+                        self.channel.link = Some(href.to_owned());
+                    }
+                    return Ok(());
+                }
+            }
             let target = match local {
                 "title" => Some(Target::FeedTitle),
+                "link" => Some(Target::FeedLink),
                 "language" => Some(Target::FeedLanguage),
                 "author" if kind == Kind::Atom => Some(Target::FeedAuthor),
                 _ => None,
@@ -492,6 +506,11 @@ impl Parser {
                     self.channel.author = author();
                 }
             }
+            Target::FeedLink => {
+                if self.channel.link.is_none() && !value.is_empty() {
+                    self.channel.link = Some(value);
+                }
+            }
             _ => {
                 let Some((item, _)) = &mut self.current else {
                     return;
@@ -533,7 +552,7 @@ impl Parser {
                         }
                     }
                     Target::Language => set(&mut item.language, value),
-                    Target::FeedTitle | Target::FeedLanguage | Target::FeedAuthor => {}
+                    Target::FeedTitle | Target::FeedLanguage | Target::FeedAuthor | Target::FeedLink => {}
                 }
             }
         }
@@ -625,6 +644,12 @@ impl Item {
         }
         article.author = self.author.or_else(|| channel.author.clone());
         article.source = channel.title.clone();
+        if article.source.is_none() && article.url.is_none() {
+            // What scopes the item's id (see `prepare::id_scope`).
+            if let Some(link) = &channel.link {
+                article.metadata.insert("feed_link".into(), link.clone());
+            }
+        }
         article.language = self
             .language
             .or_else(|| channel.language.clone())
@@ -678,6 +703,29 @@ mod tests {
   </item>
 </channel>
 </rss>"#;
+
+    #[test]
+    fn the_feed_address_scopes_items_that_name_nothing_else() {
+        let rss = r#"<rss version="2.0"><channel>
+  <link>https://www.dorpsomroep.example/</link>
+  <item><guid isPermaLink="false">4994612</guid><description>De brug gaat dicht.</description></item>
+  <item><guid isPermaLink="false">4994613</guid><link>https://elders.example/x</link><description>Open.</description></item>
+</channel></rss>"#;
+        let results = parse_feed(rss.as_bytes()).unwrap();
+        let a = crate::ingest::prepare::prepare(ok(&results, 0).clone(), &Default::default());
+        assert_eq!(a.metadata["feed_link"], "https://www.dorpsomroep.example/");
+        assert_eq!(a.id, "4994612@dorpsomroep.example");
+        // An item with its own address is scoped by it, and carries no feed link.
+        let b = crate::ingest::prepare::prepare(ok(&results, 1).clone(), &Default::default());
+        assert!(!b.metadata.contains_key("feed_link"));
+        assert_eq!(b.id, "4994613@elders.example");
+        // Atom's feed-level alternate link counts too.
+        let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom">
+  <link rel="self" href="https://api.dorpsomroep.example/feed"/><link href="https://dorpsomroep.example/"/>
+  <entry><id>urn:uuid:1</id><summary>Tekst.</summary></entry></feed>"#;
+        let results = parse_feed(atom.as_bytes()).unwrap();
+        assert_eq!(ok(&results, 0).metadata["feed_link"], "https://dorpsomroep.example/");
+    }
 
     #[test]
     fn rss_items_with_escaped_html_and_cdata() {

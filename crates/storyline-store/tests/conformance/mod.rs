@@ -752,10 +752,20 @@ pub fn an_older_version_arriving_late_goes_into_the_history(store: &dyn Store) {
     let changes: Vec<String> =
         rec.versions.iter().map(|v| v.changes.iter().map(ToString::to_string).collect()).collect();
     assert_eq!(changes, ["", "14 → 16 miljoen euro", "16 → 18 miljoen euro"]);
+    // A new headline over the same text is a revision too.
+    let retitled =
+        titled("brug-7", "De Dagkoerier", "2025-10-04", "nl", "Brug Zwolle nog duurder", &v3.article.text);
+    let out = store.ingest(std::slice::from_ref(&retitled), &settings()).unwrap();
+    assert!(matches!(out[0], IngestOutcome::Revised { version: 4, latest: true, .. }), "{out:?}");
+    assert_eq!(
+        store.article("brug-7@de-dagkoerier").unwrap().unwrap().article.title,
+        "Brug Zwolle nog duurder"
+    );
+    assert!(store.has_article(&v3.article).unwrap() && store.has_article(&retitled.article).unwrap());
     // An undated version is ordered by arrival: it is the newest.
     let undated = at("", "De nieuwe brug in Zwolle kost 19 miljoen euro.");
     let out = store.ingest(std::slice::from_ref(&undated), &settings()).unwrap();
-    assert!(matches!(out[0], IngestOutcome::Revised { version: 4, latest: true, .. }), "{out:?}");
+    assert!(matches!(out[0], IngestOutcome::Revised { version: 5, latest: true, .. }), "{out:?}");
 }
 
 pub fn run_all(open: &dyn Fn() -> Box<dyn Store>) {

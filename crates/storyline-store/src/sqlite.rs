@@ -18,7 +18,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 use storyline_core::analyze::Analysis;
 use storyline_core::dossier::{ReportTerms, TermReader};
 use storyline_core::ingest::dedupe::{similarity, Signature};
-use storyline_core::ingest::prepare::Prepared;
+use storyline_core::ingest::prepare::{unscoped_id, Prepared};
 use storyline_core::model::{Article, Language, NearDuplicate, Sighting};
 use storyline_core::Published;
 
@@ -569,14 +569,19 @@ impl Store for SqliteStore {
     fn has_article(&self, article: &Article) -> Result<bool, StoreError> {
         let Ok(hash) = hash_to_db(&article.content_hash) else { return Ok(false) };
         let conn = self.read();
-        // This very version, or an earlier one of the article (a file re-read after a revision).
+        // This very version, or an earlier one of the article (a file re-read after a revision),
+        // under its id or, in a store written before ids were scoped, its unscoped id.
+        let unscoped = unscoped_id(article).unwrap_or_else(|| article.id.clone());
         let found = conn
             .prepare_cached(
-                "SELECT 1 FROM articles a WHERE a.id = ?1 AND a.source IS ?3 AND a.url IS ?4 AND \
+                "SELECT 1 FROM articles a WHERE a.id IN (?1, ?6) AND a.source IS ?3 AND a.url IS ?4 AND \
                  ((a.content_hash = ?2 AND a.title = ?5) OR EXISTS (SELECT 1 FROM article_versions v \
                    WHERE v.article_seq = a.seq AND v.content_hash = ?2 AND v.title = ?5))",
             )?
-            .query_row(params![article.id, hash, article.source, article.url, article.title], |_| Ok(()))
+            .query_row(
+                params![article.id, hash, article.source, article.url, article.title, unscoped],
+                |_| Ok(()),
+            )
             .optional()?;
         Ok(found.is_some())
     }
@@ -837,6 +842,8 @@ fn ingest_batch(
     let mut merged = false;
     {
         let mut by_id = tx.prepare_cached("SELECT seq FROM articles WHERE id = ?1")?;
+        let mut by_legacy_id =
+            tx.prepare_cached("SELECT seq FROM articles WHERE id = ?1 AND source IS ?2")?;
         let mut by_url = tx.prepare_cached("SELECT seq, id, source FROM articles WHERE url = ?1")?;
         let mut by_hash =
             tx.prepare_cached("SELECT id, source, url FROM articles WHERE content_hash = ?1")?;
@@ -888,18 +895,19 @@ fn ingest_batch(
                     story: None,
                 }))
             };
-            // Re-ingesting is common: the id probe keeps it cheap.
-            if let Some(seq) = by_id.query_row([&a.id], |r| r.get::<_, i64>(0)).optional()? {
-                let outcome = match version_of(
-                    tx,
-                    bands,
-                    seq,
-                    a.id.clone(),
-                    p,
-                    hash,
-                    DuplicateReason::SameId,
-                    stamp,
-                )? {
+            // Re-ingesting is common: the id probe keeps it cheap. A store written before ids
+            // were scoped holds the same outlet's article under its unscoped id.
+            let mut stored =
+                by_id.query_row([&a.id], |r| Ok((r.get::<_, i64>(0)?, a.id.clone()))).optional()?;
+            if stored.is_none() {
+                if let Some(old) = unscoped_id(a) {
+                    stored = by_legacy_id
+                        .query_row(params![old, a.source], |r| Ok((r.get::<_, i64>(0)?, old.clone())))
+                        .optional()?;
+                }
+            }
+            if let Some((seq, id)) = stored {
+                let outcome = match version_of(tx, bands, seq, id, p, hash, DuplicateReason::SameId, stamp)? {
                     Some(o) => o,
                     None => same_text(hash)?.expect("another article holds the digest"),
                 };

@@ -432,3 +432,47 @@ fn recluster_gives_the_stories_ingest_gave_in_publication_order() {
         assert_eq!(stories(&store), ingested, "{name}");
     }
 }
+
+/// A store written before source ids were scoped by their outlet keeps its ids: the same
+/// outlet's record finds its article under the unscoped id, as a duplicate or a revision.
+#[test]
+fn a_store_written_before_ids_were_scoped_keeps_its_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let v1 = conformance::article("4994612", "Omroep Noord", None, "2025-10-11T14:20:00Z", conformance::WIRE);
+    {
+        let store = SqliteStore::open(&path).unwrap();
+        store.ingest(std::slice::from_ref(&v1), &IngestSettings::default()).unwrap();
+    }
+    // As the older version stored it: the source's id as it was.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "UPDATE articles SET id = '4994612'; UPDATE signatures SET article_id = '4994612', root_id = '4994612';",
+    )
+    .unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    assert!(store.has_article(&v1.article).unwrap(), "found before it is analysed again");
+    let again = store.ingest(std::slice::from_ref(&v1), &IngestSettings::default()).unwrap();
+    assert!(matches!(&again[0], IngestOutcome::Duplicate { id, .. } if id == "4994612"), "{again:?}");
+    let v2 = conformance::article(
+        "4994612",
+        "Omroep Noord",
+        None,
+        "2025-10-12T08:00:00Z",
+        &conformance::WIRE.replace("twaalfhonderd", "veertienhonderd"),
+    );
+    let out = store.ingest(std::slice::from_ref(&v2), &IngestSettings::default()).unwrap();
+    assert!(matches!(&out[0], IngestOutcome::Revised { id, version: 2, .. } if id == "4994612"), "{out:?}");
+    // Another outlet's item with that number is its own article, under its scoped id.
+    let other = conformance::article(
+        "4994612",
+        "Dagblad Zuid",
+        None,
+        "2025-10-12",
+        "De dijk bij Venlo wordt versterkt.",
+    );
+    assert!(store.ingest(&[other], &IngestSettings::default()).unwrap()[0].is_inserted());
+    let ids: Vec<String> = store.articles(&Default::default()).unwrap().into_iter().map(|a| a.id).collect();
+    assert_eq!(ids, ["4994612", "4994612@dagblad-zuid"]);
+}

@@ -228,6 +228,18 @@ pub fn scoped_id(
     }
 }
 
+/// The id an article with a scoped id had before ids were scoped (the source's id as it is, or
+/// its digest alone), so that a store written then still finds what it holds: `4994612` for
+/// `4994612@omroep-noord`. `None` for ids that were never scoped (URL and text digests).
+pub fn unscoped_id(article: &Article) -> Option<String> {
+    if let Some((raw, _)) = article.id.split_once('@') {
+        return Some(raw.to_string());
+    }
+    let raw = article.metadata.get("source_id")?;
+    let legacy = format!("{:016x}", hash64(13, raw.as_bytes()));
+    (legacy != article.id).then_some(legacy)
+}
+
 /// Preparing one record failed. The record is reported (by its file and place in it) and the
 /// rest of its batch goes on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -405,6 +417,27 @@ mod tests {
         let b = prepare(raw, &PrepareOptions::default()).id;
         assert_ne!(a, b);
         assert_eq!((a.len(), b.len()), (16, 16));
+    }
+
+    #[test]
+    fn the_unscoped_id_is_the_one_stores_written_before_scoping_hold() {
+        let mut raw = RawArticle::with_text("Zelfde nummer.");
+        raw.id = Some("4994612".into());
+        raw.source = Some("Omroep West".into());
+        assert_eq!(
+            unscoped_id(&prepare(raw.clone(), &PrepareOptions::default())).as_deref(),
+            Some("4994612")
+        );
+        raw.id = Some("tag:west.example,2025:4994612".into());
+        let a = prepare(raw.clone(), &PrepareOptions::default());
+        let mut alone = raw.clone();
+        alone.source = None;
+        let before = prepare(alone, &PrepareOptions::default());
+        assert_eq!(unscoped_id(&a), Some(before.id.clone()));
+        assert_eq!(unscoped_id(&before), None, "an id that was never scoped");
+        raw.id = None;
+        raw.url = Some("https://west.example/1".into());
+        assert_eq!(unscoped_id(&prepare(raw, &PrepareOptions::default())), None);
     }
 
     #[test]

@@ -55,6 +55,8 @@ struct IngestReport {
     near_duplicates: u64,
     /// Articles already stored.
     duplicates: u64,
+    /// New versions of stored articles (same id or URL, changed text or title).
+    revised: u64,
     /// Records that could not be read or analysed (and were not stored).
     failed: u64,
     /// Each failure.
@@ -173,6 +175,7 @@ pub(crate) async fn ingest(
                         report.near_duplicates += u64::from(near_duplicate_of.is_some());
                     }
                     IngestOutcome::Duplicate { .. } => report.duplicates += 1,
+                    IngestOutcome::Revised { .. } => report.revised += 1,
                 }
                 report.articles.push(o);
             }
@@ -234,6 +237,7 @@ pub(crate) async fn ingest(
         tracing::info!(
             inserted = report.inserted,
             duplicates = report.duplicates,
+            revised = report.revised,
             failed = report.failed,
             "ingest"
         );
@@ -256,9 +260,10 @@ fn failure_message(report: &IngestReport) -> String {
     if report.errors.len() > NAMED_FAILURES {
         named.push(format!("and {} more (see `errors`)", report.errors.len() - NAMED_FAILURES));
     }
-    let stored = report.inserted + report.duplicates;
+    let stored = report.inserted + report.duplicates + report.revised;
+    let revised = if report.revised > 0 { format!(", {} revised", report.revised) } else { String::new() };
     format!(
-        "{}; {} record{} not stored, the other {stored} stored ({} new, {} already stored)",
+        "{}; {} record{} not stored, the other {stored} stored ({} new, {} already stored{revised})",
         named.join("; "),
         report.failed,
         if report.failed == 1 { " was" } else { "s were" },

@@ -160,7 +160,7 @@ pub fn document() -> Value {
                 }
             }},
             "/api/articles/{id}": { "get": {
-                "tags": ["api"], "summary": "Everything stored about one article: text, metadata, copies, analysis.",
+                "tags": ["api"], "summary": "Everything stored about one article: text, metadata, copies, analysis, and (when its outlet revised it) its version and earlier versions with what each changed.",
                 "parameters": [id("The article's id or a unique prefix.")],
                 "responses": {
                     "200": ok_json("The article.", json!({ "type": "object" })),
@@ -210,7 +210,7 @@ pub fn document() -> Value {
                 "responses": {
                     "200": ok_json("Every record was read and stored (as new or as already stored): what happened to each.", json!({ "type": "object", "properties": {
                         "records": { "type": "integer" }, "inserted": { "type": "integer" }, "near_duplicates": { "type": "integer" },
-                        "duplicates": { "type": "integer" }, "failed": { "type": "integer" },
+                        "duplicates": { "type": "integer" }, "revised": { "type": "integer" }, "failed": { "type": "integer" },
                         "errors": { "type": "array", "items": { "type": "object", "properties": { "record": { "type": "string" }, "reason": { "type": "string" } } } },
                         "articles": { "type": "array", "items": { "type": "object" } } } })),
                     "400": error("The body is empty or unreadable, or a parameter is malformed."),
@@ -221,7 +221,7 @@ pub fn document() -> Value {
                     "422": ok_json("Some records could not be stored (unreadable, or their analysis failed); the body's other records were stored. The error object names the failed records; beside it are the fields of the 200 answer, with each failure in errors.", json!({ "type": "object", "required": ["error"], "properties": {
                         "error": { "$ref": "#/components/schemas/Error/properties/error" },
                         "records": { "type": "integer" }, "inserted": { "type": "integer" }, "near_duplicates": { "type": "integer" },
-                        "duplicates": { "type": "integer" }, "failed": { "type": "integer" },
+                        "duplicates": { "type": "integer" }, "revised": { "type": "integer" }, "failed": { "type": "integer" },
                         "errors": { "type": "array", "items": { "type": "object", "properties": { "record": { "type": "string" }, "reason": { "type": "string" } } } },
                         "articles": { "type": "array", "items": { "type": "object" } } } }))
                 }

@@ -175,8 +175,12 @@ async fn stories_are_listed_filtered_and_paged() {
     let v = get(&f.app, "/api/stories").await.json();
     let stories = v["stories"].as_array().unwrap();
     assert!(stories.len() >= 2, "{v}");
-    let convoy = story_of(&f.store, "hm-1");
-    assert_eq!(convoy, story_of(&f.store, "dk-2"), "the two Dutch convoy reports are one story");
+    let convoy = story_of(&f.store, "hm-1@het-morgenblad");
+    assert_eq!(
+        convoy,
+        story_of(&f.store, "dk-2@de-dagkoerier"),
+        "the two Dutch convoy reports are one story"
+    );
     assert_eq!(stories[0]["id"], convoy, "newest activity first");
     assert_eq!(v["has_more"], false);
     let v = get(&f.app, "/api/stories?min_articles=2").await.json();
@@ -187,7 +191,7 @@ async fn stories_are_listed_filtered_and_paged() {
     assert_eq!(v["limit"], 1);
     let v = get(&f.app, "/api/stories?until=2025-09").await.json();
     let ids: Vec<i64> = v["stories"].as_array().unwrap().iter().map(|s| s["id"].as_i64().unwrap()).collect();
-    assert_eq!(ids, [story_of(&f.store, "hm-4")]);
+    assert_eq!(ids, [story_of(&f.store, "hm-4@het-morgenblad")]);
     let v = get(&f.app, "/api/stories?source=de+dagkoerier&language=nl").await.json();
     let ids: Vec<i64> = v["stories"].as_array().unwrap().iter().map(|s| s["id"].as_i64().unwrap()).collect();
     assert_eq!(ids, [convoy]);
@@ -196,14 +200,14 @@ async fn stories_are_listed_filtered_and_paged() {
 #[tokio::test]
 async fn a_story_gives_its_dossier_as_json_and_as_a_page() {
     let f = fixture();
-    let convoy = story_of(&f.store, "hm-1");
+    let convoy = story_of(&f.store, "hm-1@het-morgenblad");
     let r = get(&f.app, &format!("/api/stories/{convoy}")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v = r.json();
     assert_eq!(v["id"], convoy);
     let ids: Vec<&str> =
         v["articles"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
-    assert!(ids.starts_with(&["hm-1", "dk-2"]), "{ids:?}");
+    assert!(ids.starts_with(&["hm-1@het-morgenblad", "dk-2@de-dagkoerier"]), "{ids:?}");
     let page = get(&f.app, &format!("/stories/{convoy}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.content_type.starts_with("text/html"), "{}", page.content_type);
@@ -230,15 +234,15 @@ async fn articles_are_listed_and_shown_by_id_or_prefix() {
     let v = get(&f.app, "/api/articles?source=het+morgenblad").await.json();
     let ids: Vec<&str> =
         v["articles"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["hm-1", "hm-4"]);
+    assert_eq!(ids, ["hm-1@het-morgenblad", "hm-4@het-morgenblad"]);
     let v = get(&f.app, "/api/articles?since=2025-10-13&limit=1&offset=1").await.json();
-    assert_eq!(v["articles"][0]["id"], "dk-2");
+    assert_eq!(v["articles"][0]["id"], "dk-2@de-dagkoerier");
     let r = get(&f.app, "/api/articles/nc-3").await;
     assert_eq!(r.status, StatusCode::OK);
     let v = r.json();
     assert_eq!(v["title"], "Convoy of fighters leaves Marbeek");
     assert!(v["analysis"]["entities"].as_array().is_some_and(|e| !e.is_empty()), "{v}");
-    assert_eq!(get(&f.app, "/api/articles/dk").await.json()["id"], "dk-2", "a unique prefix");
+    assert_eq!(get(&f.app, "/api/articles/dk").await.json()["id"], "dk-2@de-dagkoerier", "a unique prefix");
     let (code, message) = get(&f.app, "/api/articles/h").await.error();
     assert_eq!(code, "bad_request");
     assert!(message.contains("ambiguous"), "{message}");
@@ -246,7 +250,7 @@ async fn articles_are_listed_and_shown_by_id_or_prefix() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Pieter Landman"));
     assert!(
-        page.body.contains(&format!("/stories/{}", story_of(&f.store, "hm-1"))),
+        page.body.contains(&format!("/stories/{}", story_of(&f.store, "hm-1@het-morgenblad"))),
         "the article links its story"
     );
 }
@@ -258,19 +262,22 @@ async fn search_finds_dutch_inflections_ranks_and_filters() {
     assert_eq!(v["total"], 2, "{v}");
     let hits = v["hits"].as_array().unwrap();
     let ids: Vec<&str> = hits.iter().map(|h| h["id"].as_str().unwrap()).collect();
-    assert_eq!(ids.iter().copied().collect::<BTreeSet<_>>(), BTreeSet::from(["hm-1", "dk-2"]));
+    assert_eq!(
+        ids.iter().copied().collect::<BTreeSet<_>>(),
+        BTreeSet::from(["hm-1@het-morgenblad", "dk-2@de-dagkoerier"])
+    );
     assert!(hits[0]["score"].as_f64().unwrap() >= hits[1]["score"].as_f64().unwrap());
-    let hm1 = hits.iter().find(|h| h["id"] == "hm-1").unwrap();
+    let hm1 = hits.iter().find(|h| h["id"] == "hm-1@het-morgenblad").unwrap();
     let title = hm1["title"].as_str().unwrap();
     let (a, b) =
         (hm1["title_highlights"][0][0].as_u64().unwrap(), hm1["title_highlights"][0][1].as_u64().unwrap());
     assert_eq!(title.chars().skip(a as usize).take((b - a) as usize).collect::<String>(), "Konvooi");
     // The singular finds the plural too; English stems for English text.
     assert_eq!(get(&f.app, "/api/search?q=konvooi").await.json()["total"], 2);
-    assert_eq!(get(&f.app, "/api/search?q=convoys").await.json()["hits"][0]["id"], "nc-3");
+    assert_eq!(get(&f.app, "/api/search?q=convoys").await.json()["hits"][0]["id"], "nc-3@northern-courier");
     let v = get(&f.app, "/api/search?q=strijders&source=De%20Dagkoerier").await.json();
     assert_eq!(v["total"], 1);
-    assert_eq!(v["hits"][0]["id"], "dk-2");
+    assert_eq!(v["hits"][0]["id"], "dk-2@de-dagkoerier");
     assert_eq!(get(&f.app, "/api/search?q=strijders&language=en").await.json()["total"], 0);
     let v = get(&f.app, "/api/search?q=marbeek&limit=1").await.json();
     assert_eq!(
@@ -289,13 +296,13 @@ async fn search_finds_dutch_inflections_ranks_and_filters() {
 #[tokio::test]
 async fn search_filters_by_entity() {
     let f = fixture();
-    let record = f.store.article("hm-1").unwrap().unwrap();
+    let record = f.store.article("hm-1@het-morgenblad").unwrap().unwrap();
     let key =
         record.analysis.unwrap().entities.into_iter().map(|e| e.key).find(|k| k.contains("landman")).unwrap();
     let v = get(&f.app, &format!("/api/search?q=marbeek&entity={key}")).await.json();
     let ids: BTreeSet<String> =
         v["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().into()).collect();
-    assert!(ids.contains("hm-1") && !ids.is_empty(), "{v}");
+    assert!(ids.contains("hm-1@het-morgenblad") && !ids.is_empty(), "{v}");
     let v = get(&f.app, &format!("/api/search?q=brug&entity={key}")).await.json();
     assert_eq!(v["total"], 0);
 }
@@ -306,8 +313,8 @@ async fn two_articles_are_compared() {
     let r = get(&f.app, "/api/compare?a=hm-1&b=dk-2").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let v = r.json();
-    assert_eq!(v["a"]["id"], "hm-1");
-    assert_eq!(v["b"]["id"], "dk-2");
+    assert_eq!(v["a"]["id"], "hm-1@het-morgenblad");
+    assert_eq!(v["b"]["id"], "dk-2@de-dagkoerier");
     let (code, message) = get(&f.app, "/api/compare?a=hm-1").await.error();
     assert_eq!(code, "bad_request");
     assert!(message.contains("`b`"), "{message}");
@@ -433,9 +440,15 @@ async fn ingest_stores_json_lines_and_feeds_and_reports_each_record() {
         "{v}"
     );
     assert_eq!(v["errors"][0]["record"], "line 2");
-    assert_eq!(f.store.article("x-3").unwrap().unwrap().article.source.as_deref(), Some("Stadsblad"));
+    assert_eq!(
+        f.store.article("x-3@stadsblad").unwrap().unwrap().article.source.as_deref(),
+        Some("Stadsblad")
+    );
     // The request's outlet wins over the record's own, as `--source` does.
-    assert_eq!(f.store.article("x-1").unwrap().unwrap().article.source.as_deref(), Some("Stadsblad"));
+    assert_eq!(
+        f.store.article("x-1@stadsblad").unwrap().unwrap().article.source.as_deref(),
+        Some("Stadsblad")
+    );
     let again = send(&f.app, post("/api/ingest", Some("application/jsonl"), Some(TOKEN), body)).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     let again = again.json();
@@ -591,7 +604,7 @@ async fn markup_in_an_article_is_shown_as_text_and_kept_raw_only_in_json() {
     let evil = r#"{"id":"evil-1","title":"Raad <script>alert('titel')</script> Zwolle","source":"Stadsblad","published":"2025-10-22","text":"De raad <script>alert('tekst')</script> van Zwolle sprak over de brug. <img src=x onerror=alert(1)>"}"#;
     let r = send(&f.app, post("/api/ingest", Some("application/x-ndjson"), Some(TOKEN), evil)).await;
     assert_eq!(r.json()["inserted"], 1, "{}", r.body);
-    let story = story_of(&f.store, "evil-1");
+    let story = story_of(&f.store, "evil-1@stadsblad");
     for uri in [
         "/articles/evil-1".to_string(),
         format!("/stories/{story}"),
@@ -610,7 +623,8 @@ async fn markup_in_an_article_is_shown_as_text_and_kept_raw_only_in_json() {
     assert!(json.content_type.starts_with("application/json"));
     assert!(json.json()["text"].as_str().unwrap().contains("<script>alert('tekst')</script>"));
     let hits = get(&f.app, "/api/search?q=raad+zwolle").await.json();
-    let hit = hits["hits"].as_array().unwrap().iter().find(|h| h["id"] == "evil-1").unwrap().clone();
+    let hit =
+        hits["hits"].as_array().unwrap().iter().find(|h| h["id"] == "evil-1@stadsblad").unwrap().clone();
     assert!(hit["title"].as_str().unwrap().contains("<script>"), "JSON keeps the text as it is");
 }
 
@@ -640,9 +654,9 @@ async fn the_openapi_document_lists_exactly_the_routes_served() {
         .collect();
     assert_eq!(codes, storyline_server::ErrorCode::ALL.map(|c| c.as_str()));
     // Every listed route is really routed (not the fallback), with an example id in the path.
-    let hm1_story = story_of(&f.store, "hm-1");
+    let hm1_story = story_of(&f.store, "hm-1@het-morgenblad");
     for (method, path) in ROUTES {
-        let uri = path.replace("{id}", if path.contains("stories") { "0" } else { "hm-1" });
+        let uri = path.replace("{id}", if path.contains("stories") { "0" } else { "hm-1@het-morgenblad" });
         let _ = hm1_story;
         let req = Request::builder().method(*method).uri(&uri).body(Body::empty()).unwrap();
         let r = send(&f.app, req).await;
@@ -841,7 +855,7 @@ async fn a_merged_story_redirects_to_the_story_it_joined() {
     let dossier = get(&f.app, &format!("/api/stories/{kept}")).await.json();
     let ids: Vec<&str> =
         dossier["articles"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["ac-1", "gk-2", "ac-3"]);
+    assert_eq!(ids, ["ac-1@arnhemse-courant", "gk-2@gelderse-krant", "ac-3@arnhemse-courant"]);
     // A number no story ever had is still a 404.
     assert_eq!(get(&f.app, "/api/stories/987654").await.status, StatusCode::NOT_FOUND);
 }
@@ -887,7 +901,7 @@ async fn the_heaviest_pages_stay_bounded_and_health_keeps_answering() {
         (0..60_000).map(|i| words[(i * 7 + i / 3) % words.len()]).collect::<Vec<_>>().join(" ");
     batch.push(prepared("long".into(), long, "2025-01-04"));
     store.ingest(&batch, &IngestSettings::default()).unwrap();
-    let story = store.article("r0").unwrap().unwrap().story.unwrap();
+    let story = store.article("r0@dagblad").unwrap().unwrap().story.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let stop = Arc::new(AtomicBool::new(false));

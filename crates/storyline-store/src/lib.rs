@@ -33,6 +33,7 @@ pub mod stories;
 use serde::Serialize;
 use storyline_core::analyze::Analysis;
 pub use storyline_core::cluster::Settings as ClusterSettings;
+use storyline_core::dossier::revision::Change;
 use storyline_core::dossier::ReportTerms;
 use storyline_core::ingest::dedupe::DEFAULT_THRESHOLD;
 use storyline_core::ingest::prepare::Prepared;
@@ -131,12 +132,33 @@ pub enum IngestOutcome {
         /// The stored article's story.
         story: Option<i64>,
     },
+    /// A new version of a stored article: the same (scoped) id or URL, with a changed text or
+    /// title. The earlier version is kept in the article's history.
+    Revised {
+        /// The stored article's id.
+        id: String,
+        /// Why it counts as the same article ([`DuplicateReason::SameId`] or
+        /// [`DuplicateReason::SameUrl`]).
+        reason: DuplicateReason,
+        /// The version number it was stored as (2 for the first revision).
+        version: u32,
+        /// Whether it is now the version the article shows. An older version (by publication
+        /// date) that arrives after a newer one goes into the history only.
+        latest: bool,
+        /// The article's story.
+        story: Option<i64>,
+    },
 }
 
 impl IngestOutcome {
     /// Whether the article was stored as new.
     pub fn is_inserted(&self) -> bool {
         matches!(self, IngestOutcome::Inserted { .. })
+    }
+
+    /// Whether the article was stored as a new version of a stored one.
+    pub fn is_revision(&self) -> bool {
+        matches!(self, IngestOutcome::Revised { .. })
     }
 }
 
@@ -242,6 +264,31 @@ pub struct ArticleRecord {
     pub analysis: Option<Analysis>,
     /// The story it belongs to.
     pub story: Option<i64>,
+    /// The version shown: 1 for an article never revised.
+    pub version: u32,
+    /// Every version, oldest first, the one shown last; empty for an article never revised.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<ArticleVersion>,
+}
+
+/// One version of a revised article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleVersion {
+    /// Its number: versions are ordered by publication date when both have one, else by
+    /// arrival.
+    pub version: u32,
+    /// Its headline.
+    pub title: String,
+    /// Its text.
+    pub text: String,
+    /// Its publication time.
+    pub published: Option<Published>,
+    /// Its content digest.
+    pub content_hash: String,
+    /// When it was stored (seconds since the epoch).
+    pub ingested_at: i64,
+    /// What changed in figures and quotes from the version before it (empty for the first).
+    pub changes: Vec<Change>,
 }
 
 /// One report of a story as a dossier reads it.
@@ -254,6 +301,8 @@ pub struct StoredReport {
     /// Its key words as read at ingest ([`Prepared::dossier_terms`]), when the backend keeps
     /// them; a dossier reads them from the article otherwise, with the same result.
     pub terms: Option<ReportTerms>,
+    /// The version shown (1 for an article never revised).
+    pub version: u32,
 }
 
 /// A later copy of an article.
@@ -370,22 +419,28 @@ pub struct RowProblem {
 /// threads and may serve several writers at once.
 pub trait Store: Send + Sync {
     /// Stores a batch in one transaction: all of it or, on error, none of it. Duplicates (same
-    /// id, same URL, identical text) are not stored again; the outcome for each article is
-    /// returned in order. Re-running the same batch changes nothing.
+    /// id, same URL, identical text) are not stored again; an article with a stored id or URL
+    /// whose text or title changed is stored as a new version of it (see
+    /// [`IngestOutcome::Revised`]); the outcome for each article is returned in order.
+    /// Re-running the same batch changes nothing.
     fn ingest(&self, batch: &[Prepared], settings: &IngestSettings)
         -> Result<Vec<IngestOutcome>, StoreError>;
 
     /// One article by exact id.
     fn article(&self, id: &str) -> Result<Option<ArticleRecord>, StoreError>;
 
-    /// Whether this very article is stored: the same id, content digest, outlet and URL, so
+    /// Whether this very article is stored: the same id, content digest and title (of its shown
+    /// version or an earlier one), outlet and URL, so
     /// that storing it again would change nothing. What an ingest asks before analysing a
     /// record: a resumed or repeated ingest does not analyse again what it stored before.
     fn has_article(&self, article: &Article) -> Result<bool, StoreError> {
         Ok(self.article(&article.id)?.is_some_and(|r| {
-            r.article.content_hash == article.content_hash
-                && r.article.source == article.source
-                && r.article.url == article.url
+            let same_version = (r.article.content_hash == article.content_hash
+                && r.article.title == article.title)
+                || r.versions
+                    .iter()
+                    .any(|v| v.content_hash == article.content_hash && v.title == article.title);
+            same_version && r.article.source == article.source && r.article.url == article.url
         }))
     }
 
@@ -427,7 +482,7 @@ pub trait Store: Send + Sync {
         Ok(self
             .story_records(story)?
             .into_iter()
-            .map(|(article, analysis)| StoredReport { article, analysis, terms: None })
+            .map(|(article, analysis)| StoredReport { article, analysis, terms: None, version: 1 })
             .collect())
     }
 

@@ -4,6 +4,10 @@
 //! process killed at any point leaves the file as it was after the last committed batch.
 //! Schema changes are numbered migrations recorded in `schema_migrations`, each applied in its
 //! own transaction.
+//!
+//! A revised article (a stored id or URL with a changed text or title) is updated in place, in
+//! the batch's transaction, with its analysis, search index entry and signature; the version it
+//! replaces moves to `article_versions` (see [`revise`]).
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,7 +18,7 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBeha
 use storyline_core::analyze::Analysis;
 use storyline_core::dossier::{ReportTerms, TermReader};
 use storyline_core::ingest::dedupe::{similarity, Signature};
-use storyline_core::ingest::prepare::Prepared;
+use storyline_core::ingest::prepare::{unscoped_id, Prepared};
 use storyline_core::model::{Article, Language, NearDuplicate, Sighting};
 use storyline_core::Published;
 
@@ -110,6 +114,23 @@ const MIGRATIONS: &[(i64, &str)] = &[
         "CREATE INDEX IF NOT EXISTS articles_listing ON articles(published_unix IS NULL, published_unix DESC, seq DESC);
         CREATE INDEX IF NOT EXISTS stories_listing ON stories(last_published IS NULL, last_published DESC, last_seq DESC);",
     ),
+    // Revisions: the earlier versions of an article that its outlet revised (the article row
+    // holds the latest), each with its analysis in the binary stored form.
+    (
+        7,
+        "CREATE TABLE article_versions (
+            article_seq INTEGER NOT NULL REFERENCES articles(seq),
+            version INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            published TEXT,
+            published_unix INTEGER,
+            content_hash INTEGER NOT NULL,
+            ingested_at INTEGER NOT NULL,
+            analysis BLOB
+        );
+        CREATE INDEX article_versions_article ON article_versions(article_seq, version);",
+    ),
 ];
 
 /// How much of the file a reader maps into memory (SQLite's largest by default, 2 GiB): a
@@ -124,7 +145,7 @@ const READERS: usize = 4;
 const MAX_CANDIDATES: usize = 64;
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// A store in one SQLite file (or in memory, for tests and evaluation).
 pub struct SqliteStore {
@@ -184,7 +205,7 @@ fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
     }
     let mut rewrote = false;
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-        rewrote |= *version >= 4 && current > 0;
+        rewrote |= (4..=6).contains(version) && current > 0;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Another process may have migrated while we waited for the lock.
         let done: bool = tx
@@ -321,12 +342,13 @@ impl SqliteStore {
 
 const ARTICLE_COLUMNS: &str = "id, title, text, source, url, published, language, language_confidence, \
      language_declared, author, metadata, extra, content_hash, near_dup_of, near_dup_similarity, origin, ingested_at, \
-     (SELECT analysis FROM analyses WHERE analyses.article_seq = articles.seq), story";
+     (SELECT analysis FROM analyses WHERE analyses.article_seq = articles.seq), story, seq";
 
 /// [`ARTICLE_COLUMNS`] read through a join with the analyses, and the key words after them.
 const REPORT_COLUMNS: &str = "id, title, text, source, url, published, language, language_confidence, \
      language_declared, author, metadata, extra, content_hash, near_dup_of, near_dup_similarity, origin, ingested_at, \
-     analyses.analysis, story, analyses.terms";
+     analyses.analysis, story, seq, analyses.terms, \
+     (SELECT COUNT(*) FROM article_versions v WHERE v.article_seq = articles.seq)";
 
 /// A stored date read back; one that does not read (written by an older version, or damaged)
 /// is reported in the log and read as none, so one row never fails a listing (`storyline check
@@ -363,6 +385,7 @@ struct ArticleRow {
     /// The stored analysis, or why it does not read.
     analysis: Result<Option<Stored>, String>,
     story: Option<i64>,
+    seq: i64,
 }
 
 /// Completes an article read from a row: its date, metadata and extra fields parsed, and its
@@ -371,7 +394,7 @@ struct ArticleRow {
 /// A field that does not read is reported in the log and read as missing: one damaged row never
 /// fails a listing, a story or a page (`storyline check` finds such rows, `--repair` fixes them).
 fn finish_article(row: ArticleRow) -> (Article, i64, Option<Analysis>) {
-    let ArticleRow { mut article, ingested_at, published, metadata, extra, analysis, story: _ } = row;
+    let ArticleRow { mut article, ingested_at, published, metadata, extra, analysis, story: _, seq: _ } = row;
     let whose = format!("article `{}`", article.id);
     article.published = published_from(published, &whose);
     article.metadata = map_from(metadata, &whose, "metadata");
@@ -420,6 +443,7 @@ fn row_to_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRow> {
         extra: row.get(11)?,
         analysis: Stored::from_value(row.get_ref(17)?).map_err(|e| e.to_string()),
         story: row.get(18)?,
+        seq: row.get(19)?,
     })
 }
 
@@ -502,7 +526,10 @@ impl Store for SqliteStore {
             return Ok(None);
         };
         let story = row.story;
+        let seq = row.seq;
         let (article, ingested_at, analysis) = finish_article(row);
+        let versions = versions_of(&conn, seq, &article, ingested_at, analysis.as_ref())?;
+        let version = versions.last().map_or(1, |v| v.version);
         let mut stmt = conn.prepare_cached("SELECT source, url, published FROM sightings WHERE article_id = ?1 ORDER BY published, source, url")?;
         let raw: Vec<(String, String, Option<String>)> =
             stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
@@ -527,17 +554,34 @@ impl Store for SqliteStore {
             })?
             .collect::<Result<_, _>>()?;
 
-        Ok(Some(ArticleRecord { article, ingested_at, sightings, near_duplicates, analysis, story }))
+        Ok(Some(ArticleRecord {
+            article,
+            ingested_at,
+            sightings,
+            near_duplicates,
+            analysis,
+            story,
+            version,
+            versions,
+        }))
     }
 
     fn has_article(&self, article: &Article) -> Result<bool, StoreError> {
         let Ok(hash) = hash_to_db(&article.content_hash) else { return Ok(false) };
         let conn = self.read();
+        // This very version, or an earlier one of the article (a file re-read after a revision),
+        // under its id or, in a store written before ids were scoped, its unscoped id.
+        let unscoped = unscoped_id(article).unwrap_or_else(|| article.id.clone());
         let found = conn
             .prepare_cached(
-                "SELECT 1 FROM articles WHERE id = ?1 AND content_hash = ?2 AND source IS ?3 AND url IS ?4",
+                "SELECT 1 FROM articles a WHERE a.id IN (?1, ?6) AND a.source IS ?3 AND a.url IS ?4 AND \
+                 ((a.content_hash = ?2 AND a.title = ?5) OR EXISTS (SELECT 1 FROM article_versions v \
+                   WHERE v.article_seq = a.seq AND v.content_hash = ?2 AND v.title = ?5))",
             )?
-            .query_row(params![article.id, hash, article.source, article.url], |_| Ok(()))
+            .query_row(
+                params![article.id, hash, article.source, article.url, article.title, unscoped],
+                |_| Ok(()),
+            )
             .optional()?;
         Ok(found.is_some())
     }
@@ -712,25 +756,26 @@ impl Store for SqliteStore {
             "SELECT {REPORT_COLUMNS} FROM articles LEFT JOIN analyses ON analyses.article_seq = articles.seq \
              WHERE story = ?1 ORDER BY published_unix IS NULL, published_unix, seq"
         ))?;
-        let rows: Vec<(ArticleRow, Option<ReportTerms>)> = stmt
+        let rows: Vec<(ArticleRow, Option<ReportTerms>, i64)> = stmt
             .query_map([story], |r| {
                 let row = row_to_article(r)?;
                 // Key words that do not read are left out (the dossier works without them).
-                let terms = crate::codec::read_terms(r.get_ref(19)?).unwrap_or_else(|e| {
+                let terms = crate::codec::read_terms(r.get_ref(20)?).unwrap_or_else(|e| {
                     tracing::warn!(
                         "article `{}`: the stored key words are unreadable ({e}); left out",
                         row.article.id
                     );
                     None
                 });
-                Ok((row, terms))
+                let earlier: i64 = r.get(21)?;
+                Ok((row, terms, earlier))
             })?
             .collect::<Result<_, _>>()?;
         Ok(rows
             .into_iter()
-            .map(|(row, terms)| {
+            .map(|(row, terms, earlier)| {
                 let (article, _, analysis) = finish_article(row);
-                StoredReport { article, analysis, terms }
+                StoredReport { article, analysis, terms, version: u32::try_from(earlier).unwrap_or(0) + 1 }
             })
             .collect())
     }
@@ -796,8 +841,10 @@ fn ingest_batch(
     let mut outcomes = Vec::with_capacity(batch.len());
     let mut merged = false;
     {
-        let mut by_id = tx.prepare_cached("SELECT 1 FROM articles WHERE id = ?1")?;
-        let mut by_url = tx.prepare_cached("SELECT id FROM articles WHERE url = ?1")?;
+        let mut by_id = tx.prepare_cached("SELECT seq FROM articles WHERE id = ?1")?;
+        let mut by_legacy_id =
+            tx.prepare_cached("SELECT seq FROM articles WHERE id = ?1 AND source IS ?2")?;
+        let mut by_url = tx.prepare_cached("SELECT seq, id, source FROM articles WHERE url = ?1")?;
         let mut by_hash =
             tx.prepare_cached("SELECT id, source, url FROM articles WHERE content_hash = ?1")?;
         let mut add_sighting = tx.prepare_cached(
@@ -819,14 +866,52 @@ fn ingest_batch(
         let stamp = now();
         for p in batch {
             let a = &p.article;
-            // Re-ingesting is common: the id probe keeps it cheap.
-            if by_id.exists([&a.id])? {
-                outcomes.push(IngestOutcome::Duplicate {
-                    id: a.id.clone(),
-                    reason: DuplicateReason::SameId,
-                    sighting_added: false,
+            let hash = hash_to_db(&a.content_hash)?;
+            // The same text elsewhere: a duplicate of that article, recorded as a sighting when
+            // another outlet or address ran it.
+            let mut same_text = |hash: i64| -> Result<Option<IngestOutcome>, StoreError> {
+                let found = by_hash
+                    .query_row([hash], |r| {
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, Option<String>>(1)?,
+                            r.get::<_, Option<String>>(2)?,
+                        ))
+                    })
+                    .optional()?;
+                let Some((id, source, url)) = found else { return Ok(None) };
+                let elsewhere = a.source != source || (a.url.is_some() && a.url != url);
+                let added = elsewhere
+                    && add_sighting.execute(params![
+                        id,
+                        a.source.as_deref().unwrap_or(""),
+                        a.url.as_deref().unwrap_or(""),
+                        a.published.map(|p| p.to_string())
+                    ])? > 0;
+                Ok(Some(IngestOutcome::Duplicate {
+                    id,
+                    reason: DuplicateReason::SameText,
+                    sighting_added: added,
                     story: None,
-                });
+                }))
+            };
+            // Re-ingesting is common: the id probe keeps it cheap. A store written before ids
+            // were scoped holds the same outlet's article under its unscoped id.
+            let mut stored =
+                by_id.query_row([&a.id], |r| Ok((r.get::<_, i64>(0)?, a.id.clone()))).optional()?;
+            if stored.is_none() {
+                if let Some(old) = unscoped_id(a) {
+                    stored = by_legacy_id
+                        .query_row(params![old, a.source], |r| Ok((r.get::<_, i64>(0)?, old.clone())))
+                        .optional()?;
+                }
+            }
+            if let Some((seq, id)) = stored {
+                let outcome = match version_of(tx, bands, seq, id, p, hash, DuplicateReason::SameId, stamp)? {
+                    Some(o) => o,
+                    None => same_text(hash)?.expect("another article holds the digest"),
+                };
+                outcomes.push(outcome);
                 continue;
             }
             let mut near: Option<(String, f32)> = None;
@@ -851,7 +936,6 @@ fn ingest_batch(
             let metadata =
                 serde_json::to_string(&a.metadata).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let extra = serde_json::to_string(&a.extra).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let hash = hash_to_db(&a.content_hash)?;
             // Insert first; the unique constraints on id, URL and content digest decide, and
             // only a refused insert pays for finding out which one.
             let inserted = insert.execute(params![
@@ -876,49 +960,44 @@ fn ingest_batch(
             ])?;
             if inserted == 0 {
                 if let Some(url) = &a.url {
-                    if let Some(id) = by_url.query_row([url], |r| r.get::<_, String>(0)).optional()? {
-                        outcomes.push(IngestOutcome::Duplicate {
-                            id,
-                            reason: DuplicateReason::SameUrl,
-                            sighting_added: false,
-                            story: None,
-                        });
+                    let stored = by_url
+                        .query_row([url], |r| {
+                            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
+                        })
+                        .optional()?;
+                    if let Some((seq, id, source)) = stored {
+                        // Only the outlet that ran an address revises what it holds; another
+                        // outlet's record with that address is a duplicate, as ever.
+                        let other_outlet = matches!((&source, &a.source),
+                            (Some(x), Some(y)) if !x.eq_ignore_ascii_case(y));
+                        if other_outlet {
+                            outcomes.push(IngestOutcome::Duplicate {
+                                id,
+                                reason: DuplicateReason::SameUrl,
+                                sighting_added: false,
+                                story: None,
+                            });
+                            continue;
+                        }
+                        let outcome =
+                            match version_of(tx, bands, seq, id, p, hash, DuplicateReason::SameUrl, stamp)? {
+                                Some(o) => o,
+                                None => same_text(hash)?.expect("another article holds the digest"),
+                            };
+                        outcomes.push(outcome);
                         continue;
                     }
                 }
-                let same_text = by_hash
-                    .query_row([hash], |r| {
-                        Ok((
-                            r.get::<_, String>(0)?,
-                            r.get::<_, Option<String>>(1)?,
-                            r.get::<_, Option<String>>(2)?,
-                        ))
-                    })
-                    .optional()?;
-                let Some((id, source, url)) = same_text else {
+                let outcome = same_text(hash)?.unwrap_or_else(|| {
                     // Only the id can have collided (written by another writer meanwhile).
-                    outcomes.push(IngestOutcome::Duplicate {
+                    IngestOutcome::Duplicate {
                         id: a.id.clone(),
                         reason: DuplicateReason::SameId,
                         sighting_added: false,
                         story: None,
-                    });
-                    continue;
-                };
-                let elsewhere = a.source != source || (a.url.is_some() && a.url != url);
-                let added = elsewhere
-                    && add_sighting.execute(params![
-                        id,
-                        a.source.as_deref().unwrap_or(""),
-                        a.url.as_deref().unwrap_or(""),
-                        a.published.map(|p| p.to_string())
-                    ])? > 0;
-                outcomes.push(IngestOutcome::Duplicate {
-                    id,
-                    reason: DuplicateReason::SameText,
-                    sighting_added: added,
-                    story: None,
+                    }
                 });
+                outcomes.push(outcome);
                 continue;
             }
             let seq = tx.last_insert_rowid();
@@ -956,7 +1035,7 @@ fn ingest_batch(
     let mut story_of = tx.prepare_cached("SELECT story FROM articles WHERE id = ?1")?;
     for o in &mut outcomes {
         match o {
-            IngestOutcome::Duplicate { id, story, .. } => {
+            IngestOutcome::Duplicate { id, story, .. } | IngestOutcome::Revised { id, story, .. } => {
                 *story = story_of.query_row([id.as_str()], |r| r.get(0)).optional()?.flatten();
             }
             IngestOutcome::Inserted { id, story, .. } if merged => {
@@ -968,4 +1047,249 @@ fn ingest_batch(
         }
     }
     Ok(outcomes)
+}
+
+/// What an incoming article is to the stored article `seq` (`id`) that has its id or URL: the
+/// same version (shown or earlier: a duplicate), or a new one, stored by [`revise`]. `None`
+/// when its text is another article's, which makes it a duplicate of that one instead.
+#[allow(clippy::too_many_arguments)]
+fn version_of(
+    tx: &rusqlite::Transaction<'_>,
+    bands: &mut BandIndex,
+    seq: i64,
+    id: String,
+    p: &Prepared,
+    hash: i64,
+    reason: DuplicateReason,
+    stamp: i64,
+) -> Result<Option<IngestOutcome>, StoreError> {
+    let known = tx
+        .prepare_cached(
+            "SELECT 1 FROM articles WHERE seq = ?1 AND content_hash = ?2 AND title = ?3 \
+             UNION ALL SELECT 1 FROM article_versions WHERE article_seq = ?1 AND content_hash = ?2 AND title = ?3 \
+             LIMIT 1",
+        )?
+        .query_row(params![seq, hash, p.article.title], |_| Ok(()))
+        .optional()?
+        .is_some();
+    if known {
+        return Ok(Some(IngestOutcome::Duplicate { id, reason, sighting_added: false, story: None }));
+    }
+    let elsewhere = tx
+        .prepare_cached("SELECT 1 FROM articles WHERE content_hash = ?1 AND seq <> ?2")?
+        .query_row(params![hash, seq], |_| Ok(()))
+        .optional()?
+        .is_some();
+    if elsewhere {
+        return Ok(None);
+    }
+    let (version, latest) = revise(tx, bands, seq, p, hash, stamp)?;
+    Ok(Some(IngestOutcome::Revised { id, reason, version, latest, story: None }))
+}
+
+/// Stores `p` as a new version of the stored article `seq`; returns its version number and
+/// whether it is now the version shown.
+///
+/// Versions are ordered by publication date when both have one, else by arrival. A version
+/// newer than the shown one replaces it in the article row, with its analysis, key words,
+/// search index entry and signature (the article keeps its id, address, outlet, story and
+/// near-duplicate link), and the replaced version moves to `article_versions`. An older one
+/// (published before the shown version) goes into the history only, at its place by date.
+fn revise(
+    tx: &rusqlite::Transaction<'_>,
+    bands: &mut BandIndex,
+    seq: i64,
+    p: &Prepared,
+    hash: i64,
+    stamp: i64,
+) -> Result<(u32, bool), StoreError> {
+    use rusqlite::types::Value;
+    let a = &p.article;
+    type Current = (String, String, Option<String>, Option<i64>, i64, i64, Value, Option<i64>);
+    let (title, text, published, published_unix, content_hash, ingested_at, analysis, story): Current = tx
+        .prepare_cached(
+            "SELECT a.title, a.text, a.published, a.published_unix, a.content_hash, a.ingested_at, n.analysis, a.story \
+             FROM articles a LEFT JOIN analyses n ON n.article_seq = a.seq WHERE a.seq = ?1",
+        )?
+        .query_row([seq], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+        })?;
+    let earlier: Vec<Option<i64>> = tx
+        .prepare_cached(
+            "SELECT published_unix FROM article_versions WHERE article_seq = ?1 ORDER BY version",
+        )?
+        .query_map([seq], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let new_unix = a.published.map(|p| p.unix);
+    let before = |other: Option<i64>| matches!((new_unix, other), (Some(n), Some(o)) if n < o);
+    let mut compact = p.analysis.clone();
+    compact.strip_sentence_text();
+    let encoded = crate::codec::encode(&compact);
+    let mut insert_version = tx.prepare_cached(
+        "INSERT INTO article_versions (article_seq, version, title, text, published, published_unix, \
+         content_hash, ingested_at, analysis) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    if before(published_unix) {
+        // An older version arriving late: into the history, after the versions not newer.
+        let mut at = earlier.len() + 1;
+        while at > 1 && before(earlier[at - 2]) {
+            at -= 1;
+        }
+        tx.prepare_cached(
+            "UPDATE article_versions SET version = version + 1 WHERE article_seq = ?1 AND version >= ?2",
+        )?
+        .execute(params![seq, at as i64])?;
+        insert_version.execute(params![
+            seq,
+            at as i64,
+            a.title,
+            a.text,
+            a.published.map(|p| p.to_string()),
+            new_unix,
+            hash,
+            stamp,
+            encoded
+        ])?;
+        return Ok((at as u32, false));
+    }
+    let shown_was = earlier.len() as i64 + 1;
+    insert_version.execute(params![
+        seq,
+        shown_was,
+        title,
+        text,
+        published,
+        published_unix,
+        content_hash,
+        ingested_at,
+        analysis
+    ])?;
+    let metadata = serde_json::to_string(&a.metadata).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let extra = serde_json::to_string(&a.extra).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.prepare_cached(
+        "UPDATE articles SET title = ?2, text = ?3, published = ?4, published_unix = ?5, language = ?6, \
+         language_confidence = ?7, language_declared = ?8, author = ?9, metadata = ?10, extra = ?11, \
+         content_hash = ?12, origin = ?13, ingested_at = ?14 WHERE seq = ?1",
+    )?
+    .execute(params![
+        seq,
+        a.title,
+        a.text,
+        a.published.map(|p| p.to_string()),
+        new_unix,
+        a.language.code,
+        f64::from(a.language.confidence),
+        a.language.declared,
+        a.author,
+        metadata,
+        extra,
+        hash,
+        a.origin,
+        stamp
+    ])?;
+    tx.prepare_cached("INSERT OR REPLACE INTO analyses (article_seq, analysis, terms) VALUES (?1, ?2, ?3)")?
+        .execute(params![seq, encoded, crate::codec::encode_terms(&p.dossier_terms)])?;
+    tx.prepare_cached("DELETE FROM search_index WHERE rowid = ?1")?.execute([seq])?;
+    crate::search::index_article(tx, seq, &p.search_terms, &p.analysis)?;
+    match &p.signature {
+        Some(sig) => {
+            let updated = tx
+                .prepare_cached("UPDATE signatures SET minhash = ?2 WHERE article_seq = ?1")?
+                .execute(params![seq, sig.to_bytes()])?;
+            if updated == 0 {
+                let id: String =
+                    tx.query_row("SELECT id FROM articles WHERE seq = ?1", [seq], |r| r.get(0))?;
+                tx.prepare_cached(
+                    "INSERT INTO signatures (article_seq, article_id, root_id, minhash) VALUES (?1, ?2, ?2, ?3)",
+                )?
+                .execute(params![seq, id, sig.to_bytes()])?;
+            }
+            bands.add(seq, &sig.band_keys());
+        }
+        None => {
+            tx.prepare_cached("DELETE FROM signatures WHERE article_seq = ?1")?.execute([seq])?;
+        }
+    }
+    if let Some(story) = story {
+        crate::stories::refresh(tx, story, seq)?;
+    }
+    Ok((shown_was as u32 + 1, true))
+}
+
+/// Every version of a revised article, oldest first, the shown one (`article`) last, each with
+/// what it changed from the one before; empty for an article never revised. A version whose
+/// stored analysis is missing or unreadable is analysed again from its text.
+fn versions_of(
+    conn: &Connection,
+    seq: i64,
+    article: &Article,
+    ingested_at: i64,
+    analysis: Option<&Analysis>,
+) -> Result<Vec<crate::ArticleVersion>, StoreError> {
+    type Row = (i64, String, String, Option<String>, i64, i64, Result<Option<Analysis>, String>);
+    let rows: Vec<Row> = conn
+        .prepare_cached(
+            "SELECT version, title, text, published, content_hash, ingested_at, analysis FROM article_versions \
+             WHERE article_seq = ?1 ORDER BY version",
+        )?
+        .query_map([seq], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                crate::codec::read(r.get_ref(6)?).map_err(|e| e.to_string()),
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let whose = format!("an earlier version of article `{}`", article.id);
+    let language = article.language.code.as_str();
+    let mut versions = Vec::with_capacity(rows.len() + 1);
+    let mut analyses = Vec::with_capacity(rows.len() + 1);
+    for (version, title, text, published, content_hash, ingested, stored) in rows {
+        let published = published_from(published, &whose);
+        let analysis = match stored {
+            Ok(Some(mut a)) => {
+                a.restore_sentence_text(&text);
+                a
+            }
+            Ok(None) => storyline_core::analyze::analyze(&text, language, published),
+            Err(e) => {
+                tracing::warn!("{whose}: the stored analysis is unreadable ({e}); analysed again");
+                storyline_core::analyze::analyze(&text, language, published)
+            }
+        };
+        analyses.push(analysis);
+        versions.push(crate::ArticleVersion {
+            version: u32::try_from(version).unwrap_or(0),
+            title,
+            text,
+            published,
+            content_hash: format!("{:016x}", content_hash as u64),
+            ingested_at: ingested,
+            changes: Vec::new(),
+        });
+    }
+    analyses.push(match analysis {
+        Some(a) => a.clone(),
+        None => storyline_core::analyze::analyze(&article.text, language, article.published),
+    });
+    versions.push(crate::ArticleVersion {
+        version: versions.len() as u32 + 1,
+        title: article.title.clone(),
+        text: article.text.clone(),
+        published: article.published,
+        content_hash: article.content_hash.clone(),
+        ingested_at,
+        changes: Vec::new(),
+    });
+    for i in 1..versions.len() {
+        versions[i].changes = storyline_core::dossier::revision::changes(&analyses[i - 1], &analyses[i]);
+    }
+    Ok(versions)
 }

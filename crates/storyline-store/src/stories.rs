@@ -196,6 +196,27 @@ pub fn record(tx: &Transaction<'_>, seq: i64, story: i64) -> Result<(), StoreErr
     Ok(())
 }
 
+/// Draws story `story`'s dates again from its reports after report `seq` was revised (its
+/// date may have changed), and its title when that report is the one the story is named after
+/// (its first).
+pub fn refresh(tx: &Transaction<'_>, story: i64, seq: i64) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "UPDATE stories SET \
+           first_published = (SELECT published_unix FROM articles WHERE story = ?1 AND published_unix IS NOT NULL \
+             ORDER BY published_unix, seq LIMIT 1), \
+           first_published_text = (SELECT published FROM articles WHERE story = ?1 AND published_unix IS NOT NULL \
+             ORDER BY published_unix, seq LIMIT 1), \
+           last_published = (SELECT published_unix FROM articles WHERE story = ?1 AND published_unix IS NOT NULL \
+             ORDER BY published_unix DESC, seq DESC LIMIT 1), \
+           last_published_text = (SELECT published FROM articles WHERE story = ?1 AND published_unix IS NOT NULL \
+             ORDER BY published_unix DESC, seq DESC LIMIT 1), \
+           title = CASE WHEN id = ?2 THEN (SELECT title FROM articles WHERE seq = ?2) ELSE title END \
+         WHERE id = ?1",
+    )?
+    .execute(params![story, seq])?;
+    Ok(())
+}
+
 /// Moves every report of story `from` into story `into` and folds `from`'s summary row into
 /// `into`'s. The id `from` stays resolvable: it is the sequence number of its first report,
 /// whose story is now `into` (see [`resolve_story`]).

@@ -113,7 +113,7 @@ fn the_search_migration_indexes_articles_stored_before_it() {
     conn.execute_batch(
         "DROP TABLE search_index; DROP INDEX articles_language; DROP INDEX articles_story_source; \
          DROP INDEX articles_story_language; ALTER TABLE analyses DROP COLUMN terms; \
-         DELETE FROM schema_migrations WHERE version >= 4;",
+         DROP TABLE article_versions; DELETE FROM schema_migrations WHERE version >= 4;",
     )
     .unwrap();
     drop(conn);
@@ -122,7 +122,7 @@ fn the_search_migration_indexes_articles_stored_before_it() {
     let found = store
         .search(&storyline_store::SearchQuery { text: "konvooien".into(), limit: 10, ..Default::default() })
         .unwrap();
-    assert_eq!(found.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["k1", "k2"]);
+    assert_eq!(found.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["k1@npb", "k2@de-dagkoerier"]);
 }
 
 /// Every article and every story's dossier of a store, to compare two states of one store.
@@ -208,7 +208,8 @@ fn a_store_with_analyses_in_json_reads_the_same_before_and_after_its_migration()
     // report's key words.
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
-        "ALTER TABLE analyses DROP COLUMN terms; DELETE FROM schema_migrations WHERE version >= 5;",
+        "ALTER TABLE analyses DROP COLUMN terms; DROP TABLE article_versions; \
+         DELETE FROM schema_migrations WHERE version >= 5;",
     )
     .unwrap();
     drop(conn);
@@ -278,7 +279,7 @@ fn a_damaged_row_never_fails_a_reader_and_check_repairs_it() {
     let path = dir.path().join("s.db");
     let store = SqliteStore::open(&path).unwrap();
     store.ingest(&conformance::derailment(), &IngestSettings::default()).unwrap();
-    let victim = "d2";
+    let victim = "d2@de-dagkoerier";
     let story = store.article(victim).unwrap().unwrap().story.unwrap();
     drop(store);
     {
@@ -430,4 +431,48 @@ fn recluster_gives_the_stories_ingest_gave_in_publication_order() {
         assert_eq!(report.stories, count, "{name}");
         assert_eq!(stories(&store), ingested, "{name}");
     }
+}
+
+/// A store written before source ids were scoped by their outlet keeps its ids: the same
+/// outlet's record finds its article under the unscoped id, as a duplicate or a revision.
+#[test]
+fn a_store_written_before_ids_were_scoped_keeps_its_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let v1 = conformance::article("4994612", "Omroep Noord", None, "2025-10-11T14:20:00Z", conformance::WIRE);
+    {
+        let store = SqliteStore::open(&path).unwrap();
+        store.ingest(std::slice::from_ref(&v1), &IngestSettings::default()).unwrap();
+    }
+    // As the older version stored it: the source's id as it was.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "UPDATE articles SET id = '4994612'; UPDATE signatures SET article_id = '4994612', root_id = '4994612';",
+    )
+    .unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    assert!(store.has_article(&v1.article).unwrap(), "found before it is analysed again");
+    let again = store.ingest(std::slice::from_ref(&v1), &IngestSettings::default()).unwrap();
+    assert!(matches!(&again[0], IngestOutcome::Duplicate { id, .. } if id == "4994612"), "{again:?}");
+    let v2 = conformance::article(
+        "4994612",
+        "Omroep Noord",
+        None,
+        "2025-10-12T08:00:00Z",
+        &conformance::WIRE.replace("twaalfhonderd", "veertienhonderd"),
+    );
+    let out = store.ingest(std::slice::from_ref(&v2), &IngestSettings::default()).unwrap();
+    assert!(matches!(&out[0], IngestOutcome::Revised { id, version: 2, .. } if id == "4994612"), "{out:?}");
+    // Another outlet's item with that number is its own article, under its scoped id.
+    let other = conformance::article(
+        "4994612",
+        "Dagblad Zuid",
+        None,
+        "2025-10-12",
+        "De dijk bij Venlo wordt versterkt.",
+    );
+    assert!(store.ingest(&[other], &IngestSettings::default()).unwrap()[0].is_inserted());
+    let ids: Vec<String> = store.articles(&Default::default()).unwrap().into_iter().map(|a| a.id).collect();
+    assert_eq!(ids, ["4994612", "4994612@dagblad-zuid"]);
 }

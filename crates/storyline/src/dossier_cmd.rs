@@ -251,6 +251,9 @@ fn text_report(out: &mut String, n: usize, r: &Report) {
     if let Some(of) = &r.near_duplicate_of {
         let _ = writeln!(out, "      near-copy of {of}");
     }
+    if let Some(rev) = &r.revision {
+        let _ = writeln!(out, "      revised: {}", rev.describe());
+    }
     for (label, items) in adds_lines(&r.adds) {
         let _ = writeln!(out, "      + {label}: {}", clip(&items, 160));
     }
@@ -389,6 +392,9 @@ fn md_report(out: &mut String, n: usize, r: &Report) {
         r.role.label(),
         r.id
     );
+    if let Some(rev) = &r.revision {
+        let _ = writeln!(out, "   - revised: {}", md(&rev.describe()));
+    }
     for (label, items) in adds_lines(&r.adds) {
         let _ = writeln!(out, "   - adds {label}: {}", md(&items));
     }

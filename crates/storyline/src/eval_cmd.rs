@@ -124,7 +124,9 @@ fn cluster_records(cfg: &Config, records: &[&Ready]) -> Result<Vec<i64>> {
         for o in store.ingest(&batch, &settings)? {
             stories.push(match o {
                 IngestOutcome::Inserted { story, .. } => story,
-                IngestOutcome::Duplicate { story, .. } => story.unwrap_or(-1),
+                IngestOutcome::Duplicate { story, .. } | IngestOutcome::Revised { story, .. } => {
+                    story.unwrap_or(-1)
+                }
             });
         }
     }

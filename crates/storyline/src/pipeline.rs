@@ -156,6 +156,9 @@ pub struct Report {
     pub near_duplicates: u64,
     /// Articles already stored (same id, URL or text).
     pub duplicates: u64,
+    /// New versions of stored articles (same id or URL, changed text or title), kept in their
+    /// history; counted apart from duplicates.
+    pub revised: u64,
     /// Of those, records found stored before they were analysed (a resumed or repeated
     /// ingest), which cost a look-up instead of an analysis.
     pub already_stored: u64,
@@ -167,7 +170,7 @@ pub struct Report {
     pub errors: Vec<Failure>,
     /// Seconds taken.
     pub elapsed_s: f64,
-    /// Articles read per second (stored and duplicates).
+    /// Articles read per second (stored, revised and duplicates).
     pub articles_per_s: f64,
     /// Seconds spent writing to the store (the rest is reading, parsing and preparing, which
     /// overlaps with writing on another thread).
@@ -391,6 +394,7 @@ fn write(
                 report.duplicates += 1;
                 report.sightings_added += u64::from(*sighting_added);
             }
+            IngestOutcome::Revised { .. } => report.revised += 1,
         }
     }
     Ok(outcomes.len() as u64)
@@ -486,7 +490,7 @@ pub fn run(
     result?;
     report.elapsed_s = started.elapsed().as_secs_f64();
     report.peak_rss_kib = crate::bench::memory_kib().map(|(peak, _)| peak);
-    let n = report.ingested + report.duplicates;
+    let n = report.ingested + report.duplicates + report.revised;
     report.articles_per_s = if report.elapsed_s > 0.0 { n as f64 / report.elapsed_s } else { 0.0 };
     Ok(report)
 }

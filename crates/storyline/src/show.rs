@@ -53,6 +53,7 @@ pub fn ingest_report(r: &Report, as_json: bool) -> Result<()> {
     if r.sightings_added > 0 {
         line.push_str(&format!(" ({} from another outlet, recorded)", group(r.sightings_added)));
     }
+    line.push_str(&format!(", {} revised", group(r.revised)));
     line.push_str(&format!(", {} failed", group(r.failed)));
     line.push_str(&format!(
         " — {} file{} in {:.2}s ({} articles/s)",
@@ -198,6 +199,16 @@ pub fn article(r: &ArticleRecord, as_json: bool) -> Result<()> {
             c.source.as_deref().unwrap_or("-"),
             c.similarity
         )?;
+    }
+    if r.version > 1 {
+        writeln!(out, "version    {} of {} (revised by its outlet)", r.version, r.versions.len())?;
+        for v in &r.versions {
+            let date = v.published.map(|p| p.to_string()).unwrap_or_else(|| "undated".into());
+            writeln!(out, "  v{:<3}     {date}  {}", v.version, clip(&v.title, 90))?;
+            for c in &v.changes {
+                writeln!(out, "           {}", clip(&c.to_string(), 110))?;
+            }
+        }
     }
     for (k, v) in &a.metadata {
         writeln!(out, "meta       {k}: {v}")?;

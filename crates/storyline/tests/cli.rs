@@ -1195,3 +1195,111 @@ fn source_flag_wins_over_the_feed_title() {
     let listed = json_of(&run(&without, &["articles", "--json"]));
     assert_eq!(listed[0]["source"], "Omroep Gelderveen", "{listed}");
 }
+
+/// An RSS 2.0 feed of one outlet with one item (the project's own text).
+fn one_item_feed(outlet: &str, link: &str, date: &str, title: &str, text: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>\n\
+         <title>{outlet}</title><link>https://{}/</link><language>nl</language>\n\
+         <item><title>{title}</title><link>{link}</link><guid isPermaLink=\"false\">4994612</guid>\n\
+         <pubDate>{date}</pubDate><description><![CDATA[{text}]]></description></item>\n\
+         </channel></rss>\n",
+        link.split('/').nth(2).unwrap()
+    )
+}
+
+#[test]
+fn a_revised_feed_item_becomes_version_two_and_another_outlets_same_guid_is_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("s.db");
+    let write = |name: &str, body: String| {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, body).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let link = "https://omroepnoord.example/nieuws/4994612";
+    let first = write(
+        "noord-1.rss",
+        one_item_feed(
+            "Omroep Noord",
+            link,
+            "Sat, 11 Oct 2025 14:20:00 +0000",
+            "Honderden strijders verlaten Busayra",
+            "<p>Volgens de coalitie hebben zo'n 250 IS-strijders en 3500 familieleden de stad Busayra \
+             verlaten in een konvooi van vijftig vrachtwagens.</p><p>Woordvoerder Ryan Dillon zei: \
+             \"Het konvooi wordt vanuit de lucht gevolgd.\"</p>",
+        ),
+    );
+    let revised = write(
+        "noord-2.rss",
+        one_item_feed(
+            "Omroep Noord",
+            link,
+            "Sun, 12 Oct 2025 09:05:00 +0000",
+            "Meer strijders dan gemeld verlaten Busayra",
+            "<p>Volgens de coalitie hebben zo'n 300 IS-strijders en 4000 familieleden de stad Busayra \
+             verlaten in een konvooi van vijftig vrachtwagens.</p><p>Woordvoerder Ryan Dillon zei: \
+             \"Het konvooi wordt vanuit de lucht gevolgd.\"</p>",
+        ),
+    );
+    let other = write(
+        "zuid.rss",
+        one_item_feed(
+            "Dagblad Zuid",
+            "https://dagbladzuid.example/regio/4994612",
+            "Sat, 11 Oct 2025 16:00:00 +0000",
+            "Dijk bij Venlo wordt versterkt",
+            "<p>Het waterschap versterkt de komende twee jaar de dijk langs de Maas bij Venlo over een \
+             lengte van drie kilometer.</p>",
+        ),
+    );
+
+    // Two outlets number their item 4994612: both are stored, each under its own id.
+    let o = run(&db, &["ingest", &first, &other, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json_of(&o)["ingested"], 2, "{}", stdout(&o));
+    assert_eq!(stored_ids(&db), ["4994612@dagblad-zuid", "4994612@omroep-noord"]);
+
+    // The revised item: a new version, counted apart from duplicates.
+    let o = run(&db, &["ingest", &revised]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("ingested 0 articles, 0 duplicates, 1 revised, 0 failed"),
+        "{}",
+        stdout(&o)
+    );
+    let rec = json_of(&run(&db, &["article", "4994612@omroep-noord", "--json"]));
+    assert_eq!(rec["version"], 2);
+    assert_eq!(rec["title"], "Meer strijders dan gemeld verlaten Busayra");
+    assert_eq!(rec["published"], "2025-10-12T09:05:00Z");
+    let versions = rec["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[0]["title"], "Honderden strijders verlaten Busayra");
+    assert_eq!(versions[1]["changes"].as_array().unwrap().len(), 2, "{rec}");
+    let shown = stdout(&run(&db, &["article", "4994612@omroep-noord"]));
+    assert!(shown.contains("version    2 of 2"), "{shown}");
+    assert!(shown.contains("zo'n 250 → zo'n 300 IS-strijders"), "{shown}");
+    assert!(shown.contains("3500 → 4000 familieleden"), "{shown}");
+    // The dossier says what changed and when.
+    let story = rec["story"].as_i64().unwrap().to_string();
+    let md = stdout(&run(&db, &["story", &story, "--markdown"]));
+    assert!(
+        md.contains("revised: version 2, revised from the version of 2025-10-11T14:20:00Z: zo'n 250 → zo'n 300 IS-strijders; 3500 → 4000 familieleden; headline was “Honderden strijders verlaten Busayra”"),
+        "{md}"
+    );
+    let text = stdout(&run(&db, &["story", &story]));
+    assert!(text.contains("revised: version 2"), "{text}");
+
+    // Everything again, the old version too: nothing changes.
+    let before = (stored_ids(&db), stdout(&run(&db, &["article", "4994612@omroep-noord", "--json"])));
+    let o = run(&db, &["ingest", &first, &revised, &other, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = json_of(&o);
+    assert_eq!(
+        (report["ingested"].as_u64(), report["revised"].as_u64(), report["duplicates"].as_u64()),
+        (Some(0), Some(0), Some(3)),
+        "{report}"
+    );
+    assert_eq!(report["already_stored"], 3, "found before they were analysed: {report}");
+    assert_eq!((stored_ids(&db), stdout(&run(&db, &["article", "4994612@omroep-noord", "--json"]))), before);
+}

@@ -28,6 +28,7 @@ mod compare;
 mod figures;
 pub mod model;
 mod quotes;
+pub mod revision;
 pub mod terms;
 
 pub use compare::compare;
@@ -137,6 +138,7 @@ fn report(a: &Article, adds: Adds, role: ReportRole) -> Report {
         near_duplicate_of: a.near_duplicate_of.as_ref().map(|n| n.of.clone()),
         role,
         adds,
+        revision: None,
     }
 }
 

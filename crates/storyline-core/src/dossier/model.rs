@@ -54,6 +54,43 @@ pub struct Report {
     pub role: ReportRole,
     /// What it adds that no earlier report had.
     pub adds: Adds,
+    /// When the outlet revised the report: what its latest version (the one shown) changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<Revision>,
+}
+
+/// How a revised report differs from its previous version (see [`super::revision::changes`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Revision {
+    /// The version shown (2 for the first revision).
+    pub version: u32,
+    /// The previous version's publication time.
+    pub previous_published: Option<Published>,
+    /// The previous version's headline, when the revision changed it.
+    pub previous_title: Option<String>,
+    /// What changed in figures and quotes.
+    pub changes: Vec<super::revision::Change>,
+}
+
+impl Revision {
+    /// One line for readers: the version, the previous version's date, and what changed
+    /// (`version 2, revised from the version of 2025-10-11T14:20:00Z: zo'n 250 → zo'n 300
+    /// strijders`).
+    pub fn describe(&self) -> String {
+        let mut parts: Vec<String> = self.changes.iter().map(ToString::to_string).collect();
+        if let Some(t) = &self.previous_title {
+            parts.push(format!("headline was “{t}”"));
+        }
+        if parts.is_empty() {
+            parts.push("wording only, no figure or quote changed".into());
+        }
+        format!(
+            "version {}, revised from the version of {}: {}",
+            self.version,
+            super::date_label(self.previous_published),
+            parts.join("; ")
+        )
+    }
 }
 
 /// How a report stands in its story.

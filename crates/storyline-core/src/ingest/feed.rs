@@ -116,7 +116,9 @@ struct Capture {
 #[derive(Debug, Default)]
 struct Channel {
     title: Option<String>,
-    /// The outlet's home page (RSS `<link>`, Atom `<link rel="alternate">`).
+    /// The outlet's home page (RSS `<link>`, Atom `<link rel="alternate">`): it names the
+    /// outlet with the title, and scopes the ids of items that name no outlet and no address
+    /// of their own.
     link: Option<String>,
     language: Option<String>,
     /// `xml:lang` on the root or channel, used when there is no `<language>`.
@@ -706,6 +708,31 @@ mod tests {
   </item>
 </channel>
 </rss>"#;
+
+    #[test]
+    fn the_feed_address_names_and_scopes_items_that_name_nothing_else() {
+        let rss = r#"<rss version="2.0"><channel>
+  <link>https://www.dorpsomroep.example/</link>
+  <item><guid isPermaLink="false">4994612</guid><description>De brug gaat dicht.</description></item>
+  <item><guid isPermaLink="false">4994613</guid><link>https://elders.example/x</link><description>Open.</description></item>
+</channel></rss>"#;
+        let results = parse_feed(rss.as_bytes()).unwrap();
+        // No title: the feed's own address names the outlet, which scopes the id.
+        let a = crate::ingest::prepare::prepare(ok(&results, 0).clone(), &Default::default());
+        assert_eq!(a.source.as_deref(), Some("dorpsomroep.example"));
+        assert!(a.id.starts_with("4994612@"), "{}", a.id);
+        // An item with its own address is named and scoped by it.
+        let b = crate::ingest::prepare::prepare(ok(&results, 1).clone(), &Default::default());
+        assert_eq!(b.source.as_deref(), Some("elders.example"));
+        assert!(b.id.starts_with("4994613@"), "{}", b.id);
+        assert_ne!(a.id.split_once('@').unwrap().1, b.id.split_once('@').unwrap().1);
+        // Atom's feed-level alternate link counts too (not its `self` link).
+        let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom">
+  <link rel="self" href="https://api.dorpsomroep.example/feed"/><link href="https://dorpsomroep.example/"/>
+  <entry><id>urn:uuid:1</id><summary>Tekst.</summary></entry></feed>"#;
+        let results = parse_feed(atom.as_bytes()).unwrap();
+        assert_eq!(ok(&results, 0).source.as_deref(), Some("dorpsomroep.example"));
+    }
 
     #[test]
     fn rss_items_with_escaped_html_and_cdata() {

@@ -1,5 +1,8 @@
 //! From a raw record to an article: fill in what the command line knows, derive the title,
 //! detect the language, normalise the text, and compute the stable id and content digest.
+//!
+//! The id is the source's own id scoped by its outlet ([`scoped_id`], [`id_scope`]: two outlets
+//! may both number an item `4994612`), else a digest of the URL, else of the text.
 
 use crate::analyze::{analyze, guarded, lang, Analysis, AnalysisError};
 use crate::cluster::{try_features, Features};
@@ -162,6 +165,72 @@ pub fn is_simple_id(id: &str) -> bool {
         && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
+/// The scope of the ids an outlet gives its articles: the outlet's name (which the readers
+/// take from the page, the feed or their addresses), else the host of the article's address,
+/// made into a short slug (`De Dagkoerier` → `de-dagkoerier`, `https://www.nos.nl/l/1` → `nos.nl`). `None` when
+/// the record says nothing of where it comes from.
+///
+/// Two outlets may both number an item `4994612`; scoped, the two are different articles.
+pub fn id_scope(source: Option<&str>, url: Option<&str>) -> Option<String> {
+    let named = source.map(str::trim).filter(|s| !s.is_empty());
+    let scope = match named {
+        Some(s) => s.to_string(),
+        None => url.and_then(super::outlet::host_of)?,
+    };
+    let mut slug = String::with_capacity(scope.len());
+    for c in scope.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() || c == '.' {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+        if slug.len() >= 32 {
+            break;
+        }
+    }
+    let slug = slug.trim_matches(|c| c == '-' || c == '.').to_string();
+    if slug.is_empty() {
+        // A name in another script: its digest, so that it still scopes.
+        return Some(format!("{:08x}", hash64(17, scope.as_bytes()) >> 32));
+    }
+    Some(slug)
+}
+
+/// The stored id of a record whose source gives it `raw`, within `scope` (see [`id_scope`]):
+/// `raw@scope` when `raw` is a simple id (`4994612@nos.nl`), a digest of both otherwise (the
+/// source's id kept as `source_id` in `metadata`). Without a scope, `raw` itself or its digest.
+pub fn scoped_id(
+    raw: String,
+    scope: Option<&str>,
+    metadata: &mut std::collections::BTreeMap<String, String>,
+) -> String {
+    match scope {
+        Some(scope) if is_simple_id(&raw) => format!("{raw}@{scope}"),
+        None if is_simple_id(&raw) => raw,
+        _ => {
+            // URLs and tag URIs make unwieldy ids: keep them as metadata, use their digest.
+            let hashed = match scope {
+                Some(scope) => hash64(19, format!("{scope}\0{raw}").as_bytes()),
+                None => hash64(13, raw.as_bytes()),
+            };
+            metadata.insert("source_id".into(), raw);
+            format!("{hashed:016x}")
+        }
+    }
+}
+
+/// The id an article with a scoped id had before ids were scoped (the source's id as it is, or
+/// its digest alone), so that a store written then still finds what it holds: `4994612` for
+/// `4994612@omroep-noord`. `None` for ids that were never scoped (URL and text digests).
+pub fn unscoped_id(article: &Article) -> Option<String> {
+    if let Some((raw, _)) = article.id.split_once('@') {
+        return Some(raw.to_string());
+    }
+    let raw = article.metadata.get("source_id")?;
+    let legacy = format!("{:016x}", hash64(13, raw.as_bytes()));
+    (legacy != article.id).then_some(legacy)
+}
+
 /// Preparing one record failed. The record is reported (by its file and place in it) and the
 /// rest of its batch goes on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -238,13 +307,12 @@ fn article_of(raw: RawArticle, opts: &PrepareOptions, origin: Option<String>) ->
     let words = word_hashes(&text);
     let content_hash = if words.is_empty() { content_digest(&title) } else { digest_of_words(&words) };
     let url = raw.url.filter(|u| !u.trim().is_empty());
+    // The user's `--source` wins over what the record says.
+    let source = opts.source.clone().or(raw.source);
     let id = match (raw.id, &url) {
-        (Some(id), _) if is_simple_id(&id) => id,
         (Some(id), _) => {
-            // URLs and tag URIs make unwieldy ids: keep them as metadata, use their digest.
-            let hashed = format!("{:016x}", hash64(13, id.as_bytes()));
-            metadata.insert("source_id".into(), id);
-            hashed
+            let scope = id_scope(source.as_deref(), url.as_deref());
+            scoped_id(id, scope.as_deref(), &mut metadata)
         }
         (None, Some(u)) => format!("{:016x}", hash64(11, normalize_url(u).as_bytes())),
         (None, None) => content_hash[..16].to_string(),
@@ -253,8 +321,7 @@ fn article_of(raw: RawArticle, opts: &PrepareOptions, origin: Option<String>) ->
         id,
         title,
         text,
-        // The user's `--source` wins over what the record says.
-        source: opts.source.clone().or(raw.source),
+        source,
         url,
         published: raw.published.or(opts.published),
         language,
@@ -313,11 +380,70 @@ mod tests {
         assert_eq!(by_url, prepare(raw.clone(), &PrepareOptions::default()).id);
         assert_ne!(by_url, by_text);
         raw.id = Some("npb-001".into());
-        assert_eq!(prepare(raw.clone(), &PrepareOptions::default()).id, "npb-001");
+        // The source's id, scoped by the host of the address when no outlet is named.
+        assert_eq!(prepare(raw.clone(), &PrepareOptions::default()).id, "npb-001@example.org");
         raw.id = Some("tag:vlaamsetijding.example,2025:artikel/8812".into());
-        let a = prepare(raw, &PrepareOptions::default());
+        let a = prepare(raw.clone(), &PrepareOptions::default());
         assert_eq!(a.id.len(), 16);
         assert_eq!(a.metadata["source_id"], "tag:vlaamsetijding.example,2025:artikel/8812");
+        // Without anything that says where it comes from, the source's id as it is.
+        raw.url = None;
+        raw.id = Some("npb-001".into());
+        assert_eq!(prepare(raw, &PrepareOptions::default()).id, "npb-001");
+    }
+
+    #[test]
+    fn two_outlets_with_the_same_item_id_get_two_ids() {
+        let mut raw = RawArticle::with_text("Zelfde nummer, ander blad.");
+        raw.id = Some("4994612".into());
+        raw.source = Some("Omroep West".into());
+        let west = prepare(raw.clone(), &PrepareOptions::default());
+        assert_eq!(west.id, "4994612@omroep-west");
+        raw.source = None;
+        let by_option = PrepareOptions { source: Some("De Dagkoerier".into()), ..PrepareOptions::default() };
+        assert_eq!(prepare(raw.clone(), &by_option).id, "4994612@de-dagkoerier");
+        raw.url = Some("https://WWW.Zuiderbode.example:8443/nieuws/4994612?utm=x".into());
+        assert_eq!(prepare(raw.clone(), &PrepareOptions::default()).id, "4994612@zuiderbode.example");
+        // A long id is hashed with its scope: the same tag URI from two outlets, two ids.
+        raw.id = Some("tag:nieuws.example,2025:4994612".into());
+        let a = prepare(raw.clone(), &PrepareOptions::default()).id;
+        raw.source = Some("Omroep West".into());
+        let b = prepare(raw, &PrepareOptions::default()).id;
+        assert_ne!(a, b);
+        assert_eq!((a.len(), b.len()), (16, 16));
+    }
+
+    #[test]
+    fn the_unscoped_id_is_the_one_stores_written_before_scoping_hold() {
+        let mut raw = RawArticle::with_text("Zelfde nummer.");
+        raw.id = Some("4994612".into());
+        raw.source = Some("Omroep West".into());
+        assert_eq!(
+            unscoped_id(&prepare(raw.clone(), &PrepareOptions::default())).as_deref(),
+            Some("4994612")
+        );
+        raw.id = Some("tag:west.example,2025:4994612".into());
+        let a = prepare(raw.clone(), &PrepareOptions::default());
+        let mut alone = raw.clone();
+        alone.source = None;
+        let before = prepare(alone, &PrepareOptions::default());
+        assert_eq!(unscoped_id(&a), Some(before.id.clone()));
+        assert_eq!(unscoped_id(&before), None, "an id that was never scoped");
+        raw.id = None;
+        raw.url = Some("https://west.example/1".into());
+        assert_eq!(unscoped_id(&prepare(raw, &PrepareOptions::default())), None);
+    }
+
+    #[test]
+    fn scopes_are_short_slugs() {
+        assert_eq!(id_scope(Some("  Het Morgenblad "), None).as_deref(), Some("het-morgenblad"));
+        assert_eq!(id_scope(Some("NOS"), Some("https://nos.nl/x")).as_deref(), Some("nos"));
+        assert_eq!(id_scope(None, Some("https://www.kanaal.example/")).as_deref(), Some("kanaal.example"));
+        assert_eq!(id_scope(None, Some("geen adres")), None);
+        let long = id_scope(Some(&"Regionaal Dagblad ".repeat(10)), None).unwrap();
+        assert!(long.len() <= 32 && is_simple_id(&long), "{long}");
+        let other_script = id_scope(Some("日本"), None).unwrap();
+        assert_eq!(other_script.len(), 8);
     }
 
     /// The test build's analysis panics on the marker (the `test-panic` feature, which the

@@ -335,6 +335,14 @@ pub fn article_page(record: &ArticleRecord, story: Option<&StorySummary>) -> Str
         let _ = write!(body, "<div class=\"wide\"><dt>Address</dt><dd>{}</dd></div>", external_link(url));
     }
     let _ = write!(body, "<div class=\"wide\"><dt>Id</dt><dd><code>{}</code></dd></div>", escape(&a.id));
+    if record.version > 1 {
+        let _ = write!(
+            body,
+            "<div><dt>Version</dt><dd><a href=\"#versions\">{} of {}</a> <small class=\"muted\">(revised)</small></dd></div>",
+            record.version,
+            record.versions.len()
+        );
+    }
     body.push_str("</dl></header>\n");
 
     // Copies and sightings.
@@ -374,6 +382,8 @@ pub fn article_page(record: &ArticleRecord, story: Option<&StorySummary>) -> Str
         );
     }
 
+    versions(&mut body, record);
+
     match &record.analysis {
         Some(analysis) => {
             body.push_str("<ul class=\"legend key\" aria-label=\"Highlights\"><li><mark class=\"ent ent-person\">person</mark></li><li><mark class=\"ent ent-org\">organisation</mark></li><li><mark class=\"ent ent-place\">place</mark></li><li><mark class=\"ent ent-other\">other name</mark></li><li><span class=\"quote\">quote</span></li><li><mark class=\"fig\">figure</mark></li></ul>\n");
@@ -392,6 +402,39 @@ pub fn article_page(record: &ArticleRecord, story: Option<&StorySummary>) -> Str
         }
     }
     page(&a.title, Section::Other, "", &body)
+}
+
+/// The history of a revised article: each version with its date, headline and what it changed
+/// in figures and quotes; nothing for an article never revised.
+fn versions(body: &mut String, record: &ArticleRecord) {
+    if record.versions.len() < 2 {
+        return;
+    }
+    let _ = write!(
+        body,
+        "<section class=\"versions\" id=\"versions\" aria-labelledby=\"versions-h\"><h2 id=\"versions-h\">Versions <span class=\"count\">{}</span></h2><ol>",
+        record.versions.len()
+    );
+    for v in &record.versions {
+        let shown = if v.version == record.version { " <small class=\"muted\">(shown)</small>" } else { "" };
+        let _ = write!(
+            body,
+            "<li value=\"{}\"><strong>Version {}</strong>{shown} · {} · {}",
+            v.version,
+            v.version,
+            time_tag(v.published.as_ref()),
+            escape(&v.title)
+        );
+        if !v.changes.is_empty() {
+            body.push_str("<ul>");
+            for c in &v.changes {
+                let _ = write!(body, "<li>{}</li>", escape(&c.to_string()));
+            }
+            body.push_str("</ul>");
+        }
+        body.push_str("</li>");
+    }
+    body.push_str("</ol></section>\n");
 }
 
 /// Says that the text was cut, and where the whole of it is.
@@ -543,6 +586,8 @@ mod tests {
             near_duplicates: vec![],
             analysis,
             story: None,
+            version: 1,
+            versions: vec![],
         }
     }
 
@@ -621,6 +666,43 @@ mod tests {
     }
 
     #[test]
+    fn a_revised_article_shows_its_versions_and_what_changed() {
+        use storyline_core::dossier::revision::Change;
+        use storyline_store::ArticleVersion;
+        let mut rec = record("Brug kost 16 miljoen", "De brug kost 16 miljoen euro.", None);
+        assert!(!article_page(&rec, None).contains("id=\"versions\""));
+        let version = |n: u32, title: &str, changes: Vec<Change>| ArticleVersion {
+            version: n,
+            title: title.into(),
+            text: String::new(),
+            published: storyline_core::Published::day(2023, 3, n),
+            content_hash: "0".repeat(16),
+            ingested_at: 0,
+            changes,
+        };
+        rec.version = 2;
+        rec.versions = vec![
+            version(1, "Brug kost <14> miljoen", vec![]),
+            version(
+                2,
+                "Brug kost 16 miljoen",
+                vec![Change::Figure {
+                    subject: "EUR".into(),
+                    before: 14e6,
+                    after: 16e6,
+                    before_text: "14 miljoen euro".into(),
+                    after_text: "16 miljoen euro".into(),
+                }],
+            ),
+        ];
+        let html = article_page(&rec, None);
+        assert!(html.contains("<a href=\"#versions\">2 of 2</a>"), "{html}");
+        assert!(html.contains("<strong>Version 1</strong>"));
+        assert!(html.contains("Brug kost &lt;14&gt; miljoen"));
+        assert!(html.contains("<li>14 → 16 miljoen euro</li>"), "{html}");
+    }
+
+    #[test]
     fn script_in_an_article_is_text() {
         let payload = "<script>document.title='owned'</script> <img src=x onerror=alert(1)>";
         let mut rec = record(&format!("Kop {SCRIPT}"), &format!("Tekst {payload}\n\nMeer."), None);
@@ -691,6 +773,8 @@ mod tests {
             near_duplicates: Vec::new(),
             analysis: None,
             story: None,
+            version: 1,
+            versions: Vec::new(),
         };
         let html = article_page(&record, None);
         assert!(html.len() < 3 * ARTICLE_PAGE_CHARS, "{} bytes", html.len());

@@ -116,7 +116,8 @@ pub(crate) fn query_string(pairs: &[(&str, &str)]) -> String {
 
 /// The page of one article.
 pub(crate) fn article_href(id: &str) -> String {
-    format!("/articles/{}", encode_component(id))
+    // `@` may stand in a path segment as it is: scoped ids (`4994612@nos`) stay readable.
+    format!("/articles/{}", encode_component(id).replace("%40", "@"))
 }
 
 /// The page of one story.
@@ -345,6 +346,7 @@ mod tests {
             "q=brug%20zwolle&page=2"
         );
         assert_eq!(article_href("nos/2017?x"), "/articles/nos%2F2017%3Fx");
+        assert_eq!(article_href("4994612@nos.nl"), "/articles/4994612@nos.nl");
     }
 
     #[test]

@@ -369,6 +369,9 @@ fn report_item(body: &mut String, i: usize, r: &Report, d: &Dossier) {
         };
         let _ = write!(body, "<p class=\"note\">Near-copy of {}</p>", article_link(of, &label));
     }
+    if let Some(rev) = &r.revision {
+        let _ = write!(body, "<p class=\"note revised\">Revised: {}</p>", escape(&rev.describe()));
+    }
     adds_list(body, &r.adds);
     body.push_str("</li>\n");
 }
@@ -498,6 +501,32 @@ fn figures(body: &mut String, d: &Dossier) {
 mod tests {
     use super::*;
     use crate::ui::testutil::{assert_safe_page, hostile_dossier, parse_tags, sample_dossier, SCRIPT};
+
+    #[test]
+    fn a_revised_report_says_what_changed() {
+        use storyline_core::dossier::revision::Change;
+        use storyline_core::dossier::Revision;
+        let mut d = sample_dossier();
+        assert!(!story_page(&d).contains("class=\"note revised\""));
+        d.articles[0].revision = Some(Revision {
+            version: 2,
+            previous_published: storyline_core::Published::day(2023, 3, 1),
+            previous_title: None,
+            changes: vec![Change::QuoteAdded {
+                speaker: Some("Vos".into()),
+                text: "<b>Het water zakt</b>".into(),
+            }],
+        });
+        let html = story_page(&d);
+        assert_safe_page(&html);
+        assert!(
+            html.contains(
+                "<p class=\"note revised\">Revised: version 2, revised from the version of 2023-03-01: quote added: \
+                 Vos: “&lt;b&gt;Het water zakt&lt;/b&gt;”</p>"
+            ),
+            "{html}"
+        );
+    }
 
     #[test]
     fn discrepancy_table_comes_first_and_timeline_after() {

@@ -189,6 +189,7 @@ pub(crate) fn report(
         near_duplicate_of: None,
         role,
         adds: Adds::default(),
+        revision: None,
     }
 }
 

@@ -69,7 +69,7 @@ pub fn reingest_changes_nothing(store: &dyn Store) {
         );
     }
     assert_eq!(store.stats().unwrap(), before);
-    let stored = store.article("a1").unwrap().unwrap();
+    let stored = store.article("a1@npb").unwrap().unwrap();
     assert_eq!(stored.article, batch[0].article);
     assert_eq!(stored.analysis.as_ref(), Some(&batch[0].analysis), "the analysis is stored with the article");
 }
@@ -103,13 +103,13 @@ pub fn same_url_and_same_text_are_duplicates_with_sightings(store: &dyn Store) {
         .articles(&ArticleFilter::default())
         .unwrap()
         .into_iter()
-        .find(|a| a.id == "b1")
+        .find(|a| a.id == "b1@npb")
         .and_then(|a| a.story);
     assert!(b1_story.is_some());
     assert_eq!(
         out[0],
         IngestOutcome::Duplicate {
-            id: "b1".into(),
+            id: "b1@npb".into(),
             reason: DuplicateReason::SameUrl,
             sighting_added: false,
             story: b1_story
@@ -118,7 +118,7 @@ pub fn same_url_and_same_text_are_duplicates_with_sightings(store: &dyn Store) {
     assert_eq!(
         out[1],
         IngestOutcome::Duplicate {
-            id: "b1".into(),
+            id: "b1@npb".into(),
             reason: DuplicateReason::SameText,
             sighting_added: true,
             story: b1_story
@@ -132,7 +132,7 @@ pub fn same_url_and_same_text_are_duplicates_with_sightings(store: &dyn Store) {
         )
         .unwrap();
     assert!(matches!(out[0], IngestOutcome::Duplicate { sighting_added: false, .. }), "{out:?}");
-    let rec = store.article("b1").unwrap().unwrap();
+    let rec = store.article("b1@npb").unwrap().unwrap();
     assert_eq!(rec.sightings.len(), 1);
     assert_eq!(rec.sightings[0].source.as_deref(), Some("Het Morgenblad"));
     assert_eq!(rec.sightings[0].url.as_deref(), Some("https://morgenblad.example/b3"));
@@ -165,14 +165,14 @@ pub fn near_duplicates_link_to_the_original(store: &dyn Store) {
         other => panic!("not inserted: {other:?}"),
     };
     assert_eq!(link(&out[0]), None);
-    assert_eq!(link(&out[1]).as_deref(), Some("c1"));
-    assert_eq!(link(&out[2]).as_deref(), Some("c1"), "a copy of a copy links to the original");
+    assert_eq!(link(&out[1]).as_deref(), Some("c1@npb"));
+    assert_eq!(link(&out[2]).as_deref(), Some("c1@npb"), "a copy of a copy links to the original");
     assert_eq!(link(&out[3]), None);
-    let original = store.article("c1").unwrap().unwrap();
+    let original = store.article("c1@npb").unwrap().unwrap();
     let copies: Vec<&str> = original.near_duplicates.iter().map(|c| c.id.as_str()).collect();
-    assert_eq!(copies, ["c2", "c3"]);
-    let copy = store.article("c2").unwrap().unwrap();
-    assert_eq!(copy.article.near_duplicate_of.as_ref().map(|n| n.of.as_str()), Some("c1"));
+    assert_eq!(copies, ["c2@de-dagkoerier", "c3@vlaamse-tijding"]);
+    let copy = store.article("c2@de-dagkoerier").unwrap().unwrap();
+    assert_eq!(copy.article.near_duplicate_of.as_ref().map(|n| n.of.as_str()), Some("c1@npb"));
     assert_eq!(store.stats().unwrap().near_duplicates, 2);
 }
 
@@ -190,7 +190,7 @@ pub fn near_duplicates_are_searched_within_the_horizon(store: &dyn Store) {
     // Within the horizon the copy is found.
     let out = store.ingest(&[article("h2", "De Dagkoerier", None, "2025-10-01", &copy)], &narrow).unwrap();
     assert!(
-        matches!(&out[0], IngestOutcome::Inserted { near_duplicate_of: Some((id, _)), .. } if id == "h1"),
+        matches!(&out[0], IngestOutcome::Inserted { near_duplicate_of: Some((id, _)), .. } if id == "h1@npb"),
         "{out:?}"
     );
     // Five articles later, both have left the window (it holds two to four articles).
@@ -243,10 +243,13 @@ pub fn stories_are_assigned_listed_and_rebuilt(store: &dyn Store) {
         store.stories(&StoryFilter { source: Some("het morgenblad".into()), ..Default::default() }).unwrap();
     assert_eq!(morgenblad.iter().map(|s| s.id).collect::<Vec<_>>(), [c]);
     let members: Vec<String> = store.story_articles(a).unwrap().into_iter().map(|x| x.id).collect();
-    assert_eq!(members, ["s1", "s2"]);
+    assert_eq!(members, ["s1@npb", "s2@de-dagkoerier"]);
     // The reports with their analyses, in the same order, as stored one by one.
     let records = store.story_records(a).unwrap();
-    assert_eq!(records.iter().map(|(x, _)| x.id.as_str()).collect::<Vec<_>>(), ["s1", "s2"]);
+    assert_eq!(
+        records.iter().map(|(x, _)| x.id.as_str()).collect::<Vec<_>>(),
+        ["s1@npb", "s2@de-dagkoerier"]
+    );
     for (x, analysis) in &records {
         let one = store.article(&x.id).unwrap().unwrap();
         assert_eq!(&one.article, x);
@@ -308,25 +311,31 @@ pub fn listing_filters_and_orders(store: &dyn Store) {
     let ids = |f: ArticleFilter| store.articles(&f).unwrap().into_iter().map(|a| a.id).collect::<Vec<_>>();
     assert_eq!(
         ids(ArticleFilter::default()),
-        ["d3", "d2", "d1", "d4"],
+        ["d3@de-dagkoerier", "d2@de-dagkoerier", "d1@npb", "d4@npb"],
         "newest first (ties: latest ingested first), undated last"
     );
     assert_eq!(
         ids(ArticleFilter { source: Some("DE DAGKOERIER".into()), ..Default::default() }),
-        ["d3", "d2"]
+        ["d3@de-dagkoerier", "d2@de-dagkoerier"]
     );
     let oct = Published::parse("2025-10").ok();
-    assert_eq!(ids(ArticleFilter { since: oct, until: oct, ..Default::default() }), ["d2", "d1"]);
+    assert_eq!(
+        ids(ArticleFilter { since: oct, until: oct, ..Default::default() }),
+        ["d2@de-dagkoerier", "d1@npb"]
+    );
     assert_eq!(
         ids(ArticleFilter { since: Published::parse("2025-10-02").ok(), ..Default::default() }),
-        ["d3"]
+        ["d3@de-dagkoerier"]
     );
-    assert_eq!(ids(ArticleFilter { limit: Some(2), offset: 1, ..Default::default() }), ["d2", "d1"]);
+    assert_eq!(
+        ids(ArticleFilter { limit: Some(2), offset: 1, ..Default::default() }),
+        ["d2@de-dagkoerier", "d1@npb"]
+    );
     assert_eq!(
         ids(ArticleFilter { language: Some("en".into()), ..Default::default() }),
         Vec::<String>::new()
     );
-    let d2 = store.article("d2").unwrap().unwrap();
+    let d2 = store.article("d2@de-dagkoerier").unwrap().unwrap();
     assert_eq!(d2.article.published.unwrap().to_string(), "2025-10", "month precision survives storage");
 }
 
@@ -341,8 +350,10 @@ pub fn ids_resolve_by_unique_prefix(store: &dyn Store) {
             &settings(),
         )
         .unwrap();
-    assert_eq!(store.resolve("zz").unwrap().as_deref(), Some("zz-9"));
-    assert_eq!(store.resolve("npb-a-002").unwrap().as_deref(), Some("npb-a-002"));
+    assert_eq!(store.resolve("zz").unwrap().as_deref(), Some("zz-9@npb"));
+    assert_eq!(store.resolve("npb-a-002@npb").unwrap().as_deref(), Some("npb-a-002@npb"));
+    // The source's own id is a unique prefix of its scoped id.
+    assert_eq!(store.resolve("npb-a-002").unwrap().as_deref(), Some("npb-a-002@npb"));
     assert!(matches!(store.resolve("npb-a"), Err(StoreError::Ambiguous { count: 2, .. })));
     assert_eq!(store.resolve("nothing").unwrap(), None);
 }
@@ -414,7 +425,7 @@ pub fn search_stems_ranks_filters_and_highlights(store: &dyn Store) {
     // Inflections match through the stem; more and title matches rank higher.
     let found = find(text("konvooien"));
     assert_eq!(found.total, 2);
-    assert_eq!(found.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["k1", "k2"]);
+    assert_eq!(found.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["k1@npb", "k2@de-dagkoerier"]);
     assert!(found.hits[0].score > found.hits[1].score);
     let k1 = &found.hits[0];
     let marked = |s: &str, r: &[(usize, usize)]| {
@@ -429,24 +440,27 @@ pub fn search_stems_ranks_filters_and_highlights(store: &dyn Store) {
     assert_eq!(marked(&k2.snippet, &k2.snippet_highlights), ["konvooien"]);
     assert!(k2.title_highlights.is_empty());
     // English stems for English text.
-    assert_eq!(ids(text("convoys")), ["k3"]);
+    assert_eq!(ids(text("convoys")), ["k3@northern-courier"]);
     // Filters.
     let konvooi = |q: SearchQuery| ids(SearchQuery { text: "konvooi".into(), ..q });
-    assert_eq!(konvooi(SearchQuery { source: Some("de dagkoerier".into()), ..Default::default() }), ["k2"]);
+    assert_eq!(
+        konvooi(SearchQuery { source: Some("de dagkoerier".into()), ..Default::default() }),
+        ["k2@de-dagkoerier"]
+    );
     assert_eq!(
         konvooi(SearchQuery { language: Some("en".into()), ..Default::default() }),
         Vec::<String>::new()
     );
     assert_eq!(
         konvooi(SearchQuery { since: Published::parse("2025-11-01").ok(), ..Default::default() }),
-        ["k2"]
+        ["k2@de-dagkoerier"]
     );
     assert_eq!(
         konvooi(SearchQuery { until: Published::parse("2025-10").ok(), ..Default::default() }),
-        ["k1"]
+        ["k1@npb"]
     );
     // Every word must match; when no article has all of them, any will do.
-    assert_eq!(ids(text("marbeek konvooi")), ["k1", "k2"]);
+    assert_eq!(ids(text("marbeek konvooi")), ["k1@npb", "k2@de-dagkoerier"]);
     let either = ids(text("brug konvooi"));
     assert_eq!(either.len(), 3, "{either:?}");
     // Stopwords alone find nothing; query syntax in the text is not an error.
@@ -463,12 +477,12 @@ pub fn search_stems_ranks_filters_and_highlights(store: &dyn Store) {
     assert_eq!(second.hits.len(), 1);
     assert_eq!(second.hits[0].id, ids(text("marbeek"))[1]);
     // The entity filter: articles whose analysis names the entity.
-    let record = store.article("k1").unwrap().unwrap();
+    let record = store.article("k1@npb").unwrap().unwrap();
     let analysis = record.analysis.expect("analysis stored");
     let key = analysis.entities.iter().map(|e| e.key.clone()).find(|k| k.contains("landman"));
     let key = key.expect("the spokesman is recognised");
-    assert_eq!(ids(SearchQuery { entity: Some(key.clone()), ..text("konvooi") }), ["k1"]);
-    assert_eq!(ids(SearchQuery { entity: Some(key.clone()), ..text("") }), ["k1"], "entity alone");
+    assert_eq!(ids(SearchQuery { entity: Some(key.clone()), ..text("konvooi") }), ["k1@npb"]);
+    assert_eq!(ids(SearchQuery { entity: Some(key.clone()), ..text("") }), ["k1@npb"], "entity alone");
     assert_eq!(ids(SearchQuery { entity: Some(key), ..text("brug") }), Vec::<String>::new());
 }
 
@@ -536,9 +550,9 @@ pub fn stories_merge_when_a_report_joins_two(store: &dyn Store) {
     assert_eq!(listed[0].first_published.unwrap().to_string(), "2025-09-18T06:12:00Z");
     assert_eq!(listed[0].last_published.unwrap().to_string(), "2025-09-18T06:55:00Z");
     let members: Vec<String> = store.story_articles(a).unwrap().into_iter().map(|x| x.id).collect();
-    assert_eq!(members, ["d1", "d2", "d3"]);
+    assert_eq!(members, ["d1@npb", "d2@de-dagkoerier", "d3@het-morgenblad"]);
     assert!(store.story_articles(b).unwrap().is_empty());
-    assert_eq!(store.article("d2").unwrap().unwrap().story, Some(a));
+    assert_eq!(store.article("d2@de-dagkoerier").unwrap().unwrap().story, Some(a));
     // The merged id still leads to its reports; an id no story had leads nowhere.
     assert_eq!(store.resolve_story(b).unwrap(), Some(a));
     assert_eq!(store.resolve_story(a).unwrap(), Some(a));
@@ -623,11 +637,141 @@ pub fn has_article_knows_the_very_article(store: &dyn Store) {
     other.content_hash = "0123456789abcdef".into();
     assert!(!store.has_article(&other).unwrap());
     let mut other = a.article.clone();
-    other.id = "h2".into();
+    other.id = "h2@de-dagkoerier".into();
     assert!(!store.has_article(&other).unwrap());
 }
 
+/// The first version of a convoy report (the project's own text).
+const CONVOY_V1: &str = "Volgens de coalitie hebben zo'n 250 IS-strijders en 3500 familieleden de stad \
+    Busayra verlaten in een konvooi van vijftig vrachtwagens. Woordvoerder Ryan Dillon zei: \"Het \
+    konvooi wordt gevolgd vanuit de lucht.\"";
+
+/// Its revision: other figures, one quote added.
+const CONVOY_V2: &str = "Volgens de coalitie hebben zo'n 300 IS-strijders en 4000 familieleden de stad \
+    Busayra verlaten in een konvooi van vijftig vrachtwagens. Woordvoerder Ryan Dillon zei: \"Het \
+    konvooi wordt gevolgd vanuit de lucht.\" Later voegde hij toe: \"Buitenlandse strijders \
+    mochten niet mee.\"";
+
+pub fn a_revised_report_becomes_a_new_version(store: &dyn Store) {
+    let v1 = titled("4994612", "NPB", "2025-10-11T14:20:00Z", "nl", "Strijders verlaten Busayra", CONVOY_V1);
+    let v2 =
+        titled("4994612", "NPB", "2025-10-12T08:00:00Z", "nl", "Meer strijders verlaten Busayra", CONVOY_V2);
+    assert!(store.ingest(std::slice::from_ref(&v1), &settings()).unwrap()[0].is_inserted());
+    let story = store.article("4994612@npb").unwrap().unwrap().story;
+    let out = store.ingest(std::slice::from_ref(&v2), &settings()).unwrap();
+    assert_eq!(
+        out[0],
+        IngestOutcome::Revised {
+            id: "4994612@npb".into(),
+            reason: DuplicateReason::SameId,
+            version: 2,
+            latest: true,
+            story,
+        }
+    );
+    let rec = store.article("4994612@npb").unwrap().unwrap();
+    // The article shows its latest version: text, title, date and analysis.
+    assert_eq!(
+        (rec.article.title.as_str(), rec.article.text.as_str()),
+        (v2.article.title.as_str(), v2.article.text.as_str())
+    );
+    assert_eq!(rec.article.published, v2.article.published);
+    assert_eq!(rec.analysis.as_ref(), Some(&v2.analysis));
+    assert_eq!(rec.version, 2);
+    let history: Vec<(u32, &str)> = rec.versions.iter().map(|v| (v.version, v.title.as_str())).collect();
+    assert_eq!(history, [(1, "Strijders verlaten Busayra"), (2, "Meer strijders verlaten Busayra")]);
+    assert_eq!(rec.versions[0].text, v1.article.text);
+    assert_eq!(rec.versions[0].published, v1.article.published);
+    let changes: Vec<String> = rec.versions[1].changes.iter().map(ToString::to_string).collect();
+    assert!(changes.iter().any(|c| c.contains("250") && c.contains("300")), "{changes:?}");
+    assert!(changes.iter().any(|c| c.contains("3500") && c.contains("4000")), "{changes:?}");
+    assert!(
+        changes.iter().any(|c| c.starts_with("quote added") && c.contains("Buitenlandse")),
+        "{changes:?}"
+    );
+    // The search index and the story summary read the latest text and date.
+    let search = |q: &str| {
+        store.search(&SearchQuery { text: q.into(), limit: 5, ..Default::default() }).unwrap().total
+    };
+    assert_eq!((search("buitenlandse"), search("busayra")), (1, 1));
+    let summary = store.stories(&StoryFilter { id: story, ..Default::default() }).unwrap();
+    assert_eq!(summary[0].last_published, v2.article.published);
+    assert_eq!(summary[0].articles, 1, "a revision is no new report");
+    // Its dossier uses the latest version and says what changed and when.
+    let dossier = storyline_store::dossier::story_dossier(store, story.unwrap()).unwrap().unwrap();
+    let revision = dossier.articles[0].revision.as_ref().expect("the report is marked revised");
+    assert_eq!((revision.version, revision.previous_published), (2, v1.article.published));
+    assert_eq!(revision.previous_title.as_deref(), Some("Strijders verlaten Busayra"));
+    assert!(revision.describe().contains("zo'n 250 → zo'n 300 IS-strijders"), "{}", revision.describe());
+
+    // Both versions again, in either order: nothing changes.
+    let before = (store.stats().unwrap(), store.article("4994612@npb").unwrap());
+    for batch in [vec![v1.clone(), v2.clone()], vec![v2.clone(), v1.clone()]] {
+        let out = store.ingest(&batch, &settings()).unwrap();
+        assert!(out.iter().all(|o| matches!(o, IngestOutcome::Duplicate { .. })), "{out:?}");
+        assert!(store.has_article(&v1.article).unwrap() && store.has_article(&v2.article).unwrap());
+    }
+    assert_eq!((store.stats().unwrap(), store.article("4994612@npb").unwrap()), before);
+}
+
+pub fn another_outlets_item_with_the_same_id_is_its_own_article(store: &dyn Store) {
+    let npb = titled("4994612", "NPB", "2025-10-11T14:20:00Z", "nl", "Strijders verlaten Busayra", CONVOY_V1);
+    let other = titled(
+        "4994612",
+        "Omroep Oost",
+        "2025-10-11T15:00:00Z",
+        "nl",
+        "Dijk bij Deventer versterkt",
+        "Het waterschap heeft de dijk langs de IJssel bij Deventer over een lengte van twee kilometer versterkt.",
+    );
+    let out = store.ingest(&[npb, other.clone()], &settings()).unwrap();
+    assert!(out.iter().all(IngestOutcome::is_inserted), "{out:?}");
+    assert_eq!(store.article("4994612@omroep-oost").unwrap().unwrap().article.title, other.article.title);
+    assert_eq!(store.article("4994612@npb").unwrap().unwrap().version, 1);
+    assert_eq!(store.stats().unwrap().articles, 2);
+}
+
+pub fn an_older_version_arriving_late_goes_into_the_history(store: &dyn Store) {
+    let at = |day: &str, text: &str| {
+        titled("brug-7", "De Dagkoerier", day, "nl", &format!("Brug Zwolle ({day})"), text)
+    };
+    let v1 = at("2025-10-01", "De nieuwe brug in Zwolle kost 14 miljoen euro.");
+    let v2 = at("2025-10-02", "De nieuwe brug in Zwolle kost 16 miljoen euro.");
+    let v3 = at("2025-10-03", "De nieuwe brug in Zwolle kost 18 miljoen euro.");
+    store.ingest(std::slice::from_ref(&v1), &settings()).unwrap();
+    store.ingest(std::slice::from_ref(&v3), &settings()).unwrap();
+    // The middle version arrives last: it takes its place by date, the newest stays shown.
+    let out = store.ingest(std::slice::from_ref(&v2), &settings()).unwrap();
+    assert!(matches!(out[0], IngestOutcome::Revised { version: 2, latest: false, .. }), "{out:?}");
+    let rec = store.article("brug-7@de-dagkoerier").unwrap().unwrap();
+    assert_eq!(rec.article.text, v3.article.text);
+    assert_eq!(rec.version, 3);
+    let days: Vec<String> = rec.versions.iter().map(|v| v.published.unwrap().to_string()).collect();
+    assert_eq!(days, ["2025-10-01", "2025-10-02", "2025-10-03"]);
+    // Each version says what changed from the one before it.
+    let changes: Vec<String> =
+        rec.versions.iter().map(|v| v.changes.iter().map(ToString::to_string).collect()).collect();
+    assert_eq!(changes, ["", "14 → 16 miljoen euro", "16 → 18 miljoen euro"]);
+    // A new headline over the same text is a revision too.
+    let retitled =
+        titled("brug-7", "De Dagkoerier", "2025-10-04", "nl", "Brug Zwolle nog duurder", &v3.article.text);
+    let out = store.ingest(std::slice::from_ref(&retitled), &settings()).unwrap();
+    assert!(matches!(out[0], IngestOutcome::Revised { version: 4, latest: true, .. }), "{out:?}");
+    assert_eq!(
+        store.article("brug-7@de-dagkoerier").unwrap().unwrap().article.title,
+        "Brug Zwolle nog duurder"
+    );
+    assert!(store.has_article(&v3.article).unwrap() && store.has_article(&retitled.article).unwrap());
+    // An undated version is ordered by arrival: it is the newest.
+    let undated = at("", "De nieuwe brug in Zwolle kost 19 miljoen euro.");
+    let out = store.ingest(std::slice::from_ref(&undated), &settings()).unwrap();
+    assert!(matches!(out[0], IngestOutcome::Revised { version: 5, latest: true, .. }), "{out:?}");
+}
+
 pub fn run_all(open: &dyn Fn() -> Box<dyn Store>) {
+    a_revised_report_becomes_a_new_version(open().as_ref());
+    another_outlets_item_with_the_same_id_is_its_own_article(open().as_ref());
+    an_older_version_arriving_late_goes_into_the_history(open().as_ref());
     has_article_knows_the_very_article(open().as_ref());
     a_clean_store_checks_clean(open().as_ref());
     stories_merge_when_a_report_joins_two(open().as_ref());

@@ -907,10 +907,17 @@ fn ingest_batch(
                 }
             }
             if let Some((seq, id)) = stored {
-                let outcome = match version_of(tx, bands, seq, id, p, hash, DuplicateReason::SameId, stamp)? {
-                    Some(o) => o,
-                    None => same_text(hash)?.expect("another article holds the digest"),
-                };
+                let outcome =
+                    match version_of(tx, bands, seq, id.clone(), p, hash, DuplicateReason::SameId, stamp)? {
+                        Some(o) => o,
+                        // Another article holds the digest (it was just found there).
+                        None => same_text(hash)?.unwrap_or(IngestOutcome::Duplicate {
+                            id,
+                            reason: DuplicateReason::SameId,
+                            sighting_added: false,
+                            story: None,
+                        }),
+                    };
                 outcomes.push(outcome);
                 continue;
             }
@@ -979,11 +986,25 @@ fn ingest_batch(
                             });
                             continue;
                         }
-                        let outcome =
-                            match version_of(tx, bands, seq, id, p, hash, DuplicateReason::SameUrl, stamp)? {
-                                Some(o) => o,
-                                None => same_text(hash)?.expect("another article holds the digest"),
-                            };
+                        let outcome = match version_of(
+                            tx,
+                            bands,
+                            seq,
+                            id.clone(),
+                            p,
+                            hash,
+                            DuplicateReason::SameUrl,
+                            stamp,
+                        )? {
+                            Some(o) => o,
+                            // Another article holds the digest (it was just found there).
+                            None => same_text(hash)?.unwrap_or(IngestOutcome::Duplicate {
+                                id,
+                                reason: DuplicateReason::SameUrl,
+                                sighting_added: false,
+                                story: None,
+                            }),
+                        };
                         outcomes.push(outcome);
                         continue;
                     }

@@ -1,5 +1,6 @@
 //! `storyline story` and `storyline compare`: a story's dossier, or two articles side by side,
-//! as readable text, Markdown or JSON.
+//! as readable text, Markdown (every report and quote linked to its article's address), JSON,
+//! or the figures as CSV.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -29,6 +30,9 @@ pub enum Style {
     Markdown,
     /// One JSON object.
     Json,
+    /// The figures as CSV: one row per value, with its disagreement, outlet, date, sentence and
+    /// address.
+    Csv,
 }
 
 fn print(s: &str) -> Result<()> {
@@ -59,6 +63,7 @@ pub fn story(store: &dyn Store, id: &str, style: Style) -> Result<ExitCode> {
         Style::Json => serde_json::to_string_pretty(&d)? + "\n",
         Style::Markdown => markdown(&d),
         Style::Text => text(&d),
+        Style::Csv => figures_csv(&d),
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -121,7 +126,8 @@ pub fn compare(
     print(&match style {
         Style::Json => serde_json::to_string_pretty(&c)? + "\n",
         Style::Markdown => compare_markdown(&c),
-        Style::Text => compare_text(&c),
+        // Two articles have no figures table of their own: CSV is a story's.
+        Style::Text | Style::Csv => compare_text(&c),
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -295,6 +301,32 @@ pub fn text(d: &Dossier) -> String {
     out
 }
 
+/// Each report's address by article id.
+fn addresses<'a>(reports: impl IntoIterator<Item = &'a Report>) -> Urls<'a> {
+    reports.into_iter().filter_map(|r| Some((r.id.as_str(), r.url.as_deref()?))).collect()
+}
+
+/// `text` (already escaped) as a Markdown link to `url` when there is one. The address goes in
+/// angle brackets, with the characters that would end it percent-encoded.
+fn md_link(text: &str, url: Option<&str>) -> String {
+    match url.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => {
+            let target: String = u
+                .chars()
+                .map(|c| match c {
+                    '<' => "%3C".to_string(),
+                    '>' => "%3E".to_string(),
+                    ' ' => "%20".to_string(),
+                    '\n' | '\r' => String::new(),
+                    c => c.to_string(),
+                })
+                .collect();
+            format!("[{text}](<{target}>)")
+        }
+        None => text.to_string(),
+    }
+}
+
 /// Escapes text for a Markdown table cell or line.
 fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -311,7 +343,7 @@ fn md(s: &str) -> String {
     out
 }
 
-fn md_discrepancies(out: &mut String, ds: &[Discrepancy], cs: &[Contradiction]) {
+fn md_discrepancies(out: &mut String, ds: &[Discrepancy], cs: &[Contradiction], urls: &Urls<'_>) {
     if ds.is_empty() && cs.is_empty() {
         let _ = writeln!(out, "No disagreement found between the reports.\n");
         return;
@@ -327,7 +359,7 @@ fn md_discrepancies(out: &mut String, ds: &[Discrepancy], cs: &[Contradiction]) 
                     "| {} | {kind} | **{}** | {} | {} | {} |",
                     md(&d.subject),
                     md(&v.display),
-                    md(&outlet(&v.source, &v.article)),
+                    md_link(&md(&outlet(&v.source, &v.article)), urls.get(v.article.as_str()).copied()),
                     date_label(v.published),
                     md(&v.sentence)
                 );
@@ -349,7 +381,7 @@ fn md_discrepancies(out: &mut String, ds: &[Discrepancy], cs: &[Contradiction]) 
     }
 }
 
-fn md_quotes(out: &mut String, quotes: &[QuoteEntry]) {
+fn md_quotes(out: &mut String, quotes: &[QuoteEntry], urls: &Urls<'_>) {
     let mut last: Option<(&Option<String>, &Option<String>)> = None;
     for q in quotes {
         let who = (&q.speaker_key, &q.speaker);
@@ -359,12 +391,20 @@ fn md_quotes(out: &mut String, quotes: &[QuoteEntry]) {
             let _ = writeln!(out, "\n**{}**{role}\n", md(&name));
             last = Some(who);
         }
-        let _ = writeln!(out, "- “{}” — {}", md(&q.text), md(&carriers(&q.articles)));
+        let carried: Vec<String> = q
+            .articles
+            .iter()
+            .map(|c| {
+                let label = md(&format!("{}, {}", outlet(&c.source, &c.id), date_label(c.published)));
+                md_link(&label, urls.get(c.id.as_str()).copied())
+            })
+            .collect();
+        let _ = writeln!(out, "- “{}” — {}", md(&q.text), carried.join("; "));
     }
     out.push('\n');
 }
 
-fn md_figures(out: &mut String, figures: &[Figure]) {
+fn md_figures(out: &mut String, figures: &[Figure], urls: &Urls<'_>) {
     let _ = writeln!(out, "| What | Value | As written | Outlet | Date |\n|---|---|---|---|---|");
     for f in figures {
         for v in &f.values {
@@ -374,7 +414,7 @@ fn md_figures(out: &mut String, figures: &[Figure]) {
                 md(&f.subject),
                 md(&v.display),
                 md(&v.text),
-                md(&outlet(&v.source, &v.article)),
+                md_link(&md(&outlet(&v.source, &v.article)), urls.get(v.article.as_str()).copied()),
                 date_label(v.published)
             );
         }
@@ -386,7 +426,7 @@ fn md_report(out: &mut String, n: usize, r: &Report) {
     let _ = writeln!(
         out,
         "{n}. **{}** — {}, {} (*{}*, `{}`)",
-        md(&r.title),
+        md_link(&md(&r.title), r.url.as_deref()),
         md(&outlet(&r.source, &r.id)),
         date_label(r.published),
         r.role.label(),
@@ -417,8 +457,9 @@ pub fn markdown(d: &Dossier) -> String {
         md(&list_or_dash(&d.sources)),
         list_or_dash(&d.languages)
     );
+    let urls = addresses(&d.articles);
     let _ = writeln!(out, "## Where the reports disagree\n");
-    md_discrepancies(&mut out, &d.discrepancies, &d.contradictions);
+    md_discrepancies(&mut out, &d.discrepancies, &d.contradictions, &urls);
     let _ = writeln!(out, "## Timeline\n");
     for (i, r) in d.articles.iter().enumerate() {
         md_report(&mut out, i + 1, r);
@@ -426,11 +467,72 @@ pub fn markdown(d: &Dossier) -> String {
     out.push('\n');
     if !d.quotes.is_empty() {
         let _ = writeln!(out, "## Who said what");
-        md_quotes(&mut out, &d.quotes);
+        md_quotes(&mut out, &d.quotes, &urls);
     }
     if !d.figures.is_empty() {
         let _ = writeln!(out, "## Figures\n");
-        md_figures(&mut out, &d.figures);
+        md_figures(&mut out, &d.figures, &urls);
+    }
+    out
+}
+
+/// Report addresses by article id (see [`addresses`]).
+type Urls<'a> = std::collections::HashMap<&'a str, &'a str>;
+
+/// One CSV field: quoted when it holds a comma, a quote or a line break.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The dossier's figures as CSV: a header, then one row per value of every figure, in timeline
+/// order, with the disagreement the value is part of (`conflict`, `update`, or empty).
+pub fn figures_csv(d: &Dossier) -> String {
+    let urls = addresses(&d.articles);
+    let mut out = String::from(
+        "story,subject,disagreement,value,min,max,approximate,display,as_written,outlet,published,article,url,sentence\n",
+    );
+    let number = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    for f in &d.figures {
+        for v in &f.values {
+            // The disagreements this very value is part of; a conflict outweighs an update.
+            let kinds: Vec<DiscrepancyKind> = d
+                .discrepancies
+                .iter()
+                .filter(|x| x.subject_key == f.subject_key)
+                .filter(|x| x.values.iter().any(|y| y.article == v.article && y.value == v.value))
+                .map(|x| x.kind)
+                .collect();
+            let disagreement = if kinds.contains(&DiscrepancyKind::Conflict) {
+                "conflict"
+            } else if kinds.contains(&DiscrepancyKind::Update) {
+                "update"
+            } else {
+                ""
+            };
+            let row = [
+                d.id.to_string(),
+                f.subject.clone(),
+                disagreement.to_string(),
+                v.value.to_string(),
+                number(v.min),
+                number(v.max),
+                v.approx.to_string(),
+                v.display.clone(),
+                v.text.clone(),
+                v.source.clone().unwrap_or_default(),
+                v.published.map(|p| p.to_string()).unwrap_or_default(),
+                v.article.clone(),
+                urls.get(v.article.as_str()).map(|u| u.to_string()).unwrap_or_default(),
+                v.sentence.clone(),
+            ];
+            let fields: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
+            out.push_str(&fields.join(","));
+            out.push('\n');
+        }
     }
     out
 }
@@ -514,8 +616,9 @@ pub fn compare_markdown(c: &Comparison) -> String {
     for (label, items) in shared_lines(c) {
         let _ = writeln!(out, "- {label}: {}", md(&items));
     }
+    let urls = addresses([&c.a, &c.b]);
     let _ = writeln!(out, "\n## Where they disagree\n");
-    md_discrepancies(&mut out, &c.discrepancies, &c.contradictions);
+    md_discrepancies(&mut out, &c.discrepancies, &c.contradictions, &urls);
     for (name, r) in [("What B adds to A", &c.b), ("What A adds to B", &c.a)] {
         let _ = writeln!(out, "## {name}\n");
         for (label, items) in adds_lines(&r.adds) {
@@ -529,7 +632,7 @@ pub fn compare_markdown(c: &Comparison) -> String {
     }
     if !c.quotes.is_empty() {
         let _ = writeln!(out, "## Who said what");
-        md_quotes(&mut out, &c.quotes);
+        md_quotes(&mut out, &c.quotes, &urls);
     }
     out
 }

@@ -129,9 +129,13 @@ by a later report, and claims one report denies that another affirms.")]
     Story {
         /// The story's number
         id: String,
-        /// Print Markdown instead of text
+        /// Print Markdown instead of text (each report and quote linked to its article)
         #[arg(long, conflicts_with = "json")]
         markdown: bool,
+        /// Print the figures as CSV instead: one row per value, with its disagreement, outlet,
+        /// date, address and sentence
+        #[arg(long, conflicts_with_all = ["json", "markdown"])]
+        csv: bool,
     },
     /// Compare two articles side by side: same story or not, why, what each adds, disagreements
     #[command(after_help = "Examples:
@@ -424,9 +428,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             show::story_list(&store.stories(&filter)?, cli.json)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Story { id, markdown } => {
+        Command::Story { id, markdown, csv } => {
             let store = open_store(&cfg)?;
-            dossier_cmd::story(&store, &id, style(cli.json, markdown))
+            let style = if csv { dossier_cmd::Style::Csv } else { style(cli.json, markdown) };
+            dossier_cmd::story(&store, &id, style)
         }
         Command::Compare { a, b, markdown } => {
             // The store is only opened when it exists: files need none.

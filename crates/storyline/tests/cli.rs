@@ -1303,3 +1303,100 @@ fn a_revised_feed_item_becomes_version_two_and_another_outlets_same_guid_is_kept
     assert_eq!(report["already_stored"], 3, "found before they were analysed: {report}");
     assert_eq!((stored_ids(&db), stdout(&run(&db, &["article", "4994612@omroep-noord", "--json"]))), before);
 }
+
+/// Splits one CSV line into fields (quoted fields may hold commas and doubled quotes).
+fn csv_fields(line: &str) -> Vec<String> {
+    let (mut fields, mut field, mut quoted, mut chars) =
+        (Vec::new(), String::new(), false, line.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(std::mem::take(&mut field)),
+            (c, _) => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+/// A dossier travels: in Markdown every report and every quote links to its article, and
+/// `--csv` gives one row per figure value with its disagreement, outlet, date, address and
+/// sentence.
+#[test]
+fn story_markdown_links_every_report_and_csv_lists_every_figure_value() {
+    let demo = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo"));
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("demo.db");
+    assert!(run(&db, &["ingest", demo.to_str().unwrap(), "-q"]).status.success());
+    let stories = json_of(&run(&db, &["stories", "--min-articles", "3", "--json"]));
+    let mut checked_conflict = false;
+    for s in stories.as_array().unwrap() {
+        let id = s["id"].as_i64().unwrap().to_string();
+        let dossier = json_of(&run(&db, &["story", &id, "--json"]));
+        let reports = dossier["articles"].as_array().unwrap();
+        let markdown = stdout(&run(&db, &["story", &id, "--markdown"]));
+        for r in reports {
+            if let Some(url) = r["url"].as_str() {
+                assert!(markdown.contains(&format!("](<{url}>)")), "story {id}: no link to {url}");
+            }
+        }
+        // Every quote names each report that carries it as a link, when the report has an
+        // address.
+        for q in dossier["quotes"].as_array().unwrap() {
+            let text = q["text"].as_str().unwrap();
+            // The same words may stand under two speakers: one line per speaker.
+            let lines: Vec<&str> =
+                markdown.lines().filter(|l| l.starts_with(&format!("- “{text}”"))).collect();
+            if lines.is_empty() {
+                continue; // words Markdown escapes
+            }
+            for c in q["articles"].as_array().unwrap() {
+                let report = reports.iter().find(|r| r["id"] == c["id"]).unwrap();
+                if let Some(url) = report["url"].as_str() {
+                    let link = format!("](<{url}>)");
+                    assert!(lines.iter().any(|l| l.contains(&link)), "story {id}: {lines:?} lack {url}");
+                }
+            }
+        }
+        let out = run(&db, &["story", &id, "--csv"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let csv = stdout(&out);
+        let mut lines = csv.lines();
+        let header = csv_fields(lines.next().unwrap());
+        assert_eq!(header.len(), 14);
+        let values: usize = dossier["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["values"].as_array().unwrap().len())
+            .sum();
+        let rows: Vec<Vec<String>> = lines.map(csv_fields).collect();
+        assert_eq!(rows.len(), values, "story {id}: one row per figure value");
+        for row in &rows {
+            assert_eq!(row.len(), header.len(), "{row:?}");
+            let report = reports.iter().find(|r| r["id"] == row[11].as_str()).expect("the row's article");
+            assert_eq!(row[12], report["url"].as_str().unwrap_or(""), "{row:?}");
+            assert!(!row[13].is_empty(), "a sentence: {row:?}");
+        }
+        // Each value of a conflict is marked so on its row.
+        for d in dossier["discrepancies"].as_array().unwrap().iter().filter(|d| d["kind"] == "conflict") {
+            for v in d["values"].as_array().unwrap() {
+                let row = rows
+                    .iter()
+                    .find(|r| {
+                        r[1] == d["subject"].as_str().unwrap()
+                            && r[11] == v["article"].as_str().unwrap()
+                            && r[3].parse::<f64>().ok() == v["value"].as_f64()
+                    })
+                    .expect("a row for the value");
+                assert_eq!(row[2], "conflict", "{row:?}");
+                checked_conflict = true;
+            }
+        }
+    }
+    assert!(checked_conflict, "the demo has a story whose figures conflict");
+}

@@ -24,7 +24,7 @@ use clap::{Args, Parser, Subcommand};
 use storyline_core::ingest::{Format, PrepareOptions};
 use storyline_core::Published;
 use storyline_store::sqlite::SqliteStore;
-use storyline_store::{ArticleFilter, Store};
+use storyline_store::{ArticleFilter, SearchQuery, Store};
 
 use crate::config::Config;
 use crate::pipeline::Options;
@@ -83,6 +83,27 @@ stored), 2 for unusable arguments.")]
     Article {
         /// The article's id, or a unique prefix of it
         id: String,
+    },
+    /// Search the stored articles, best match first
+    #[command(after_help = "Examples:
+  storyline search konvooi Raqqa
+  storyline search '\"Ryan Dillon\"' --since 2017-10 --json
+  storyline search 'strijd*' --source NOS --entity ryan-dillon --limit 5
+
+Words match through their stems in every language the store holds; `\"quoted phrases\"` and
+`prefix*` words work too. Every word must match; when no article has them all, articles with
+any of them are ranked. Each hit shows its story and a snippet with the matched words marked
+[like this]. The filters are those of `GET /api/search`.")]
+    Search {
+        /// What to look for
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        #[command(flatten)]
+        list: ListArgs,
+        /// Only articles naming this entity, by its key (`ryan-dillon`, as `storyline article`
+        /// shows them)
+        #[arg(long, value_name = "KEY")]
+        entity: Option<String>,
     },
     /// List stories, newest activity first
     #[command(after_help = "Examples:
@@ -401,6 +422,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let list = store.articles(&filter)?;
             show::article_list(&list, cli.json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search { query, list, entity } => {
+            let store = open_store(&cfg)?;
+            let query = SearchQuery {
+                text: query.join(" "),
+                source: list.source,
+                language: list.language,
+                since: list.since,
+                until: list.until,
+                entity,
+                limit: list.limit,
+                offset: list.offset,
+            };
+            let found = store.search(&query)?;
+            show::search_results(&found, query.offset, cli.json)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Article { id } => {

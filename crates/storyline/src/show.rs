@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use anyhow::Result;
 use storyline_core::{Precision, Published};
-use storyline_store::{ArticleRecord, ArticleSummary, StorySummary};
+use storyline_store::{ArticleRecord, ArticleSummary, SearchResults, StorySummary};
 
 use crate::pipeline::Report;
 use crate::progress::group;
@@ -67,6 +67,57 @@ pub fn ingest_report(r: &Report, as_json: bool) -> Result<()> {
 }
 
 /// A table of articles.
+/// `text` with the character ranges `marks` put in square brackets.
+fn marked(text: &str, marks: &[(usize, usize)]) -> String {
+    let mut out = String::with_capacity(text.len() + marks.len() * 2);
+    for (i, c) in text.chars().enumerate() {
+        if marks.iter().any(|&(s, _)| s == i) {
+            out.push('[');
+        }
+        out.push(c);
+        if marks.iter().any(|&(_, e)| e == i + 1) {
+            out.push(']');
+        }
+    }
+    out
+}
+
+/// Prints search hits: rank, id, date, outlet, story and title, then the snippet with the
+/// matched words in brackets; `offset` is where the page starts.
+pub fn search_results(found: &SearchResults, offset: usize, as_json: bool) -> Result<()> {
+    if as_json {
+        return json(found);
+    }
+    let mut out = io::stdout().lock();
+    if found.hits.is_empty() {
+        writeln!(out, "no articles match")?;
+        return Ok(());
+    }
+    let total = if found.total >= storyline_store::search::MAX_COUNTED {
+        format!("{}+", found.total)
+    } else {
+        found.total.to_string()
+    };
+    let matches = if found.total == 1 { "article matches" } else { "articles match" };
+    writeln!(out, "{total} {matches}; {}–{}:", offset + 1, offset + found.hits.len())?;
+    for (i, h) in found.hits.iter().enumerate() {
+        let published = h.published.map(short_date).unwrap_or_else(|| "undated".into());
+        let story = h.story.map(|s| format!("story {s}")).unwrap_or_else(|| "no story".into());
+        writeln!(
+            out,
+            "\n{:>3}. {}  ({}, {}, {}, `{}`)",
+            offset + i + 1,
+            marked(&h.title, &h.title_highlights),
+            h.source.as_deref().unwrap_or("-"),
+            published,
+            story,
+            h.id
+        )?;
+        writeln!(out, "     {}", marked(&h.snippet, &h.snippet_highlights))?;
+    }
+    Ok(())
+}
+
 pub fn article_list(list: &[ArticleSummary], as_json: bool) -> Result<()> {
     if as_json {
         return json(list);

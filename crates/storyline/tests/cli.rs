@@ -1400,3 +1400,34 @@ fn story_markdown_links_every_report_and_csv_lists_every_figure_value() {
     }
     assert!(checked_conflict, "the demo has a story whose figures conflict");
 }
+
+/// `storyline search` finds articles by their words with the API's filters, shows each hit's
+/// story and marks the matched words.
+#[test]
+fn search_finds_articles_with_filters_and_marks_the_matches() {
+    let demo = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo"));
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("demo.db");
+    assert!(run(&db, &["ingest", demo.to_str().unwrap(), "-q"]).status.success());
+    let found = json_of(&run(&db, &["search", "Brinkhorst", "--json"]));
+    let hits = found["hits"].as_array().unwrap();
+    assert!(hits.len() >= 3, "{found}");
+    assert!(hits.iter().all(|h| h["story"].is_i64()), "{found}");
+    // Every hit of a search on one outlet is that outlet's.
+    let outlet = hits[0]["source"].as_str().unwrap().to_string();
+    let narrowed =
+        json_of(&run(&db, &["search", "Brinkhorst", "--source", &outlet.to_lowercase(), "--json"]));
+    let narrowed = narrowed["hits"].as_array().unwrap();
+    assert!(!narrowed.is_empty() && narrowed.len() <= hits.len());
+    assert!(narrowed.iter().all(|h| h["source"] == outlet.as_str()));
+    // Text output marks the matched word and names the story.
+    let text = stdout(&run(&db, &["search", "Brinkhorst", "--limit", "2"]));
+    assert!(text.contains("[Brinkhorst]"), "{text}");
+    assert!(text.contains("story "), "{text}");
+    // Nothing found is no error.
+    let none = run(&db, &["search", "zzqxv"]);
+    assert!(none.status.success());
+    assert!(stdout(&none).contains("no articles match"));
+    // A query is required.
+    assert_eq!(run(&db, &["search"]).status.code(), Some(2));
+}

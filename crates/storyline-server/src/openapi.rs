@@ -45,6 +45,20 @@ fn page(summary: &str, parameters: Vec<Value>) -> Value {
     }})
 }
 
+/// An Atom feed route.
+fn feed(summary: &str, parameters: Vec<Value>) -> Value {
+    json!({ "get": {
+        "tags": ["pages"],
+        "summary": summary,
+        "parameters": parameters,
+        "responses": {
+            "200": { "description": "An Atom feed (RFC 4287).", "content": { "application/atom+xml": { "schema": { "type": "string" } } } },
+            "400": error("A parameter does not read."),
+            "404": error("No such story.")
+        }
+    }})
+}
+
 fn asset(summary: &str, media: &str) -> Value {
     json!({ "get": {
         "tags": ["pages"],
@@ -113,7 +127,9 @@ pub fn document() -> Value {
             "/": page("The stories, newest activity first, with filters.", page_stories_params),
             "/stories/{id}": page("A story's dossier.", vec![story_id.clone()]),
             "/articles/{id}": page("An article with its names, quotes and figures marked.", vec![id("The article's id or a unique prefix.")]),
-            "/search": page("Full-text search, hits grouped by story.", page_search_params),
+            "/stories/{id}/feed.atom": feed("A story's reports as an Atom feed, newest first: a reader sees the story move.", vec![story_id.clone()]),
+            "/search": page("Full-text search, hits grouped by story.", page_search_params.clone()),
+            "/search/feed.atom": feed("A search's first hits as an Atom feed: a reader sees new matches.", search_params()),
             "/assets/style.css": asset("The stylesheet.", "text/css"),
             "/assets/app.js": asset("The small progressive script.", "text/javascript"),
             "/api/health": { "get": {

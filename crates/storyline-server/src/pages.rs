@@ -93,6 +93,63 @@ pub(crate) async fn story(
     .await
 }
 
+/// `http://HOST` of a request, for the absolute addresses a feed needs (`localhost` when the
+/// request names no host).
+fn base_of(headers: &axum::http::HeaderMap) -> String {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+/// An Atom feed response.
+fn atom(body: String) -> Response {
+    ([(axum::http::header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], body).into_response()
+}
+
+/// `GET /stories/{id}/feed.atom`: the story's reports as an Atom feed.
+pub(crate) async fn story_feed(
+    State(state): State<Shared>,
+    path: Result<Path<String>, PathRejection>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, PageError> {
+    let id = story_id(path)?;
+    let base = base_of(&headers);
+    blocking(move || match state.dossiers.dossier(state.store.as_ref(), id)? {
+        Some(d) => Ok(atom(ui::story_feed(&d, &base))),
+        None => match state.store.resolve_story(id)? {
+            Some(into) if into != id => {
+                Ok(Redirect::temporary(&format!("/stories/{into}/feed.atom")).into_response())
+            }
+            _ => Err(ApiError::not_found(format!("There is no story {id}.")).page()),
+        },
+    })
+    .await
+}
+
+/// `GET /search/feed.atom`: a search's first page of hits as an Atom feed.
+pub(crate) async fn search_feed(
+    State(state): State<Shared>,
+    RawQuery(q): RawQuery,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, PageError> {
+    let raw = q.unwrap_or_default();
+    let p = Params::parse(Some(&raw));
+    let text = p.text("q").filter(|t| !t.trim().is_empty());
+    let Some(text) = text else {
+        return Err(ApiError::bad_request("a search feed needs its words: `q=`".to_string()).page());
+    };
+    let query = search_query(&p, SEARCH_PAGE_SIZE, 0)?;
+    let base = base_of(&headers);
+    blocking(move || {
+        let results = state.store.search(&query)?;
+        Ok(atom(ui::search_feed(&text, &raw, &results, &base)))
+    })
+    .await
+}
+
 /// The summary of one story.
 fn story_summary(store: &dyn Store, id: i64) -> Result<Option<storyline_store::StorySummary>, PageError> {
     Ok(store.stories(&StoryFilter { id: Some(id), ..StoryFilter::default() })?.into_iter().next())

@@ -229,6 +229,50 @@ async fn a_story_gives_its_dossier_as_json_and_as_a_page() {
 }
 
 #[tokio::test]
+async fn a_story_and_a_search_are_atom_feeds_a_reader_can_follow() {
+    use storyline_core::ingest::feed::parse_feed;
+    let f = fixture();
+    let convoy = story_of(&f.store, "hm-1@het-morgenblad");
+    let dossier = get(&f.app, &format!("/api/stories/{convoy}")).await.json();
+    let r = get(&f.app, &format!("/stories/{convoy}/feed.atom")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.content_type.starts_with("application/atom+xml"), "{}", r.content_type);
+    // The feed reads back as Atom: one entry per report, newest first, each linking to the
+    // report's own address when it has one, else to its page here.
+    let entries: Vec<_> = parse_feed(r.body.as_bytes()).unwrap().into_iter().map(Result::unwrap).collect();
+    let reports = dossier["articles"].as_array().unwrap();
+    assert_eq!(entries.len(), reports.len());
+    let times: Vec<i64> = entries.iter().filter_map(|e| e.published.map(|p| p.unix)).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first: {times:?}");
+    for report in reports {
+        let title = report["title"].as_str().unwrap();
+        let e = entries.iter().find(|e| e.title.as_deref() == Some(title)).expect("an entry per report");
+        let expected = report["url"]
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("http://localhost/articles/{}", report["id"].as_str().unwrap()));
+        assert_eq!(e.url.as_deref(), Some(expected.as_str()));
+    }
+    assert!(r
+        .body
+        .contains(&format!("<link rel=\"self\" href=\"http://localhost/stories/{convoy}/feed.atom\"/>")));
+    // The host the request names is the feed's.
+    let mut req = Request::get(format!("/stories/{convoy}/feed.atom")).body(Body::empty()).unwrap();
+    req.headers_mut().insert(header::HOST, "nieuws.example:8080".parse().unwrap());
+    assert!(send(&f.app, req).await.body.contains("http://nieuws.example:8080/stories/"));
+    // A search as a feed: its hits, best first.
+    let hits = get(&f.app, "/api/search?q=konvooi").await.json();
+    let feed = get(&f.app, "/search/feed.atom?q=konvooi").await;
+    assert_eq!(feed.status, StatusCode::OK, "{}", feed.body);
+    let entries = parse_feed(feed.body.as_bytes()).unwrap();
+    assert_eq!(entries.len(), hits["hits"].as_array().unwrap().len());
+    assert!(feed.body.contains("<title>Search: konvooi</title>"), "{}", feed.body);
+    // No story, no words: errors, as pages.
+    assert_eq!(get(&f.app, "/stories/999999/feed.atom").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&f.app, "/search/feed.atom").await.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
 async fn articles_are_listed_and_shown_by_id_or_prefix() {
     let f = fixture();
     let v = get(&f.app, "/api/articles?source=het+morgenblad").await.json();

@@ -7,6 +7,7 @@
 //! script), so even a piece of markup that slipped past [`escape`] could not run.
 
 mod article;
+mod feed;
 mod layout;
 mod search;
 mod stories;
@@ -18,6 +19,7 @@ use std::fmt::Write;
 use storyline_core::Published;
 
 pub use article::article_page;
+pub use feed::{search_feed, story_feed};
 pub use layout::error_page;
 pub use search::{search_page, SearchForm, SEARCH_PAGE_SIZE};
 pub use stories::{stories_page, StoriesForm, STORIES_PAGE_SIZE};

@@ -52,7 +52,11 @@ pub fn story_page_at(dossier: &Dossier, number: usize) -> String {
     let to = (from + STORY_PAGE_REPORTS).min(d.articles.len());
     let mut body = String::with_capacity(16 * 1024);
     header(&mut body, d);
-    body.push_str("<nav class=\"toc\" aria-label=\"On this page\"><a href=\"#discrepancies\">Discrepancies</a><a href=\"#timeline-section\">Timeline</a><a href=\"#reports\">Reports</a><a href=\"#quotes\">Quotes</a><a href=\"#figures\">Figures</a></nav>\n");
+    let _ = writeln!(
+        body,
+        "<nav class=\"toc\" aria-label=\"On this page\"><a href=\"#discrepancies\">Discrepancies</a><a href=\"#timeline-section\">Timeline</a><a href=\"#reports\">Reports</a><a href=\"#quotes\">Quotes</a><a href=\"#figures\">Figures</a><a href=\"{}/feed.atom\" type=\"application/atom+xml\">Feed</a></nav>",
+        super::story_href(d.id)
+    );
     discrepancies(&mut body, d);
     let pager = (pages > 1).then(|| report_pager(d, number, pages, from, to));
     timeline_section(&mut body, d, from..to);

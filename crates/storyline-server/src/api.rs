@@ -183,6 +183,7 @@ pub(crate) async fn articles(
         language: p.text("language"),
         since: p.date("since")?,
         until: p.date("until")?,
+        undated: p.flag("undated")?,
         limit: Some(limit + 1),
         offset,
     };

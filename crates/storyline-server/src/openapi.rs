@@ -106,6 +106,12 @@ pub fn document() -> Value {
     let mut page_stories_params = stories_params.clone();
     page_stories_params.push(number("page", "The page, counting from 1."));
     let mut api_articles_params = list_filters();
+    api_articles_params.push(param(
+        "undated",
+        "query",
+        "Only articles without a publication date (`true`).",
+        json!({ "type": "boolean" }),
+    ));
     api_articles_params.extend(paging(50));
     let mut api_search_params = search_params();
     api_search_params.extend(paging(20));

@@ -82,6 +82,18 @@ impl Params {
             .transpose()
     }
 
+    /// A yes/no parameter: `true`, `1` or `yes` is yes; `false`, `0`, `no`, an empty value or
+    /// absence is no; anything else is a bad request naming it.
+    pub fn flag(&self, key: &str) -> Result<bool, ApiError> {
+        match self.text(key).map(|v| v.to_ascii_lowercase()).as_deref() {
+            None | Some("false" | "0" | "no") => Ok(false),
+            Some("true" | "1" | "yes") => Ok(true),
+            Some(other) => {
+                Err(ApiError::bad_request(format!("parameter `{key}`: `{other}` is not true or false")))
+            }
+        }
+    }
+
     /// A whole-number parameter.
     pub fn number(&self, key: &str) -> Result<Option<usize>, ApiError> {
         self.text(key)
@@ -134,5 +146,17 @@ mod tests {
         let e = p.number("limit").unwrap_err();
         assert!(e.message.contains("`limit`") && e.message.contains("veel"), "{}", e.message);
         assert!(p.required("a").is_err());
+    }
+
+    #[test]
+    fn flags_read_yes_and_no_and_refuse_anything_else() {
+        let p = Params::parse(Some("a=true&b=0&c=&d=misschien&e=YES"));
+        assert!(p.flag("a").unwrap());
+        assert!(!p.flag("b").unwrap());
+        assert!(!p.flag("c").unwrap());
+        assert!(!p.flag("absent").unwrap());
+        assert!(p.flag("e").unwrap());
+        let e = p.flag("d").unwrap_err();
+        assert!(e.to_string().contains("`misschien`"), "{e}");
     }
 }

@@ -174,6 +174,8 @@ pub struct ArticleFilter {
     pub since: Option<Published>,
     /// Published before the end of this period.
     pub until: Option<Published>,
+    /// Only articles without a publication date (the date filters then find none).
+    pub undated: bool,
     /// At most this many, newest first.
     pub limit: Option<usize>,
     /// Skip this many first (for paging).

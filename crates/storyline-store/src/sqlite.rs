@@ -618,6 +618,9 @@ impl Store for SqliteStore {
             args.push(until.end_unix().into());
             sql.push_str(&format!(" AND published_unix < ?{}", args.len()));
         }
+        if filter.undated {
+            sql.push_str(" AND published_unix IS NULL");
+        }
         sql.push_str(" ORDER BY published_unix IS NULL, published_unix DESC, seq DESC");
         args.push(filter.limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX)).into());
         sql.push_str(&format!(" LIMIT ?{}", args.len()));

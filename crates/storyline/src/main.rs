@@ -74,8 +74,9 @@ stored), 2 for unusable arguments.")]
     /// List stored articles, newest first
     #[command(after_help = "Examples:
   storyline articles --source \"De Dagkoerier\" --since 2025-10-01
-  storyline articles --language en --limit 10 --json")]
-    Articles(ListArgs),
+  storyline articles --language en --limit 10 --json
+  storyline articles --undated            (the articles no date filter finds)")]
+    Articles(ArticlesArgs),
     /// Show everything stored about one article
     #[command(after_help = "Examples:
   storyline article npb-a-001
@@ -333,6 +334,15 @@ struct IngestArgs {
 }
 
 #[derive(Args)]
+struct ArticlesArgs {
+    #[command(flatten)]
+    list: ListArgs,
+    /// Only articles without a publication date (no date filter finds them)
+    #[arg(long, conflicts_with_all = ["since", "until"])]
+    undated: bool,
+}
+
+#[derive(Args)]
 struct ListArgs {
     /// Only this outlet (case-insensitive)
     #[arg(long)]
@@ -413,12 +423,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Articles(args) => {
             let store = open_store(&cfg)?;
             let filter = ArticleFilter {
-                source: args.source,
-                language: args.language,
-                since: args.since,
-                until: args.until,
-                limit: Some(args.limit),
-                offset: args.offset,
+                source: args.list.source,
+                language: args.list.language,
+                since: args.list.since,
+                until: args.list.until,
+                undated: args.undated,
+                limit: Some(args.list.limit),
+                offset: args.list.offset,
             };
             let list = store.articles(&filter)?;
             show::article_list(&list, cli.json)?;

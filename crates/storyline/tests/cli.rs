@@ -1431,3 +1431,28 @@ fn search_finds_articles_with_filters_and_marks_the_matches() {
     // A query is required.
     assert_eq!(run(&db, &["search"]).status.code(), Some(2));
 }
+
+/// The undated are shown as such and reachable by a filter of their own.
+#[test]
+fn undated_articles_have_a_filter_of_their_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("twee.jsonl");
+    std::fs::write(
+        &file,
+        "{\"id\":\"m1\",\"published\":\"2025-03-02\",\"title\":\"Dijk bij Tiel versterkt\",\"text\":\"Het waterschap heeft de dijk bij Tiel over twee kilometer versterkt.\"}\n\
+         {\"id\":\"m2\",\"title\":\"Veerpont vaart weer\",\"text\":\"De veerpont tussen Tiel en Wamel vaart weer na een storing aan de motor.\"}\n",
+    )
+    .unwrap();
+    let db = tmp.path().join("s.db");
+    assert!(run(&db, &["ingest", file.to_str().unwrap(), "-q"]).status.success());
+    let undated = json_of(&run(&db, &["articles", "--undated", "--json"]));
+    let ids: Vec<&str> = undated.as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["m2"]);
+    // A date range never finds them; asking for both is a usage error.
+    let since = json_of(&run(&db, &["articles", "--since", "2000-01-01", "--json"]));
+    assert_eq!(since.as_array().unwrap().len(), 1);
+    assert_eq!(run(&db, &["articles", "--undated", "--since", "2025-01"]).status.code(), Some(2));
+    // The listing says "-" for an undated article rather than a date.
+    let text = stdout(&run(&db, &["articles", "--undated"]));
+    assert!(text.lines().any(|l| l.starts_with("m2") && l.contains("  -  ")), "{text}");
+}

@@ -335,6 +335,12 @@ pub fn listing_filters_and_orders(store: &dyn Store) {
         ids(ArticleFilter { language: Some("en".into()), ..Default::default() }),
         Vec::<String>::new()
     );
+    // The undated are reachable by a filter of their own, and no date range finds them.
+    assert_eq!(ids(ArticleFilter { undated: true, ..Default::default() }), ["d4@npb"]);
+    assert_eq!(
+        ids(ArticleFilter { undated: true, source: Some("de dagkoerier".into()), ..Default::default() }),
+        Vec::<String>::new()
+    );
     let d2 = store.article("d2@de-dagkoerier").unwrap().unwrap();
     assert_eq!(d2.article.published.unwrap().to_string(), "2025-10", "month precision survives storage");
 }

@@ -51,8 +51,17 @@ fn chromium_or_skip(test: &str) -> Option<PathBuf> {
 /// Runs headless Chromium with `args` and returns its standard output; kills it after
 /// [`BROWSER_TIMEOUT`].
 fn run_chromium(bin: &Path, args: &[String]) -> String {
+    run_chromium_in(bin, args, None)
+}
+
+/// [`run_chromium`] with the browser in time zone `tz` (`TZ`), when given.
+fn run_chromium_in(bin: &Path, args: &[String], tz: Option<&str>) -> String {
     let profile = tempfile::tempdir().expect("profile directory");
-    let mut child = Command::new(bin)
+    let mut command = Command::new(bin);
+    if let Some(tz) = tz {
+        command.env("TZ", tz);
+    }
+    let mut child = command
         .args([
             "--headless",
             "--no-sandbox",
@@ -278,6 +287,42 @@ fn demo_story_page_renders_discrepancies_and_timeline() {
     let article = server.url(&format!("/articles/{}", dossier.articles[0].id));
     screenshot(&bin, &article, &dir.join("article-phone.png"), (390, 1600));
     eprintln!("screenshots in {}", dir.display());
+}
+
+/// Publication times are shown in the reader's time zone: with the browser three hours east of
+/// UTC (no summer time there), every report time on a story page reads three hours later, and
+/// the page's UTC time stays in the tooltip.
+#[test]
+fn times_are_shown_in_the_browsers_time_zone() {
+    let Some(bin) = chromium_or_skip("times_are_shown_in_the_browsers_time_zone") else { return };
+    let store = Arc::new(SqliteStore::open_in_memory().expect("store"));
+    assert!(ingest_demo(&store) > 20, "the demo corpus went in");
+    let story =
+        store.stories(&StoryFilter::default()).expect("stories").into_iter().max_by_key(|s| s.articles);
+    let story = story.expect("a demo story");
+    let dossier = story_dossier(store.as_ref(), story.id).expect("dossier").expect("story exists");
+    let server = Server::start(store.clone());
+    let url = server.url(&format!("/stories/{}", story.id));
+    // `Etc/GMT-3` is UTC+3 all year (the sign is POSIX's).
+    let dom = run_chromium_in(&bin, &["--dump-dom".to_string(), url], Some("Etc/GMT-3"));
+    assert!(dom.contains("</html>"), "chromium printed no document");
+    let mut checked = 0;
+    for r in dossier
+        .articles
+        .iter()
+        .filter_map(|r| r.published)
+        .filter(|p| p.precision == storyline_core::Precision::Second)
+    {
+        let local = r.unix + 3 * 3600;
+        let (y, m, d) = storyline_core::date::civil_from_days(local.div_euclid(86_400));
+        let secs = local.rem_euclid(86_400);
+        let shown = format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", secs / 3600, secs / 60 % 60);
+        assert!(dom.contains(&shown), "{} shown as {shown} in UTC+3", r);
+        checked += 1;
+    }
+    assert!(checked > 0, "the story has reports dated to the second");
+    assert!(dom.contains("class=\"local\""), "times were converted");
+    assert!(dom.contains("UTC)"), "the UTC time stays in the tooltip");
 }
 
 const SCRIPT: &str = "<script>document.title='owned';document.body.setAttribute('data-owned','1')</script>";

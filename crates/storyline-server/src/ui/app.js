@@ -30,4 +30,30 @@
       box.select();
     }
   });
+  // Times in the reader's own time zone: a publication time (not a bare day or month, which
+  // has no time of day to move) is shown in local time with its zone; the UTC time the page
+  // was written with stays in the tooltip.
+  var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+  var zoneOf = function (d) {
+    try {
+      var parts = new Intl.DateTimeFormat(undefined, { timeZoneName: "short" }).formatToParts(d);
+      for (var i = 0; i < parts.length; i++) {
+        if (parts[i].type === "timeZoneName") return parts[i].value;
+      }
+    } catch (e) { /* an old browser: no zone name */ }
+    return "";
+  };
+  document.querySelectorAll("time[datetime]").forEach(function (el) {
+    var iso = el.getAttribute("datetime") || "";
+    if (iso.indexOf("T") < 0) return;
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) return;
+    var day = d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+    var local = (day + " " + pad(d.getHours()) + ":" + pad(d.getMinutes()) + " " + zoneOf(d)).trim();
+    var written = el.getAttribute("title") || el.textContent;
+    el.setAttribute("title", local + " (" + written + ")");
+    // A listing shows the day only; a page the whole time.
+    el.textContent = el.textContent.length <= 10 ? day : local;
+    el.classList.add("local");
+  });
 })();

@@ -10,8 +10,8 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use storyline_core::analyze::Analysis;
 use storyline_core::dossier::{
-    self, date_label, Adds, Carrier, Comparison, Contradiction, Discrepancy, DiscrepancyKind, Dossier,
-    Figure, Input, QuoteEntry, Report,
+    self, Adds, Carrier, Comparison, Contradiction, Discrepancy, DiscrepancyKind, Dossier, Figure, Input,
+    QuoteEntry, Report,
 };
 use storyline_core::ingest::prepare::prepare_with_signature;
 use storyline_core::ingest::{read_stream, PrepareOptions, DEFAULT_MAX_RECORD_BYTES};
@@ -139,7 +139,7 @@ fn outlet(source: &Option<String>, id: &str) -> String {
 
 fn carriers(list: &[Carrier]) -> String {
     list.iter()
-        .map(|c| format!("{}, {}", outlet(&c.source, &c.id), date_label(c.published)))
+        .map(|c| format!("{}, {}", outlet(&c.source, &c.id), crate::clock::label(c.published)))
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -189,7 +189,7 @@ fn text_discrepancies(out: &mut String, ds: &[Discrepancy], cs: &[Contradiction]
                 "      {:<14} {}, {}: “{}”",
                 v.display,
                 outlet(&v.source, &v.article),
-                date_label(v.published),
+                crate::clock::label(v.published),
                 clip(&v.sentence, 140)
             );
         }
@@ -201,7 +201,7 @@ fn text_discrepancies(out: &mut String, ds: &[Discrepancy], cs: &[Contradiction]
                 out,
                 "      {label:<8} {}, {}: “{}”",
                 outlet(&e.carrier.source, &e.carrier.id),
-                date_label(e.carrier.published),
+                crate::clock::label(e.carrier.published),
                 clip(&e.sentence, 140)
             );
         }
@@ -238,7 +238,7 @@ fn text_figures(out: &mut String, figures: &[Figure]) {
                 v.display,
                 clip(&v.text, 28),
                 outlet(&v.source, &v.article),
-                date_label(v.published)
+                crate::clock::label(v.published)
             );
         }
     }
@@ -248,7 +248,7 @@ fn text_report(out: &mut String, n: usize, r: &Report) {
     let _ = writeln!(
         out,
         "  {n:>2}. {}  {}  [{}]  {}",
-        date_label(r.published),
+        crate::clock::label(r.published),
         outlet(&r.source, &r.id),
         r.role.label(),
         r.id
@@ -360,7 +360,7 @@ fn md_discrepancies(out: &mut String, ds: &[Discrepancy], cs: &[Contradiction], 
                     md(&d.subject),
                     md(&v.display),
                     md_link(&md(&outlet(&v.source, &v.article)), urls.get(v.article.as_str()).copied()),
-                    date_label(v.published),
+                    crate::clock::label(v.published),
                     md(&v.sentence)
                 );
             }
@@ -395,7 +395,8 @@ fn md_quotes(out: &mut String, quotes: &[QuoteEntry], urls: &Urls<'_>) {
             .articles
             .iter()
             .map(|c| {
-                let label = md(&format!("{}, {}", outlet(&c.source, &c.id), date_label(c.published)));
+                let label =
+                    md(&format!("{}, {}", outlet(&c.source, &c.id), crate::clock::label(c.published)));
                 md_link(&label, urls.get(c.id.as_str()).copied())
             })
             .collect();
@@ -415,7 +416,7 @@ fn md_figures(out: &mut String, figures: &[Figure], urls: &Urls<'_>) {
                 md(&v.display),
                 md(&v.text),
                 md_link(&md(&outlet(&v.source, &v.article)), urls.get(v.article.as_str()).copied()),
-                date_label(v.published)
+                crate::clock::label(v.published)
             );
         }
     }
@@ -428,7 +429,7 @@ fn md_report(out: &mut String, n: usize, r: &Report) {
         "{n}. **{}** — {}, {} (*{}*, `{}`)",
         md_link(&md(&r.title), r.url.as_deref()),
         md(&outlet(&r.source, &r.id)),
-        date_label(r.published),
+        crate::clock::label(r.published),
         r.role.label(),
         r.id
     );
@@ -571,7 +572,7 @@ fn shared_lines(c: &Comparison) -> Vec<(&'static str, String)> {
 }
 
 fn head(r: &Report) -> String {
-    format!("{} ({}, {}; {})", r.title, outlet(&r.source, &r.id), date_label(r.published), r.id)
+    format!("{} ({}, {}; {})", r.title, outlet(&r.source, &r.id), crate::clock::label(r.published), r.id)
 }
 
 /// A comparison as aligned text.

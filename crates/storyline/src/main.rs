@@ -4,6 +4,7 @@
 mod analyze_cmd;
 mod bench;
 mod bench_http;
+mod clock;
 mod config;
 mod demo;
 mod dossier_cmd;
@@ -50,6 +51,10 @@ struct Cli {
     /// Print nothing but results and the summary; no progress line, no per-record errors
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// Show times in this time zone (an IANA name: Europe/Amsterdam) instead of UTC, in text
+    /// and Markdown; JSON and CSV keep UTC
+    #[arg(long, global = true, env = "STORYLINE_TZ", value_name = "ZONE")]
+    tz: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -393,6 +398,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let env = |k: &str| std::env::var(k).ok();
     let cfg = Config::load(cli.config.as_deref(), cli.db.clone(), &env)
         .map_err(|e| UsageError(format!("{e:#}")))?;
+    if let Some(tz) = cli.tz.as_deref().filter(|t| !t.trim().is_empty()) {
+        clock::set(tz).map_err(|e| UsageError(format!("{e:#}")))?;
+    }
     match cli.command {
         Command::Ingest(args) => {
             if let Some(l) = &args.language {

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use anyhow::Result;
-use storyline_core::{Precision, Published};
+
 use storyline_store::{ArticleRecord, ArticleSummary, SearchResults, StorySummary};
 
 use crate::pipeline::Report;
@@ -24,15 +24,6 @@ pub fn clip(s: &str, max: usize) -> String {
     let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
     out.push('…');
     out
-}
-
-/// A publication time for a table: at its precision, to the minute at most, in UTC.
-pub fn short_date(p: Published) -> String {
-    let s = p.to_string();
-    match p.precision {
-        Precision::Minute | Precision::Second => format!("{} {}", &s[..10], &s[11..16]),
-        _ => s,
-    }
 }
 
 /// The summary of an ingest.
@@ -101,7 +92,7 @@ pub fn search_results(found: &SearchResults, offset: usize, as_json: bool) -> Re
     let matches = if found.total == 1 { "article matches" } else { "articles match" };
     writeln!(out, "{total} {matches}; {}–{}:", offset + 1, offset + found.hits.len())?;
     for (i, h) in found.hits.iter().enumerate() {
-        let published = h.published.map(short_date).unwrap_or_else(|| "undated".into());
+        let published = h.published.map(crate::clock::short).unwrap_or_else(|| "undated".into());
         let story = h.story.map(|s| format!("story {s}")).unwrap_or_else(|| "no story".into());
         writeln!(
             out,
@@ -136,7 +127,7 @@ pub fn article_list(list: &[ArticleSummary], as_json: bool) -> Result<()> {
         .clamp(6, 20);
     writeln!(out, "{:<id_w$}  {:<16}  {:<src_w$}  {:<4}  TITLE", "ID", "PUBLISHED", "SOURCE", "LANG")?;
     for a in list {
-        let published = a.published.map(short_date).unwrap_or_else(|| "-".into());
+        let published = a.published.map(crate::clock::short).unwrap_or_else(|| "-".into());
         let mut title = clip(&a.title, 70);
         if a.near_duplicate_of.is_some() {
             title.push_str("  [copy]");
@@ -170,8 +161,8 @@ pub fn story_list(list: &[StorySummary], as_json: bool) -> Result<()> {
         "STORY", "N", "FIRST", "LAST", "LANG"
     )?;
     for s in list {
-        let first = s.first_published.map(short_date).unwrap_or_else(|| "-".into());
-        let last = s.last_published.map(short_date).unwrap_or_else(|| "-".into());
+        let first = s.first_published.map(crate::clock::short).unwrap_or_else(|| "-".into());
+        let last = s.last_published.map(crate::clock::short).unwrap_or_else(|| "-".into());
         writeln!(
             out,
             "{:>8}  {:>4}  {:<16}  {:<16}  {:<6}  {}",
@@ -210,7 +201,7 @@ pub fn article(r: &ArticleRecord, as_json: bool) -> Result<()> {
     writeln!(out, "id         {}", a.id)?;
     writeln!(out, "source     {}", a.source.as_deref().unwrap_or("-"))?;
     if let Some(p) = a.published {
-        writeln!(out, "published  {} ({} precision)", p, p.precision.as_str())?;
+        writeln!(out, "published  {} ({} precision)", crate::clock::label(Some(p)), p.precision.as_str())?;
     } else {
         writeln!(out, "published  -")?;
     }
@@ -238,7 +229,7 @@ pub fn article(r: &ArticleRecord, as_json: bool) -> Result<()> {
             out,
             "also ran   {} {} {}",
             s.source.as_deref().unwrap_or("-"),
-            s.published.map(|p| p.to_string()).unwrap_or_default(),
+            s.published.map(|p| crate::clock::label(Some(p))).unwrap_or_default(),
             s.url.as_deref().unwrap_or("")
         )?;
     }
@@ -254,7 +245,7 @@ pub fn article(r: &ArticleRecord, as_json: bool) -> Result<()> {
     if r.version > 1 {
         writeln!(out, "version    {} of {} (revised by its outlet)", r.version, r.versions.len())?;
         for v in &r.versions {
-            let date = v.published.map(|p| p.to_string()).unwrap_or_else(|| "undated".into());
+            let date = crate::clock::label(v.published);
             writeln!(out, "  v{:<3}     {date}  {}", v.version, clip(&v.title, 90))?;
             for c in &v.changes {
                 writeln!(out, "           {}", clip(&c.to_string(), 110))?;

@@ -1456,3 +1456,32 @@ fn undated_articles_have_a_filter_of_their_own() {
     let text = stdout(&run(&db, &["articles", "--undated"]));
     assert!(text.lines().any(|l| l.starts_with("m2") && l.contains("  -  ")), "{text}");
 }
+
+/// `--tz` shows times in the user's zone (with summer time), in text and Markdown; JSON keeps
+/// UTC; an unknown zone is a usage error naming it.
+#[test]
+fn times_are_shown_in_the_zone_asked_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("twee.jsonl");
+    std::fs::write(
+        &file,
+        "{\"id\":\"z1\",\"published\":\"2025-07-01T09:30:00Z\",\"title\":\"Zomer\",\"text\":\"De kade in Tiel is in juli weer open voor fietsers.\"}\n\
+         {\"id\":\"z2\",\"published\":\"2025-12-01T09:30:00Z\",\"title\":\"Winter\",\"text\":\"De kade in Tiel gaat in december dicht voor onderhoud.\"}\n\
+         {\"id\":\"z3\",\"published\":\"2025-12-02\",\"title\":\"Een dag\",\"text\":\"Een bericht met alleen een datum over de kade in Tiel.\"}\n",
+    )
+    .unwrap();
+    let db = tmp.path().join("s.db");
+    assert!(run(&db, &["ingest", file.to_str().unwrap(), "-q"]).status.success());
+    let local = stdout(&run(&db, &["articles", "--tz", "Europe/Amsterdam"]));
+    assert!(local.lines().any(|l| l.starts_with("z1") && l.contains("2025-07-01 11:30")), "{local}");
+    assert!(local.lines().any(|l| l.starts_with("z2") && l.contains("2025-12-01 10:30")), "{local}");
+    // A day has no time of day to move.
+    assert!(local.lines().any(|l| l.starts_with("z3") && l.contains("2025-12-02 ")), "{local}");
+    let utc = stdout(&run(&db, &["articles"]));
+    assert!(utc.lines().any(|l| l.starts_with("z1") && l.contains("2025-07-01 09:30")), "{utc}");
+    let json = json_of(&run(&db, &["article", "z1", "--json", "--tz", "Europe/Amsterdam"]));
+    assert_eq!(json["published"], "2025-07-01T09:30:00Z");
+    let bad = run(&db, &["articles", "--tz", "Europa/Tiel"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("Europa/Tiel"), "{}", stderr(&bad));
+}

@@ -291,10 +291,14 @@ fn demo_story_page_renders_discrepancies_and_timeline() {
 
 /// Publication times are shown in the reader's time zone: with the browser three hours east of
 /// UTC (no summer time there), every report time on a story page reads three hours later, and
-/// the page's UTC time stays in the tooltip.
+/// the page's UTC time stays in the tooltip. The page links to the story's feed, which the
+/// browser opens with every report in it.
 #[test]
-fn times_are_shown_in_the_browsers_time_zone() {
-    let Some(bin) = chromium_or_skip("times_are_shown_in_the_browsers_time_zone") else { return };
+fn times_are_shown_in_the_browsers_time_zone_and_the_story_feed_opens() {
+    let Some(bin) = chromium_or_skip("times_are_shown_in_the_browsers_time_zone_and_the_story_feed_opens")
+    else {
+        return;
+    };
     let store = Arc::new(SqliteStore::open_in_memory().expect("store"));
     assert!(ingest_demo(&store) > 20, "the demo corpus went in");
     let story =
@@ -323,6 +327,15 @@ fn times_are_shown_in_the_browsers_time_zone() {
     assert!(checked > 0, "the story has reports dated to the second");
     assert!(dom.contains("class=\"local\""), "times were converted");
     assert!(dom.contains("UTC)"), "the UTC time stays in the tooltip");
+    // The page links to the story's feed, and the browser reads the feed: every report is in it.
+    let feed = format!("/stories/{}/feed.atom", story.id);
+    assert!(dom.contains(&format!("href=\"{feed}\"")), "the page links to its feed");
+    let xml = run_chromium(&bin, &["--dump-dom".to_string(), server.url(&feed)]);
+    for r in &dossier.articles {
+        // The words up to the first character markup escapes (its form in the dump varies).
+        let words: String = r.title.chars().take_while(|c| !"&<>'\"".contains(*c)).collect();
+        assert!(xml.contains(words.trim()), "the feed has {}", r.title);
+    }
 }
 
 const SCRIPT: &str = "<script>document.title='owned';document.body.setAttribute('data-owned','1')</script>";

@@ -304,22 +304,28 @@ pub fn text_overlap(gold: &str, extracted: &str) -> Overlap {
 /// extracted something, recall the mean over pages with gold text, F1 their harmonic mean. A
 /// page whose texts agree exactly (nothing extracted wrongly, nothing missed) scores 1 on both.
 pub fn extraction_scores(pages: &[Overlap]) -> (f64, f64, f64) {
-    let mean = |v: Vec<f64>| if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 };
-    let exact = |o: &Overlap| o.fp == 0.0 && o.fn_ == 0.0;
-    let precision = mean(
-        pages
+    // The mean over pages of the share of runs in both texts among those in both or in
+    // `other` (the extracted ones only, or the gold ones only); a page with no such run is
+    // left out, one whose texts agree exactly counts 1.
+    let mean_share = |other: fn(&Overlap) -> f64| {
+        let shares: Vec<f64> = pages
             .iter()
-            .filter(|o| o.tp + o.fp > 0.0 || exact(o))
-            .map(|o| if exact(o) { 1.0 } else { o.tp / (o.tp + o.fp) })
-            .collect(),
-    );
-    let recall = mean(
-        pages
-            .iter()
-            .filter(|o| o.tp + o.fn_ > 0.0 || exact(o))
-            .map(|o| if exact(o) { 1.0 } else { o.tp / (o.tp + o.fn_) })
-            .collect(),
-    );
+            .filter_map(|o| {
+                if o.fp == 0.0 && o.fn_ == 0.0 {
+                    return Some(1.0);
+                }
+                let all = o.tp + other(o);
+                (all > 0.0).then(|| o.tp / all)
+            })
+            .collect();
+        if shares.is_empty() {
+            0.0
+        } else {
+            shares.iter().sum::<f64>() / shares.len() as f64
+        }
+    };
+    let precision = mean_share(|o| o.fp);
+    let recall = mean_share(|o| o.fn_);
     let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
     (precision, recall, f1)
 }

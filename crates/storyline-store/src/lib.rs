@@ -26,9 +26,14 @@ pub mod bands;
 mod check;
 pub mod codec;
 pub mod dossier;
+#[cfg(feature = "postgres")]
+pub mod postgres;
+pub mod read;
 pub mod search;
+pub mod sql;
 pub mod sqlite;
 pub mod stories;
+pub mod write;
 
 use serde::Serialize;
 use storyline_core::analyze::Analysis;

@@ -1,20 +1,24 @@
-//! Full-text search in the SQLite store: an FTS5 table of pre-stemmed terms, written in the
-//! article's own transaction, ranked with FTS5's BM25.
+//! Full-text search in both stores, written in the article's own transaction. SQLite keeps an
+//! FTS5 table of pre-stemmed terms ranked with FTS5's BM25; PostgreSQL a `tsvector` of the same
+//! terms (title weighted above body) in a GIN index, ranked with `ts_rank` normalised by
+//! length, and the entity keys as a text array.
 //!
 //! The terms come from [`storyline_core::search`], so stemming, stopwords and highlighting are
-//! the core's, not SQLite's: FTS5 only sees space-separated stems (and entity keys in a third
-//! column, for the entity filter). The work per search is capped: only the
+//! the core's, not the database's: the index only sees space-separated stems (and entity keys,
+//! for the entity filter), and the query is the same parsed [`Query`] on both, so both find
+//! the same articles. The work per search is capped: only the
 //! [`MAX_RANKED`] most recently stored matches are ranked, and matches are counted up to
 //! [`MAX_COUNTED`], so a query for a word in every article costs as much as one for a word in
 //! a few thousand.
 
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Transaction, ToSql};
 use serde::Deserialize;
 use storyline_core::analyze::Analysis;
 use storyline_core::ingest::prepare::SearchTerms;
 use storyline_core::search::{Clause, Query};
 
+use crate::sql::{Dialect, Lite, Sql};
 use crate::{SearchHit, SearchQuery, SearchResults, StoreError};
 
 /// Matches ranked per search: the most recently stored ones, when there are more.
@@ -28,6 +32,14 @@ pub const SNIPPET_CHARS: usize = 220;
 
 /// BM25 weights of the index columns: title, body, entity keys (a filter only).
 const WEIGHTS: &str = "3.0, 1.0, 0.0";
+
+/// `ts_rank`'s weights (D, C, B, A): body terms are D, title terms A, in the ratio of
+/// [`WEIGHTS`].
+const PG_WEIGHTS: &str = "{0.333, 0, 0, 1.0}";
+
+/// The highest position `tsvector` keeps, and the most positions it keeps per term.
+const PG_MAX_POSITION: usize = 16_383;
+const PG_MAX_POSITIONS: usize = 256;
 
 /// Schema migration 4: the search index, filled from the stored articles by [`backfill`], and
 /// the indexes that keep listing a story's outlets and languages cheap for large stories (the
@@ -56,22 +68,75 @@ fn entity_terms<'a>(keys: impl Iterator<Item = &'a str>) -> String {
     terms.join(" ")
 }
 
-fn insert(tx: &Transaction<'_>, seq: i64, terms: &SearchTerms, entities: &str) -> Result<(), StoreError> {
-    tx.prepare_cached("INSERT INTO search_index (rowid, title, body, entities) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![seq, terms.title, terms.body, entities])?;
+/// A term quoted for a `tsvector` or `tsquery` literal.
+fn pg_quoted(term: &str) -> String {
+    format!("'{}'", term.replace('\\', "\\\\").replace('\'', "''"))
+}
+
+/// The `tsvector` literal of an article's terms: each term with its positions (title first,
+/// weight A; then the body, weight D, one position on), as PostgreSQL keeps them.
+pub fn pg_document(terms: &SearchTerms) -> String {
+    let mut positions: std::collections::BTreeMap<&str, (Vec<usize>, bool)> = Default::default();
+    let title = terms.title.split_whitespace().map(|t| (t, true));
+    let body = terms.body.split_whitespace().map(|t| (t, false));
+    let title_len = terms.title.split_whitespace().count();
+    for (i, (term, in_title)) in title.chain(body).enumerate() {
+        let at = (i + 1 + usize::from(i >= title_len)).min(PG_MAX_POSITION);
+        let entry = positions.entry(term).or_default();
+        if entry.0.len() < PG_MAX_POSITIONS && entry.0.last() != Some(&at) {
+            entry.0.push(at);
+            entry.1 |= in_title;
+        }
+    }
+    let mut out = String::new();
+    for (term, (at, _)) in &positions {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&pg_quoted(term));
+        out.push(':');
+        let list: Vec<String> =
+            at.iter().map(|&p| if p <= title_len { format!("{p}A") } else { p.to_string() }).collect();
+        out.push_str(&list.join(","));
+    }
+    out
+}
+
+fn insert(tx: &mut dyn Sql, seq: i64, terms: &SearchTerms, entities: &str) -> Result<(), StoreError> {
+    match tx.dialect() {
+        Dialect::Sqlite => tx.execute(
+            "INSERT INTO search_index (rowid, title, body, entities) VALUES (?1, ?2, ?3, ?4)",
+            params![seq, terms.title, terms.body, entities],
+        )?,
+        Dialect::Postgres => tx.execute(
+            "INSERT INTO search_index (seq, doc, entities) VALUES (?1, CAST(?2 AS tsvector), \
+             string_to_array(CAST(?3 AS text), ' '))",
+            params![seq, pg_document(terms), entities],
+        )?,
+    };
     Ok(())
 }
 
 /// Indexes a newly stored article (inside the ingest transaction) with the terms its
 /// preparation stemmed.
 pub fn index_article(
-    tx: &Transaction<'_>,
+    tx: &mut dyn Sql,
     seq: i64,
     terms: &SearchTerms,
     analysis: &Analysis,
 ) -> Result<(), StoreError> {
     let entities = entity_terms(analysis.entities.iter().map(|e| e.key.as_str()));
     insert(tx, seq, terms, &entities)
+}
+
+/// Takes an article out of the index (before it is indexed again as revised).
+pub fn unindex_article(tx: &mut dyn Sql, seq: i64) -> Result<(), StoreError> {
+    let sql = match tx.dialect() {
+        Dialect::Sqlite => "DELETE FROM search_index WHERE rowid = ?1",
+        Dialect::Postgres => "DELETE FROM search_index WHERE seq = ?1",
+    };
+    tx.execute(sql, params![seq])?;
+    Ok(())
 }
 
 /// The entity keys of a stored analysis, without reading the rest of it.
@@ -110,26 +175,49 @@ pub fn backfill(tx: &Transaction<'_>) -> Result<u64, StoreError> {
                 .unwrap_or_default(),
         };
         let entities = entity_terms(keys.iter().map(|k| k.key.as_str()));
-        insert(tx, seq, &SearchTerms::from_text(&title, &text, &language), &entities)?;
+        insert(&mut Lite(tx), seq, &SearchTerms::from_text(&title, &text, &language), &entities)?;
         n += 1;
     }
     Ok(n)
 }
 
 /// The languages stored, by a skip scan of their index (a few seeks, whatever the store size).
-fn stored_languages(conn: &Connection) -> Result<Vec<String>, StoreError> {
-    let mut stmt = conn.prepare_cached(
+fn stored_languages(conn: &mut dyn Sql) -> Result<Vec<String>, StoreError> {
+    conn.query(
         "WITH RECURSIVE l(x) AS (SELECT MIN(language) FROM articles \
            UNION ALL SELECT (SELECT MIN(language) FROM articles WHERE language > l.x) FROM l WHERE l.x IS NOT NULL) \
          SELECT x FROM l WHERE x IS NOT NULL LIMIT 64",
-    )?;
-    let langs = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
-    Ok(langs)
+        &[],
+    )?
+    .iter()
+    .map(|r| r.get(0))
+    .collect()
 }
 
 fn quoted(term: &str) -> String {
     // Terms are letters, digits and hyphens; quoting makes FTS5 take them literally.
     format!("\"{}\"", term.replace('"', ""))
+}
+
+/// The `tsquery` for a query's clauses, all of them (`&`) or any (`|`).
+fn pg_expression(clauses: &[Clause], all: bool) -> String {
+    let parts: Vec<String> = clauses
+        .iter()
+        .map(|c| match c {
+            Clause::Word(stems) => {
+                format!("({})", stems.iter().map(|s| pg_quoted(s)).collect::<Vec<_>>().join(" | "))
+            }
+            Clause::Prefix(p) => format!("{}:*", pg_quoted(p)),
+            Clause::Phrase(seqs) => format!(
+                "({})",
+                seqs.iter()
+                    .map(|seq| format!("({})", seq.iter().map(|s| pg_quoted(s)).collect::<Vec<_>>().join(" <-> ")))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            ),
+        })
+        .collect();
+    parts.join(if all { " & " } else { " | " })
 }
 
 /// The FTS5 expression for a query's clauses, joined with `AND` or `OR`.
@@ -151,11 +239,11 @@ fn expression(clauses: &[Clause], join: &str) -> String {
 }
 
 /// The SQL conditions on `articles a` for a query's filters, appending their values to `args`.
-fn filters(q: &SearchQuery, args: &mut Vec<Value>) -> String {
+fn filters(dialect: Dialect, q: &SearchQuery, args: &mut Vec<Value>) -> String {
     let mut sql = String::new();
     if let Some(source) = &q.source {
         args.push(source.clone().into());
-        sql.push_str(&format!(" AND a.source = ?{} COLLATE NOCASE", args.len()));
+        sql.push_str(&format!(" AND {}", dialect.same_text_nocase("a.source", &format!("?{}", args.len()))));
     }
     if let Some(language) = &q.language {
         args.push(language.to_ascii_lowercase().into());
@@ -172,37 +260,77 @@ fn filters(q: &SearchQuery, args: &mut Vec<Value>) -> String {
     sql
 }
 
-/// Ranks the most recent matches of an FTS5 expression: `(seq, score)`, best first, and the
-/// number of matches (counted up to [`MAX_COUNTED`]).
-fn rank(conn: &Connection, q: &SearchQuery, expr: &str) -> Result<(Vec<(i64, f64)>, u64), StoreError> {
-    let mut args: Vec<Value> = vec![expr.to_string().into()];
-    let conditions = filters(q, &mut args);
-    let from = if conditions.is_empty() {
-        String::from("search_index WHERE search_index MATCH ?1")
-    } else {
-        format!("search_index JOIN articles a ON a.seq = search_index.rowid WHERE search_index MATCH ?1{conditions}")
+/// What to match: the words of a query, an entity, or both.
+struct Matching<'a> {
+    query: &'a Query,
+    entity: Option<&'a str>,
+}
+
+/// Ranks the most recent matches of a query's clauses (all of them, or any): `(seq, score)`,
+/// best first, and the number of matches (counted up to [`MAX_COUNTED`]).
+fn rank(conn: &mut dyn Sql, q: &SearchQuery, m: &Matching<'_>, all: bool) -> Result<(Vec<(i64, f64)>, u64), StoreError> {
+    let dialect = conn.dialect();
+    let mut args: Vec<Value> = Vec::new();
+    let (from, score) = match dialect {
+        Dialect::Sqlite => {
+            let text = expression(&m.query.clauses, if all { " AND " } else { " OR " });
+            let expr = match (m.entity, text.is_empty()) {
+                (Some(e), true) => format!("{{entities}} : {}", quoted(e)),
+                (Some(e), false) => format!("{{title body}} : ({text}) AND {{entities}} : {}", quoted(e)),
+                (None, _) => format!("{{title body}} : ({text})"),
+            };
+            args.push(expr.into());
+            let conditions = filters(dialect, q, &mut args);
+            let from = if conditions.is_empty() {
+                String::from("search_index WHERE search_index MATCH ?1")
+            } else {
+                format!(
+                    "search_index JOIN articles a ON a.seq = search_index.rowid WHERE search_index MATCH ?1{conditions}"
+                )
+            };
+            (from, format!("search_index.rowid, -bm25(search_index, {WEIGHTS})"))
+        }
+        Dialect::Postgres => {
+            let mut matching = Vec::new();
+            let mut score = String::from("0.0");
+            if !m.query.is_empty() {
+                args.push(pg_expression(&m.query.clauses, all).into());
+                let param = format!("CAST(?{} AS tsquery)", args.len());
+                matching.push(format!("search_index.doc @@ {param}"));
+                score = format!("CAST(ts_rank('{PG_WEIGHTS}', search_index.doc, {param}, 1) AS double precision)");
+            }
+            if let Some(e) = m.entity {
+                args.push(e.to_string().into());
+                matching.push(format!("search_index.entities @> ARRAY[CAST(?{} AS text)]", args.len()));
+            }
+            let conditions = filters(dialect, q, &mut args);
+            let from = format!(
+                "search_index JOIN articles a ON a.seq = search_index.seq WHERE {}{conditions}",
+                matching.join(" AND ")
+            );
+            (from, format!("search_index.seq, {score}"))
+        }
     };
-    let sql = format!(
-        "SELECT search_index.rowid, -bm25(search_index, {WEIGHTS}) FROM {from} \
-         ORDER BY search_index.rowid DESC LIMIT {MAX_RANKED}"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut ranked: Vec<(i64, f64)> = stmt
-        .query_map(params_from_iter(args.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
+    let key = match dialect {
+        Dialect::Sqlite => "search_index.rowid",
+        Dialect::Postgres => "search_index.seq",
+    };
+    let params: Vec<&dyn ToSql> = args.iter().map(|a| a as &dyn ToSql).collect();
+    let sql = format!("SELECT {score} FROM {from} ORDER BY {key} DESC LIMIT {MAX_RANKED}");
+    let mut ranked: Vec<(i64, f64)> =
+        conn.query(&sql, &params)?.iter().map(|r| Ok((r.get(0)?, r.get(1)?))).collect::<Result<_, StoreError>>()?;
     let total = if ranked.len() < MAX_RANKED {
         ranked.len() as u64
     } else {
-        let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM {from} LIMIT {MAX_COUNTED})");
-        let n: i64 = conn.prepare_cached(&sql)?.query_row(params_from_iter(args.iter()), |r| r.get(0))?;
-        n as u64
+        let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM {from} LIMIT {MAX_COUNTED}) AS counted");
+        conn.query_value::<i64>(&sql, &params)?.unwrap_or(0) as u64
     };
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
     Ok((ranked, total))
 }
 
-/// Runs a search on a connection holding the search index.
-pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchResults, StoreError> {
+/// Runs a search on a connection of either backend.
+pub fn search(conn: &mut dyn Sql, q: &SearchQuery) -> Result<SearchResults, StoreError> {
     let languages = stored_languages(conn)?;
     let langs: Vec<&str> = languages.iter().map(String::as_str).collect();
     let query = Query::parse(&q.text, &langs);
@@ -210,29 +338,31 @@ pub fn search(conn: &Connection, q: &SearchQuery) -> Result<SearchResults, Store
     if query.is_empty() && entity.is_none() {
         return Ok(SearchResults::default());
     }
-    let with_entity = |text: String| match (&entity, text.is_empty()) {
-        (Some(e), true) => format!("{{entities}} : {}", quoted(e)),
-        (Some(e), false) => format!("{{title body}} : ({text}) AND {{entities}} : {}", quoted(e)),
-        (None, _) => format!("{{title body}} : ({text})"),
-    };
-    let (mut ranked, mut total) = rank(conn, q, &with_entity(expression(&query.clauses, " AND ")))?;
+    let m = Matching { query: &query, entity: entity.as_deref() };
+    let (mut ranked, mut total) = rank(conn, q, &m, true)?;
     if total == 0 && query.clauses.len() > 1 {
         // No article has every word: rank those with any of them.
-        (ranked, total) = rank(conn, q, &with_entity(expression(&query.clauses, " OR ")))?;
+        (ranked, total) = rank(conn, q, &m, false)?;
     }
     let mut hits = Vec::new();
-    let mut row = conn.prepare_cached(
-        "SELECT id, title, text, source, published, language, story FROM articles WHERE seq = ?1",
-    )?;
     for &(seq, score) in ranked.iter().skip(q.offset).take(q.limit) {
-        type Row = (String, String, String, Option<String>, Option<String>, String, Option<i64>);
-        let found: Option<Row> = row
-            .query_row([seq], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
-            })
-            .optional()?;
-        let Some((id, title, text, source, published, language, story)) = found else { continue };
-        let published = crate::sqlite::published_from(published, &format!("article `{id}`"));
+        let Some(r) = conn.query_row(
+            "SELECT id, title, text, source, published, language, story FROM articles WHERE seq = ?1",
+            params![seq],
+        )?
+        else {
+            continue;
+        };
+        let (id, title, text, source, published, language, story): (
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+            Option<i64>,
+        ) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?);
+        let published = crate::read::published_from(published, &format!("article `{id}`"));
         let matcher = query.matcher();
         let (snippet, snippet_highlights) = matcher.snippet(&text, &language, SNIPPET_CHARS);
         let title_highlights = matcher.highlight(&title, &language);

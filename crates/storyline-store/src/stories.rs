@@ -1,4 +1,4 @@
-//! Stories in the SQLite backend: the clusterer's in-memory state, kept in step with what is
+//! Stories in either backend: the clusterer's in-memory state, kept in step with what is
 //! stored, and the `stories` table that summarises each story.
 //!
 //! Articles are assigned to stories inside the same transaction that stores them, so a story
@@ -6,11 +6,12 @@
 //! recent [`RESTORE_ARTICLES`] stored articles when a process first writes, and caught up at
 //! the start of every write transaction on what other writers stored meanwhile.
 
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::params;
 use storyline_core::analyze::Analysis;
 use storyline_core::cluster::{features, Assignment, Clusterer, Features, Settings};
 use storyline_core::model::Article;
 
+use crate::sql::Sql;
 use crate::StoreError;
 
 /// How many of the most recent articles rebuild the clusterer's state in a new process.
@@ -25,26 +26,18 @@ pub struct StoryState {
 }
 
 /// Loads what the clusterer needs of one stored article: the article and its analysis.
-pub fn load_for_features(tx: &Transaction<'_>, seq: i64) -> Result<Option<(Article, Analysis)>, StoreError> {
-    let row = tx
-        .query_row(
-            "SELECT a.id, a.title, a.text, a.source, a.published, a.language, n.analysis \
-             FROM articles a LEFT JOIN analyses n ON n.article_seq = a.seq WHERE a.seq = ?1",
-            [seq],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, String>(5)?,
-                    crate::codec::read(r.get_ref(6)?),
-                ))
-            },
-        )
-        .optional()?;
-    let Some((id, title, text, source, published, language, analysis)) = row else { return Ok(None) };
+pub fn load_for_features(tx: &mut dyn Sql, seq: i64) -> Result<Option<(Article, Analysis)>, StoreError> {
+    let Some(r) = tx.query_row(
+        "SELECT a.id, a.title, a.text, a.source, a.published, a.language, n.analysis \
+         FROM articles a LEFT JOIN analyses n ON n.article_seq = a.seq WHERE a.seq = ?1",
+        params![seq],
+    )?
+    else {
+        return Ok(None);
+    };
+    let (id, title, text, source, published, language): (String, String, String, Option<String>, Option<String>, String) =
+        (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
+    let analysis = crate::codec::read(r.value(6));
     // A damaged analysis or date (reported in the log) leaves the clusterer less to go on,
     // never a failed ingest.
     let analysis: Analysis = match analysis {
@@ -57,7 +50,7 @@ pub fn load_for_features(tx: &Transaction<'_>, seq: i64) -> Result<Option<(Artic
             Analysis { language: language.clone(), ..Analysis::default() }
         }
     };
-    let published = crate::sqlite::published_from(published, &format!("article `{id}`"));
+    let published = crate::read::published_from(published, &format!("article `{id}`"));
     let article = stored_article(id, title, text, source, published, language);
     Ok(Some((article, analysis)))
 }
@@ -89,19 +82,19 @@ pub(crate) fn stored_article(
     }
 }
 
-fn features_of(tx: &Transaction<'_>, seq: i64) -> Result<Option<Features>, StoreError> {
+fn features_of(tx: &mut dyn Sql, seq: i64) -> Result<Option<Features>, StoreError> {
     Ok(load_for_features(tx, seq)?.map(|(a, n)| features(&a, &n)))
 }
 
 impl StoryState {
     /// A fresh clusterer, rebuilt from the most recent stored articles that have a story.
-    pub fn load(tx: &Transaction<'_>, settings: &Settings) -> Result<Self, StoreError> {
+    pub fn load(tx: &mut dyn Sql, settings: &Settings) -> Result<Self, StoreError> {
         let mut state = StoryState {
             clusterer: Clusterer::new(settings.clone()),
             settings: settings.clone(),
             seen_up_to: 0,
         };
-        let newest: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| r.get(0))?;
+        let newest = newest_seq(tx)?;
         state.seen_up_to = (newest - RESTORE_ARTICLES).max(0);
         state.catch_up(tx)?;
         Ok(state)
@@ -114,14 +107,13 @@ impl StoryState {
 
     /// Restores articles stored since the clusterer last looked (by other writers), and assigns
     /// any stored article that has no story yet (stored before stories existed).
-    pub fn catch_up(&mut self, tx: &Transaction<'_>) -> Result<(), StoreError> {
-        let rows: Vec<(i64, Option<i64>, Option<String>)> = {
-            let mut stmt = tx
-                .prepare_cached("SELECT seq, story, near_dup_of FROM articles WHERE seq > ?1 ORDER BY seq")?;
-            let rows = stmt.query_map([self.seen_up_to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        for (seq, story, near_dup_of) in rows {
+    pub fn catch_up(&mut self, tx: &mut dyn Sql) -> Result<(), StoreError> {
+        let rows = tx.query(
+            "SELECT seq, story, near_dup_of FROM articles WHERE seq > ?1 ORDER BY seq",
+            params![self.seen_up_to],
+        )?;
+        for r in rows {
+            let (seq, story, near_dup_of): (i64, Option<i64>, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
             let Some(f) = features_of(tx, seq)? else { continue };
             match story {
                 Some(story) => self.clusterer.restore(seq, &f, story),
@@ -142,7 +134,7 @@ impl StoryState {
     /// decision (a story it merged into the joined one is merged in the store too).
     pub fn assign(
         &mut self,
-        tx: &Transaction<'_>,
+        tx: &mut dyn Sql,
         seq: i64,
         f: &Features,
         near_dup_of: Option<i64>,
@@ -165,42 +157,48 @@ impl StoryState {
 }
 
 /// The sequence number of an article id.
-pub fn seq_of(tx: &Transaction<'_>, id: &str) -> Result<Option<i64>, StoreError> {
-    Ok(tx.query_row("SELECT seq FROM articles WHERE id = ?1", [id], |r| r.get(0)).optional()?)
+pub fn seq_of(tx: &mut dyn Sql, id: &str) -> Result<Option<i64>, StoreError> {
+    tx.query_value("SELECT seq FROM articles WHERE id = ?1", params![id])
+}
+
+/// The highest article sequence number stored (0 for an empty store).
+pub fn newest_seq(tx: &mut dyn Sql) -> Result<i64, StoreError> {
+    Ok(tx.query_value("SELECT COALESCE(MAX(seq), 0) FROM articles", &[])?.unwrap_or(0))
 }
 
 /// Writes an article's story and updates the story's summary row.
-pub fn record(tx: &Transaction<'_>, seq: i64, story: i64) -> Result<(), StoreError> {
-    tx.prepare_cached("UPDATE articles SET story = ?1 WHERE seq = ?2")?.execute(params![story, seq])?;
-    tx.prepare_cached(
-        "INSERT INTO stories (id, title, articles, first_published, first_published_text, \
+pub fn record(tx: &mut dyn Sql, seq: i64, story: i64) -> Result<(), StoreError> {
+    tx.execute("UPDATE articles SET story = ?1 WHERE seq = ?2", params![story, seq])?;
+    tx.execute(
+        "INSERT INTO stories AS s (id, title, articles, first_published, first_published_text, \
          last_published, last_published_text, last_seq) \
-         SELECT ?1, title, 1, published_unix, published, published_unix, published, seq FROM articles WHERE seq = ?2 \
+         SELECT CAST(?1 AS BIGINT), title, 1, published_unix, published, published_unix, published, seq \
+         FROM articles WHERE seq = ?2 \
          ON CONFLICT(id) DO UPDATE SET \
-           articles = articles + 1, \
+           articles = s.articles + 1, \
            first_published_text = CASE WHEN excluded.first_published IS NOT NULL AND \
-             (first_published IS NULL OR excluded.first_published < first_published) \
-             THEN excluded.first_published_text ELSE first_published_text END, \
+             (s.first_published IS NULL OR excluded.first_published < s.first_published) \
+             THEN excluded.first_published_text ELSE s.first_published_text END, \
            first_published = CASE WHEN excluded.first_published IS NOT NULL AND \
-             (first_published IS NULL OR excluded.first_published < first_published) \
-             THEN excluded.first_published ELSE first_published END, \
+             (s.first_published IS NULL OR excluded.first_published < s.first_published) \
+             THEN excluded.first_published ELSE s.first_published END, \
            last_published_text = CASE WHEN excluded.last_published IS NOT NULL AND \
-             (last_published IS NULL OR excluded.last_published >= last_published) \
-             THEN excluded.last_published_text ELSE last_published_text END, \
+             (s.last_published IS NULL OR excluded.last_published >= s.last_published) \
+             THEN excluded.last_published_text ELSE s.last_published_text END, \
            last_published = CASE WHEN excluded.last_published IS NOT NULL AND \
-             (last_published IS NULL OR excluded.last_published >= last_published) \
-             THEN excluded.last_published ELSE last_published END, \
-           last_seq = MAX(last_seq, excluded.last_seq)",
-    )?
-    .execute(params![story, seq])?;
+             (s.last_published IS NULL OR excluded.last_published >= s.last_published) \
+             THEN excluded.last_published ELSE s.last_published END, \
+           last_seq = CASE WHEN excluded.last_seq > s.last_seq THEN excluded.last_seq ELSE s.last_seq END",
+        params![story, seq],
+    )?;
     Ok(())
 }
 
 /// Draws story `story`'s dates again from its reports after report `seq` was revised (its
 /// date may have changed), and its title when that report is the one the story is named after
 /// (its first).
-pub fn refresh(tx: &Transaction<'_>, story: i64, seq: i64) -> Result<(), StoreError> {
-    tx.prepare_cached(
+pub fn refresh(tx: &mut dyn Sql, story: i64, seq: i64) -> Result<(), StoreError> {
+    tx.execute(
         "UPDATE stories SET \
            first_published = (SELECT published_unix FROM articles WHERE story = ?1 AND published_unix IS NOT NULL \
              ORDER BY published_unix, seq LIMIT 1), \
@@ -212,20 +210,20 @@ pub fn refresh(tx: &Transaction<'_>, story: i64, seq: i64) -> Result<(), StoreEr
              ORDER BY published_unix DESC, seq DESC LIMIT 1), \
            title = CASE WHEN id = ?2 THEN (SELECT title FROM articles WHERE seq = ?2) ELSE title END \
          WHERE id = ?1",
-    )?
-    .execute(params![story, seq])?;
+        params![story, seq],
+    )?;
     Ok(())
 }
 
 /// Moves every report of story `from` into story `into` and folds `from`'s summary row into
 /// `into`'s. The id `from` stays resolvable: it is the sequence number of its first report,
 /// whose story is now `into` (see [`resolve_story`]).
-pub fn merge(tx: &Transaction<'_>, from: i64, into: i64) -> Result<(), StoreError> {
+pub fn merge(tx: &mut dyn Sql, from: i64, into: i64) -> Result<(), StoreError> {
     if from == into {
         return Ok(());
     }
-    tx.prepare_cached("UPDATE articles SET story = ?1 WHERE story = ?2")?.execute(params![into, from])?;
-    tx.prepare_cached(
+    tx.execute("UPDATE articles SET story = ?1 WHERE story = ?2", params![into, from])?;
+    tx.execute(
         "UPDATE stories SET \
            articles = stories.articles + m.articles, \
            first_published_text = CASE WHEN m.first_published IS NOT NULL AND \
@@ -240,42 +238,34 @@ pub fn merge(tx: &Transaction<'_>, from: i64, into: i64) -> Result<(), StoreErro
            last_published = CASE WHEN m.last_published IS NOT NULL AND \
              (stories.last_published IS NULL OR m.last_published > stories.last_published) \
              THEN m.last_published ELSE stories.last_published END, \
-           last_seq = MAX(stories.last_seq, m.last_seq) \
+           last_seq = CASE WHEN m.last_seq > stories.last_seq THEN m.last_seq ELSE stories.last_seq END \
          FROM (SELECT * FROM stories WHERE id = ?2) AS m WHERE stories.id = ?1",
-    )?
-    .execute(params![into, from])?;
-    tx.prepare_cached("DELETE FROM stories WHERE id = ?1")?.execute([from])?;
+        params![into, from],
+    )?;
+    tx.execute("DELETE FROM stories WHERE id = ?1", params![from])?;
     Ok(())
 }
 
 /// Whether story `id` has a summary row (it was not merged away).
-fn story_exists(tx: &Transaction<'_>, id: i64) -> Result<bool, StoreError> {
-    Ok(tx
-        .prepare_cached("SELECT 1 FROM stories WHERE id = ?1")?
-        .query_row([id], |_| Ok(()))
-        .optional()?
-        .is_some())
+fn story_exists(tx: &mut dyn Sql, id: i64) -> Result<bool, StoreError> {
+    Ok(tx.query_row("SELECT 1 FROM stories WHERE id = ?1", params![id])?.is_some())
 }
 
 /// The story that now holds the reports of story `id`: `id` itself, the story it was merged
 /// into, or `None` when no story ever had that id.
-pub fn resolve_story(conn: &rusqlite::Connection, id: i64) -> Result<Option<i64>, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT story FROM articles WHERE seq = ?1")?
-        .query_row([id], |r| r.get::<_, Option<i64>>(0))
-        .optional()?
-        .flatten())
+pub fn resolve_story(conn: &mut dyn Sql, id: i64) -> Result<Option<i64>, StoreError> {
+    conn.query_value("SELECT story FROM articles WHERE seq = ?1", params![id])
 }
 
 /// The order a re-clustering replays articles in: publication order, where an undated article
 /// keeps its place in ingest order (it sorts with the dated article ingested just before it;
 /// undated articles before any dated one come first). Returns `(seq, near_dup_of)` pairs.
-pub fn replay_order(tx: &Transaction<'_>) -> Result<Vec<(i64, Option<String>)>, StoreError> {
-    let rows: Vec<(i64, Option<i64>, Option<String>)> = {
-        let mut stmt = tx.prepare("SELECT seq, published_unix, near_dup_of FROM articles ORDER BY seq")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        rows.collect::<Result<_, _>>()?
-    };
+pub fn replay_order(tx: &mut dyn Sql) -> Result<Vec<(i64, Option<String>)>, StoreError> {
+    let rows: Vec<(i64, Option<i64>, Option<String>)> = tx
+        .query("SELECT seq, published_unix, near_dup_of FROM articles ORDER BY seq", &[])?
+        .into_iter()
+        .map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .collect::<Result<_, StoreError>>()?;
     let mut last_dated = i64::MIN;
     let mut keyed: Vec<(i64, i64, Option<String>)> = rows
         .into_iter()
@@ -291,8 +281,9 @@ pub fn replay_order(tx: &Transaction<'_>) -> Result<Vec<(i64, Option<String>)>, 
 }
 
 /// Rebuilds every story in publication order; returns (articles, stories).
-pub fn recluster(tx: &Transaction<'_>, settings: &Settings) -> Result<(u64, u64), StoreError> {
-    tx.execute_batch("UPDATE articles SET story = NULL; DELETE FROM stories;")?;
+pub fn recluster(tx: &mut dyn Sql, settings: &Settings) -> Result<(u64, u64), StoreError> {
+    tx.execute("UPDATE articles SET story = NULL", &[])?;
+    tx.execute("DELETE FROM stories", &[])?;
     let order = replay_order(tx)?;
     // The clusterer sees articles in publication order under ordinals 1, 2, ... (it wants
     // increasing numbers); story ids are mapped back to the real sequence numbers, so the result

@@ -374,7 +374,7 @@ fn listings_read_their_order_from_an_index() {
         assert!(plan.contains("USING INDEX") && !plan.contains("TEMP B-TREE"), "{sql}: {plan}");
     }
     // And the store's own listing query is still the one checked here.
-    let source = include_str!("../src/sqlite.rs");
+    let source = include_str!("../src/read.rs");
     assert!(source.contains("ORDER BY published_unix IS NULL, published_unix DESC, seq DESC"));
     assert!(source.contains("ORDER BY s.last_published IS NULL, s.last_published DESC, s.last_seq DESC"));
 }

@@ -1,0 +1,405 @@
+//! The write path both backends share: a batch of prepared articles stored inside the caller's
+//! transaction — duplicates found by id, address and text, revisions kept as versions,
+//! near-duplicates linked, stories assigned — through [`Sql`], so SQLite and PostgreSQL store
+//! exactly the same thing.
+
+use rusqlite::params;
+use storyline_core::ingest::dedupe::{similarity, Signature};
+use storyline_core::ingest::prepare::{unscoped_id, Prepared};
+use storyline_core::model::Article;
+
+use crate::bands::BandIndex;
+use crate::sql::{Dialect, Sql};
+use crate::stories::StoryState;
+use crate::{DuplicateReason, IngestOutcome, IngestSettings, StoreError};
+
+/// The most near-duplicate candidates checked for one new article.
+const MAX_CANDIDATES: usize = 64;
+
+/// Now, in seconds since the epoch.
+pub fn now() -> i64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+/// The 64-bit content digest (16 hex characters) as the databases' signed integer.
+pub fn hash_to_db(hex: &str) -> Result<i64, StoreError> {
+    u64::from_str_radix(hex, 16)
+        .map(|v| v as i64)
+        .map_err(|_| StoreError::Corrupt(format!("content digest `{hex}` is not 16 hex digits")))
+}
+
+/// Adds to the band index what was committed since it last looked (by this or another writer),
+/// starting no earlier than the window.
+pub fn catch_up(tx: &mut dyn Sql, bands: &mut BandIndex) -> Result<(), StoreError> {
+    let newest = crate::stories::newest_seq(tx)?;
+    if newest <= bands.seen_up_to {
+        return Ok(());
+    }
+    let from = bands.seen_up_to.max(bands.window_start(newest) - 1);
+    let rows = tx.query(
+        "SELECT article_seq, minhash FROM signatures WHERE article_seq > ?1 ORDER BY article_seq",
+        params![from],
+    )?;
+    for row in rows {
+        let seq: i64 = row.get(0)?;
+        let blob: Vec<u8> = row.get(1)?;
+        if let Some(sig) = Signature::from_bytes(&blob) {
+            bands.add(seq, &sig.band_keys());
+        }
+    }
+    bands.seen_up_to = bands.seen_up_to.max(newest);
+    Ok(())
+}
+
+/// The same text stored under another article: a duplicate of it, recorded as a sighting when
+/// another outlet or address ran it.
+fn same_text(tx: &mut dyn Sql, a: &Article, hash: i64) -> Result<Option<IngestOutcome>, StoreError> {
+    let Some(r) = tx.query_row("SELECT id, source, url FROM articles WHERE content_hash = ?1", params![hash])? else {
+        return Ok(None);
+    };
+    let (id, source, url): (String, Option<String>, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
+    let elsewhere = a.source != source || (a.url.is_some() && a.url != url);
+    let added = elsewhere
+        && tx.execute(
+            "INSERT INTO sightings (article_id, source, url, published) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT DO NOTHING",
+            params![
+                id,
+                a.source.as_deref().unwrap_or(""),
+                a.url.as_deref().unwrap_or(""),
+                a.published.map(|p| p.to_string())
+            ],
+        )? > 0;
+    Ok(Some(IngestOutcome::Duplicate { id, reason: DuplicateReason::SameText, sighting_added: added, story: None }))
+}
+
+/// What an article with a stored id or URL is: the same version, a new one or, when its text is
+/// another article's, a duplicate of that one.
+#[allow(clippy::too_many_arguments)]
+fn known_article(
+    tx: &mut dyn Sql,
+    bands: &mut BandIndex,
+    seq: i64,
+    id: String,
+    p: &Prepared,
+    hash: i64,
+    reason: DuplicateReason,
+    stamp: i64,
+) -> Result<IngestOutcome, StoreError> {
+    Ok(match version_of(tx, bands, seq, id.clone(), p, hash, reason, stamp)? {
+        Some(o) => o,
+        // Another article holds the digest (it was just found there).
+        None => same_text(tx, &p.article, hash)?.unwrap_or(IngestOutcome::Duplicate {
+            id,
+            reason,
+            sighting_added: false,
+            story: None,
+        }),
+    })
+}
+
+/// Stores a batch inside the caller's transaction, with the near-duplicate index and the
+/// clusterer caught up on what is stored: the one ingest both backends run.
+pub fn ingest_batch(
+    tx: &mut dyn Sql,
+    bands: &mut BandIndex,
+    stories: &mut StoryState,
+    batch: &[Prepared],
+    settings: &IngestSettings,
+) -> Result<Vec<IngestOutcome>, StoreError> {
+    let mut outcomes = Vec::with_capacity(batch.len());
+    let mut merged = false;
+    let null_safe = match tx.dialect() {
+        Dialect::Sqlite => "IS",
+        Dialect::Postgres => "IS NOT DISTINCT FROM",
+    };
+    let by_legacy_id = format!("SELECT seq FROM articles WHERE id = ?1 AND source {null_safe} ?2");
+    let stamp = now();
+    for p in batch {
+        let a = &p.article;
+        let hash = hash_to_db(&a.content_hash)?;
+        // Re-ingesting is common: the id probe keeps it cheap. A store written before ids
+        // were scoped holds the same outlet's article under its unscoped id.
+        let mut stored = tx
+            .query_value::<i64>("SELECT seq FROM articles WHERE id = ?1", params![a.id])?
+            .map(|seq| (seq, a.id.clone()));
+        if stored.is_none() {
+            if let Some(old) = unscoped_id(a) {
+                stored = tx.query_value::<i64>(&by_legacy_id, params![old, a.source])?.map(|seq| (seq, old));
+            }
+        }
+        if let Some((seq, id)) = stored {
+            outcomes.push(known_article(tx, bands, seq, id, p, hash, DuplicateReason::SameId, stamp)?);
+            continue;
+        }
+        let mut near: Option<(String, f32)> = None;
+        let keys = p.signature.as_ref().map(Signature::band_keys);
+        if let (Some(sig), Some(keys)) = (&p.signature, &keys) {
+            for seq in bands.candidates(keys, MAX_CANDIDATES) {
+                let Some(r) =
+                    tx.query_row("SELECT minhash, root_id FROM signatures WHERE article_seq = ?1", params![seq])?
+                else {
+                    continue;
+                };
+                let (blob, root): (Vec<u8>, String) = (r.get(0)?, r.get(1)?);
+                let Some(other) = Signature::from_bytes(&blob) else { continue };
+                let s = similarity(sig, &other);
+                if s >= settings.near_duplicate_threshold && near.as_ref().is_none_or(|(_, best)| s > *best) {
+                    near = Some((root, s));
+                }
+            }
+        }
+        let metadata = serde_json::to_string(&a.metadata).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let extra = serde_json::to_string(&a.extra).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        // Insert first; the unique constraints on id, URL and content digest decide, and
+        // only a refused insert pays for finding out which one.
+        let inserted = tx.query_value::<i64>(
+            "INSERT INTO articles (id, title, text, source, url, published, published_unix, language, \
+             language_confidence, language_declared, author, metadata, extra, content_hash, \
+             near_dup_of, near_dup_similarity, origin, ingested_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) \
+             ON CONFLICT DO NOTHING RETURNING seq",
+            params![
+                a.id,
+                a.title,
+                a.text,
+                a.source,
+                a.url,
+                a.published.map(|p| p.to_string()),
+                a.published.map(|p| p.unix),
+                a.language.code,
+                f64::from(a.language.confidence),
+                a.language.declared,
+                a.author,
+                metadata,
+                extra,
+                hash,
+                near.as_ref().map(|(id, _)| id.as_str()),
+                near.as_ref().map(|(_, s)| f64::from(*s)),
+                a.origin,
+                stamp,
+            ],
+        )?;
+        let Some(seq) = inserted else {
+            if let Some(url) = &a.url {
+                if let Some(r) = tx.query_row("SELECT seq, id, source FROM articles WHERE url = ?1", params![url])? {
+                    let (seq, id, source): (i64, String, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
+                    // Only the outlet that ran an address revises what it holds; another
+                    // outlet's record with that address is a duplicate, as ever.
+                    let other_outlet =
+                        matches!((&source, &a.source), (Some(x), Some(y)) if !x.eq_ignore_ascii_case(y));
+                    if other_outlet {
+                        outcomes.push(IngestOutcome::Duplicate {
+                            id,
+                            reason: DuplicateReason::SameUrl,
+                            sighting_added: false,
+                            story: None,
+                        });
+                    } else {
+                        outcomes.push(known_article(tx, bands, seq, id, p, hash, DuplicateReason::SameUrl, stamp)?);
+                    }
+                    continue;
+                }
+            }
+            let outcome = same_text(tx, a, hash)?.unwrap_or_else(|| {
+                // Only the id can have collided (written by another writer meanwhile).
+                IngestOutcome::Duplicate {
+                    id: a.id.clone(),
+                    reason: DuplicateReason::SameId,
+                    sighting_added: false,
+                    story: None,
+                }
+            });
+            outcomes.push(outcome);
+            continue;
+        };
+        // Sentences are stored as offsets only; their text is the article's.
+        let mut compact = p.analysis.clone();
+        compact.strip_sentence_text();
+        tx.execute(
+            "INSERT INTO analyses (article_seq, analysis, terms) VALUES (?1, ?2, ?3)",
+            params![seq, crate::codec::encode(&compact), crate::codec::encode_terms(&p.dossier_terms)],
+        )?;
+        crate::search::index_article(tx, seq, &p.search_terms, &p.analysis)?;
+        if let Some(sig) = &p.signature {
+            let root = near.as_ref().map_or(a.id.as_str(), |(id, _)| id.as_str());
+            tx.execute(
+                "INSERT INTO signatures (article_seq, article_id, root_id, minhash) VALUES (?1, ?2, ?3, ?4)",
+                params![seq, a.id, root, sig.to_bytes()],
+            )?;
+        }
+        if let Some(keys) = keys {
+            bands.add(seq, &keys);
+        }
+        let near_seq = match &near {
+            Some((id, _)) => crate::stories::seq_of(tx, id)?,
+            None => None,
+        };
+        let decision = stories.assign(tx, seq, &p.features, near_seq)?;
+        merged |= decision.merged.is_some();
+        outcomes.push(IngestOutcome::Inserted { id: a.id.clone(), near_duplicate_of: near, story: decision.story });
+    }
+    // Duplicates report the story of the article they duplicate; when stories merged, the
+    // earlier articles of the batch report the story they are in now.
+    const STORY_OF: &str = "SELECT story FROM articles WHERE id = ?1";
+    for o in &mut outcomes {
+        match o {
+            IngestOutcome::Duplicate { id, story, .. } | IngestOutcome::Revised { id, story, .. } => {
+                *story = tx.query_value(STORY_OF, params![id.as_str()])?;
+            }
+            IngestOutcome::Inserted { id, story, .. } if merged => {
+                if let Some(now) = tx.query_value(STORY_OF, params![id.as_str()])? {
+                    *story = now;
+                }
+            }
+            IngestOutcome::Inserted { .. } => {}
+        }
+    }
+    Ok(outcomes)
+}
+
+/// What an incoming article is to the stored article `seq` (`id`) that has its id or URL: the
+/// same version (shown or earlier: a duplicate), or a new one, stored by [`revise`]. `None`
+/// when its text is another article's, which makes it a duplicate of that one instead.
+#[allow(clippy::too_many_arguments)]
+fn version_of(
+    tx: &mut dyn Sql,
+    bands: &mut BandIndex,
+    seq: i64,
+    id: String,
+    p: &Prepared,
+    hash: i64,
+    reason: DuplicateReason,
+    stamp: i64,
+) -> Result<Option<IngestOutcome>, StoreError> {
+    let known = tx
+        .query_row(
+            "SELECT 1 FROM articles WHERE seq = ?1 AND content_hash = ?2 AND title = ?3 \
+             UNION ALL SELECT 1 FROM article_versions WHERE article_seq = ?1 AND content_hash = ?2 AND title = ?3 \
+             LIMIT 1",
+            params![seq, hash, p.article.title],
+        )?
+        .is_some();
+    if known {
+        return Ok(Some(IngestOutcome::Duplicate { id, reason, sighting_added: false, story: None }));
+    }
+    let elsewhere = tx
+        .query_row("SELECT 1 FROM articles WHERE content_hash = ?1 AND seq <> ?2", params![hash, seq])?
+        .is_some();
+    if elsewhere {
+        return Ok(None);
+    }
+    let (version, latest) = revise(tx, bands, seq, p, hash, stamp)?;
+    Ok(Some(IngestOutcome::Revised { id, reason, version, latest, story: None }))
+}
+
+/// Stores `p` as a new version of the stored article `seq`; returns its version number and
+/// whether it is now the version shown.
+///
+/// Versions are ordered by publication date when both have one, else by arrival. A version
+/// newer than the shown one replaces it in the article row, with its analysis, key words,
+/// search index entry and signature (the article keeps its id, address, outlet, story and
+/// near-duplicate link), and the replaced version moves to `article_versions`. An older one
+/// (published before the shown version) goes into the history only, at its place by date.
+fn revise(
+    tx: &mut dyn Sql,
+    bands: &mut BandIndex,
+    seq: i64,
+    p: &Prepared,
+    hash: i64,
+    stamp: i64,
+) -> Result<(u32, bool), StoreError> {
+    let a = &p.article;
+    let shown = tx
+        .query_row("SELECT published_unix, story FROM articles WHERE seq = ?1", params![seq])?
+        .ok_or_else(|| StoreError::Database(format!("article {seq} vanished during its revision")))?;
+    let (published_unix, story): (Option<i64>, Option<i64>) = (shown.get(0)?, shown.get(1)?);
+    let earlier: Vec<Option<i64>> = tx
+        .query("SELECT published_unix FROM article_versions WHERE article_seq = ?1 ORDER BY version", params![seq])?
+        .iter()
+        .map(|r| r.get(0))
+        .collect::<Result<_, _>>()?;
+    let new_unix = a.published.map(|p| p.unix);
+    let before = |other: Option<i64>| matches!((new_unix, other), (Some(n), Some(o)) if n < o);
+    let mut compact = p.analysis.clone();
+    compact.strip_sentence_text();
+    let encoded = crate::codec::encode(&compact);
+    if before(published_unix) {
+        // An older version arriving late: into the history, after the versions not newer.
+        let mut at = earlier.len() + 1;
+        while at > 1 && before(earlier[at - 2]) {
+            at -= 1;
+        }
+        tx.execute(
+            "UPDATE article_versions SET version = version + 1 WHERE article_seq = ?1 AND version >= ?2",
+            params![seq, at as i64],
+        )?;
+        tx.execute(
+            "INSERT INTO article_versions (article_seq, version, title, text, published, published_unix, \
+             content_hash, ingested_at, analysis) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![seq, at as i64, a.title, a.text, a.published.map(|p| p.to_string()), new_unix, hash, stamp, encoded],
+        )?;
+        return Ok((at as u32, false));
+    }
+    // The shown version moves into the history as it is stored, analysis and all.
+    let shown_was = earlier.len() as i64 + 1;
+    tx.execute(
+        "INSERT INTO article_versions (article_seq, version, title, text, published, published_unix, \
+         content_hash, ingested_at, analysis) \
+         SELECT a.seq, CAST(?2 AS BIGINT), a.title, a.text, a.published, a.published_unix, a.content_hash, \
+         a.ingested_at, n.analysis FROM articles a LEFT JOIN analyses n ON n.article_seq = a.seq WHERE a.seq = ?1",
+        params![seq, shown_was],
+    )?;
+    let metadata = serde_json::to_string(&a.metadata).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let extra = serde_json::to_string(&a.extra).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.execute(
+        "UPDATE articles SET title = ?2, text = ?3, published = ?4, published_unix = ?5, language = ?6, \
+         language_confidence = ?7, language_declared = ?8, author = ?9, metadata = ?10, extra = ?11, \
+         content_hash = ?12, origin = ?13, ingested_at = ?14 WHERE seq = ?1",
+        params![
+            seq,
+            a.title,
+            a.text,
+            a.published.map(|p| p.to_string()),
+            new_unix,
+            a.language.code,
+            f64::from(a.language.confidence),
+            a.language.declared,
+            a.author,
+            metadata,
+            extra,
+            hash,
+            a.origin,
+            stamp
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO analyses (article_seq, analysis, terms) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (article_seq) DO UPDATE SET analysis = excluded.analysis, terms = excluded.terms",
+        params![seq, encoded, crate::codec::encode_terms(&p.dossier_terms)],
+    )?;
+    crate::search::unindex_article(tx, seq)?;
+    crate::search::index_article(tx, seq, &p.search_terms, &p.analysis)?;
+    match &p.signature {
+        Some(sig) => {
+            let updated = tx
+                .execute("UPDATE signatures SET minhash = ?2 WHERE article_seq = ?1", params![seq, sig.to_bytes()])?;
+            if updated == 0 {
+                tx.execute(
+                    "INSERT INTO signatures (article_seq, article_id, root_id, minhash) \
+                     SELECT seq, id, id, ?2 FROM articles WHERE seq = ?1",
+                    params![seq, sig.to_bytes()],
+                )?;
+            }
+            bands.add(seq, &sig.band_keys());
+        }
+        None => {
+            tx.execute("DELETE FROM signatures WHERE article_seq = ?1", params![seq])?;
+        }
+    }
+    if let Some(story) = story {
+        crate::stories::refresh(tx, story, seq)?;
+    }
+    Ok((shown_was as u32 + 1, true))
+}

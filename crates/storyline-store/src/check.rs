@@ -1,12 +1,13 @@
-//! `Store::check` for the SQLite backend: every stored row read the way the listings read it,
+//! `Store::check` for both backends: every stored row read the way the listings read it,
 //! the rows that do not read reported and, on request, repaired without losing what they held.
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::params;
 use storyline_core::analyze::analyze;
 use storyline_core::dossier::ReportTerms;
 use storyline_core::Published;
 
 use crate::codec::{read_terms, Stored};
+use crate::sql::Sql;
 use crate::{CheckReport, RowProblem, StoreError};
 
 /// What is wrong with one article row.
@@ -33,27 +34,20 @@ fn json_map(s: Option<&str>) -> Result<serde_json::Map<String, serde_json::Value
     serde_json::from_str(s.unwrap_or("{}")).map_err(|e| e.to_string())
 }
 
-/// Checks (and with `repair`, fixes) every article, sighting and story row.
-pub fn check(conn: &mut Connection, repair: bool) -> Result<CheckReport, StoreError> {
-    let tx = conn.transaction_with_behavior(if repair {
-        TransactionBehavior::Immediate
-    } else {
-        TransactionBehavior::Deferred
-    })?;
+/// Checks (and with `repair`, fixes) every article, sighting and story row, inside the caller's
+/// transaction.
+pub fn check(tx: &mut dyn Sql, repair: bool) -> Result<CheckReport, StoreError> {
     let mut report = CheckReport::default();
     // Articles: one pass reading the columns that are parsed after the read.
     type Row = (i64, String, String, String, String, Option<String>, Option<String>, Option<String>);
-    let rows: Vec<Row> = {
-        let mut stmt = tx.prepare(
+    let rows: Vec<Row> = tx
+        .query(
             "SELECT seq, id, title, text, language, published, metadata, extra FROM articles ORDER BY seq",
-        )?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
-            })?
-            .collect::<Result<_, _>>()?;
-        rows
-    };
+            &[],
+        )?
+        .iter()
+        .map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)))
+        .collect::<Result<_, StoreError>>()?;
     for (seq, id, title, text, language, published, metadata, extra) in rows {
         report.articles += 1;
         let mut damage = Damage::default();
@@ -80,14 +74,14 @@ pub fn check(conn: &mut Connection, repair: bool) -> Result<CheckReport, StoreEr
             }
         };
         let (analysis, terms) = tx
-            .query_row("SELECT analysis, terms FROM analyses WHERE article_seq = ?1", [seq], |r| {
-                let a = Stored::from_value(r.get_ref(0)?)
+            .query_row("SELECT analysis, terms FROM analyses WHERE article_seq = ?1", params![seq])?
+            .map(|r| {
+                let a = Stored::from_value(r.value(0))
                     .map_err(|e| e.to_string())
                     .and_then(|s| s.map(|s| s.decode().map(|_| ()).map_err(|e| e.to_string())).transpose());
-                let t = read_terms(r.get_ref(1)?).map(|_| ()).map_err(|e| e.to_string());
-                Ok((a.err(), t.err()))
+                let t = read_terms(r.value(1)).map(|_| ()).map_err(|e| e.to_string());
+                (a.err(), t.err())
             })
-            .optional()?
             .unwrap_or((None, None));
         damage.analysis = analysis;
         damage.terms = terms;
@@ -143,15 +137,14 @@ pub fn check(conn: &mut Connection, repair: bool) -> Result<CheckReport, StoreEr
     }
     // Sightings' dates.
     type Sighting = (String, String, String, String);
-    let bad: Vec<Sighting> = {
-        let mut stmt = tx.prepare(
-            "SELECT article_id, source, url, published FROM sightings WHERE published IS NOT NULL",
-        )?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-            .collect::<Result<Vec<Sighting>, _>>()?;
-        rows.into_iter().filter(|(_, _, _, p)| Published::parse(p).is_err()).collect()
-    };
+    let bad: Vec<Sighting> = tx
+        .query("SELECT article_id, source, url, published FROM sightings WHERE published IS NOT NULL", &[])?
+        .iter()
+        .map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .collect::<Result<Vec<Sighting>, StoreError>>()?
+        .into_iter()
+        .filter(|(_, _, _, p)| Published::parse(p).is_err())
+        .collect();
     for (id, source, url, published) in bad {
         let message = Published::parse(&published).err().map(|e| e.to_string()).unwrap_or_default();
         report.problems.push(RowProblem {
@@ -168,12 +161,11 @@ pub fn check(conn: &mut Connection, repair: bool) -> Result<CheckReport, StoreEr
         }
     }
     // Stories: their first and last dates are drawn again from their reports.
-    let stories: Vec<(i64, Option<String>, Option<String>)> = {
-        let mut stmt = tx.prepare("SELECT id, first_published_text, last_published_text FROM stories")?;
-        let rows =
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
-        rows
-    };
+    let stories: Vec<(i64, Option<String>, Option<String>)> = tx
+        .query("SELECT id, first_published_text, last_published_text FROM stories", &[])?
+        .iter()
+        .map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .collect::<Result<_, StoreError>>()?;
     for (story, first, last) in stories {
         report.stories += 1;
         let bad: Vec<String> = [first, last]
@@ -200,10 +192,9 @@ pub fn check(conn: &mut Connection, repair: bool) -> Result<CheckReport, StoreEr
                    last_published_text = (SELECT published FROM articles WHERE story = ?1 AND published_unix IS NOT NULL \
                      ORDER BY published_unix DESC, seq DESC LIMIT 1) \
                  WHERE id = ?1",
-                [story],
+                params![story],
             )?;
         }
     }
-    tx.commit()?;
     Ok(report)
 }

@@ -153,10 +153,10 @@ fn summaries(rows: Vec<Row>) -> Result<Vec<ArticleSummary>, StoreError> {
         .collect()
 }
 
-
 /// One article by exact id, with its sightings, copies and versions.
 pub fn article(conn: &mut dyn Sql, id: &str) -> Result<Option<ArticleRecord>, StoreError> {
-    let Some(found) = conn.query_row(&format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?1"), params![id])?
+    let Some(found) =
+        conn.query_row(&format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?1"), params![id])?
     else {
         return Ok(None);
     };
@@ -180,7 +180,10 @@ pub fn article(conn: &mut dyn Sql, id: &str) -> Result<Option<ArticleRecord>, St
         });
     }
     let near_duplicates = conn
-        .query("SELECT id, source, near_dup_similarity FROM articles WHERE near_dup_of = ?1 ORDER BY seq", params![id])?
+        .query(
+            "SELECT id, source, near_dup_similarity FROM articles WHERE near_dup_of = ?1 ORDER BY seq",
+            params![id],
+        )?
         .iter()
         .map(|r| {
             Ok(NearDuplicateOf {
@@ -190,7 +193,16 @@ pub fn article(conn: &mut dyn Sql, id: &str) -> Result<Option<ArticleRecord>, St
             })
         })
         .collect::<Result<_, StoreError>>()?;
-    Ok(Some(ArticleRecord { article, ingested_at, sightings, near_duplicates, analysis, story, version, versions }))
+    Ok(Some(ArticleRecord {
+        article,
+        ingested_at,
+        sightings,
+        near_duplicates,
+        analysis,
+        story,
+        version,
+        versions,
+    }))
 }
 
 /// Whether this very article (or an earlier version of it) is stored; see
@@ -209,8 +221,8 @@ pub fn has_article(conn: &mut dyn Sql, article: &Article) -> Result<bool, StoreE
          ((a.content_hash = ?2 AND a.title = ?5) OR EXISTS (SELECT 1 FROM article_versions v \
            WHERE v.article_seq = a.seq AND v.content_hash = ?2 AND v.title = ?5))"
     );
-    let found =
-        conn.query_row(&sql, params![article.id, hash, article.source, article.url, article.title, unscoped])?;
+    let found = conn
+        .query_row(&sql, params![article.id, hash, article.source, article.url, article.title, unscoped])?;
     Ok(found.is_some())
 }
 
@@ -227,7 +239,12 @@ pub fn ids_with_prefix(conn: &mut dyn Sql, prefix: &str, limit: usize) -> Result
 }
 
 /// ` LIMIT … OFFSET …` for a listing, its values appended to `args`.
-fn page(dialect: Dialect, limit: Option<usize>, offset: usize, args: &mut Vec<rusqlite::types::Value>) -> String {
+fn page(
+    dialect: Dialect,
+    limit: Option<usize>,
+    offset: usize,
+    args: &mut Vec<rusqlite::types::Value>,
+) -> String {
     let mut sql = String::new();
     match (limit, dialect) {
         (Some(limit), _) => {
@@ -252,8 +269,9 @@ fn as_params(args: &[rusqlite::types::Value]) -> Vec<&dyn rusqlite::ToSql> {
 /// Articles matching a filter, newest first (undated last), ties by ingest order.
 pub fn articles(conn: &mut dyn Sql, filter: &ArticleFilter) -> Result<Vec<ArticleSummary>, StoreError> {
     let dialect = conn.dialect();
-    let mut sql =
-        String::from("SELECT id, title, source, published, language, near_dup_of, story FROM articles WHERE 1 = 1");
+    let mut sql = String::from(
+        "SELECT id, title, source, published, language, near_dup_of, story FROM articles WHERE 1 = 1",
+    );
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     if let Some(s) = &filter.source {
         args.push(s.clone().into());
@@ -388,10 +406,13 @@ pub fn story_records(conn: &mut dyn Sql, story: i64) -> Result<Vec<(Article, Opt
 
 /// The publication times of a story's dated reports.
 pub fn story_published(conn: &mut dyn Sql, story: i64) -> Result<Vec<i64>, StoreError> {
-    conn.query("SELECT published_unix FROM articles WHERE story = ?1 AND published_unix IS NOT NULL", params![story])?
-        .iter()
-        .map(|r| r.get(0))
-        .collect()
+    conn.query(
+        "SELECT published_unix FROM articles WHERE story = ?1 AND published_unix IS NOT NULL",
+        params![story],
+    )?
+    .iter()
+    .map(|r| r.get(0))
+    .collect()
 }
 
 /// The reports of one story with their analyses and key words.
@@ -408,7 +429,10 @@ pub fn story_reports(conn: &mut dyn Sql, story: i64) -> Result<Vec<StoredReport>
             let row = row_to_article(r)?;
             // Key words that do not read are left out (the dossier works without them).
             let terms: Option<ReportTerms> = crate::codec::read_terms(r.value(20)).unwrap_or_else(|e| {
-                tracing::warn!("article `{}`: the stored key words are unreadable ({e}); left out", row.article.id);
+                tracing::warn!(
+                    "article `{}`: the stored key words are unreadable ({e}); left out",
+                    row.article.id
+                );
                 None
             });
             let earlier: i64 = r.get(21)?;

@@ -12,7 +12,7 @@
 //! a few thousand.
 
 use rusqlite::types::Value;
-use rusqlite::{params, Transaction, ToSql};
+use rusqlite::{params, ToSql, Transaction};
 use serde::Deserialize;
 use storyline_core::analyze::Analysis;
 use storyline_core::ingest::prepare::SearchTerms;
@@ -109,7 +109,7 @@ fn insert(tx: &mut dyn Sql, seq: i64, terms: &SearchTerms, entities: &str) -> Re
             params![seq, terms.title, terms.body, entities],
         )?,
         Dialect::Postgres => tx.execute(
-            "INSERT INTO search_index (seq, doc, entities) VALUES (?1, CAST(?2 AS tsvector), \
+            "INSERT INTO search_index (seq, doc, entities) VALUES (?1, CAST(CAST(?2 AS text) AS tsvector), \
              string_to_array(CAST(?3 AS text), ' '))",
             params![seq, pg_document(terms), entities],
         )?,
@@ -211,7 +211,10 @@ fn pg_expression(clauses: &[Clause], all: bool) -> String {
             Clause::Phrase(seqs) => format!(
                 "({})",
                 seqs.iter()
-                    .map(|seq| format!("({})", seq.iter().map(|s| pg_quoted(s)).collect::<Vec<_>>().join(" <-> ")))
+                    .map(|seq| format!(
+                        "({})",
+                        seq.iter().map(|s| pg_quoted(s)).collect::<Vec<_>>().join(" <-> ")
+                    ))
                     .collect::<Vec<_>>()
                     .join(" | ")
             ),
@@ -268,7 +271,12 @@ struct Matching<'a> {
 
 /// Ranks the most recent matches of a query's clauses (all of them, or any): `(seq, score)`,
 /// best first, and the number of matches (counted up to [`MAX_COUNTED`]).
-fn rank(conn: &mut dyn Sql, q: &SearchQuery, m: &Matching<'_>, all: bool) -> Result<(Vec<(i64, f64)>, u64), StoreError> {
+fn rank(
+    conn: &mut dyn Sql,
+    q: &SearchQuery,
+    m: &Matching<'_>,
+    all: bool,
+) -> Result<(Vec<(i64, f64)>, u64), StoreError> {
     let dialect = conn.dialect();
     let mut args: Vec<Value> = Vec::new();
     let (from, score) = match dialect {
@@ -292,12 +300,14 @@ fn rank(conn: &mut dyn Sql, q: &SearchQuery, m: &Matching<'_>, all: bool) -> Res
         }
         Dialect::Postgres => {
             let mut matching = Vec::new();
-            let mut score = String::from("0.0");
+            let mut score = String::from("CAST(0 AS double precision)");
             if !m.query.is_empty() {
                 args.push(pg_expression(&m.query.clauses, all).into());
-                let param = format!("CAST(?{} AS tsquery)", args.len());
+                let param = format!("CAST(CAST(?{} AS text) AS tsquery)", args.len());
                 matching.push(format!("search_index.doc @@ {param}"));
-                score = format!("CAST(ts_rank('{PG_WEIGHTS}', search_index.doc, {param}, 1) AS double precision)");
+                score = format!(
+                    "CAST(ts_rank('{PG_WEIGHTS}', search_index.doc, {param}, 1) AS double precision)"
+                );
             }
             if let Some(e) = m.entity {
                 args.push(e.to_string().into());
@@ -317,8 +327,11 @@ fn rank(conn: &mut dyn Sql, q: &SearchQuery, m: &Matching<'_>, all: bool) -> Res
     };
     let params: Vec<&dyn ToSql> = args.iter().map(|a| a as &dyn ToSql).collect();
     let sql = format!("SELECT {score} FROM {from} ORDER BY {key} DESC LIMIT {MAX_RANKED}");
-    let mut ranked: Vec<(i64, f64)> =
-        conn.query(&sql, &params)?.iter().map(|r| Ok((r.get(0)?, r.get(1)?))).collect::<Result<_, StoreError>>()?;
+    let mut ranked: Vec<(i64, f64)> = conn
+        .query(&sql, &params)?
+        .iter()
+        .map(|r| Ok((r.get(0)?, r.get(1)?)))
+        .collect::<Result<_, StoreError>>()?;
     let total = if ranked.len() < MAX_RANKED {
         ranked.len() as u64
     } else {

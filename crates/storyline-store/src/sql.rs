@@ -39,8 +39,7 @@ impl Row {
     /// Column `i` as a Rust value, converted as rusqlite converts it.
     pub fn get<T: FromSql>(&self, i: usize) -> Result<T, StoreError> {
         let value = self.0.get(i).ok_or_else(|| StoreError::Database(format!("no column {i} in the row")))?;
-        T::column_result(ValueRef::from(value))
-            .map_err(|e| StoreError::Database(format!("column {i}: {e}")))
+        T::column_result(ValueRef::from(value)).map_err(|e| StoreError::Database(format!("column {i}: {e}")))
     }
 
     /// Column `i` as stored (for the codecs).
@@ -64,12 +63,15 @@ pub trait Sql {
     fn query_row(&mut self, sql: &str, params: &[&dyn ToSql]) -> Result<Option<Row>, StoreError> {
         Ok(self.query(sql, params)?.into_iter().next())
     }
-
 }
 
 impl dyn Sql + '_ {
     /// The first column of the first row, when there is one and it is not null.
-    pub fn query_value<T: FromSql>(&mut self, sql: &str, params: &[&dyn ToSql]) -> Result<Option<T>, StoreError> {
+    pub fn query_value<T: FromSql>(
+        &mut self,
+        sql: &str,
+        params: &[&dyn ToSql],
+    ) -> Result<Option<T>, StoreError> {
         match self.query_row(sql, params)? {
             Some(row) => row.get::<Option<T>>(0),
             None => Ok(None),
@@ -105,7 +107,9 @@ impl Sql for Lite<'_> {
         let mut stmt = self.0.prepare_cached(sql)?;
         let n = stmt.column_count();
         let rows = stmt
-            .query_map(params, |r| (0..n).map(|i| r.get::<_, Value>(i)).collect::<Result<Vec<_>, _>>().map(Row))?
+            .query_map(params, |r| {
+                (0..n).map(|i| r.get::<_, Value>(i)).collect::<Result<Vec<_>, _>>().map(Row)
+            })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }

@@ -19,14 +19,12 @@ use storyline_core::dossier::TermReader;
 use storyline_core::ingest::prepare::Prepared;
 use storyline_core::model::Article;
 
-use crate::bands::BandIndex;
 use crate::sql::Lite;
-use crate::stories::StoryState;
-use crate::write::now;
+use crate::write::{now, WriterState};
 use crate::CheckReport;
 use crate::{
-    ArticleFilter, ArticleRecord, ArticleSummary, IngestOutcome, IngestSettings, ReclusterReport, SearchQuery,
-    SearchResults, Store, StoreError, StoreStats, StoredReport, StoryFilter, StorySummary,
+    ArticleFilter, ArticleRecord, ArticleSummary, IngestOutcome, IngestSettings, ReclusterReport,
+    SearchQuery, SearchResults, Store, StoreError, StoreStats, StoredReport, StoryFilter, StorySummary,
 };
 
 /// The numbered schema migrations, applied in order.
@@ -149,10 +147,8 @@ pub struct SqliteStore {
     readers: Vec<Mutex<Connection>>,
     /// Where the next reader search starts when all are busy.
     next_reader: AtomicUsize,
-    /// Near-duplicate candidates among recent articles; built on the first ingest.
-    bands: Mutex<Option<BandIndex>>,
-    /// The clusterer's state; built on the first ingest.
-    stories: Mutex<Option<StoryState>>,
+    /// The near-duplicate index and the clusterer, built on the first ingest.
+    state: WriterState,
 }
 
 fn db_err(e: rusqlite::Error) -> StoreError {
@@ -294,8 +290,7 @@ impl SqliteStore {
             writer: Mutex::new(writer),
             readers,
             next_reader: AtomicUsize::new(0),
-            bands: Mutex::new(None),
-            stories: Mutex::new(None),
+            state: WriterState::default(),
         })
     }
 
@@ -308,8 +303,7 @@ impl SqliteStore {
             writer: Mutex::new(conn),
             readers: Vec::new(),
             next_reader: AtomicUsize::new(0),
-            bands: Mutex::new(None),
-            stories: Mutex::new(None),
+            state: WriterState::default(),
         })
     }
 
@@ -336,34 +330,13 @@ impl Store for SqliteStore {
         batch: &[Prepared],
         settings: &IngestSettings,
     ) -> Result<Vec<IngestOutcome>, StoreError> {
-        let mut conn = lock(&self.writer);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut guard = self.bands.lock().unwrap_or_else(|p| p.into_inner());
-        if guard.as_ref().is_none_or(|b| b.horizon() != settings.near_duplicate_horizon) {
-            *guard = Some(BandIndex::new(settings.near_duplicate_horizon));
-        }
-        let bands = guard.as_mut().expect("set above");
-        let mut story_guard = self.stories.lock().unwrap_or_else(|p| p.into_inner());
-        let result = (|| {
-            let db = &mut Lite(&tx);
-            crate::write::catch_up(db, bands)?;
-            match story_guard.as_mut() {
-                Some(state) if state.matches(&settings.cluster) => state.catch_up(db)?,
-                _ => *story_guard = Some(StoryState::load(db, &settings.cluster)?),
-            }
-            let state = story_guard.as_mut().expect("set above");
-            crate::write::ingest_batch(db, bands, state, batch, settings)
-        })();
-        let outcomes = match result.and_then(|o| tx.commit().map(|()| o).map_err(db_err)) {
-            Ok(o) => o,
-            Err(e) => {
-                // The batch was rolled back: the in-memory state may hold its articles.
-                *guard = None;
-                *story_guard = None;
-                return Err(e);
-            }
-        };
-        Ok(outcomes)
+        self.state.write(settings, |bands, stories| {
+            let mut conn = lock(&self.writer);
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let outcomes = crate::write::ingest(&mut Lite(&tx), bands, stories, batch, settings)?;
+            tx.commit()?;
+            Ok(outcomes)
+        })
     }
 
     fn article(&self, id: &str) -> Result<Option<ArticleRecord>, StoreError> {
@@ -407,10 +380,20 @@ impl Store for SqliteStore {
     }
 
     fn check(&self, repair: bool) -> Result<CheckReport, StoreError> {
-        let result = crate::check::check(&mut lock(&self.writer), repair);
+        let result = (|| {
+            let mut conn = lock(&self.writer);
+            let tx = conn.transaction_with_behavior(if repair {
+                TransactionBehavior::Immediate
+            } else {
+                TransactionBehavior::Deferred
+            })?;
+            let report = crate::check::check(&mut Lite(&tx), repair)?;
+            tx.commit()?;
+            Ok(report)
+        })();
         if repair {
             // What the in-memory clusterer read may have changed.
-            *self.stories.lock().unwrap_or_else(|p| p.into_inner()) = None;
+            self.state.forget_stories();
         }
         result
     }
@@ -429,7 +412,7 @@ impl Store for SqliteStore {
         let (articles, stories) = crate::stories::recluster(&mut Lite(&tx), &settings.cluster)?;
         tx.commit()?;
         // The in-memory clusterer no longer matches what is stored.
-        *self.stories.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.state.forget_stories();
         Ok(ReclusterReport { articles, stories })
     }
 }

@@ -35,8 +35,14 @@ pub fn load_for_features(tx: &mut dyn Sql, seq: i64) -> Result<Option<(Article, 
     else {
         return Ok(None);
     };
-    let (id, title, text, source, published, language): (String, String, String, Option<String>, Option<String>, String) =
-        (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
+    let (id, title, text, source, published, language): (
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+    ) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
     let analysis = crate::codec::read(r.value(6));
     // A damaged analysis or date (reported in the log) leaves the clusterer less to go on,
     // never a failed ingest.
@@ -113,7 +119,8 @@ impl StoryState {
             params![self.seen_up_to],
         )?;
         for r in rows {
-            let (seq, story, near_dup_of): (i64, Option<i64>, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            let (seq, story, near_dup_of): (i64, Option<i64>, Option<String>) =
+                (r.get(0)?, r.get(1)?, r.get(2)?);
             let Some(f) = features_of(tx, seq)? else { continue };
             match story {
                 Some(story) => self.clusterer.restore(seq, &f, story),

@@ -3,6 +3,8 @@
 //! near-duplicates linked, stories assigned — through [`Sql`], so SQLite and PostgreSQL store
 //! exactly the same thing.
 
+use std::sync::Mutex;
+
 use rusqlite::params;
 use storyline_core::ingest::dedupe::{similarity, Signature};
 use storyline_core::ingest::prepare::{unscoped_id, Prepared};
@@ -52,10 +54,66 @@ pub fn catch_up(tx: &mut dyn Sql, bands: &mut BandIndex) -> Result<(), StoreErro
     Ok(())
 }
 
+/// What a writing process keeps in memory between its batches: the near-duplicate index of
+/// recent articles and the clusterer, both built on the first write and caught up at the start
+/// of every later one on what other writers stored meanwhile.
+#[derive(Default)]
+pub struct WriterState {
+    bands: Mutex<Option<BandIndex>>,
+    stories: Mutex<Option<StoryState>>,
+}
+
+impl WriterState {
+    /// Runs one write (`run` opens, fills and commits its transaction) with the in-memory state;
+    /// a write that fails forgets it, since it may hold what was rolled back.
+    pub fn write<T>(
+        &self,
+        settings: &IngestSettings,
+        run: impl FnOnce(&mut BandIndex, &mut Option<StoryState>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut bands = self.bands.lock().unwrap_or_else(|p| p.into_inner());
+        if bands.as_ref().is_none_or(|b| b.horizon() != settings.near_duplicate_horizon) {
+            *bands = Some(BandIndex::new(settings.near_duplicate_horizon));
+        }
+        let mut stories = self.stories.lock().unwrap_or_else(|p| p.into_inner());
+        let result = run(bands.as_mut().expect("set above"), &mut stories);
+        if result.is_err() {
+            *bands = None;
+            *stories = None;
+        }
+        result
+    }
+
+    /// Forgets the clusterer (after a re-clustering or a repair changed what it read).
+    pub fn forget_stories(&self) {
+        *self.stories.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+}
+
+/// Stores a batch inside the caller's transaction: the near-duplicate index and the clusterer
+/// are first caught up on what is stored (or the clusterer built, when `stories` is empty or
+/// was built with other settings).
+pub fn ingest(
+    db: &mut dyn Sql,
+    bands: &mut BandIndex,
+    stories: &mut Option<StoryState>,
+    batch: &[Prepared],
+    settings: &IngestSettings,
+) -> Result<Vec<IngestOutcome>, StoreError> {
+    catch_up(db, bands)?;
+    match stories.as_mut() {
+        Some(state) if state.matches(&settings.cluster) => state.catch_up(db)?,
+        _ => *stories = Some(StoryState::load(db, &settings.cluster)?),
+    }
+    ingest_batch(db, bands, stories.as_mut().expect("set above"), batch, settings)
+}
+
 /// The same text stored under another article: a duplicate of it, recorded as a sighting when
 /// another outlet or address ran it.
 fn same_text(tx: &mut dyn Sql, a: &Article, hash: i64) -> Result<Option<IngestOutcome>, StoreError> {
-    let Some(r) = tx.query_row("SELECT id, source, url FROM articles WHERE content_hash = ?1", params![hash])? else {
+    let Some(r) =
+        tx.query_row("SELECT id, source, url FROM articles WHERE content_hash = ?1", params![hash])?
+    else {
         return Ok(None);
     };
     let (id, source, url): (String, Option<String>, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
@@ -71,7 +129,12 @@ fn same_text(tx: &mut dyn Sql, a: &Article, hash: i64) -> Result<Option<IngestOu
                 a.published.map(|p| p.to_string())
             ],
         )? > 0;
-    Ok(Some(IngestOutcome::Duplicate { id, reason: DuplicateReason::SameText, sighting_added: added, story: None }))
+    Ok(Some(IngestOutcome::Duplicate {
+        id,
+        reason: DuplicateReason::SameText,
+        sighting_added: added,
+        story: None,
+    }))
 }
 
 /// What an article with a stored id or URL is: the same version, a new one or, when its text is
@@ -101,7 +164,7 @@ fn known_article(
 
 /// Stores a batch inside the caller's transaction, with the near-duplicate index and the
 /// clusterer caught up on what is stored: the one ingest both backends run.
-pub fn ingest_batch(
+fn ingest_batch(
     tx: &mut dyn Sql,
     bands: &mut BandIndex,
     stories: &mut StoryState,
@@ -137,8 +200,10 @@ pub fn ingest_batch(
         let keys = p.signature.as_ref().map(Signature::band_keys);
         if let (Some(sig), Some(keys)) = (&p.signature, &keys) {
             for seq in bands.candidates(keys, MAX_CANDIDATES) {
-                let Some(r) =
-                    tx.query_row("SELECT minhash, root_id FROM signatures WHERE article_seq = ?1", params![seq])?
+                let Some(r) = tx.query_row(
+                    "SELECT minhash, root_id FROM signatures WHERE article_seq = ?1",
+                    params![seq],
+                )?
                 else {
                     continue;
                 };
@@ -183,7 +248,9 @@ pub fn ingest_batch(
         )?;
         let Some(seq) = inserted else {
             if let Some(url) = &a.url {
-                if let Some(r) = tx.query_row("SELECT seq, id, source FROM articles WHERE url = ?1", params![url])? {
+                if let Some(r) =
+                    tx.query_row("SELECT seq, id, source FROM articles WHERE url = ?1", params![url])?
+                {
                     let (seq, id, source): (i64, String, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
                     // Only the outlet that ran an address revises what it holds; another
                     // outlet's record with that address is a duplicate, as ever.
@@ -197,7 +264,16 @@ pub fn ingest_batch(
                             story: None,
                         });
                     } else {
-                        outcomes.push(known_article(tx, bands, seq, id, p, hash, DuplicateReason::SameUrl, stamp)?);
+                        outcomes.push(known_article(
+                            tx,
+                            bands,
+                            seq,
+                            id,
+                            p,
+                            hash,
+                            DuplicateReason::SameUrl,
+                            stamp,
+                        )?);
                     }
                     continue;
                 }
@@ -238,7 +314,11 @@ pub fn ingest_batch(
         };
         let decision = stories.assign(tx, seq, &p.features, near_seq)?;
         merged |= decision.merged.is_some();
-        outcomes.push(IngestOutcome::Inserted { id: a.id.clone(), near_duplicate_of: near, story: decision.story });
+        outcomes.push(IngestOutcome::Inserted {
+            id: a.id.clone(),
+            near_duplicate_of: near,
+            story: decision.story,
+        });
     }
     // Duplicates report the story of the article they duplicate; when stories merged, the
     // earlier articles of the batch report the story they are in now.
@@ -316,7 +396,10 @@ fn revise(
         .ok_or_else(|| StoreError::Database(format!("article {seq} vanished during its revision")))?;
     let (published_unix, story): (Option<i64>, Option<i64>) = (shown.get(0)?, shown.get(1)?);
     let earlier: Vec<Option<i64>> = tx
-        .query("SELECT published_unix FROM article_versions WHERE article_seq = ?1 ORDER BY version", params![seq])?
+        .query(
+            "SELECT published_unix FROM article_versions WHERE article_seq = ?1 ORDER BY version",
+            params![seq],
+        )?
         .iter()
         .map(|r| r.get(0))
         .collect::<Result<_, _>>()?;
@@ -338,7 +421,17 @@ fn revise(
         tx.execute(
             "INSERT INTO article_versions (article_seq, version, title, text, published, published_unix, \
              content_hash, ingested_at, analysis) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![seq, at as i64, a.title, a.text, a.published.map(|p| p.to_string()), new_unix, hash, stamp, encoded],
+            params![
+                seq,
+                at as i64,
+                a.title,
+                a.text,
+                a.published.map(|p| p.to_string()),
+                new_unix,
+                hash,
+                stamp,
+                encoded
+            ],
         )?;
         return Ok((at as u32, false));
     }
@@ -383,8 +476,10 @@ fn revise(
     crate::search::index_article(tx, seq, &p.search_terms, &p.analysis)?;
     match &p.signature {
         Some(sig) => {
-            let updated = tx
-                .execute("UPDATE signatures SET minhash = ?2 WHERE article_seq = ?1", params![seq, sig.to_bytes()])?;
+            let updated = tx.execute(
+                "UPDATE signatures SET minhash = ?2 WHERE article_seq = ?1",
+                params![seq, sig.to_bytes()],
+            )?;
             if updated == 0 {
                 tx.execute(
                     "INSERT INTO signatures (article_seq, article_id, root_id, minhash) \

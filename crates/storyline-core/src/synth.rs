@@ -778,7 +778,7 @@ fn push_grouped(out: &mut Vec<u8>, n: u64, lang: usize) {
     let digits = n.to_string();
     let sep = if lang == 0 { b'.' } else { b',' };
     for (i, d) in digits.bytes().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(d);

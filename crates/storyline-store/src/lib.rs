@@ -45,6 +45,22 @@ use storyline_core::ingest::prepare::Prepared;
 use storyline_core::model::{Article, Sighting};
 use storyline_core::Published;
 
+/// Whether a store address names a PostgreSQL server (`postgres://…` or `postgresql://…`)
+/// rather than a SQLite file.
+pub fn is_postgres(address: &str) -> bool {
+    address.starts_with("postgres://") || address.starts_with("postgresql://")
+}
+
+/// A store address with its password left out, for messages.
+pub fn redacted(address: &str) -> String {
+    let Some((scheme, rest)) = address.split_once("://") else { return address.to_string() };
+    let Some((userinfo, host)) = rest.split_once('@') else { return address.to_string() };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => address.to_string(),
+    }
+}
+
 /// A storage failure.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -30,6 +30,7 @@ use storyline_core::analyze::Analysis;
 use storyline_core::ingest::prepare::Prepared;
 use storyline_core::model::Article;
 
+use crate::redacted;
 use crate::sql::{bound, numbered_dollars, Dialect, Row, Sql};
 use crate::write::{now, WriterState};
 use crate::{
@@ -134,21 +135,6 @@ const MIGRATIONS: &[(i64, &str)] = &[(
     CREATE INDEX search_index_doc ON search_index USING GIN (doc);
     CREATE INDEX search_index_entities ON search_index USING GIN (entities);",
 )];
-
-/// Whether a store address names a PostgreSQL server (`postgres://…` or `postgresql://…`).
-pub fn is_address(address: &str) -> bool {
-    address.starts_with("postgres://") || address.starts_with("postgresql://")
-}
-
-/// The address with its password left out, for messages.
-pub fn redacted(address: &str) -> String {
-    let Some((scheme, rest)) = address.split_once("://") else { return address.to_string() };
-    let Some((userinfo, host)) = rest.split_once('@') else { return address.to_string() };
-    match userinfo.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => address.to_string(),
-    }
-}
 
 fn pg_err(e: postgres::Error) -> StoreError {
     // The server's own message (with its detail) says more than the client's summary.
@@ -531,9 +517,10 @@ mod tests {
 
     #[test]
     fn addresses_are_recognised_and_passwords_kept_out_of_messages() {
-        assert!(is_address("postgres://desk@db.example/news"));
-        assert!(is_address("postgresql://desk@db.example/news"));
-        assert!(!is_address("storyline.db"));
+        use crate::is_postgres;
+        assert!(is_postgres("postgres://desk@db.example/news"));
+        assert!(is_postgres("postgresql://desk@db.example/news"));
+        assert!(!is_postgres("storyline.db"));
         assert_eq!(
             redacted("postgres://desk:geheim@db.example:5432/news"),
             "postgres://desk:***@db.example:5432/news"
@@ -546,8 +533,8 @@ pub mod scratch {
     //! Scratch databases for tests and benchmarks: on the server `STORYLINE_PG_URL` names, or
     //! else on a throwaway cluster that `scripts/throwaway-pg.sh` starts on 127.0.0.1 for this
     //! process (and stops when it exits). Without either, [`server`] says why, loudly, and
-    //! gives `None`; with `CI` set in the environment it panics instead, so a CI run cannot
-    //! pass with its PostgreSQL tests skipped.
+    //! gives `None`; with `CI` or `STORYLINE_REQUIRE_PG=1` in the environment it panics
+    //! instead, so a CI run cannot pass with its PostgreSQL tests skipped.
 
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::OnceLock;
@@ -591,7 +578,10 @@ pub mod scratch {
     pub fn server() -> Option<&'static Server> {
         match SERVER.get_or_init(start) {
             Ok(s) => Some(s),
-            Err(why) if std::env::var_os("CI").is_some() => {
+            Err(why)
+                if std::env::var_os("CI").is_some()
+                    || std::env::var("STORYLINE_REQUIRE_PG").as_deref() == Ok("1") =>
+            {
                 panic!("PostgreSQL tests cannot be skipped in CI: {why}")
             }
             Err(why) => {

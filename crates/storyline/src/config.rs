@@ -64,7 +64,8 @@ struct IngestSection {
 /// The resolved settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
-    /// The store's path.
+    /// The store: a SQLite file's path, or a PostgreSQL server's address
+    /// (`postgres://user@host/dbname`).
     pub db: PathBuf,
     /// Whether the db path was chosen explicitly (flag, environment or file).
     pub db_explicit: bool,
@@ -119,6 +120,20 @@ where
 }
 
 impl Config {
+    /// The PostgreSQL address `db` holds, when it is one.
+    pub fn postgres(&self) -> Option<&str> {
+        self.db.to_str().filter(|d| storyline_store::is_postgres(d))
+    }
+
+    /// The store as messages name it: the file's path, or the server's address without its
+    /// password.
+    pub fn store_name(&self) -> String {
+        match self.postgres() {
+            Some(address) => storyline_store::redacted(address),
+            None => self.db.display().to_string(),
+        }
+    }
+
     /// Loads the settings: `config` names a file that must exist; otherwise `storyline.toml` in
     /// the working directory is read when present. `db_flag` is `--db` (or `STORYLINE_DB`).
     pub fn load(

@@ -390,8 +390,29 @@ fn style(json: bool, markdown: bool) -> dossier_cmd::Style {
     }
 }
 
-fn open_store(cfg: &Config) -> Result<SqliteStore> {
-    SqliteStore::open(&cfg.db).with_context(|| format!("{}: cannot open store", cfg.db.display()))
+/// Opens the store `--db` names: a PostgreSQL server for a `postgres://` address, else a SQLite
+/// file.
+fn open_store(cfg: &Config) -> Result<std::sync::Arc<dyn Store>> {
+    if let Some(address) = cfg.postgres() {
+        #[cfg(feature = "postgres")]
+        {
+            let store = storyline_store::postgres::PgStore::open(address)
+                .with_context(|| format!("{}: cannot open store", cfg.store_name()))?;
+            return Ok(std::sync::Arc::new(store));
+        }
+        #[cfg(not(feature = "postgres"))]
+        {
+            let _ = address;
+            return Err(UsageError(format!(
+                "{}: this storyline was built without PostgreSQL support (the `postgres` feature)",
+                cfg.store_name()
+            ))
+            .into());
+        }
+    }
+    let store =
+        SqliteStore::open(&cfg.db).with_context(|| format!("{}: cannot open store", cfg.store_name()))?;
+    Ok(std::sync::Arc::new(store))
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -420,8 +441,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             let mut progress = Progress::new("ingest", !cli.quiet && !cli.json);
             let mut report =
-                pipeline::run(&store, inputs, opts, &mut progress, cli.quiet).with_context(|| {
-                    format!("{}: store failed; the batch in progress was not written", cfg.db.display())
+                pipeline::run(&*store, inputs, opts, &mut progress, cli.quiet).with_context(|| {
+                    format!("{}: store failed; the batch in progress was not written", cfg.store_name())
                 })?;
             report.failed += missing.len() as u64;
             report.errors.splice(0..0, missing);
@@ -462,7 +483,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Article { id } => {
             let store = open_store(&cfg)?;
             let Some(full) = store.resolve(&id)? else {
-                anyhow::bail!("no article with id `{id}` in {}", cfg.db.display());
+                anyhow::bail!("no article with id `{id}` in {}", cfg.store_name());
             };
             let record =
                 store.article(&full)?.with_context(|| format!("article `{full}` vanished while reading"))?;
@@ -487,12 +508,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Story { id, markdown, csv } => {
             let store = open_store(&cfg)?;
             let style = if csv { dossier_cmd::Style::Csv } else { style(cli.json, markdown) };
-            dossier_cmd::story(&store, &id, style)
+            dossier_cmd::story(&*store, &id, style)
         }
         Command::Compare { a, b, markdown } => {
             // The store is only opened when it exists: files need none.
-            let store = if cfg.db.exists() { Some(open_store(&cfg)?) } else { None };
-            let store_ref = store.as_ref().map(|s| s as &dyn Store);
+            let store =
+                if cfg.postgres().is_some() || cfg.db.exists() { Some(open_store(&cfg)?) } else { None };
+            let store_ref = store.as_deref();
             let settings = cfg.ingest_settings().cluster;
             dossier_cmd::compare(
                 store_ref,
@@ -556,9 +578,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             analyze_cmd::run(&file, &prepare, cli.json)
         }
         Command::Demo(args) => demo::run(&cfg, &args, cli.json, cli.quiet),
-        Command::Serve { addr } => {
-            serve::run(std::sync::Arc::new(open_store(&cfg)?), &cfg, addr.as_deref(), cli.quiet)
-        }
+        Command::Serve { addr } => serve::run(open_store(&cfg)?, &cfg, addr.as_deref(), cli.quiet),
         Command::Bench(args) => bench::run(&cfg, &args, cli.json),
     }
 }

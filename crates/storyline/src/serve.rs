@@ -67,13 +67,16 @@ pub fn serve(
     announce: impl FnOnce(&str, bool),
 ) -> Result<ExitCode> {
     let wanted = parse_addr(addr)?;
+    // The last reference to the store is dropped here, after the runtime: a store whose client
+    // runs its own runtime (PostgreSQL) must not be dropped on one of the server's threads.
+    let keep = Arc::clone(&store);
     let state = state(store, cfg);
     let writes = state.token.is_some();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the server's runtime")?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let listener = match tokio::net::TcpListener::bind(wanted).await {
             Ok(l) => l,
             Err(e) if e.kind() == ErrorKind::AddrInUse && busy == Busy::AnyPort => {
@@ -96,14 +99,17 @@ pub fn serve(
             .await
             .context("the server failed")?;
         Ok(ExitCode::SUCCESS)
-    })
+    });
+    drop(runtime);
+    drop(keep);
+    served
 }
 
 /// `storyline serve`.
 pub fn run(store: Arc<dyn Store>, cfg: &Config, addr: Option<&str>, quiet: bool) -> Result<ExitCode> {
     init_logging(quiet);
     let addr = addr.unwrap_or(&cfg.serve_addr).to_string();
-    let db = cfg.db.display().to_string();
+    let db = cfg.store_name();
     serve(store, cfg, &addr, Busy::Fail, |url, writes| {
         println!("storyline is serving {db} at {url}");
         if writes {

@@ -1485,3 +1485,234 @@ fn times_are_shown_in_the_zone_asked_for() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("Europa/Tiel"), "{}", stderr(&bad));
 }
+
+/// The commands on a PostgreSQL store (a scratch database on the server `STORYLINE_PG_URL`
+/// names, or on a throwaway cluster; skipped loudly without one, failing under `CI`).
+#[cfg(feature = "postgres")]
+mod postgres {
+    use super::*;
+    use storyline_store::postgres::scratch;
+
+    fn database() -> Option<String> {
+        scratch::server().map(scratch::Server::database)
+    }
+
+    fn on(db: &str, args: &[&str]) -> Output {
+        bin().args(["--db", db]).args(args).output().expect("binary runs")
+    }
+
+    fn synth(path: &Path, articles: usize, stories: usize) {
+        use storyline_core::synth::{generate, SynthConfig};
+        let cfg = SynthConfig { articles, stories, mean_text_bytes: 1_200, ..SynthConfig::default() };
+        let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+        for a in generate(&cfg) {
+            writeln!(f, "{}", a.to_json_line()).unwrap();
+        }
+    }
+
+    /// A report's timings and memory left out: what must agree between two runs.
+    fn counts(mut report: Value) -> Value {
+        for k in ["elapsed_s", "articles_per_s", "store_s", "peak_rss_kib"] {
+            report.as_object_mut().unwrap().remove(k);
+        }
+        report
+    }
+
+    #[test]
+    fn every_command_answers_on_postgres_as_on_sqlite() {
+        let Some(pg) = database() else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("c.jsonl");
+        synth(&corpus, 400, 40);
+        let lite = dir.path().join("s.db");
+        let lite = lite.to_str().unwrap();
+        let both = |args: &[&str]| -> (Output, Output) { (on(&pg, args), on(lite, args)) };
+        let (a, b) = both(&["ingest", corpus.to_str().unwrap(), "--json", "--quiet"]);
+        assert!(a.status.success(), "{}", stderr(&a));
+        assert_eq!(counts(json_of(&a)), counts(json_of(&b)));
+        for args in [
+            &["articles", "--json", "--limit", "500"][..],
+            &["stories", "--json"],
+            &["search", "gemeente", "--json"],
+            &["search", "\"de raad\"", "--json", "--limit", "5"],
+            &["check", "--json"],
+        ] {
+            let (a, b) = both(args);
+            assert!(a.status.success(), "{args:?}: {}", stderr(&a));
+            let (x, y) = (json_of(&a), json_of(&b));
+            if args[0] == "search" {
+                // Both find the same articles; the order may differ where the rankings do.
+                let ids = |v: &Value| {
+                    let mut ids: Vec<String> =
+                        v["hits"].as_array().unwrap().iter().map(|h| h["id"].to_string()).collect();
+                    ids.sort();
+                    ids
+                };
+                assert_eq!(x["total"], y["total"], "{args:?}");
+                if x["total"].as_u64().unwrap() <= 10 {
+                    assert_eq!(ids(&x), ids(&y), "{args:?}");
+                }
+            } else {
+                assert_eq!(x, y, "{args:?}");
+            }
+        }
+        let stories = json_of(&on(&pg, &["stories", "--json"]));
+        let id = stories[0]["id"].to_string();
+        let (a, b) = both(&["story", &id, "--json"]);
+        assert!(a.status.success(), "{}", stderr(&a));
+        assert_eq!(json_of(&a), json_of(&b));
+        let (a, b) = both(&["recluster", "--json"]);
+        assert!(a.status.success(), "{}", stderr(&a));
+        assert_eq!(json_of(&a)["stories"], json_of(&b)["stories"]);
+        assert_eq!(json_of(&on(&pg, &["stories", "--json"])), json_of(&on(lite, &["stories", "--json"])));
+        // Ingesting again changes nothing.
+        let again = json_of(&on(&pg, &["ingest", corpus.to_str().unwrap(), "--json", "--quiet"]));
+        assert_eq!(again["ingested"], 0);
+        assert_eq!(again["duplicates"], 400);
+    }
+
+    #[test]
+    fn four_writer_processes_over_overlapping_inputs_store_everything_once() {
+        let Some(pg) = database() else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("all.jsonl");
+        synth(&corpus, 2_000, 200);
+        let lines: Vec<String> =
+            std::fs::read_to_string(&corpus).unwrap().lines().map(String::from).collect();
+        // Four files of 1,000 lines each, every line in two of them, each in another order.
+        let parts: Vec<PathBuf> = (0..4)
+            .map(|w| {
+                let p = dir.path().join(format!("part{w}.jsonl"));
+                let mut mine: Vec<&String> = (0..1_000).map(|k| &lines[(w * 500 + k) % 2_000]).collect();
+                if w % 2 == 1 {
+                    mine.reverse();
+                }
+                std::fs::write(&p, mine.iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+                p
+            })
+            .collect();
+        let children: Vec<_> = parts
+            .iter()
+            .map(|p| {
+                bin()
+                    .args(["--db", &pg, "ingest", p.to_str().unwrap(), "--json", "--quiet"])
+                    .env("STORYLINE_BATCH_SIZE", "50")
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let mut ingested = 0;
+        for child in children {
+            let o = child.wait_with_output().unwrap();
+            assert!(o.status.success(), "{}", stderr(&o));
+            let r = json_of(&o);
+            assert_eq!(r["failed"], 0, "{r}");
+            assert_eq!(r["ingested"].as_u64().unwrap() + r["duplicates"].as_u64().unwrap(), 1_000, "{r}");
+            ingested += r["ingested"].as_u64().unwrap();
+        }
+        assert_eq!(ingested, 2_000, "each article stored by exactly one writer");
+        let mut client = ::postgres::Client::connect(&pg, ::postgres::NoTls).unwrap();
+        let one = |client: &mut ::postgres::Client, sql: &str| -> i64 {
+            client.query_one(sql, &[]).unwrap().get(0)
+        };
+        assert_eq!(one(&mut client, "SELECT COUNT(*) FROM articles"), 2_000);
+        assert_eq!(one(&mut client, "SELECT COUNT(DISTINCT content_hash) FROM articles"), 2_000);
+        assert_eq!(
+            one(&mut client, "SELECT COUNT(*) FROM articles WHERE story IS NULL"),
+            0,
+            "every article in a story"
+        );
+        assert_eq!(
+            one(&mut client, "SELECT COUNT(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = a.story)"),
+            0,
+            "no article in a story that was merged away"
+        );
+        assert_eq!(
+            one(
+                &mut client,
+                "SELECT COUNT(*) FROM stories s WHERE s.articles <> (SELECT COUNT(*) FROM articles a WHERE a.story = s.id)"
+            ),
+            0,
+            "every story's count is its articles"
+        );
+        assert_eq!(one(&mut client, "SELECT COUNT(*) FROM search_index"), 2_000);
+    }
+
+    #[test]
+    fn a_killed_ingest_into_postgres_leaves_whole_batches_and_a_rerun_stores_the_rest() {
+        let Some(pg) = database() else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("stream.jsonl");
+        synth(&corpus, 6_000, 600);
+        let mut child = bin()
+            .args(["--db", &pg, "ingest", corpus.to_str().unwrap(), "--quiet"])
+            .env("STORYLINE_BATCH_SIZE", "200")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut client = ::postgres::Client::connect(&pg, ::postgres::NoTls).unwrap();
+        let count = |client: &mut ::postgres::Client| -> i64 {
+            client.query_one("SELECT COUNT(*) FROM articles", &[]).map(|r| r.get(0)).unwrap_or(0)
+        };
+        // Wait (bounded) until some batches are committed, then kill without warning.
+        let started = std::time::Instant::now();
+        while started.elapsed() < std::time::Duration::from_secs(60) {
+            if count(&mut client) >= 600 || child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        let partial = count(&mut client);
+        eprintln!("killed after {partial} of 6000 articles were stored");
+        assert_eq!(partial % 200, 0, "only whole batches are stored: {partial}");
+        let check = json_of(&on(&pg, &["check", "--json"]));
+        assert_eq!(check["problems"].as_array().unwrap().len(), 0, "{check}");
+        let o = on(&pg, &["ingest", corpus.to_str().unwrap(), "--json", "--quiet"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let report = json_of(&o);
+        assert_eq!(report["duplicates"].as_i64().unwrap(), partial, "{report}");
+        assert_eq!(count(&mut client), 6_000);
+    }
+
+    #[test]
+    fn serve_on_postgres_answers_and_stops_cleanly() {
+        let Some(pg) = database() else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        std::fs::write(
+            &file,
+            "Brand in Zutphen\n\nIn de binnenstad van Zutphen woedde zondag een grote brand.",
+        )
+        .unwrap();
+        assert!(on(&pg, &["ingest", file.to_str().unwrap()]).status.success());
+        let mut child = bin()
+            .args(["--db", &pg, "serve", "--addr", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut out, &mut line).unwrap();
+        let url = line.split(" at ").nth(1).expect("the address is announced").trim().to_string();
+        assert!(!line.contains("***") && line.contains("postgres://"), "{line}");
+        let hostport = url.trim_start_matches("http://").trim_end_matches('/');
+        let mut stream = std::net::TcpStream::connect(hostport).unwrap();
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+        write!(stream, "GET /api/health HTTP/1.1\r\nHost: {hostport}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut response = String::new();
+        std::io::Read::read_to_string(&mut stream, &mut response).unwrap();
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+        assert!(response.contains("\"articles\":1"), "{response}");
+        // SIGTERM: the server stops, and dropping the store off its runtime does not panic.
+        assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
+        let o = child.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    }
+}

@@ -43,7 +43,7 @@ pub fn label_kind(label: usize) -> Option<EntityType> {
 }
 
 fn is_inside(label: usize) -> bool {
-    label > 0 && label % 2 == 0
+    label > 0 && label.is_multiple_of(2)
 }
 
 /// Whether `to` may follow `from` (`None`: the sentence start).

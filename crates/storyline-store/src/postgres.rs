@@ -424,6 +424,221 @@ fn migrate(client: &mut Client) -> Result<i64, StoreError> {
     Ok(SCHEMA_VERSION)
 }
 
+/// What [`PgStore::copy_from_sqlite`] copied, and the counts it verified.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct CopyReport {
+    /// Articles copied by this run (the rest were there from an interrupted one).
+    pub copied: u64,
+    /// Articles the source holds; the target holds as many when the copy is done.
+    pub articles: u64,
+    /// Earlier versions of revised articles.
+    pub versions: u64,
+    /// Sightings of identical texts.
+    pub sightings: u64,
+    /// Stories.
+    pub stories: u64,
+}
+
+/// Articles copied per transaction.
+const COPY_CHUNK: i64 = 500;
+
+/// The article columns a copy carries over, in both schemas' names.
+const COPY_COLUMNS: &str = "seq, id, title, text, source, url, published, published_unix, language, \
+     language_confidence, language_declared, author, metadata, extra, content_hash, near_dup_of, \
+     near_dup_similarity, origin, ingested_at, story";
+
+impl PgStore {
+    /// Copies a SQLite store into this (empty, or partly copied from the same file) database:
+    /// articles with their analyses, key words, signatures, search entries, sightings and
+    /// versions, a transaction per chunk in sequence order, then the stories. An interrupted copy
+    /// goes on from the last chunk it committed. Ends by comparing the counts of both; a
+    /// mismatch is an error. `progress` gets (articles copied, articles in the source).
+    pub fn copy_from_sqlite(
+        &self,
+        source: &std::path::Path,
+        mut progress: impl FnMut(u64, u64),
+    ) -> Result<CopyReport, StoreError> {
+        use rusqlite::params;
+        // Opening it brings an older file's schema up to date first.
+        drop(crate::sqlite::SqliteStore::open(source)?);
+        let conn = rusqlite::Connection::open_with_flags(source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let lite: &mut dyn Sql = &mut crate::sql::Lite(&conn);
+        let count = |lite: &mut dyn Sql, table: &str| -> Result<u64, StoreError> {
+            Ok(lite.query_value::<i64>(&format!("SELECT COUNT(*) FROM {table}"), &[])?.unwrap_or(0) as u64)
+        };
+        let total = count(lite, "articles")?;
+        // Where an earlier run stopped; it must have been copying this very file.
+        let done_up_to = self.read(|db| db.query_value::<i64>("SELECT MAX(seq) FROM articles", &[]))?;
+        if let Some(last) = done_up_to {
+            let theirs = self.read(|db| {
+                db.query_value::<String>("SELECT id FROM articles WHERE seq = ?1", rusqlite::params![last])
+            })?;
+            let ours = lite.query_value::<String>("SELECT id FROM articles WHERE seq = ?1", params![last])?;
+            if theirs != ours {
+                return Err(StoreError::Database(format!(
+                    "{} already holds other articles (its article {last} is not the source's); copy into an empty database",
+                    redacted(&self.address)
+                )));
+            }
+        }
+        let mut after = done_up_to.unwrap_or(0);
+        let mut copied = 0u64;
+        let mut done =
+            self.read(|db| db.query_value::<i64>("SELECT COUNT(*) FROM articles", &[]))?.unwrap_or(0) as u64;
+        progress(done, total);
+        loop {
+            let articles = lite.query(
+                &format!("SELECT {COPY_COLUMNS} FROM articles WHERE seq > ?1 ORDER BY seq LIMIT ?2"),
+                params![after, COPY_CHUNK],
+            )?;
+            let Some(last) = articles.last() else { break };
+            let last: i64 = last.get(0)?;
+            let (from, to) = (after, last);
+            let analyses = lite.query(
+                "SELECT article_seq, analysis, terms FROM analyses WHERE article_seq > ?1 AND article_seq <= ?2",
+                params![from, to],
+            )?;
+            let signatures = lite.query(
+                "SELECT article_seq, article_id, root_id, minhash FROM signatures WHERE article_seq > ?1 AND article_seq <= ?2",
+                params![from, to],
+            )?;
+            let versions = lite.query(
+                "SELECT article_seq, version, title, text, published, published_unix, content_hash, ingested_at, analysis \
+                 FROM article_versions WHERE article_seq > ?1 AND article_seq <= ?2",
+                params![from, to],
+            )?;
+            let sightings = lite.query(
+                "SELECT s.article_id, s.source, s.url, s.published FROM sightings s JOIN articles a ON a.id = s.article_id \
+                 WHERE a.seq > ?1 AND a.seq <= ?2",
+                params![from, to],
+            )?;
+            let binary = |row: &Row, i: usize| -> Result<Value, StoreError> {
+                // Analyses in an older store's JSON are written in the binary form.
+                Ok(match row.0.get(i) {
+                    Some(Value::Text(_)) => match crate::codec::read(row.value(i)) {
+                        Ok(Some(a)) => Value::Blob(crate::codec::encode(&a)),
+                        _ => Value::Null,
+                    },
+                    Some(v) => v.clone(),
+                    None => Value::Null,
+                })
+            };
+            self.write(|db| {
+                for a in &articles {
+                    let values: Vec<&dyn rusqlite::ToSql> = a.0.iter().map(|v| v as &dyn rusqlite::ToSql).collect();
+                    db.execute(
+                        &format!(
+                            "INSERT INTO articles ({COPY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, \
+                             ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
+                        ),
+                        &values,
+                    )?;
+                    // The search entry, from the stored text (the SQLite index keeps no text).
+                    let (seq, title, text, language): (i64, String, String, String) =
+                        (a.get(0)?, a.get(2)?, a.get(3)?, a.get(8)?);
+                    let terms = storyline_core::ingest::prepare::SearchTerms::from_text(&title, &text, &language);
+                    let analysis = analyses
+                        .iter()
+                        .find(|r| r.get::<i64>(0).ok() == Some(seq))
+                        .and_then(|r| crate::codec::read(r.value(1)).ok().flatten())
+                        .unwrap_or_default();
+                    crate::search::index_article(db, seq, &terms, &analysis)?;
+                }
+                for r in &analyses {
+                    let analysis = binary(r, 1)?;
+                    if analysis == Value::Null {
+                        continue;
+                    }
+                    db.execute(
+                        "INSERT INTO analyses (article_seq, analysis, terms) VALUES (?1, ?2, ?3)",
+                        rusqlite::params![r.0[0], analysis, r.0[2]],
+                    )?;
+                }
+                for r in &signatures {
+                    let values: Vec<&dyn rusqlite::ToSql> = r.0.iter().map(|v| v as &dyn rusqlite::ToSql).collect();
+                    db.execute(
+                        "INSERT INTO signatures (article_seq, article_id, root_id, minhash) VALUES (?1, ?2, ?3, ?4)",
+                        &values,
+                    )?;
+                }
+                for r in &versions {
+                    let analysis = binary(r, 8)?;
+                    let mut values: Vec<&dyn rusqlite::ToSql> =
+                        r.0[..8].iter().map(|v| v as &dyn rusqlite::ToSql).collect();
+                    values.push(&analysis);
+                    db.execute(
+                        "INSERT INTO article_versions (article_seq, version, title, text, published, published_unix, \
+                         content_hash, ingested_at, analysis) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                        &values,
+                    )?;
+                }
+                for r in &sightings {
+                    let values: Vec<&dyn rusqlite::ToSql> = r.0.iter().map(|v| v as &dyn rusqlite::ToSql).collect();
+                    db.execute(
+                        "INSERT INTO sightings (article_id, source, url, published) VALUES (?1, ?2, ?3, ?4)",
+                        &values,
+                    )?;
+                }
+                Ok(())
+            })?;
+            copied += articles.len() as u64;
+            done += articles.len() as u64;
+            after = last;
+            progress(done, total);
+        }
+        // The stories last, whole, in one transaction (a rerun writes them again).
+        let stories = lite.query(
+            "SELECT id, title, articles, first_published, first_published_text, last_published, \
+             last_published_text, last_seq FROM stories",
+            &[],
+        )?;
+        self.write(|db| {
+            db.execute("DELETE FROM stories", &[])?;
+            for r in &stories {
+                let values: Vec<&dyn rusqlite::ToSql> = r.0.iter().map(|v| v as &dyn rusqlite::ToSql).collect();
+                db.execute(
+                    "INSERT INTO stories (id, title, articles, first_published, first_published_text, \
+                     last_published, last_published_text, last_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    &values,
+                )?;
+            }
+            // New articles are numbered after the copied ones.
+            db.execute(
+                "SELECT setval(pg_get_serial_sequence('articles', 'seq'), (SELECT COALESCE(MAX(seq), 0) + 1 FROM articles), false)",
+                &[],
+            )?;
+            Ok(())
+        })?;
+        self.state.forget_stories();
+        let report = CopyReport {
+            copied,
+            articles: total,
+            versions: count(lite, "article_versions")?,
+            sightings: count(lite, "sightings")?,
+            stories: count(lite, "stories")?,
+        };
+        for (table, want) in [
+            ("articles", report.articles),
+            ("article_versions", report.versions),
+            ("sightings", report.sightings),
+            ("stories", report.stories),
+            ("search_index", report.articles),
+        ] {
+            let got = self
+                .read(|db| db.query_value::<i64>(&format!("SELECT COUNT(*) FROM {table}"), &[]))?
+                .unwrap_or(0) as u64;
+            if got != want {
+                return Err(StoreError::Database(format!(
+                    "the copy does not add up: {table} holds {got} rows in {}, {want} in {}",
+                    redacted(&self.address),
+                    source.display()
+                )));
+            }
+        }
+        Ok(report)
+    }
+}
+
 impl Store for PgStore {
     fn ingest(
         &self,

@@ -290,6 +290,20 @@ built; then again, cached), the article page, search (common and rare words) and
 page with --clients threads over keep-alive connections, --requests per endpoint, printing
 requests/s and p50/p95/p99/max latency. --reuse load-tests the store already kept in the --keep directory.")]
     Bench(bench::BenchArgs),
+    /// Copy a SQLite store to a PostgreSQL database (moving up to a shared server)
+    #[command(after_help = "Example:
+  storyline migrate --from storyline.db --to postgres://desk@db.example/news
+Copies every article with its analysis, versions, sightings and search entry, then the stories,
+a transaction per 500 articles; an interrupted copy goes on where it stopped when run again.
+Ends by comparing the counts of both stores and exits 1 when they differ.")]
+    Migrate {
+        /// The SQLite store to copy
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// The PostgreSQL database to copy into (postgres://user@host/dbname)
+        #[arg(long, value_name = "ADDRESS")]
+        to: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -413,6 +427,49 @@ fn open_store(cfg: &Config) -> Result<std::sync::Arc<dyn Store>> {
     let store =
         SqliteStore::open(&cfg.db).with_context(|| format!("{}: cannot open store", cfg.store_name()))?;
     Ok(std::sync::Arc::new(store))
+}
+
+/// `storyline migrate`: a SQLite store copied to PostgreSQL.
+fn migrate(from: &std::path::Path, to: &str, json: bool, quiet: bool) -> Result<ExitCode> {
+    if !storyline_store::is_postgres(to) {
+        return Err(UsageError(format!(
+            "--to `{to}` is not a PostgreSQL address (postgres://user@host/dbname)"
+        ))
+        .into());
+    }
+    if !from.is_file() {
+        return Err(UsageError(format!("--from {}: no such store", from.display())).into());
+    }
+    #[cfg(feature = "postgres")]
+    {
+        let target = storyline_store::postgres::PgStore::open(to)
+            .with_context(|| format!("{}: cannot open store", storyline_store::redacted(to)))?;
+        let mut progress = progress::Progress::new("copying", !quiet);
+        let report = target
+            .copy_from_sqlite(from, |done, total| progress.update(done, done, total))
+            .with_context(|| format!("copying {} to {}", from.display(), storyline_store::redacted(to)))?;
+        progress.clear();
+        if json {
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        } else {
+            println!(
+                "copied {} articles ({} in all), {} earlier versions, {} sightings and {} stories to {}; the counts agree",
+                report.copied,
+                report.articles,
+                report.versions,
+                report.sightings,
+                report.stories,
+                storyline_store::redacted(to)
+            );
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+    #[cfg(not(feature = "postgres"))]
+    {
+        let _ = (json, quiet);
+        Err(UsageError("this storyline was built without PostgreSQL support (the `postgres` feature)".into())
+            .into())
+    }
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -580,6 +637,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo(args) => demo::run(&cfg, &args, cli.json, cli.quiet),
         Command::Serve { addr } => serve::run(open_store(&cfg)?, &cfg, addr.as_deref(), cli.quiet),
         Command::Bench(args) => bench::run(&cfg, &args, cli.json),
+        Command::Migrate { from, to } => migrate(&from, &to, cli.json, cli.quiet),
     }
 }
 

@@ -1715,4 +1715,70 @@ mod postgres {
         assert!(o.status.success(), "{}", stderr(&o));
         assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
     }
+
+    #[test]
+    fn migrate_copies_a_sqlite_store_goes_on_where_it_stopped_and_verifies_the_counts() {
+        let Some(pg) = database() else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("c.jsonl");
+        synth(&corpus, 1_200, 120);
+        let lines: Vec<String> =
+            std::fs::read_to_string(&corpus).unwrap().lines().map(String::from).collect();
+        let first = dir.path().join("first.jsonl");
+        std::fs::write(&first, lines[..1_000].iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+        // A revision (same address, changed text) and a sighting (same text, another outlet).
+        let extra = dir.path().join("extra.jsonl");
+        std::fs::write(
+            &extra,
+            concat!(
+                r#"{"id":"r1","source":"Dagblad Oost","url":"https://oost.example/r1","title":"Brug dicht","text":"De brug over de IJssel bij Zwolle is dicht voor onderhoud.","published":"2025-11-01T08:00:00Z"}"#,
+                "\n",
+                r#"{"id":"r1","source":"Dagblad Oost","url":"https://oost.example/r1","title":"Brug dicht tot vrijdag","text":"De brug over de IJssel bij Zwolle is tot vrijdag dicht voor onderhoud.","published":"2025-11-01T10:00:00Z"}"#,
+                "\n",
+                r#"{"id":"k9","source":"Kampen Nu","url":"https://kampen.example/9","title":"Brug dicht tot vrijdag","text":"De brug over de IJssel bij Zwolle is tot vrijdag dicht voor onderhoud.","published":"2025-11-01T11:00:00Z"}"#,
+                "\n"
+            ),
+        )
+        .unwrap();
+        let lite = dir.path().join("s.db");
+        let lite = lite.to_str().unwrap();
+        assert!(on(lite, &["ingest", first.to_str().unwrap(), extra.to_str().unwrap(), "--quiet"])
+            .status
+            .success());
+        let o = bin().args(["migrate", "--from", lite, "--to", &pg, "--json"]).output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let report = json_of(&o);
+        assert_eq!(report["copied"], 1_001, "{report}");
+        assert_eq!(report["versions"], 1, "{report}");
+        assert_eq!(report["sightings"], 1, "{report}");
+        for args in [
+            &["stories", "--json"][..],
+            &["articles", "--json", "--limit", "2000"],
+            &["article", "r1@dagblad-oost", "--json"],
+        ] {
+            assert_eq!(json_of(&on(&pg, args)), json_of(&on(lite, args)), "{args:?}");
+        }
+        let found = json_of(&on(&pg, &["search", "IJssel", "--json"]));
+        assert_eq!(found["total"], json_of(&on(lite, &["search", "IJssel", "--json"]))["total"]);
+        // More articles in the source: a second run copies only those.
+        let rest = dir.path().join("rest.jsonl");
+        std::fs::write(&rest, lines[1_000..].iter().map(|l| format!("{l}\n")).collect::<String>()).unwrap();
+        assert!(on(lite, &["ingest", rest.to_str().unwrap(), "--quiet"]).status.success());
+        let report =
+            json_of(&bin().args(["migrate", "--from", lite, "--to", &pg, "--json"]).output().unwrap());
+        assert_eq!(report["copied"], 200, "{report}");
+        assert_eq!(json_of(&on(&pg, &["stories", "--json"])), json_of(&on(lite, &["stories", "--json"])));
+        // New articles on the server are numbered after the copied ones.
+        let one = dir.path().join("one.txt");
+        std::fs::write(&one, "Storm in Harlingen\n\nIn Harlingen waaide zaterdag een dak van een loods.")
+            .unwrap();
+        let o = on(&pg, &["ingest", one.to_str().unwrap(), "--json"]);
+        assert_eq!(json_of(&o)["ingested"], 1, "{}", stderr(&o));
+        // Another store is not copied over this one.
+        let other = dir.path().join("other.db");
+        assert!(on(other.to_str().unwrap(), &["ingest", one.to_str().unwrap(), "--quiet"]).status.success());
+        let o = bin().args(["migrate", "--from", other.to_str().unwrap(), "--to", &pg]).output().unwrap();
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains("already holds other articles"), "{}", stderr(&o));
+    }
 }

@@ -388,6 +388,13 @@ impl PgStore {
         }
     }
 
+    /// The database's size on disk in bytes (tables, indexes and their overhead).
+    pub fn database_bytes(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .read(|db| db.query_value::<i64>("SELECT pg_database_size(current_database())", &[]))?
+            .unwrap_or(0) as u64)
+    }
+
     /// Empties every table (for tests and benchmarks on a scratch database).
     pub fn clear(&self) -> Result<(), StoreError> {
         self.write(|db| {

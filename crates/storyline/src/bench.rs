@@ -2,6 +2,7 @@
 
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -9,6 +10,7 @@ use clap::Args;
 use storyline_core::ingest::PrepareOptions;
 use storyline_core::synth::{generate, SynthConfig};
 use storyline_store::sqlite::SqliteStore;
+use storyline_store::Store;
 
 use crate::config::Config;
 use crate::pipeline::{self, Input, Options};
@@ -41,6 +43,111 @@ pub struct BenchArgs {
     /// Client threads, each with one keep-alive connection (--http)
     #[arg(long, default_value_t = 4)]
     clients: usize,
+    /// Ingest with this many `storyline ingest` processes at once, each a share of the corpus
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
+    writers: u16,
+}
+
+/// The store a bench writes: the PostgreSQL database `--db` names (which must be empty), or a
+/// SQLite file in the bench's directory. Returns it with a function that measures its size.
+/// A bench's store, the address that opens it again, and how to measure its size in bytes.
+type BenchStore = (Arc<dyn Store>, String, Box<dyn Fn() -> u64>);
+
+fn bench_store(cfg: &Config, dir: &std::path::Path, fresh: bool) -> Result<BenchStore> {
+    if let Some(address) = cfg.postgres() {
+        #[cfg(feature = "postgres")]
+        {
+            let store = Arc::new(
+                storyline_store::postgres::PgStore::open(address)
+                    .with_context(|| format!("{}: cannot open store", cfg.store_name()))?,
+            );
+            let held = store.stats()?.articles;
+            if fresh && held > 0 {
+                anyhow::bail!(
+                    "{}: the bench needs an empty database and this one holds {held} articles",
+                    cfg.store_name()
+                );
+            }
+            let sized = Arc::clone(&store);
+            return Ok((store, address.to_string(), Box::new(move || sized.database_bytes().unwrap_or(0))));
+        }
+        #[cfg(not(feature = "postgres"))]
+        anyhow::bail!("{address}: this storyline was built without PostgreSQL support");
+    }
+    let path = dir.join("bench.db");
+    if fresh {
+        let _ = std::fs::remove_file(&path);
+    }
+    let store = Arc::new(SqliteStore::open(&path)?);
+    let dir = dir.to_path_buf();
+    let size = move || {
+        std::fs::read_dir(&dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter(|e| e.file_name().to_string_lossy().starts_with("bench.db"))
+                    .filter_map(|e| e.metadata().ok())
+                    .map(|m| m.len())
+                    .sum()
+            })
+            .unwrap_or(0)
+    };
+    Ok((store, path.display().to_string(), Box::new(size)))
+}
+
+/// Ingests `corpus` with `writers` processes of this binary at once, each a share of its lines
+/// (every `writers`-th line, so each share keeps the stream's order); returns their reports.
+fn ingest_with_processes(
+    db: &str,
+    corpus: &std::path::Path,
+    writers: usize,
+) -> Result<Vec<pipeline::Report>> {
+    use std::io::BufRead;
+    let dir = corpus.parent().unwrap_or(std::path::Path::new("."));
+    let mut parts: Vec<BufWriter<std::fs::File>> = Vec::new();
+    let mut paths = Vec::new();
+    for w in 0..writers {
+        let p = dir.join(format!("share{w}.jsonl"));
+        parts.push(BufWriter::new(std::fs::File::create(&p)?));
+        paths.push(p);
+    }
+    let reader = std::io::BufReader::new(std::fs::File::open(corpus)?);
+    for (i, line) in reader.lines().enumerate() {
+        writeln!(parts[i % writers], "{}", line?)?;
+    }
+    for mut p in parts {
+        p.flush()?;
+    }
+    let exe = std::env::current_exe().context("cannot find this program to start writers")?;
+    let children = paths
+        .iter()
+        .map(|p| {
+            std::process::Command::new(&exe)
+                .args(["--db", db, "ingest", "--json", "--quiet"])
+                .arg(p)
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .context("cannot start a writer")
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut reports = Vec::new();
+    for child in children {
+        let out = child.wait_with_output()?;
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).context("a writer's report")?;
+        reports.push(pipeline::Report {
+            ingested: report["ingested"].as_u64().unwrap_or(0),
+            near_duplicates: report["near_duplicates"].as_u64().unwrap_or(0),
+            duplicates: report["duplicates"].as_u64().unwrap_or(0),
+            failed: report["failed"].as_u64().unwrap_or(0),
+            store_s: report["store_s"].as_f64().unwrap_or(0.0),
+            peak_rss_kib: report["peak_rss_kib"].as_u64(),
+            ..Default::default()
+        });
+    }
+    for p in paths {
+        let _ = std::fs::remove_file(p);
+    }
+    Ok(reports)
 }
 
 /// Peak and current resident memory of this process in KiB, from /proc (Linux).
@@ -72,15 +179,14 @@ pub fn run(cfg: &Config, args: &BenchArgs, as_json: bool) -> Result<ExitCode> {
         None => temp.path().to_path_buf(),
     };
     let dir = dir_path.as_path();
-    let http = |dir: &std::path::Path| {
-        crate::bench_http::run(&dir.join("bench.db"), cfg, args.requests.max(1), args.clients.max(1), as_json)
+    let http = |store: Arc<dyn Store>| {
+        crate::bench_http::run(store, cfg, args.requests.max(1), args.clients.max(1), as_json)
     };
     if args.reuse {
-        http(dir)?;
+        http(bench_store(cfg, dir, false)?.0)?;
         return Ok(ExitCode::SUCCESS);
     }
     let corpus = dir.join("corpus.jsonl");
-    let _ = std::fs::remove_file(dir.join("bench.db"));
     let synth = SynthConfig {
         seed: args.seed,
         articles: args.articles,
@@ -110,19 +216,34 @@ pub fn run(cfg: &Config, args: &BenchArgs, as_json: bool) -> Result<ExitCode> {
             generate_s
         );
     }
-    let store = SqliteStore::open(&dir.join("bench.db"))?;
+    let (store, db_name, store_size) = bench_store(cfg, dir, true)?;
     let opts = Options::new(cfg, PrepareOptions::default(), None);
     reset_peak();
     let before = memory_kib();
-    let mut progress = Progress::new("bench", !as_json);
-    let report = pipeline::run(&store, vec![Input::File(corpus)], opts, &mut progress, false)?;
-    let after = memory_kib();
-    let db_bytes: u64 = std::fs::read_dir(dir)?
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with("bench.db"))
-        .filter_map(|e| e.metadata().ok())
-        .map(|m| m.len())
-        .sum();
+    let report = if args.writers > 1 {
+        // Several processes: the store opened here only measures (and is closed meanwhile, so a
+        // SQLite file has no idle connection of ours).
+        drop(store);
+        let started = Instant::now();
+        let reports = ingest_with_processes(&db_name, &corpus, usize::from(args.writers))?;
+        let mut r = pipeline::Report::default();
+        for x in &reports {
+            r.ingested += x.ingested;
+            r.near_duplicates += x.near_duplicates;
+            r.duplicates += x.duplicates;
+            r.failed += x.failed;
+            r.store_s = r.store_s.max(x.store_s);
+            r.peak_rss_kib = r.peak_rss_kib.max(x.peak_rss_kib);
+        }
+        r.elapsed_s = started.elapsed().as_secs_f64();
+        r.articles_per_s = (r.ingested + r.duplicates) as f64 / r.elapsed_s.max(1e-9);
+        r
+    } else {
+        let mut progress = Progress::new("bench", !as_json);
+        pipeline::run(&*store, vec![Input::File(corpus)], opts, &mut progress, false)?
+    };
+    let after = if args.writers > 1 { report.peak_rss_kib.map(|p| (p, p)) } else { memory_kib() };
+    let db_bytes = store_size();
     let mb_per_s = bytes as f64 / 1e6 / report.elapsed_s;
     let peak_mib = after.map(|(peak, _)| peak as f64 / 1024.0);
     let start_mib = before.map(|(_, rss)| rss as f64 / 1024.0);
@@ -141,6 +262,9 @@ pub fn run(cfg: &Config, args: &BenchArgs, as_json: bool) -> Result<ExitCode> {
             "peak_rss_mib": peak_mib,
             "rss_before_mib": start_mib,
             "store_mb": db_bytes as f64 / 1e6,
+            "store_bytes_per_article": db_bytes as f64 / (report.ingested.max(1) as f64),
+            "writers": args.writers,
+            "store": if cfg.postgres().is_some() { "postgres" } else { "sqlite" },
             "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
@@ -166,10 +290,17 @@ pub fn run(cfg: &Config, args: &BenchArgs, as_json: bool) -> Result<ExitCode> {
         if let (Some(peak), Some(start)) = (peak_mib, start_mib) {
             println!("  memory      peak {peak:.1} MiB resident during ingest (started at {start:.1} MiB)");
         }
-        println!("  store       {:.1} MB on disk", db_bytes as f64 / 1e6);
+        println!(
+            "  store       {:.1} MB on disk, {:.1} KB per article ({}, {} writer process{})",
+            db_bytes as f64 / 1e6,
+            db_bytes as f64 / 1e3 / (report.ingested.max(1) as f64),
+            if cfg.postgres().is_some() { "PostgreSQL" } else { "SQLite" },
+            args.writers,
+            if args.writers == 1 { "" } else { "es" }
+        );
     }
     if args.http {
-        http(dir)?;
+        http(bench_store(cfg, dir, false)?.0)?;
     }
     Ok(if report.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

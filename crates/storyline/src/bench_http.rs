@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,7 +13,6 @@ use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use storyline_core::analyze::stem::is_stopword;
 use storyline_core::search::words;
-use storyline_store::sqlite::SqliteStore;
 use storyline_store::{ArticleFilter, SearchQuery, Store, StoryFilter};
 
 use crate::config::Config;
@@ -232,10 +230,14 @@ fn pick_terms(store: &dyn Store) -> Result<(Vec<String>, Vec<String>)> {
     Ok((common, rare))
 }
 
-/// Runs the load test against the store at `db`.
-pub fn run(db: &Path, cfg: &Config, requests: usize, clients: usize, as_json: bool) -> Result<()> {
-    let store =
-        Arc::new(SqliteStore::open(db).with_context(|| format!("{}: cannot open store", db.display()))?);
+/// Runs the load test against `store`.
+pub fn run(
+    store: Arc<dyn Store>,
+    cfg: &Config,
+    requests: usize,
+    clients: usize,
+    as_json: bool,
+) -> Result<()> {
     // Stories of up to MAX_REPORTS reports are load-tested; the largest story is timed alone
     // (a generated stream can grow a story to thousands of reports).
     let listed =
@@ -251,7 +253,7 @@ pub fn run(db: &Path, cfg: &Config, requests: usize, clients: usize, as_json: bo
         .map(|a| a.id)
         .collect();
     if stories.is_empty() || articles.is_empty() {
-        bail!("{}: too few stories or articles to load-test", db.display());
+        bail!("the store has too few stories or articles to load-test");
     }
     let (common, rare) = pick_terms(store.as_ref())?;
     let total = |w: &str| {

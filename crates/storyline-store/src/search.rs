@@ -76,20 +76,19 @@ fn pg_quoted(term: &str) -> String {
 /// The `tsvector` literal of an article's terms: each term with its positions (title first,
 /// weight A; then the body, weight D, one position on), as PostgreSQL keeps them.
 pub fn pg_document(terms: &SearchTerms) -> String {
-    let mut positions: std::collections::BTreeMap<&str, (Vec<usize>, bool)> = Default::default();
-    let title = terms.title.split_whitespace().map(|t| (t, true));
-    let body = terms.body.split_whitespace().map(|t| (t, false));
     let title_len = terms.title.split_whitespace().count();
-    for (i, (term, in_title)) in title.chain(body).enumerate() {
+    let mut positions: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    // Title terms at 1.., the body's one position after them.
+    let words = terms.title.split_whitespace().chain(terms.body.split_whitespace());
+    for (i, term) in words.enumerate() {
         let at = (i + 1 + usize::from(i >= title_len)).min(PG_MAX_POSITION);
-        let entry = positions.entry(term).or_default();
-        if entry.0.len() < PG_MAX_POSITIONS && entry.0.last() != Some(&at) {
-            entry.0.push(at);
-            entry.1 |= in_title;
+        let list = positions.entry(term).or_default();
+        if list.len() < PG_MAX_POSITIONS && list.last() != Some(&at) {
+            list.push(at);
         }
     }
     let mut out = String::new();
-    for (term, (at, _)) in &positions {
+    for (term, at) in &positions {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -398,6 +397,24 @@ pub fn search(conn: &mut dyn Sql, q: &SearchQuery) -> Result<SearchResults, Stor
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn postgres_documents_keep_positions_and_weigh_the_title() {
+        let terms = SearchTerms { title: "brug dicht".into(), body: "brug waal o'brien".into() };
+        assert_eq!(pg_document(&terms), "'brug':1A,4 'dicht':2A 'o''brien':6 'waal':5");
+        let long = SearchTerms { title: String::new(), body: "x ".repeat(20_000) };
+        let doc = pg_document(&long);
+        assert_eq!(doc.matches(',').count() + 1, PG_MAX_POSITIONS, "positions per term are capped");
+        let query = pg_expression(
+            &[
+                Clause::Word(vec!["brug".into()]),
+                Clause::Prefix("wa".into()),
+                Clause::Phrase(vec![vec!["a".into(), "b".into()]]),
+            ],
+            true,
+        );
+        assert_eq!(query, "('brug') & 'wa':* & (('a' <-> 'b'))");
+    }
 
     #[test]
     fn entity_keys_become_single_index_terms() {

@@ -29,6 +29,7 @@ pub mod dossier;
 pub mod search;
 pub mod sqlite;
 pub mod stories;
+pub mod watch;
 
 use serde::Serialize;
 use storyline_core::analyze::Analysis;

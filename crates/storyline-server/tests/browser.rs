@@ -492,7 +492,7 @@ fn the_feeds_page_shows_every_source_and_planted_markup_stays_text() {
     let dom = dump_dom(&bin, &server.url("/feeds"));
     assert_not_run(&dom, "feeds page");
     assert!(dom.contains("https://vechtdal.example/feed.xml"), "the feed is listed");
-    assert!(dom.contains("2 new, 5 duplicate, 0 revised"), "its last visit is told");
+    assert!(dom.contains("2 new, 5 duplicates, 0 revised"), "its last visit is told");
     assert!(
         dom.contains("is an HTML page, not a feed (the page names a feed: &lt;img src=x"),
         "the error shows as text"

@@ -1512,6 +1512,8 @@ mod loopback {
         Silent,
         /// Announces and streams a body of this many bytes for as long as the client reads.
         Endless(u64),
+        /// A permanent redirect to this path.
+        Redirect(String),
     }
 
     impl Reply {
@@ -1652,6 +1654,9 @@ mod loopback {
         };
         match reply {
             None => send(&mut stream, "404 Not Found", &[("Content-Type", "text/plain")], b"niet gevonden"),
+            Some(Reply::Redirect(to)) => {
+                send(&mut stream, "301 Moved Permanently", &[("Location", to.as_str())], b"")
+            }
             Some(Reply::Status(code)) => send(
                 &mut stream,
                 &format!("{code} Fout"),
@@ -2029,6 +2034,8 @@ fn ingest_fetches_a_page_or_feed_by_its_address_and_errors_name_it() {
         ),
     );
     server.set("/nieuws.xml", Reply::doc("application/rss+xml", &vechtdal_feed(&[BRUG, RAAD])));
+    server.set("/oud/brug", Reply::Redirect("/artikel/brug.html".into()));
+    server.set("/rond", Reply::Redirect("/rond".into()));
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("s.db");
     let page = server.url("/artikel/brug.html");
@@ -2052,9 +2059,18 @@ fn ingest_fetches_a_page_or_feed_by_its_address_and_errors_name_it() {
     let full = json_of(&run(&db, &["article", stored["id"].as_str().unwrap(), "--json"]));
     assert_eq!(full["url"], page);
     assert!(full["text"].as_str().unwrap().contains("twee miljoen euro"), "{full}");
-    // The same again stores nothing twice.
-    let again = json_of(&run(&db, &["ingest", &page, "--json"]));
-    assert_eq!((again["ingested"].as_u64(), again["duplicates"].as_u64()), (Some(0), Some(1)), "{again}");
+    // The same again stores nothing twice, also when reached through a redirect; redirects
+    // are followed a bounded number of times.
+    let again = json_of(&run(&db, &["ingest", &page, &server.url("/oud/brug"), "--json"]));
+    assert_eq!((again["ingested"].as_u64(), again["duplicates"].as_u64()), (Some(0), Some(2)), "{again}");
+    let o = run(&db, &["ingest", &server.url("/rond")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(&format!("{}: more than 5 redirects", server.url("/rond"))),
+        "{}",
+        stderr(&o)
+    );
+    assert!(server.seen("/rond").len() <= 6, "{:?}", server.seen("/rond"));
 }
 
 /// A GET over loopback with a bound on waiting: the status and the body.

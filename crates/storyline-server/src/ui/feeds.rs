@@ -51,8 +51,12 @@ fn result_cell(s: &SourceStatus) -> String {
             format!("{} in a row", plural(u64::from(s.failures), "failed visit", "failed visits"))
         }
         _ => {
-            format!("{} new, {} duplicate, {} revised", s.new, s.duplicates, s.revised)
-                + &if s.failed > 0 { format!(", {} failed", s.failed) } else { String::new() }
+            format!(
+                "{} new, {}, {} revised",
+                s.new,
+                plural(s.duplicates, "duplicate", "duplicates"),
+                s.revised
+            ) + &if s.failed > 0 { format!(", {} failed", s.failed) } else { String::new() }
         }
     };
     let _ = write!(out, " <span class=\"muted\">{}</span>", escape(&what));
@@ -163,7 +167,7 @@ mod tests {
         });
         assert_safe_page(&html);
         assert!(html.contains("follows the sources of <code>bronnen.txt</code>"), "{html}");
-        assert!(html.contains("<span class=\"badge feed-ok\">HTTP 200</span> <span class=\"muted\">2 new, 0 duplicate, 0 revised</span>"), "{html}");
+        assert!(html.contains("<span class=\"badge feed-ok\">HTTP 200</span> <span class=\"muted\">2 new, 0 duplicates, 0 revised</span>"), "{html}");
         assert!(html.contains("<tr class=\"failing\">"));
         assert!(html.contains("<p class=\"feed-error\">HTTP 500 Internal Server Error &lt;script&gt;</p>"));
         assert!(html.contains("3 failed visits in a row"));

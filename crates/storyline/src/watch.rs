@@ -601,6 +601,70 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_restart_keeps_what_each_source_needs_and_an_edited_list_is_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let list = dir.path().join("bronnen.txt");
+        std::fs::write(&list, "https://a.example/rss.xml\nhttps://b.example/rss.xml every=2h\n").unwrap();
+        let cfg = Config { db: dir.path().join("s.db"), ..Config::default() };
+        let store = storyline_store::sqlite::SqliteStore::open_in_memory().unwrap();
+        // What an earlier run left: a's validators and its next visit, and a source since dropped.
+        let later = after(now(), Duration::from_secs(600));
+        let mut old = WatchStatus::default();
+        for (source, etag) in
+            [("https://a.example/rss.xml", "\"a1\""), ("https://weg.example/rss.xml", "\"w\"")]
+        {
+            let mut e = SourceEntry::default();
+            e.status.source = source.into();
+            e.status.etag = Some(etag.into());
+            e.status.total_new = 7;
+            e.status.next_due = Some(later);
+            old.sources.push(e);
+        }
+        status_file::save(&cfg.watch_status_file(), &old).unwrap();
+        let mut notes = Vec::new();
+        let mut log = |e: Event<'_>| {
+            if let Event::Note(n) = e {
+                notes.push(n)
+            }
+        };
+        let mut w = Watcher::new(&store, &cfg, Settings::new(&cfg, list.clone()), &mut log).unwrap();
+        let names: Vec<&str> = w.status().sources.iter().map(|e| e.status.source.as_str()).collect();
+        assert_eq!(names, ["https://a.example/rss.xml", "https://b.example/rss.xml"]);
+        let a = &w.status().sources[0].status;
+        assert_eq!((a.etag.as_deref(), a.total_new, a.next_due), (Some("\"a1\""), 7, Some(later)));
+        let b = &w.status().sources[1].status;
+        assert_eq!(b.interval_s, 7200);
+        assert!(b.next_due.unwrap().unix <= now().unix, "a new source is due at once");
+        // The status file says so at once.
+        let written = status_file::load(&cfg.watch_status_file()).unwrap().unwrap();
+        assert_eq!(written.sources.len(), 2);
+        // An edit that does not read is named and changes nothing; one that reads is taken.
+        let touch = |text: &str, secs: u64| {
+            std::fs::write(&list, text).unwrap();
+            let f = std::fs::File::options().write(true).open(&list).unwrap();
+            f.set_modified(UNIX_EPOCH + Duration::from_secs(secs)).unwrap();
+        };
+        touch("https://a.example/rss.xml every=soms\n", 1_000_000);
+        w.reload(&mut log);
+        assert_eq!(w.status().sources.len(), 2);
+        touch("https://b.example/rss.xml every=2h\nhttps://a.example/rss.xml outlet=Aa\n", 2_000_000);
+        w.reload(&mut log);
+        let a = &w.status().sources[1].status;
+        assert_eq!(
+            (a.source.as_str(), a.outlet.as_deref(), a.etag.as_deref()),
+            ("https://a.example/rss.xml", Some("Aa"), Some("\"a1\""))
+        );
+        drop(log);
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("line 1: every=soms") && n.contains("following the sources read before")),
+            "{notes:?}"
+        );
+        assert!(notes.iter().any(|n| n.contains("read again: 2 sources")), "{notes:?}");
+    }
+
+    #[test]
     fn failures_double_the_wait_up_to_the_cap() {
         let m = Duration::from_secs(60);
         let cap = Duration::from_secs(3600);

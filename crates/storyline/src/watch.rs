@@ -654,7 +654,6 @@ mod tests {
             (a.source.as_str(), a.outlet.as_deref(), a.etag.as_deref()),
             ("https://a.example/rss.xml", Some("Aa"), Some("\"a1\""))
         );
-        drop(log);
         assert!(
             notes
                 .iter()

@@ -253,3 +253,37 @@ pub(crate) async fn compare(
     })
     .await
 }
+
+/// The followed feeds' statuses as the status file holds them (read on the blocking pool), or
+/// `None` when no status file is configured or written yet. An unreadable file is logged and
+/// answered as an internal error.
+pub(crate) async fn feed_statuses(
+    feeds: &crate::Feeds,
+) -> Result<Option<storyline_store::watch::WatchStatus>, ApiError> {
+    let Some(path) = feeds.status_file.clone() else { return Ok(None) };
+    blocking(move || {
+        storyline_store::watch::load(&path).map_err(|e| {
+            tracing::error!("{e}");
+            ApiError::internal("the feed statuses cannot be read; the server log says why".to_string())
+        })
+    })
+    .await
+}
+
+/// `GET /api/feeds`: every followed source's status.
+pub(crate) async fn feeds(State(state): State<Shared>) -> Result<Json<Value>, ApiError> {
+    let status = feed_statuses(&state.feeds).await?;
+    let sources: Vec<&storyline_store::watch::SourceStatus> =
+        status.as_ref().map(|s| s.sources.iter().map(|e| &e.status).collect()).unwrap_or_default();
+    Ok(Json(json!({
+        "watching": state.feeds.watching.is_some(),
+        "list": status.as_ref().and_then(|s| s.list.as_deref().map(file_name)).or(state.feeds.watching.clone()),
+        "updated": status.as_ref().and_then(|s| s.updated),
+        "sources": sources,
+    })))
+}
+
+/// The last part of a path: the server names a watch list without saying where it lives.
+pub(crate) fn file_name(path: &str) -> String {
+    path.rsplit(['/', '\\']).next().unwrap_or(path).to_string()
+}

@@ -15,8 +15,8 @@
 //! ```
 //!
 //! Routes (see [`ROUTES`] and the OpenAPI document at `/api/openapi.json`): the pages `/`,
-//! `/stories/{id}`, `/articles/{id}`, `/search`; the assets under `/assets/`; the JSON API under
-//! `/api/`. Writes (`POST /api/ingest`) need `Authorization: Bearer <token>`; a server started
+//! `/stories/{id}`, `/articles/{id}`, `/search`, `/feeds`; the assets under `/assets/`; the JSON
+//! API under `/api/`. Writes (`POST /api/ingest`) need `Authorization: Bearer <token>`; a server started
 //! without a token refuses them.
 
 #![warn(missing_docs)]
@@ -32,6 +32,7 @@ pub mod params;
 pub mod ui;
 
 use std::future::Future;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -78,6 +79,16 @@ impl Default for Limits {
     }
 }
 
+/// Where the statuses of followed feeds come from: the status file the watcher writes
+/// (`storyline watch`, or this server's own watcher with `serve --watch`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Feeds {
+    /// The watcher's status file; `None`: no feeds are followed.
+    pub status_file: Option<PathBuf>,
+    /// The watch list this server follows itself (`serve --watch`), by the name to show.
+    pub watching: Option<String>,
+}
+
 /// What the handlers share: the store, the write token, the ingest settings and the limits.
 pub struct AppState {
     /// The store read and written.
@@ -90,6 +101,8 @@ pub struct AppState {
     pub limits: Limits,
     /// Recently built dossiers.
     pub dossiers: Arc<cache::DossierCache>,
+    /// The followed feeds' statuses (`/feeds`, `/api/feeds`).
+    pub feeds: Feeds,
 }
 
 impl AppState {
@@ -101,6 +114,7 @@ impl AppState {
             ingest: IngestSettings::default(),
             limits: Limits::default(),
             dossiers: Arc::default(),
+            feeds: Feeds::default(),
         }
     }
 }
@@ -111,6 +125,7 @@ impl std::fmt::Debug for AppState {
         f.debug_struct("AppState")
             .field("token", &self.token.as_ref().map(|_| "<set>"))
             .field("limits", &self.limits)
+            .field("feeds", &self.feeds)
             .finish_non_exhaustive()
     }
 }
@@ -126,6 +141,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/articles/{id}"),
     ("GET", "/search"),
     ("GET", "/search/feed.atom"),
+    ("GET", "/feeds"),
     ("GET", "/assets/style.css"),
     ("GET", "/assets/app.js"),
     ("GET", "/api/health"),
@@ -136,6 +152,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/articles/{id}"),
     ("GET", "/api/search"),
     ("GET", "/api/compare"),
+    ("GET", "/api/feeds"),
     ("POST", "/api/ingest"),
 ];
 
@@ -160,6 +177,7 @@ fn handler_for(method: &str, path: &str) -> MethodRouter<Shared> {
         "/stories/{id}/feed.atom" => route(method, pages::story_feed),
         "/search" => route(method, pages::search),
         "/search/feed.atom" => route(method, pages::search_feed),
+        "/feeds" => route(method, pages::feeds),
         "/assets/style.css" => route(method, || async { asset("text/css; charset=utf-8", ui::STYLE_CSS) }),
         "/assets/app.js" => route(method, || async { asset("text/javascript; charset=utf-8", ui::APP_JS) }),
         "/api/health" => route(method, api::health),
@@ -170,6 +188,7 @@ fn handler_for(method: &str, path: &str) -> MethodRouter<Shared> {
         "/api/articles/{id}" => route(method, api::article),
         "/api/search" => route(method, api::search),
         "/api/compare" => route(method, api::compare),
+        "/api/feeds" => route(method, api::feeds),
         "/api/ingest" => route(method, ingest::ingest),
         other => unreachable!("no handler for route {other}"),
     }

@@ -136,6 +136,7 @@ pub fn document() -> Value {
             "/stories/{id}/feed.atom": feed("A story's reports as an Atom feed, newest first: a reader sees the story move.", vec![story_id.clone()]),
             "/search": page("Full-text search, hits grouped by story.", page_search_params.clone()),
             "/search/feed.atom": feed("A search's first hits as an Atom feed: a reader sees new matches.", search_params()),
+            "/feeds": page("The followed feeds, pages and folders: each one's last visit, result, error and next visit.", vec![]),
             "/assets/style.css": asset("The stylesheet.", "text/css"),
             "/assets/app.js": asset("The small progressive script.", "text/javascript"),
             "/api/health": { "get": {
@@ -213,6 +214,17 @@ pub fn document() -> Value {
                     "404": error("No such article.")
                 }
             }},
+            "/api/feeds": { "get": {
+                "tags": ["api"], "summary": "The followed feeds, pages and folders (from the watcher's status file): each one's last visit, HTTP status, what it stored, its error and its next visit.",
+                "responses": {
+                    "200": ok_json("The statuses; `sources` is empty when no watch list has run.", json!({ "type": "object", "properties": {
+                        "watching": { "type": "boolean", "description": "Whether this server runs the watch list itself (serve --watch)." },
+                        "list": { "type": ["string", "null"], "description": "The watch list's file name." },
+                        "updated": { "oneOf": [{ "$ref": "#/components/schemas/Published" }, { "type": "null" }], "description": "When the status was last written." },
+                        "sources": { "type": "array", "items": { "$ref": "#/components/schemas/FeedStatus" } } } })),
+                    "500": error("The status file cannot be read.")
+                }
+            }},
             "/api/ingest": { "post": {
                 "tags": ["api"], "summary": "Store the articles of a JSON Lines or feed body.",
                 "security": [{ "bearer": [] }],
@@ -271,6 +283,24 @@ pub fn document() -> Value {
                     "snippet": { "type": "string" },
                     "snippet_highlights": { "type": "array", "items": { "type": "array", "items": { "type": "integer" } }, "description": "Character ranges [start, end) in snippet." },
                     "title_highlights": { "type": "array", "items": { "type": "array", "items": { "type": "integer" } }, "description": "Character ranges [start, end) in title." } } },
+                "FeedStatus": { "type": "object", "description": "One source of the watch list and its last visit.", "properties": {
+                    "source": { "type": "string", "description": "The URL, or the folder, as the watch list gives it." },
+                    "kind": { "enum": ["feed", "page", "folder"] },
+                    "outlet": { "type": ["string", "null"] },
+                    "line": { "type": "integer", "description": "Its line in the watch list." },
+                    "interval_s": { "type": "integer", "description": "Seconds between visits while it answers." },
+                    "last_fetch": { "oneOf": [{ "$ref": "#/components/schemas/Published" }, { "type": "null" }], "description": "When the last visit ended." },
+                    "last_success": { "oneOf": [{ "$ref": "#/components/schemas/Published" }, { "type": "null" }] },
+                    "duration_ms": { "type": ["integer", "null"] },
+                    "result": { "enum": ["pending", "ok", "not_modified", "partial", "error"] },
+                    "http_status": { "type": ["integer", "null"] },
+                    "new": { "type": "integer" }, "duplicates": { "type": "integer" }, "revised": { "type": "integer" }, "failed": { "type": "integer" },
+                    "error": { "type": ["string", "null"], "description": "What went wrong on the last visit, on one line." },
+                    "failures": { "type": "integer", "description": "Failed visits in a row; each doubles the wait, up to a cap." },
+                    "next_due": { "oneOf": [{ "$ref": "#/components/schemas/Published" }, { "type": "null" }] },
+                    "total_new": { "type": "integer" }, "total_revised": { "type": "integer" },
+                    "etag": { "type": ["string", "null"] }, "last_modified": { "type": ["string", "null"] },
+                    "files_seen": { "type": "integer", "description": "For a folder: the files seen." } } },
                 "Dossier": { "type": "object", "description": "id, title, first_published, last_published, sources, languages, articles (one page of the timeline, each with role and adds), articles_total, limit, offset, has_more, discrepancies, contradictions, quotes (by speaker), figures." }
             }
         }

@@ -210,6 +210,18 @@ pub(crate) async fn search(
     .await
 }
 
+/// `GET /feeds`: every followed source's status.
+pub(crate) async fn feeds(State(state): State<Shared>) -> Result<Response, PageError> {
+    let status = crate::api::feed_statuses(&state.feeds).await?;
+    let list = status.as_ref().and_then(|s| s.list.as_deref()).map(crate::api::file_name);
+    let view = ui::FeedsView {
+        watching: state.feeds.watching.as_deref(),
+        list: list.as_deref(),
+        status: status.as_ref(),
+    };
+    Ok(html(ui::feeds_page(&view)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

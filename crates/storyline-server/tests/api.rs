@@ -100,6 +100,7 @@ fn fixture_with(token: Option<&str>, limits: Limits) -> Fixture {
         ingest: IngestSettings::default(),
         limits,
         dossiers: Default::default(),
+        feeds: Default::default(),
     };
     Fixture { store, app: app(state) }
 }
@@ -709,6 +710,114 @@ async fn the_openapi_document_lists_exactly_the_routes_served() {
     }
     let css = get(&f.app, "/assets/style.css").await;
     assert!(css.content_type.starts_with("text/css"));
+}
+
+/// A status file as the watcher writes it: a feed that answered, one that fails, a folder.
+fn write_status(path: &std::path::Path) {
+    use storyline_store::watch::{save, Outcome, SourceEntry, SourceKind, WatchStatus};
+    let entry = |source: &str, kind: SourceKind, result: Outcome| {
+        let mut e = SourceEntry::default();
+        e.status.source = source.into();
+        e.status.kind = kind;
+        e.status.result = result;
+        e.status.interval_s = 900;
+        e.status.last_fetch = Published::parse("2025-10-14T08:00:00Z").ok();
+        e.status.next_due = Published::parse("2025-10-14T08:15:00Z").ok();
+        e
+    };
+    let mut ok = entry("http://127.0.0.1:9/morgenblad.xml", SourceKind::Feed, Outcome::Ok);
+    ok.status.http_status = Some(200);
+    ok.status.outlet = Some("Het Morgenblad".into());
+    (ok.status.new, ok.status.duplicates, ok.status.total_new) = (2, 1, 2);
+    ok.status.etag = Some("\"v2\"".into());
+    let mut bad = entry("http://127.0.0.1:9/kapot.xml", SourceKind::Feed, Outcome::Error);
+    bad.status.http_status = Some(500);
+    bad.status.failures = 2;
+    bad.status.error = Some("HTTP 500 Internal Server Error".into());
+    let mut folder = entry("/srv/binnen", SourceKind::Folder, Outcome::NotModified);
+    folder.files.insert("/srv/binnen/a.jsonl".into(), Default::default());
+    folder.status.files_seen = 1;
+    let status = WatchStatus {
+        list: Some("/etc/storyline/bronnen.txt".into()),
+        updated: Published::parse("2025-10-14T08:00:01Z").ok(),
+        sources: vec![ok, bad, folder],
+        ..WatchStatus::default()
+    };
+    save(path, &status).unwrap();
+}
+
+#[tokio::test]
+async fn feeds_show_the_watcher_s_statuses_in_json_and_on_a_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let status_file = dir.path().join("s.feeds.json");
+    let store = Arc::new(SqliteStore::open_in_memory().unwrap());
+    let with = |watching: Option<&str>| {
+        let mut state = AppState::new(store.clone());
+        state.feeds = storyline_server::Feeds {
+            status_file: Some(status_file.clone()),
+            watching: watching.map(str::to_string),
+        };
+        app(state)
+    };
+    // No status file yet: nothing followed, said in both.
+    let r = get(&with(None), "/api/feeds").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        r.json(),
+        serde_json::json!({ "watching": false, "list": null, "updated": null, "sources": [] })
+    );
+    let page = get(&with(None), "/feeds").await;
+    assert!(page.body.contains("No watch list is running."), "{}", page.body);
+
+    write_status(&status_file);
+    let app_watching = with(Some("bronnen.txt"));
+    let r = get(&app_watching, "/api/feeds").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let v = r.json();
+    assert_eq!(v["watching"], true);
+    assert_eq!(v["list"], "bronnen.txt", "the list by name, not where it lives: {v}");
+    assert_eq!(v["updated"], "2025-10-14T08:00:01Z");
+    let sources = v["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 3);
+    assert_eq!(sources[0]["result"], "ok");
+    assert_eq!(sources[0]["new"], 2);
+    assert_eq!(sources[0]["outlet"], "Het Morgenblad");
+    assert_eq!(sources[1]["result"], "error");
+    assert_eq!(sources[1]["http_status"], 500);
+    assert_eq!(sources[1]["error"], "HTTP 500 Internal Server Error");
+    assert_eq!(sources[1]["failures"], 2);
+    assert_eq!(sources[2]["kind"], "folder");
+    assert_eq!(sources[2]["files_seen"], 1);
+    assert!(sources[2].get("files").is_none(), "the folder's file list stays in the status file");
+
+    let page = get(&app_watching, "/feeds").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.content_type.starts_with("text/html"));
+    assert!(
+        page.body.contains("This server follows the sources of <code>bronnen.txt</code>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("http://127.0.0.1:9/morgenblad.xml"));
+    assert!(page.body.contains("<p class=\"feed-error\">HTTP 500 Internal Server Error</p>"));
+    assert!(page.body.contains("3 sources, 1 failing."));
+    assert!(!page.body.contains("/etc/storyline"), "the page does not say where the list lives");
+    // Without its own watcher the server shows what `storyline watch` wrote.
+    let page = get(&with(None), "/feeds").await;
+    assert!(page.body.contains("No watch list runs in this server."), "{}", page.body);
+    assert!(page.body.contains("HTTP 500 Internal Server Error"));
+    // Every page links the feeds page.
+    assert!(get(&with(None), "/search").await.body.contains("<a href=\"/feeds\">Feeds</a>"));
+
+    // A status file that does not read is a JSON error, its reason in the log only.
+    std::fs::write(&status_file, "kapot").unwrap();
+    let r = get(&with(None), "/api/feeds").await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(r.json()["error"]["code"], "internal");
+    assert!(!r.body.contains(dir.path().to_str().unwrap()), "{}", r.body);
+    let r = get(&with(None), "/feeds").await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(r.content_type.starts_with("text/html"));
 }
 
 /// One real request over loopback, then a graceful shutdown within a bound.

@@ -135,6 +135,10 @@ struct Server {
 
 impl Server {
     fn start(store: Arc<SqliteStore>) -> Server {
+        Server::start_with(AppState::new(store))
+    }
+
+    fn start_with(state: AppState) -> Server {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let (tx, rx) = std::sync::mpsc::channel();
@@ -152,7 +156,7 @@ impl Server {
                         tokio::time::sleep(Duration::from_millis(20)).await;
                     }
                 };
-                serve(listener, AppState::new(store), shutdown).await.expect("serve");
+                serve(listener, state, shutdown).await.expect("serve");
             });
         });
         let addr = rx.recv_timeout(Duration::from_secs(30)).expect("server started");
@@ -435,4 +439,67 @@ fn planted_scripts_are_shown_not_run() {
     let search = dump_dom(&bin, &server.url("/search?q=stroomstoring"));
     assert_not_run(&search, "search page");
     assert!(search.contains("Stroomstoring"), "the search finds the feed item");
+}
+
+/// The feeds page in a browser: every followed source with its result and error, a failing one
+/// marked; markup in a source's name or error (a page can put anything in the feed link it
+/// names) is shown as text and never runs; a `javascript:` source is no link.
+#[test]
+fn the_feeds_page_shows_every_source_and_planted_markup_stays_text() {
+    use storyline_store::watch::{save, Outcome, SourceEntry, SourceKind, WatchStatus};
+    let Some(bin) = chromium_or_skip("the_feeds_page_shows_every_source_and_planted_markup_stays_text")
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let status_file = dir.path().join("s.feeds.json");
+    let entry = |source: &str, kind: SourceKind, result: Outcome| {
+        let mut e = SourceEntry::default();
+        e.status.source = source.into();
+        e.status.kind = kind;
+        e.status.result = result;
+        e.status.interval_s = 900;
+        e.status.last_fetch = storyline_core::Published::parse("2025-10-14T08:00:00Z").ok();
+        e.status.next_due = storyline_core::Published::parse("2025-10-14T08:15:00Z").ok();
+        e
+    };
+    let mut ok = entry("https://vechtdal.example/feed.xml", SourceKind::Feed, Outcome::Ok);
+    ok.status.http_status = Some(200);
+    ok.status.outlet = Some(format!("Omroep Vechtdal {SCRIPT}"));
+    (ok.status.new, ok.status.duplicates, ok.status.total_new) = (2, 5, 14);
+    let mut page = entry("https://vechtdal.example/", SourceKind::Feed, Outcome::Error);
+    page.status.http_status = Some(200);
+    page.status.failures = 1;
+    page.status.error =
+        Some(format!("https://vechtdal.example/ is an HTML page, not a feed (the page names a feed: {IMG})"));
+    let mut planted =
+        entry("javascript:document.body.setAttribute('data-owned','1')", SourceKind::Page, Outcome::Error);
+    planted.status.error = Some(format!("not a usable address: {SCRIPT}"));
+    planted.status.failures = 3;
+    let mut folder = entry("/srv/persbureau", SourceKind::Folder, Outcome::NotModified);
+    folder.status.files_seen = 12;
+    let status = WatchStatus {
+        list: Some("bronnen.txt".into()),
+        updated: storyline_core::Published::parse("2025-10-14T08:00:01Z").ok(),
+        sources: vec![ok, page, planted, folder],
+        ..WatchStatus::default()
+    };
+    save(&status_file, &status).expect("status file");
+    let mut state = AppState::new(Arc::new(SqliteStore::open_in_memory().expect("store")));
+    state.feeds =
+        storyline_server::Feeds { status_file: Some(status_file), watching: Some("bronnen.txt".into()) };
+    let server = Server::start_with(state);
+    let dom = dump_dom(&bin, &server.url("/feeds"));
+    assert_not_run(&dom, "feeds page");
+    assert!(dom.contains("https://vechtdal.example/feed.xml"), "the feed is listed");
+    assert!(dom.contains("2 new, 5 duplicates, 0 revised"), "its last visit is told");
+    assert!(
+        dom.contains("is an HTML page, not a feed (the page names a feed: &lt;img src=x"),
+        "the error shows as text"
+    );
+    assert!(!dom.contains("href=\"javascript:"), "a javascript: source never becomes a link");
+    assert_eq!(dom.matches("class=\"failing\"").count(), 2, "the failing sources are marked");
+    assert!(dom.contains("4 sources, 2 failing."));
+    screenshot(&bin, &server.url("/feeds"), &screenshot_dir().join("feeds-desktop.png"), (1280, 900));
+    screenshot(&bin, &server.url("/feeds"), &screenshot_dir().join("feeds-phone.png"), (390, 1400));
 }

@@ -33,6 +33,7 @@ pub mod search;
 pub mod sql;
 pub mod sqlite;
 pub mod stories;
+pub mod watch;
 pub mod write;
 
 use serde::Serialize;

@@ -1,6 +1,7 @@
 //! Settings: defaults < `storyline.toml` < `STORYLINE_*` environment < command-line flags.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
@@ -22,6 +23,27 @@ struct FileConfig {
     models: ModelsSection,
     #[serde(default)]
     serve: ServeSection,
+    #[serde(default)]
+    fetch: FetchSection,
+    #[serde(default)]
+    watch: WatchSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FetchSection {
+    timeout: Option<String>,
+    max_body_mb: Option<u64>,
+    max_redirects: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WatchSection {
+    interval: Option<String>,
+    min_interval: Option<String>,
+    max_backoff: Option<String>,
+    status_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -87,6 +109,20 @@ pub struct Config {
     pub max_connections: usize,
     /// `serve.header_timeout_s`: seconds a client gets to send a request's headers.
     pub header_timeout_s: u64,
+    /// `fetch.timeout`: the longest one fetch over HTTP may take.
+    pub fetch_timeout: Duration,
+    /// `fetch.max_body_mb`: the largest body a fetch reads, in bytes.
+    pub fetch_max_body_bytes: u64,
+    /// `fetch.max_redirects`: redirects a fetch follows.
+    pub fetch_max_redirects: u32,
+    /// `watch.interval`: how often a source is visited when its line does not say.
+    pub watch_interval: Duration,
+    /// `watch.min_interval`: a URL is never visited more often than this.
+    pub watch_min_interval: Duration,
+    /// `watch.max_backoff`: the longest wait after failed visits.
+    pub watch_max_backoff: Duration,
+    /// `watch.status_file`: where the watcher keeps its status; `None`: beside the store.
+    pub watch_status: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -103,8 +139,20 @@ impl Default for Config {
             max_body_bytes: 16 * 1024 * 1024,
             max_connections: 256,
             header_timeout_s: 10,
+            fetch_timeout: Duration::from_secs(20),
+            fetch_max_body_bytes: 10 * 1024 * 1024,
+            fetch_max_redirects: 5,
+            watch_interval: Duration::from_secs(15 * 60),
+            watch_min_interval: Duration::from_secs(60),
+            watch_max_backoff: Duration::from_secs(6 * 3600),
+            watch_status: None,
         }
     }
+}
+
+/// A duration setting (`15m`), or an error naming where it came from.
+fn duration(text: &str, origin: &str) -> Result<Duration> {
+    crate::watchlist::parse_duration(text).map_err(|e| anyhow::anyhow!("{origin} = `{text}`: {e}"))
 }
 
 fn env_parse<T: std::str::FromStr>(env: &dyn Fn(&str) -> Option<String>, key: &str) -> Result<Option<T>>
@@ -187,6 +235,28 @@ impl Config {
             if let Some(n) = file.serve.header_timeout_s {
                 cfg.header_timeout_s = n;
             }
+            let at = |key: &str| format!("{}: {key}", path.display());
+            if let Some(t) = &file.fetch.timeout {
+                cfg.fetch_timeout = duration(t, &at("[fetch] timeout"))?;
+            }
+            if let Some(n) = file.fetch.max_body_mb {
+                cfg.fetch_max_body_bytes = n.saturating_mul(1024 * 1024);
+            }
+            if let Some(n) = file.fetch.max_redirects {
+                cfg.fetch_max_redirects = n;
+            }
+            if let Some(t) = &file.watch.interval {
+                cfg.watch_interval = duration(t, &at("[watch] interval"))?;
+            }
+            if let Some(t) = &file.watch.min_interval {
+                cfg.watch_min_interval = duration(t, &at("[watch] min_interval"))?;
+            }
+            if let Some(t) = &file.watch.max_backoff {
+                cfg.watch_max_backoff = duration(t, &at("[watch] max_backoff"))?;
+            }
+            if let Some(p) = file.watch.status_file.filter(|p| !p.as_os_str().is_empty()) {
+                cfg.watch_status = Some(p);
+            }
         }
         if let Some(n) = env_parse::<usize>(env, "STORYLINE_BATCH_SIZE")? {
             cfg.batch_size = n;
@@ -215,6 +285,27 @@ impl Config {
         if let Some(n) = env_parse::<u64>(env, "STORYLINE_HEADER_TIMEOUT_S")? {
             cfg.header_timeout_s = n;
         }
+        if let Some(t) = env("STORYLINE_FETCH_TIMEOUT").filter(|t| !t.trim().is_empty()) {
+            cfg.fetch_timeout = duration(&t, "environment variable STORYLINE_FETCH_TIMEOUT")?;
+        }
+        if let Some(n) = env_parse::<u64>(env, "STORYLINE_FETCH_MAX_BODY_MB")? {
+            cfg.fetch_max_body_bytes = n.saturating_mul(1024 * 1024);
+        }
+        if let Some(n) = env_parse::<u32>(env, "STORYLINE_FETCH_MAX_REDIRECTS")? {
+            cfg.fetch_max_redirects = n;
+        }
+        if let Some(t) = env("STORYLINE_WATCH_INTERVAL").filter(|t| !t.trim().is_empty()) {
+            cfg.watch_interval = duration(&t, "environment variable STORYLINE_WATCH_INTERVAL")?;
+        }
+        if let Some(t) = env("STORYLINE_WATCH_MIN_INTERVAL").filter(|t| !t.trim().is_empty()) {
+            cfg.watch_min_interval = duration(&t, "environment variable STORYLINE_WATCH_MIN_INTERVAL")?;
+        }
+        if let Some(t) = env("STORYLINE_WATCH_MAX_BACKOFF").filter(|t| !t.trim().is_empty()) {
+            cfg.watch_max_backoff = duration(&t, "environment variable STORYLINE_WATCH_MAX_BACKOFF")?;
+        }
+        if let Some(p) = env("STORYLINE_WATCH_STATUS").filter(|p| !p.trim().is_empty()) {
+            cfg.watch_status = Some(PathBuf::from(p.trim()));
+        }
         if let Some(db) = db_flag {
             cfg.db = db;
             cfg.db_explicit = true;
@@ -234,6 +325,18 @@ impl Config {
         if cfg.header_timeout_s == 0 {
             bail!("header_timeout_s must be at least 1");
         }
+        if cfg.fetch_timeout.is_zero() {
+            bail!("[fetch] timeout must be more than 0");
+        }
+        if cfg.fetch_max_body_bytes == 0 {
+            bail!("[fetch] max_body_mb must be at least 1");
+        }
+        if cfg.watch_interval.is_zero() {
+            bail!("[watch] interval must be more than 0");
+        }
+        if cfg.watch_max_backoff.is_zero() {
+            bail!("[watch] max_backoff must be more than 0");
+        }
         if cfg.near_duplicate_horizon == 0 {
             bail!("near_duplicate_horizon must be at least 1");
         }
@@ -241,6 +344,31 @@ impl Config {
             bail!("near_duplicate_threshold must be between 0 and 1, not {}", cfg.near_duplicate_threshold);
         }
         Ok(cfg)
+    }
+
+    /// What one fetch over HTTP may take.
+    pub fn fetch_limits(&self) -> crate::fetch::Limits {
+        crate::fetch::Limits {
+            timeout: self.fetch_timeout,
+            max_body_bytes: self.fetch_max_body_bytes,
+            max_redirects: self.fetch_max_redirects,
+        }
+    }
+
+    /// The watcher's status file: `watch.status_file`, else beside the store with the store's
+    /// name (`storyline.db` keeps it in `storyline.feeds.json`; a PostgreSQL database `news` in
+    /// `news.feeds.json` in the working directory).
+    pub fn watch_status_file(&self) -> PathBuf {
+        match (&self.watch_status, self.postgres()) {
+            (Some(p), _) => p.clone(),
+            // A server's store: in the working directory, named after the database.
+            (None, Some(address)) => {
+                let name = address.rsplit('/').next().and_then(|n| n.split('?').next()).unwrap_or("");
+                let name = if name.is_empty() { "storyline" } else { name };
+                PathBuf::from(format!("{name}.feeds.json"))
+            }
+            (None, None) => self.db.with_extension("feeds.json"),
+        }
     }
 
     /// The settings the store needs for an ingest.
@@ -273,6 +401,24 @@ mod tests {
         assert_eq!(cfg.near_duplicate_threshold, 0.7);
         let cfg = Config::load(Some(&file), Some("flag.db".into()), &env).unwrap();
         assert_eq!(cfg.db, PathBuf::from("flag.db"));
+    }
+
+    #[test]
+    fn fetch_and_watch_settings_read_durations_and_name_bad_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("s.toml");
+        std::fs::write(&file, "[fetch]\ntimeout = \"5s\"\nmax_body_mb = 2\n[watch]\ninterval = \"1h30m\"\n")
+            .unwrap();
+        let env = |k: &str| (k == "STORYLINE_WATCH_MIN_INTERVAL").then(|| "2m".to_string());
+        let cfg = Config::load(Some(&file), Some("nieuws.db".into()), &env).unwrap();
+        assert_eq!(cfg.fetch_timeout, Duration::from_secs(5));
+        assert_eq!(cfg.fetch_max_body_bytes, 2 * 1024 * 1024);
+        assert_eq!(cfg.watch_interval, Duration::from_secs(5400));
+        assert_eq!(cfg.watch_min_interval, Duration::from_secs(120));
+        assert_eq!(cfg.watch_status_file(), PathBuf::from("nieuws.feeds.json"));
+        std::fs::write(&file, "[watch]\ninterval = \"vaak\"\n").unwrap();
+        let err = format!("{:#}", Config::load(Some(&file), None, &|_| None).unwrap_err());
+        assert!(err.contains("s.toml: [watch] interval = `vaak`"), "{err}");
     }
 
     #[test]
@@ -322,6 +468,20 @@ mod tests {
         assert_eq!(cfg.max_body_bytes, defaults.max_body_bytes);
         assert_eq!(cfg.max_connections, defaults.max_connections);
         assert_eq!(cfg.header_timeout_s, defaults.header_timeout_s);
+        assert_eq!(cfg.fetch_limits(), crate::fetch::Limits::default());
+        assert_eq!(cfg.watch_interval, defaults.watch_interval);
+        assert_eq!(cfg.watch_min_interval, defaults.watch_min_interval);
+        assert_eq!(cfg.watch_max_backoff, defaults.watch_max_backoff);
+        assert_eq!(cfg.watch_status, defaults.watch_status);
+        assert_eq!(cfg.watch_status_file(), PathBuf::from("storyline.feeds.json"));
+        let pg = Config::load(
+            None,
+            Some("postgres://desk:geheim@db.example/news?sslmode=disable".into()),
+            &|_: &str| None,
+        )
+        .unwrap();
+        assert_eq!(pg.watch_status_file(), PathBuf::from("news.feeds.json"));
+        assert_eq!(pg.store_name(), "postgres://desk:***@db.example/news?sslmode=disable");
         let limits = storyline_server::Limits::default();
         assert_eq!(cfg.max_connections, limits.max_connections);
         assert_eq!(std::time::Duration::from_secs(cfg.header_timeout_s), limits.header_timeout);

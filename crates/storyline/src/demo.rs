@@ -50,7 +50,9 @@ pub fn run(cfg: &Config, args: &DemoArgs, as_json: bool, quiet: bool) -> Result<
         Some(a) => (a.clone(), Busy::Fail),
         None => (cfg.serve_addr.clone(), Busy::AnyPort),
     };
-    crate::serve::serve(std::sync::Arc::new(store), cfg, &addr, busy, |url, _| {
+    // The feeds page reads the demo store's status file, not the default store's.
+    let cfg = Config { db: db.clone(), ..cfg.clone() };
+    crate::serve::serve(std::sync::Arc::new(store), &cfg, &addr, busy, None, |url, _| {
         println!();
         println!("storyline is serving the demo at {url}");
         println!("Open it in a browser; Ctrl-C stops it.");

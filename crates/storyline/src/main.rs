@@ -1,5 +1,5 @@
-//! The `storyline` command: ingest news articles, list and show them, run the demo and the
-//! ingest benchmark.
+//! The `storyline` command: ingest news articles (from files, URLs, or feeds followed over
+//! time), list and show them, serve them, run the demo and the ingest benchmark.
 
 mod analyze_cmd;
 mod bench;
@@ -10,15 +10,20 @@ mod demo;
 mod dossier_cmd;
 mod eval_cmd;
 mod extraction_cmd;
+mod feeds_cmd;
+mod fetch;
 mod names_cmd;
 mod pipeline;
 mod progress;
 mod serve;
 mod show;
 mod stories_cmd;
+mod watch;
+mod watchlist;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
@@ -28,7 +33,7 @@ use storyline_store::sqlite::SqliteStore;
 use storyline_store::{ArticleFilter, SearchQuery, Store};
 
 use crate::config::Config;
-use crate::pipeline::Options;
+use crate::pipeline::{Failure, Input, Options};
 use crate::progress::Progress;
 
 /// Follow news stories across outlets and over time.
@@ -61,17 +66,20 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Read articles from files, directories or standard input into the store
+    /// Read articles from files, directories, web addresses or standard input into the store
     #[command(after_help = "Examples:
   storyline ingest ../shared/seeds
   storyline ingest feeds/nos.xml crawl.warc.gz --source NOS
+  storyline ingest https://nieuws.example/rss.xml https://nieuws.example/artikel/12.html
   zcat dump.jsonl.gz | storyline ingest -
   storyline ingest notes.txt --published 2017-10 --language nl
 
 Formats: text (.txt), JSON Lines (.jsonl, .ndjson), RSS/Atom feeds (.rss, .atom, .xml),
 HTML pages (.html, .htm), WARC (.warc); any of them gzip-compressed (.gz). Directories are
 walked recursively and only files with these extensions are read; a file named directly is
-read whatever its name, its format detected from its content.
+read whatever its name, its format detected from its content. An http(s) address is fetched
+once (as `storyline watch` fetches: [fetch] timeout, max_body_mb, max_redirects) and read as
+what its content and Content-Type say it is; an error names the address.
 
 Exit status: 0 when everything was read, 1 when any file or record failed (the rest is
 stored), 2 for unusable arguments.")]
@@ -275,6 +283,28 @@ SIGTERM stops it after the requests in progress. Exit status 2 when the address 
         /// Address and port to listen on [default: 127.0.0.1:8080, or [serve] addr, STORYLINE_ADDR]
         #[arg(long, value_name = "ADDR")]
         addr: Option<String>,
+        /// Follow the sources of this watch list meanwhile, as `storyline watch LIST` does
+        /// (settings from [watch] and [fetch]); /feeds shows them
+        #[arg(long, value_name = "LIST")]
+        watch: Option<PathBuf>,
+    },
+    /// Follow feeds, pages and folders from a watch list, storing what is new as it appears
+    #[command(after_help = WATCH_HELP)]
+    Watch(WatchArgs),
+    /// Show what the watcher last did with each followed feed, page and folder
+    #[command(after_help = "Examples:
+  storyline feeds
+  storyline feeds --json
+  storyline feeds --status /var/lib/storyline/nieuws.feeds.json
+
+Reads the status file `storyline watch` (or `serve --watch`) keeps, beside the store unless
+[watch] status_file or --status says otherwise: for every source its last visit (when, the
+HTTP status, what it stored: new, duplicates, revised, failed), its error on one line, the
+failed visits in a row and the next visit.")]
+    Feeds {
+        /// The status file [default: beside the store, STORE.feeds.json; [watch] status_file]
+        #[arg(long, value_name = "FILE")]
+        status: Option<PathBuf>,
     },
     /// Measure ingest speed and memory on a generated corpus
     #[command(after_help = "Example:
@@ -335,7 +365,7 @@ storyline.toml or STORYLINE_CLUSTER_MODEL.")]
 
 #[derive(Args)]
 struct IngestArgs {
-    /// Files, directories (walked recursively) or `-` for standard input
+    /// Files, directories (walked recursively), http(s) addresses, or `-` for standard input
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Read every input as this format instead of detecting it
@@ -350,6 +380,59 @@ struct IngestArgs {
     /// Language for articles that declare none (nl, en, ...); skips detection
     #[arg(long, value_name = "CODE")]
     language: Option<String>,
+}
+
+const WATCH_HELP: &str = "Examples:
+  storyline watch bronnen.txt
+  storyline watch bronnen.txt --once          (visit every source once; exit 1 if any failed)
+  storyline --db nieuws.db watch bronnen.txt --status /var/lib/storyline/status.json
+
+The watch list has one source a line: an http(s) URL or a folder (relative to the list's
+folder), then options as key=value; # starts a comment.
+
+  # feeds: RSS/Atom or JSON Lines; an HTML page there is an error
+  https://nieuws.example/feed.xml        outlet=\"De Dagkoerier\"  every=15m
+  # a page, read again (and stored as a new version) when it changes
+  https://nieuws.example/live/brug.html  kind=page  every=5m
+  # a folder: new and changed files are read
+  binnen/                                outlet=Persbureau  language=nl
+
+Options: outlet (the outlet its articles are stored under, like ingest --source), every (90s,
+15m, 2h, 1h30m; default [watch] interval, 15m), kind (feed or page, for a URL), language.
+
+Each source is visited when due; a URL never more often than the minimum interval (60s,
+--min-interval). A fetch asks whether the document changed since the last answer
+(If-None-Match, If-Modified-Since) and gives up after the timeout (20s) or at the size limit
+(10 MB). A failed visit doubles the wait before the next, up to [watch] max_backoff (6h). Every
+visit's result goes to the status file (beside the store: storyline.feeds.json for
+storyline.db), which `storyline feeds` and the server's /feeds page show, and which keeps the
+validators and the folders' files, so a restart goes on where the last run stopped. The list
+is read again when it changes. Ctrl-C stops after the visit in progress.";
+
+#[derive(Args)]
+struct WatchArgs {
+    /// The watch list: one URL or folder a line, with options (see below)
+    #[arg(value_name = "LIST")]
+    list: PathBuf,
+    /// Visit every source once, then exit (status 1 when any failed)
+    #[arg(long)]
+    once: bool,
+    /// The status file [default: beside the store, STORE.feeds.json; [watch] status_file]
+    #[arg(long, value_name = "FILE")]
+    status: Option<PathBuf>,
+    /// Never visit a URL more often than this [default: 60s; [watch] min_interval]
+    #[arg(long, value_parser = parse_duration_arg, value_name = "DURATION")]
+    min_interval: Option<Duration>,
+    /// The longest one fetch may take [default: 20s; [fetch] timeout]
+    #[arg(long, value_parser = parse_duration_arg, value_name = "DURATION")]
+    timeout: Option<Duration>,
+    /// The largest body read, in MiB [default: 10; [fetch] max_body_mb]
+    #[arg(long, value_name = "MB")]
+    max_body_mb: Option<u64>,
+}
+
+fn parse_duration_arg(s: &str) -> Result<Duration, String> {
+    watchlist::parse_duration(s)
 }
 
 #[derive(Args)]
@@ -472,6 +555,110 @@ fn migrate(from: &std::path::Path, to: &str, json: bool, quiet: bool) -> Result<
     }
 }
 
+/// A watch list that does not read is an unusable argument (exit status 2); any other error
+/// stays as it is.
+pub fn watch_usage_error(e: anyhow::Error) -> anyhow::Error {
+    if e.downcast_ref::<watchlist::ListError>().is_some() {
+        UsageError(e.to_string()).into()
+    } else {
+        e
+    }
+}
+
+/// The inputs of `storyline ingest`: files and directories as `pipeline::expand` finds them,
+/// http(s) addresses fetched once, in the order given; what cannot be had is a failure naming it.
+fn ingest_inputs(paths: &[PathBuf], cfg: &Config, forced: Option<Format>) -> (Vec<Input>, Vec<Failure>) {
+    let mut inputs = Vec::new();
+    let mut failures = Vec::new();
+    let mut client = None;
+    for p in paths {
+        let arg = p.to_string_lossy();
+        if !fetch::is_url(&arg) {
+            let (found, missing) = pipeline::expand(std::slice::from_ref(p));
+            inputs.extend(found);
+            failures.extend(missing);
+            continue;
+        }
+        let client = client.get_or_insert_with(|| fetch::Client::new(cfg.fetch_limits()));
+        let failed = |reason: String| Failure { file: arg.to_string(), record: None, reason };
+        match client.get(&arg, &fetch::Validators::default()) {
+            Ok(fetch::Answer::Body(f)) => match fetch::judge(&f, fetch::Expect::Any, forced) {
+                Ok(format) => inputs.push(Input::Fetched {
+                    address: f.url,
+                    content_type: f.content_type,
+                    bytes: f.body,
+                    format,
+                }),
+                Err(e) => failures.push(failed(e.to_string())),
+            },
+            Ok(fetch::Answer::NotModified) => {
+                failures.push(failed("HTTP 304 Not Modified to a plain request".into()))
+            }
+            Err(e) => failures.push(failed(e.to_string())),
+        }
+    }
+    (inputs, failures)
+}
+
+/// `storyline watch`: follows the list until Ctrl-C (or for one round with `--once`), one line
+/// per visit.
+fn watch_command(cfg: &Config, settings: watch::Settings, json: bool, quiet: bool) -> Result<ExitCode> {
+    use watch::Event;
+    let store = open_store(cfg)?;
+    let once = settings.once;
+    let stop = watch::Stop::default();
+    if !once {
+        watch::stop_on_signals(stop.clone())?;
+    }
+    let mut log = |e: Event<'_>| match e {
+        Event::Visited(s, failures) => {
+            if json {
+                if let Ok(line) = serde_json::to_string(s) {
+                    println!("{line}");
+                }
+                return;
+            }
+            let at = s.last_fetch.map(clock::short).unwrap_or_default();
+            let line = format!("{at} {}", watch::visit_line(s));
+            let troubled = s.is_failing() || !failures.is_empty();
+            if troubled {
+                eprintln!("{line}");
+            } else if !quiet {
+                println!("{line}");
+            }
+            if !quiet && failures.len() > 1 {
+                for f in failures {
+                    eprintln!("  {f}");
+                }
+            }
+        }
+        Event::Note(m) => eprintln!("storyline: {m}"),
+    };
+    let list = settings.list.clone();
+    let status = settings.status_file.clone();
+    let mut watcher = watch::Watcher::new(&*store, cfg, settings, &mut log).map_err(watch_usage_error)?;
+    let n = watcher.status().sources.len();
+    if !quiet && !json {
+        eprintln!(
+            "storyline: following {n} source{} from {} (status in {}){}",
+            if n == 1 { "" } else { "s" },
+            list.display(),
+            status.display(),
+            if once { "" } else { "; Ctrl-C stops" }
+        );
+    }
+    let summary = watcher.run(&stop, &mut log);
+    if once && !json && !quiet {
+        println!(
+            "{} visit{}, {} failed",
+            summary.visits,
+            if summary.visits == 1 { "" } else { "s" },
+            summary.failed
+        );
+    }
+    Ok(if once && summary.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     let env = |k: &str| std::env::var(k).ok();
     let cfg = Config::load(cli.config.as_deref(), cli.db.clone(), &env)
@@ -487,7 +674,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
             let store = open_store(&cfg)?;
-            let (inputs, missing) = pipeline::expand(&args.paths);
+            let (inputs, missing) = ingest_inputs(&args.paths, &cfg, args.format);
             let prepare =
                 PrepareOptions { source: args.source, published: args.published, language: args.language };
             let opts = Options::new(&cfg, prepare, args.format);
@@ -635,7 +822,37 @@ fn run(cli: Cli) -> Result<ExitCode> {
             analyze_cmd::run(&file, &prepare, cli.json)
         }
         Command::Demo(args) => demo::run(&cfg, &args, cli.json, cli.quiet),
-        Command::Serve { addr } => serve::run(open_store(&cfg)?, &cfg, addr.as_deref(), cli.quiet),
+        Command::Serve { addr, watch } => {
+            serve::run(open_store(&cfg)?, &cfg, addr.as_deref(), watch.as_deref(), cli.quiet)
+        }
+        Command::Watch(args) => {
+            let mut cfg = cfg;
+            if let Some(d) = args.min_interval {
+                cfg.watch_min_interval = d;
+            }
+            if let Some(t) = args.timeout {
+                if t.is_zero() {
+                    return Err(UsageError("--timeout must be more than 0".into()).into());
+                }
+                cfg.fetch_timeout = t;
+            }
+            if let Some(mb) = args.max_body_mb {
+                if mb == 0 {
+                    return Err(UsageError("--max-body-mb must be at least 1".into()).into());
+                }
+                cfg.fetch_max_body_bytes = mb.saturating_mul(1024 * 1024);
+            }
+            if let Some(s) = args.status {
+                cfg.watch_status = Some(s);
+            }
+            let mut settings = watch::Settings::new(&cfg, args.list);
+            settings.once = args.once;
+            watch_command(&cfg, settings, cli.json, cli.quiet)
+        }
+        Command::Feeds { status } => {
+            let path = status.unwrap_or_else(|| cfg.watch_status_file());
+            feeds_cmd::run(&path, cli.json)
+        }
         Command::Bench(args) => bench::run(&cfg, &args, cli.json),
         Command::Migrate { from, to } => migrate(&from, &to, cli.json, cli.quiet),
     }

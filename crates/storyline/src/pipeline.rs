@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use storyline_core::ingest::prepare::{prepare_with_signature, Prepared};
-use storyline_core::ingest::{read_stream, Format, IngestError, PrepareOptions, RecordError};
+use storyline_core::ingest::{read_fetched, read_stream, Format, IngestError, PrepareOptions, RecordError};
 use storyline_store::{IngestOutcome, IngestSettings, Store, StoreError};
 
 use crate::progress::Progress;
@@ -26,6 +26,17 @@ pub enum Input {
     Stdin,
     /// Bytes in memory under a display name (the bundled demo corpus).
     Memory(String, &'static [u8]),
+    /// A document fetched over HTTP, in the format judged from it.
+    Fetched {
+        /// The address it came from (after redirects), its name in reports.
+        address: String,
+        /// The answer's `Content-Type` (its charset decodes a page).
+        content_type: Option<String>,
+        /// The body.
+        bytes: Vec<u8>,
+        /// The format to read it as.
+        format: Format,
+    },
 }
 
 impl Input {
@@ -34,6 +45,7 @@ impl Input {
             Input::File(p) => p.display().to_string(),
             Input::Stdin => "<stdin>".into(),
             Input::Memory(name, _) => name.clone(),
+            Input::Fetched { address, .. } => address.clone(),
         }
     }
 
@@ -42,6 +54,7 @@ impl Input {
             Input::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
             Input::Stdin => 0,
             Input::Memory(_, b) => b.len() as u64,
+            Input::Fetched { bytes, .. } => bytes.len() as u64,
         }
     }
 }
@@ -242,6 +255,16 @@ impl<R: Read> Read for CountingReader<R> {
     }
 }
 
+/// A reader of a file, standard input or bytes in memory.
+fn open(input: &Input) -> io::Result<Box<dyn Read + '_>> {
+    Ok(match input {
+        Input::File(p) => Box::new(File::open(p)?),
+        Input::Stdin => Box::new(io::stdin().lock()),
+        Input::Memory(_, bytes) => Box::new(*bytes),
+        Input::Fetched { bytes, .. } => Box::new(&bytes[..]),
+    })
+}
+
 /// Reads every input and hands raw records, in chunks, to the prepare workers.
 fn read_inputs(
     inputs: Vec<Input>,
@@ -256,22 +279,6 @@ fn read_inputs(
     let mut stopped = false;
     for input in inputs {
         let name = input.name();
-        let reader: Box<dyn Read> = match &input {
-            Input::File(p) => match File::open(p) {
-                Ok(f) => Box::new(f),
-                Err(e) => {
-                    let _ = tx.send(Msg::Failed(Failure {
-                        file: name,
-                        record: None,
-                        reason: format!("cannot open: {e}"),
-                    }));
-                    continue;
-                }
-            },
-            Input::Stdin => Box::new(io::stdin().lock()),
-            Input::Memory(_, bytes) => Box::new(*bytes),
-        };
-        let reader = CountingReader { inner: reader, counter: bytes_read.clone() };
         let format = match (&input, opts.format) {
             (_, Some(f)) => Some(f),
             (Input::Stdin, None) => Some(Format::JsonLines),
@@ -304,7 +311,33 @@ fn read_inputs(
                     .is_err();
             }
         };
-        let result = read_stream(&name, reader, format, opts.max_record_bytes, &mut emit);
+        let result = match &input {
+            Input::Fetched { address, content_type, bytes, format: judged } => {
+                bytes_read.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                let format = opts.format.unwrap_or(*judged);
+                read_fetched(
+                    address,
+                    content_type.as_deref(),
+                    bytes,
+                    format,
+                    opts.max_record_bytes,
+                    &mut emit,
+                )
+            }
+            _ => match open(&input) {
+                Ok(reader) => {
+                    let reader = CountingReader { inner: reader, counter: bytes_read.clone() };
+                    read_stream(&name, reader, format, opts.max_record_bytes, &mut emit)
+                }
+                Err(e) => {
+                    let reason = format!("cannot open: {e}");
+                    if tx.send(Msg::Failed(Failure { file: name.clone(), record: None, reason })).is_err() {
+                        return;
+                    }
+                    continue;
+                }
+            },
+        };
         if stopped {
             return;
         }

@@ -10,6 +10,10 @@ use serde_json::Value;
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_storyline"));
     c.env_remove("STORYLINE_DB").env_remove("STORYLINE_CONFIG");
+    // The fetching tests talk to a server on loopback, never through a proxy.
+    for proxy in ["ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"] {
+        c.env_remove(proxy);
+    }
     c
 }
 
@@ -314,7 +318,7 @@ fn unusable_arguments_exit_2() {
 
 #[test]
 fn every_command_explains_itself_with_an_example() {
-    for cmd in ["ingest", "articles", "article", "analyze", "demo", "bench"] {
+    for cmd in ["ingest", "articles", "article", "analyze", "demo", "bench", "watch", "feeds"] {
         let o = bin().args([cmd, "--help"]).output().unwrap();
         assert!(o.status.success());
         let help = stdout(&o);
@@ -1781,4 +1785,745 @@ mod postgres {
         assert_eq!(o.status.code(), Some(1));
         assert!(stderr(&o).contains("already holds other articles"), "{}", stderr(&o));
     }
+}
+
+/// A scripted HTTP/1.1 server on a loopback port, for the fetching tests: each path answers as
+/// the test says (a document with validators, an error status, silence, an endless body), every
+/// request is recorded, and it stops when dropped (or after five minutes, whatever happens).
+mod loopback {
+    use std::collections::HashMap;
+    use std::io::{Read, Write};
+    use std::net::{SocketAddr, TcpListener, TcpStream};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    /// How a path answers.
+    #[derive(Clone)]
+    pub enum Reply {
+        /// A document; 304 when the request's `If-None-Match` or `If-Modified-Since` matches.
+        Doc { content_type: String, body: Vec<u8>, etag: Option<String>, last_modified: Option<String> },
+        /// An error status with a short text body.
+        Status(u16),
+        /// Reads the request and never answers (until the server stops).
+        Silent,
+        /// Announces and streams a body of this many bytes for as long as the client reads.
+        Endless(u64),
+        /// A permanent redirect to this path.
+        Redirect(String),
+    }
+
+    impl Reply {
+        pub fn doc(content_type: &str, body: &str) -> Reply {
+            Reply::Doc {
+                content_type: content_type.into(),
+                body: body.as_bytes().to_vec(),
+                etag: None,
+                last_modified: None,
+            }
+        }
+        pub fn etag(self, tag: &str) -> Reply {
+            match self {
+                Reply::Doc { content_type, body, last_modified, .. } => {
+                    Reply::Doc { content_type, body, etag: Some(format!("\"{tag}\"")), last_modified }
+                }
+                other => other,
+            }
+        }
+        pub fn last_modified(self, date: &str) -> Reply {
+            match self {
+                Reply::Doc { content_type, body, etag, .. } => {
+                    Reply::Doc { content_type, body, etag, last_modified: Some(date.into()) }
+                }
+                other => other,
+            }
+        }
+    }
+
+    /// A request as received: its path and its header fields (names lowercased).
+    #[derive(Debug, Clone)]
+    pub struct Seen {
+        pub path: String,
+        pub headers: Vec<(String, String)>,
+    }
+
+    impl Seen {
+        pub fn header(&self, name: &str) -> Option<&str> {
+            self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        }
+    }
+
+    pub struct Server {
+        addr: SocketAddr,
+        routes: Arc<Mutex<HashMap<String, Reply>>>,
+        seen: Arc<Mutex<Vec<Seen>>>,
+        stop: Arc<AtomicBool>,
+        thread: Option<std::thread::JoinHandle<()>>,
+    }
+
+    /// The longest the server, or one of its connections, lives.
+    const LIFETIME: Duration = Duration::from_secs(300);
+
+    impl Server {
+        pub fn start() -> Server {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.set_nonblocking(true).unwrap();
+            let addr = listener.local_addr().unwrap();
+            let routes: Arc<Mutex<HashMap<String, Reply>>> = Arc::default();
+            let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
+            let stop = Arc::new(AtomicBool::new(false));
+            let (r, s, st) = (routes.clone(), seen.clone(), stop.clone());
+            let thread = std::thread::spawn(move || {
+                let started = Instant::now();
+                while !st.load(Ordering::SeqCst) && started.elapsed() < LIFETIME {
+                    match listener.accept() {
+                        Ok((stream, _)) => {
+                            let (r, s, st) = (r.clone(), s.clone(), st.clone());
+                            std::thread::spawn(move || answer(stream, &r, &s, &st));
+                        }
+                        Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                    }
+                }
+            });
+            Server { addr, routes, seen, stop, thread: Some(thread) }
+        }
+
+        pub fn url(&self, path: &str) -> String {
+            format!("http://{}{path}", self.addr)
+        }
+
+        pub fn set(&self, path: &str, reply: Reply) {
+            self.routes.lock().unwrap().insert(path.to_string(), reply);
+        }
+
+        /// The requests for `path` so far.
+        pub fn seen(&self, path: &str) -> Vec<Seen> {
+            self.seen.lock().unwrap().iter().filter(|s| s.path == path).cloned().collect()
+        }
+    }
+
+    impl Drop for Server {
+        fn drop(&mut self) {
+            self.stop.store(true, Ordering::SeqCst);
+            if let Some(t) = self.thread.take() {
+                let _ = t.join();
+            }
+        }
+    }
+
+    fn answer(
+        mut stream: TcpStream,
+        routes: &Mutex<HashMap<String, Reply>>,
+        seen: &Mutex<Vec<Seen>>,
+        stop: &AtomicBool,
+    ) {
+        let _ = stream.set_nonblocking(false);
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+        let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
+        let mut head = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 65_536 {
+            match stream.read(&mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => head.extend_from_slice(&buf[..n]),
+            }
+        }
+        let text = String::from_utf8_lossy(&head).into_owned();
+        let mut lines = text.split("\r\n");
+        let path = lines.next().and_then(|l| l.split(' ').nth(1)).unwrap_or("/").to_string();
+        let headers: Vec<(String, String)> = lines
+            .take_while(|l| !l.is_empty())
+            .filter_map(|l| l.split_once(':'))
+            .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        let request = Seen { path: path.clone(), headers };
+        seen.lock().unwrap().push(request.clone());
+        let reply = routes.lock().unwrap().get(&path).cloned();
+        let send = |stream: &mut TcpStream, status: &str, fields: &[(&str, &str)], body: &[u8]| {
+            let mut out =
+                format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+            for (n, v) in fields {
+                out.push_str(&format!("{n}: {v}\r\n"));
+            }
+            out.push_str("\r\n");
+            let _ = stream.write_all(out.as_bytes());
+            let _ = stream.write_all(body);
+        };
+        match reply {
+            None => send(&mut stream, "404 Not Found", &[("Content-Type", "text/plain")], b"niet gevonden"),
+            Some(Reply::Redirect(to)) => {
+                send(&mut stream, "301 Moved Permanently", &[("Location", to.as_str())], b"")
+            }
+            Some(Reply::Status(code)) => send(
+                &mut stream,
+                &format!("{code} Fout"),
+                &[("Content-Type", "text/plain")],
+                b"er ging iets mis",
+            ),
+            Some(Reply::Silent) => {
+                let started = Instant::now();
+                while !stop.load(Ordering::SeqCst) && started.elapsed() < LIFETIME {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            }
+            Some(Reply::Endless(total)) => {
+                let header = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {total}\r\nConnection: close\r\n\r\n"
+                );
+                if stream.write_all(header.as_bytes()).is_err() {
+                    return;
+                }
+                let mut chunk = b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>".to_vec();
+                chunk.resize(64 * 1024, b' ');
+                let mut sent = 0u64;
+                while sent < total && !stop.load(Ordering::SeqCst) {
+                    let n = chunk.len().min((total - sent) as usize);
+                    // The client hangs up at its limit: the write fails and the answer ends.
+                    if stream.write_all(&chunk[..n]).is_err() {
+                        return;
+                    }
+                    sent += n as u64;
+                    chunk.fill(b' ');
+                }
+            }
+            Some(Reply::Doc { content_type, body, etag, last_modified }) => {
+                let unchanged = etag.as_deref().is_some_and(|e| request.header("if-none-match") == Some(e))
+                    || last_modified
+                        .as_deref()
+                        .is_some_and(|d| request.header("if-modified-since") == Some(d));
+                let mut fields: Vec<(&str, &str)> = vec![("Content-Type", content_type.as_str())];
+                if let Some(e) = &etag {
+                    fields.push(("ETag", e));
+                }
+                if let Some(d) = &last_modified {
+                    fields.push(("Last-Modified", d));
+                }
+                if unchanged {
+                    send(&mut stream, "304 Not Modified", &fields[1..], b"");
+                } else {
+                    send(&mut stream, "200 OK", &fields, &body);
+                }
+            }
+        }
+    }
+}
+
+use loopback::{Reply, Server};
+
+/// An RSS feed of Omroep Vechtdal with these items: (guid, title, text).
+fn vechtdal_feed(items: &[(&str, &str, &str)]) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>\n\
+         <title>Omroep Vechtdal</title><link>https://vechtdal.example/</link><language>nl</language>\n",
+    );
+    for (i, (guid, title, text)) in items.iter().enumerate() {
+        out.push_str(&format!(
+            "<item><title>{title}</title><link>https://vechtdal.example/nieuws/{guid}</link>\
+             <guid isPermaLink=\"false\">{guid}</guid><pubDate>Tue, 14 Oct 2025 0{}:00:00 +0200</pubDate>\
+             <description><![CDATA[{text}]]></description></item>\n",
+            8 + i.min(1)
+        ));
+    }
+    out.push_str("</channel></rss>\n");
+    out
+}
+
+const BRUG: (&str, &str, &str) = (
+    "vd-101",
+    "Brug bij Dalfsen drie weken dicht",
+    "De brug over de Vecht bij Dalfsen is vanaf maandag drie weken dicht voor onderhoud, meldt de \
+     provincie Overijssel. Fietsers kunnen in die tijd gratis de pont nemen.",
+);
+const RAAD: (&str, &str, &str) = (
+    "vd-102",
+    "Raad van Dalfsen wil uitleg over kosten Vechtbrug",
+    "De gemeenteraad van Dalfsen wil opheldering over de kosten van het onderhoud aan de Vechtbrug. \
+     Die vallen twee miljoen euro hoger uit dan begroot, schrijft het college aan de raad.",
+);
+const MARKT: (&str, &str, &str) = (
+    "hv-7",
+    "Weekmarkt Hardenberg verhuist naar het Stationsplein",
+    "De weekmarkt van Hardenberg staat vanaf november op het Stationsplein. De marktkooplieden \
+     stemden in met de verhuizing, zegt wethouder Anke de Boer.",
+);
+
+/// The watcher's status file, read as JSON.
+fn status_of(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The status of the source whose URL or path ends in `suffix`.
+fn source<'a>(status: &'a Value, suffix: &str) -> &'a Value {
+    status["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["source"].as_str().unwrap().ends_with(suffix))
+        .unwrap_or_else(|| panic!("no source ending in {suffix}: {status}"))
+}
+
+#[test]
+fn watch_stores_a_new_item_on_the_next_round_and_asks_whether_a_feed_changed() {
+    let server = Server::start();
+    server.set("/nieuws.xml", Reply::doc("application/rss+xml", &vechtdal_feed(&[BRUG])).etag("v1"));
+    let markt = vechtdal_feed(&[MARKT]).replace("Omroep Vechtdal", "Hardenberg Vandaag");
+    server.set("/markt.xml", Reply::doc("text/xml", &markt).last_modified("Tue, 14 Oct 2025 07:00:00 GMT"));
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("s.db");
+    let list = tmp.path().join("bronnen.txt");
+    std::fs::write(
+        &list,
+        format!(
+            "# twee feeds\n{}  outlet=\"Omroep Vechtdal\"  every=15m\n{}\n",
+            server.url("/nieuws.xml"),
+            server.url("/markt.xml")
+        ),
+    )
+    .unwrap();
+    let watch = || run(&db, &["watch", list.to_str().unwrap(), "--once"]);
+    let status_file = tmp.path().join("s.feeds.json");
+
+    let o = watch();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let st = status_of(&status_file);
+    let nieuws = source(&st, "/nieuws.xml");
+    assert_eq!(
+        (nieuws["result"].as_str(), nieuws["http_status"].as_u64()),
+        (Some("ok"), Some(200)),
+        "{nieuws}"
+    );
+    assert_eq!(nieuws["new"], 1);
+    assert_eq!(nieuws["etag"], "\"v1\"");
+    assert_eq!(nieuws["outlet"], "Omroep Vechtdal");
+    assert_eq!(nieuws["interval_s"], 900);
+    assert_eq!(source(&st, "/markt.xml")["new"], 1);
+    assert_eq!(stored_ids(&db).len(), 2);
+
+    // A new item in the feed: stored on the next round, the one before found stored.
+    server.set("/nieuws.xml", Reply::doc("application/rss+xml", &vechtdal_feed(&[RAAD, BRUG])).etag("v2"));
+    let o = watch();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let st = status_of(&status_file);
+    let nieuws = source(&st, "/nieuws.xml");
+    assert_eq!((nieuws["new"].as_u64(), nieuws["duplicates"].as_u64()), (Some(1), Some(1)), "{nieuws}");
+    assert_eq!(nieuws["total_new"], 2);
+    // The request asked with the validator of the answer before.
+    assert_eq!(server.seen("/nieuws.xml")[1].header("if-none-match"), Some("\"v1\""));
+    let markt = source(&st, "/markt.xml");
+    assert_eq!((markt["result"].as_str(), markt["http_status"].as_u64()), (Some("not_modified"), Some(304)));
+    assert_eq!(markt["new"], 0);
+    assert_eq!(
+        server.seen("/markt.xml")[1].header("if-modified-since"),
+        Some("Tue, 14 Oct 2025 07:00:00 GMT")
+    );
+    let articles = json_of(&run(&db, &["articles", "--json"]));
+    let raad = articles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == RAAD.1)
+        .unwrap_or_else(|| panic!("the new item is stored: {articles}"));
+    assert_eq!(raad["source"], "Omroep Vechtdal");
+
+    // Nothing changed: 304, nothing new; the user agent names storyline.
+    let o = watch();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let st = status_of(&status_file);
+    let nieuws = source(&st, "/nieuws.xml");
+    assert_eq!(
+        (nieuws["result"].as_str(), nieuws["http_status"].as_u64()),
+        (Some("not_modified"), Some(304))
+    );
+    assert_eq!((nieuws["new"].as_u64(), nieuws["total_new"].as_u64()), (Some(0), Some(2)));
+    assert!(server.seen("/nieuws.xml")[2].header("user-agent").unwrap().starts_with("storyline/"));
+
+    // A changed text under the same item: a new version of the stored article.
+    let revised = (
+        RAAD.0,
+        RAAD.1,
+        "De gemeenteraad van Dalfsen wil opheldering over de kosten van het onderhoud aan de \
+         Vechtbrug. Die vallen drie miljoen euro hoger uit dan begroot, schrijft het college aan de raad.",
+    );
+    server.set("/nieuws.xml", Reply::doc("application/rss+xml", &vechtdal_feed(&[revised, BRUG])).etag("v3"));
+    let o = watch();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let nieuws = source(&status_of(&status_file), "/nieuws.xml").clone();
+    assert_eq!((nieuws["new"].as_u64(), nieuws["revised"].as_u64()), (Some(0), Some(1)), "{nieuws}");
+    assert_eq!(stored_ids(&db).len(), 3);
+
+    // `storyline feeds` shows the same, in text and JSON.
+    let text = stdout(&run(&db, &["feeds"]));
+    assert!(
+        text.contains(&format!("{}  (feed, Omroep Vechtdal, every 15m)", server.url("/nieuws.xml"))),
+        "{text}"
+    );
+    assert!(text.contains("HTTP 200: 0 new, 1 duplicates, 1 revised"), "{text}");
+    assert!(text.contains("not modified (HTTP 304)"), "{text}");
+    let json = json_of(&run(&db, &["feeds", "--json"]));
+    assert_eq!(json["sources"].as_array().unwrap().len(), 2);
+    assert_eq!(json["sources"][0]["revised"], 1);
+}
+
+#[test]
+fn failing_sources_each_get_one_clear_line_and_the_others_still_go_in() {
+    let server = Server::start();
+    server.set("/goed.xml", Reply::doc("application/rss+xml", &vechtdal_feed(&[BRUG])));
+    server.set("/kapot.xml", Reply::Status(500));
+    server.set("/traag.xml", Reply::Silent);
+    server.set("/groot.xml", Reply::Endless(50 * 1024 * 1024));
+    server.set(
+        "/pagina.xml",
+        Reply::doc(
+            "text/html; charset=utf-8",
+            "<!DOCTYPE html><html><head><title>Omroep Vechtdal</title></head><body><article><h1>Welkom</h1>\
+             <p>Dit is de voorpagina van Omroep Vechtdal met het laatste nieuws uit de regio.</p></article></body></html>",
+        ),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("s.db");
+    let list = tmp.path().join("bronnen.txt");
+    let bad = ["/kapot.xml", "/traag.xml", "/groot.xml", "/pagina.xml"];
+    let mut lines: Vec<String> = bad.iter().map(|p| server.url(p)).collect();
+    lines.insert(2, format!("{}  outlet=\"Omroep Vechtdal\"", server.url("/goed.xml")));
+    std::fs::write(&list, lines.join("\n")).unwrap();
+    let o = run(&db, &["watch", list.to_str().unwrap(), "--once", "--timeout", "2s"]);
+    assert_eq!(o.status.code(), Some(1), "a failed source makes the round exit 1: {}", stderr(&o));
+    let st = status_of(&tmp.path().join("s.feeds.json"));
+    let wanted = [
+        ("/kapot.xml", "HTTP 500 Internal Server Error".to_string()),
+        ("/traag.xml", "timed out after 2s".to_string()),
+        ("/groot.xml", "body larger than 10 MB".to_string()),
+        ("/pagina.xml", format!("{} is an HTML page, not a feed", server.url("/pagina.xml"))),
+    ];
+    let err = stderr(&o);
+    for (path, message) in &wanted {
+        let s = source(&st, path);
+        assert_eq!(s["result"], "error", "{s}");
+        assert_eq!(s["error"].as_str(), Some(message.as_str()), "{s}");
+        assert_eq!(s["failures"], 1);
+        assert_eq!((s["new"].as_u64(), s["etag"].as_str()), (Some(0), None));
+        // One line on standard error names the source and says what went wrong.
+        let said: Vec<&str> = err.lines().filter(|l| l.contains(&server.url(path))).collect();
+        assert_eq!(said.len(), 1, "{path}: {err}");
+        assert!(said[0].contains(message.as_str()), "{}", said[0]);
+        // The next visit waits twice the interval.
+        let (at, due) = (s["last_fetch"].as_str().unwrap(), s["next_due"].as_str().unwrap());
+        assert!(due > at, "{s}");
+    }
+    assert_eq!(source(&st, "/pagina.xml")["http_status"], 200);
+    assert_eq!(source(&st, "/kapot.xml")["http_status"], 500);
+    let goed = source(&st, "/goed.xml");
+    assert_eq!((goed["result"].as_str(), goed["new"].as_u64()), (Some("ok"), Some(1)), "{goed}");
+    let ids = stored_ids(&db);
+    assert_eq!(ids.len(), 1, "the page is not stored as an article: {ids:?}");
+    assert!(ids[0].starts_with("vd-101"), "{ids:?}");
+    // `storyline feeds` says the same.
+    let text = stdout(&run(&db, &["feeds"]));
+    for (_, message) in &wanted {
+        assert!(text.contains(&format!("  error: {message}\n")), "{text}");
+    }
+    assert!(text.contains("1 answering, 4 failing"), "{text}");
+}
+
+#[test]
+fn a_folder_source_reads_each_new_or_changed_file_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("s.db");
+    let inbox = tmp.path().join("binnen");
+    std::fs::create_dir(&inbox).unwrap();
+    let line =
+        |id: &str, text: &str| format!("{{\"id\":\"{id}\",\"language\":\"nl\",\"text\":\"{text}\"}}\n");
+    std::fs::write(
+        inbox.join("a.jsonl"),
+        line("pb-1", "De veerpont bij Dalfsen vaart vanaf maandag elk half uur."),
+    )
+    .unwrap();
+    let list = tmp.path().join("bronnen.txt");
+    // A relative folder is relative to the list's own folder.
+    std::fs::write(&list, "binnen/  outlet=Persbureau  every=10m\n").unwrap();
+    let status_file = tmp.path().join("status.json");
+    let watch = || {
+        let o =
+            run(&db, &["watch", list.to_str().unwrap(), "--once", "--status", status_file.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        source(&status_of(&status_file), "binnen/").clone()
+    };
+    let s = watch();
+    assert_eq!(
+        (s["kind"].as_str(), s["new"].as_u64(), s["files_seen"].as_u64()),
+        (Some("folder"), Some(1), Some(1)),
+        "{s}"
+    );
+    let s = watch();
+    assert_eq!(
+        (s["result"].as_str(), s["new"].as_u64(), s["duplicates"].as_u64()),
+        (Some("not_modified"), Some(0), Some(0))
+    );
+    // A new file: only it is read.
+    std::fs::write(
+        inbox.join("b.txt"),
+        "Markt Ommen later open\n\nDe weekmarkt in Ommen begint zaterdag een uur later vanwege de kermis.",
+    )
+    .unwrap();
+    let s = watch();
+    assert_eq!(
+        (s["new"].as_u64(), s["duplicates"].as_u64(), s["files_seen"].as_u64()),
+        (Some(1), Some(0), Some(2)),
+        "{s}"
+    );
+    // A changed file is read again: its new record goes in, the old one is found stored.
+    let mut a = std::fs::read_to_string(inbox.join("a.jsonl")).unwrap();
+    a.push_str(&line("pb-2", "De fietsbrug bij Vilsteren gaat in het voorjaar van 2026 open."));
+    std::fs::write(inbox.join("a.jsonl"), a).unwrap();
+    let s = watch();
+    assert_eq!(
+        (s["new"].as_u64(), s["duplicates"].as_u64(), s["total_new"].as_u64()),
+        (Some(1), Some(1), Some(3)),
+        "{s}"
+    );
+    let listed = json_of(&run(&db, &["articles", "--json"]));
+    assert!(listed.as_array().unwrap().iter().all(|a| a["source"] == "Persbureau"), "{listed}");
+    // A folder that is gone is an error of its own.
+    std::fs::remove_dir_all(&inbox).unwrap();
+    let o = run(&db, &["watch", list.to_str().unwrap(), "--once", "--status", status_file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let s = source(&status_of(&status_file), "binnen/").clone();
+    assert!(s["error"].as_str().unwrap().ends_with("binnen/: no such folder or file"), "{s}");
+}
+
+#[test]
+fn a_bad_watch_list_line_names_the_file_and_the_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("s.db");
+    let list = tmp.path().join("bronnen.txt");
+    std::fs::write(&list, "# bronnen\nhttps://vechtdal.example/rss.xml every=15m\nhttps://hardenberg.example/rss.xml every=vaak\n").unwrap();
+    for args in [
+        vec!["watch", list.to_str().unwrap(), "--once"],
+        vec!["serve", "--addr", "127.0.0.1:0", "--watch", list.to_str().unwrap()],
+    ] {
+        let o = run(&db, &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("{}: line 3: every=vaak: `vaak` is not a duration", list.display())),
+            "{args:?}: {err}"
+        );
+    }
+    let missing = tmp.path().join("nergens.txt");
+    let o = run(&db, &["watch", missing.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("nergens.txt: cannot read the watch list"), "{}", stderr(&o));
+}
+
+#[test]
+fn ingest_fetches_a_page_or_feed_by_its_address_and_errors_name_it() {
+    let server = Server::start();
+    server.set(
+        "/artikel/brug.html",
+        Reply::doc(
+            "text/html; charset=utf-8",
+            "<!DOCTYPE html><html lang=\"nl\"><head><title>Vechtbrug duurder dan begroot</title>\
+             <meta property=\"og:site_name\" content=\"Omroep Vechtdal\"></head><body><article>\
+             <h1>Vechtbrug duurder dan begroot</h1><p>Het onderhoud aan de Vechtbrug bij Dalfsen kost twee miljoen \
+             euro meer dan begroot. Dat schrijft het college van burgemeester en wethouders aan de gemeenteraad.</p>\
+             <p>De raad bespreekt de brief volgende week.</p></article></body></html>",
+        ),
+    );
+    server.set("/nieuws.xml", Reply::doc("application/rss+xml", &vechtdal_feed(&[BRUG, RAAD])));
+    server.set("/oud/brug", Reply::Redirect("/artikel/brug.html".into()));
+    server.set("/rond", Reply::Redirect("/rond".into()));
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("s.db");
+    let page = server.url("/artikel/brug.html");
+    let o = run(&db, &["ingest", &page, &server.url("/nieuws.xml"), &server.url("/weg.html"), "--json"]);
+    assert_eq!(o.status.code(), Some(1), "the missing page is a failure: {}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("{}: HTTP 404 Not Found", server.url("/weg.html"))),
+        "{}",
+        stderr(&o)
+    );
+    let report = json_of(&o);
+    assert_eq!((report["ingested"].as_u64(), report["failed"].as_u64()), (Some(3), Some(1)), "{report}");
+    let listed = json_of(&run(&db, &["articles", "--json"]));
+    let stored = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Vechtbrug duurder dan begroot")
+        .unwrap_or_else(|| panic!("{listed}"));
+    assert_eq!(stored["source"], "Omroep Vechtdal");
+    let full = json_of(&run(&db, &["article", stored["id"].as_str().unwrap(), "--json"]));
+    assert_eq!(full["url"], page);
+    assert!(full["text"].as_str().unwrap().contains("twee miljoen euro"), "{full}");
+    // The same again stores nothing twice, also when reached through a redirect; redirects
+    // are followed a bounded number of times.
+    let again = json_of(&run(&db, &["ingest", &page, &server.url("/oud/brug"), "--json"]));
+    assert_eq!((again["ingested"].as_u64(), again["duplicates"].as_u64()), (Some(0), Some(2)), "{again}");
+    let o = run(&db, &["ingest", &server.url("/rond")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(&format!("{}: more than 5 redirects", server.url("/rond"))),
+        "{}",
+        stderr(&o)
+    );
+    assert!(server.seen("/rond").len() <= 6, "{:?}", server.seen("/rond"));
+}
+
+/// A GET over loopback with a bound on waiting: the status and the body.
+fn http_get(addr: &str, path: &str) -> Option<(u16, String)> {
+    use std::io::Read;
+    let mut stream = std::net::TcpStream::connect(addr).ok()?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).ok()?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").ok()?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).ok()?;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text.split(' ').nth(1)?.parse().ok()?;
+    let body = text.split_once("\r\n\r\n")?.1.to_string();
+    Some((status, body))
+}
+
+/// Polls `check` every 100 ms for at most `secs` seconds.
+fn wait_for(secs: u64, mut check: impl FnMut() -> bool) -> bool {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while std::time::Instant::now() < until {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
+
+/// Waits (bounded) for a child to exit after a signal; kills it when it does not.
+fn exit_after(child: &mut std::process::Child, signal: &str) -> Option<i32> {
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args([signal, &pid]).status().unwrap().success());
+    let mut code = None;
+    let ended = wait_for(60, || match child.try_wait() {
+        Ok(Some(status)) => {
+            code = status.code();
+            true
+        }
+        _ => false,
+    });
+    if !ended {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("the process did not stop within a minute of {signal}");
+    }
+    code
+}
+
+#[test]
+fn watch_follows_a_feed_until_interrupted_and_a_new_item_comes_within_an_interval() {
+    let server = Server::start();
+    server.set("/nieuws.xml", Reply::doc("application/rss+xml", &vechtdal_feed(&[BRUG])).etag("v1"));
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("s.db");
+    let list = tmp.path().join("bronnen.txt");
+    std::fs::write(&list, format!("{} every=1s\n", server.url("/nieuws.xml"))).unwrap();
+    let status_file = tmp.path().join("s.feeds.json");
+    let log = std::fs::File::create(tmp.path().join("watch.log")).unwrap();
+    let mut child = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["watch", list.to_str().unwrap(), "--min-interval", "0s"])
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let total_new = || {
+        std::fs::read_to_string(&status_file)
+            .ok()
+            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+            .and_then(|v| v["sources"][0]["total_new"].as_u64())
+            .unwrap_or(0)
+    };
+    let first = wait_for(60, || total_new() >= 1);
+    if first {
+        server
+            .set("/nieuws.xml", Reply::doc("application/rss+xml", &vechtdal_feed(&[RAAD, BRUG])).etag("v2"));
+    }
+    let second = first && wait_for(60, || total_new() >= 2);
+    let code = exit_after(&mut child, "-INT");
+    let log = std::fs::read_to_string(tmp.path().join("watch.log")).unwrap();
+    assert!(first && second, "the watcher stored {} items: {log}", total_new());
+    assert_eq!(code, Some(0), "Ctrl-C stops it cleanly: {log}");
+    assert!(log.contains("stopping after the visit in progress"), "{log}");
+    // In between, the feed was asked again and again, and answered 304 while it did not change.
+    let asked = server.seen("/nieuws.xml");
+    assert!(asked.iter().any(|r| r.header("if-none-match") == Some("\"v1\"")), "{asked:?}");
+    let st = status_of(&status_file);
+    assert_eq!(st["sources"][0]["total_new"], 2);
+    let titles: Vec<String> = json_of(&run(&db, &["articles", "--json"]))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap().to_string())
+        .collect();
+    assert!(titles.contains(&RAAD.1.to_string()), "{titles:?}");
+}
+
+#[test]
+fn serve_watch_follows_a_list_and_the_feeds_page_and_api_show_it() {
+    use std::io::BufRead;
+    let server = Server::start();
+    server.set("/nieuws.xml", Reply::doc("application/rss+xml", &vechtdal_feed(&[BRUG, RAAD])));
+    server.set("/kapot.xml", Reply::Status(503));
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("s.db");
+    let list = tmp.path().join("bronnen.txt");
+    std::fs::write(
+        &list,
+        format!("{}  outlet=\"Omroep Vechtdal\"\n{}\n", server.url("/nieuws.xml"), server.url("/kapot.xml")),
+    )
+    .unwrap();
+    let mut child = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["serve", "--addr", "127.0.0.1:0", "--watch", list.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    // The rest of what it prints is read as it comes, so its writes never fail.
+    let drain = std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .map(|rest| rest.trim().trim_end_matches('/').to_string())
+        .unwrap_or_else(|| panic!("no address in {first:?}"));
+    let mut feeds = Value::Null;
+    let visited = wait_for(60, || {
+        if let Some((200, body)) = http_get(&addr, "/api/feeds") {
+            feeds = serde_json::from_str(&body).unwrap_or(Value::Null);
+            return feeds["sources"].as_array().is_some_and(|s| s.iter().all(|s| s["result"] != "pending"));
+        }
+        false
+    });
+    let page = http_get(&addr, "/feeds");
+    let articles = http_get(&addr, "/api/articles");
+    let code = exit_after(&mut child, "-TERM");
+    let _ = drain.join();
+    assert!(visited, "both sources visited: {feeds}");
+    assert_eq!(feeds["watching"], true);
+    assert_eq!(feeds["list"], "bronnen.txt");
+    let nieuws = source(&feeds, "/nieuws.xml");
+    assert_eq!((nieuws["result"].as_str(), nieuws["new"].as_u64()), (Some("ok"), Some(2)), "{nieuws}");
+    let kapot = source(&feeds, "/kapot.xml");
+    assert_eq!(kapot["error"], "HTTP 503 Service Unavailable");
+    let (status, html) = page.unwrap();
+    assert_eq!(status, 200);
+    assert!(html.contains("This server follows the sources of <code>bronnen.txt</code>"), "{html}");
+    assert!(html.contains("HTTP 503 Service Unavailable"), "{html}");
+    let (_, articles) = articles.unwrap();
+    assert!(articles.contains(RAAD.1), "{articles}");
+    assert_eq!(code, Some(0), "SIGTERM stops the server and its watcher cleanly");
+    // The status file beside the store outlives the server.
+    assert_eq!(source(&status_of(&tmp.path().join("s.feeds.json")), "/nieuws.xml")["total_new"], 2);
 }

@@ -358,6 +358,79 @@ pub fn read_stream(
     Ok(format)
 }
 
+/// The format of a document fetched from `address` (an http(s) URL) whose answer carried
+/// `content_type`, judged by its first (decompressed) bytes `head`: what the content shows
+/// first (servers label feeds `text/html` and pages `text/plain`), then the media type, then the
+/// address's extension. `None` when nothing tells.
+pub fn detect_fetched(content_type: Option<&str>, address: &str, head: &[u8]) -> Option<Format> {
+    if let Some(f) = Format::sniff(head) {
+        return Some(f);
+    }
+    let by_type = match content_type.map(warc::media_type).as_deref() {
+        Some(
+            "application/rss+xml"
+            | "application/atom+xml"
+            | "application/rdf+xml"
+            | "application/xml"
+            | "text/xml",
+        ) => Some(Format::Feed),
+        Some("text/html" | "application/xhtml+xml") => Some(Format::Html),
+        Some(
+            "application/x-ndjson" | "application/ndjson" | "application/jsonl" | "application/json-lines",
+        ) => Some(Format::JsonLines),
+        Some("application/warc") => Some(Format::Warc),
+        Some("text/plain") => Some(Format::Text),
+        _ => None,
+    };
+    by_type.or_else(|| {
+        // The path of the address: no scheme, host, query or fragment.
+        let rest = address.split_once("://").map_or(address, |(_, r)| r);
+        let path = rest.find('/').map_or("", |i| &rest[i..]);
+        let path = &path[..path.find(['?', '#']).unwrap_or(path.len())];
+        Format::from_path(path)
+    })
+}
+
+/// The `charset` parameter of a `Content-Type` value (`text/html; charset=ISO-8859-1`).
+pub fn content_type_charset(content_type: &str) -> Option<String> {
+    warc::charset_param(content_type)
+}
+
+/// A (possibly relative) link on the page at `base`, made absolute (`/rss.xml` on
+/// `https://a.example/x/` is `https://a.example/rss.xml`).
+pub fn resolve_link(base: &str, link: &str) -> String {
+    warc::resolve_url(base, link)
+}
+
+/// Reads a document fetched from `address` in a known `format` (see [`detect_fetched`]), as
+/// [`read_stream`] reads a file, with what the fetch adds: a page is decoded with the charset
+/// its `content_type` declares, its outlet may come from the address, and its address is the
+/// one fetched when the page names none (a relative canonical address is resolved against it).
+pub fn read_fetched(
+    address: &str,
+    content_type: Option<&str>,
+    bytes: &[u8],
+    format: Format,
+    max_record: usize,
+    emit: &mut Emit<'_>,
+) -> Result<Format, IngestError> {
+    let gz = bytes.starts_with(&[0x1f, 0x8b]);
+    if format != Format::Html || gz {
+        return read_stream(address, bytes, Some(format), max_record, emit);
+    }
+    if bytes.len() > max_record {
+        return Err(IngestError::TooLarge { limit: max_record });
+    }
+    let charset = content_type.and_then(warc::charset_param);
+    let mut raw = html::parse_html_at(bytes, charset.as_deref(), Some(address))?;
+    raw.url = match raw.url.take().filter(|u| !u.trim().is_empty()) {
+        Some(url) => Some(warc::resolve_url(address, url.trim())),
+        None => Some(address.to_string()),
+    };
+    emit(Ok(raw));
+    Ok(Format::Html)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -422,5 +495,59 @@ mod tests {
         assert_eq!(Format::sniff(b"<?xml version=\"1.0\"?><rss>"), Some(Format::Feed));
         assert_eq!(Format::sniff(b"  <!DOCTYPE html><html>"), Some(Format::Html));
         assert_eq!(Format::sniff(b"Gewoon een tekst."), None);
+    }
+
+    #[test]
+    fn fetched_documents_are_told_by_content_then_type_then_address() {
+        let feed = b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel></channel></rss>";
+        let page = b"<!DOCTYPE html><html><head><title>x</title></head></html>";
+        // The content wins over a wrong label.
+        assert_eq!(
+            detect_fetched(Some("text/html; charset=utf-8"), "https://a.example/", feed),
+            Some(Format::Feed)
+        );
+        assert_eq!(
+            detect_fetched(Some("application/rss+xml"), "https://a.example/rss", page),
+            Some(Format::Html)
+        );
+        // Without telling content: the media type, then the extension of the path alone.
+        assert_eq!(
+            detect_fetched(Some("text/plain"), "https://a.example/x", b"Een bericht."),
+            Some(Format::Text)
+        );
+        assert_eq!(
+            detect_fetched(None, "https://a.example/d/nieuws.jsonl?x=1.html", b"  "),
+            Some(Format::JsonLines)
+        );
+        assert_eq!(
+            detect_fetched(Some("application/octet-stream"), "https://a.example.nl", b"\x00\x01"),
+            None
+        );
+        assert_eq!(content_type_charset("text/html; charset=\"ISO-8859-1\""), Some("ISO-8859-1".into()));
+    }
+
+    #[test]
+    fn a_fetched_page_keeps_the_address_it_came_from() {
+        let page = "<!DOCTYPE html><html><head><title>Brug dicht</title></head><body><article>\
+                    <h1>Brug dicht</h1><p>De brug over de Vecht bij Dalfsen is vanaf maandag drie weken \
+                    dicht voor onderhoud, meldt de provincie. Fietsers kunnen een pont nemen.</p>\
+                    </article></body></html>";
+        let mut got = Vec::new();
+        let f = read_fetched(
+            "https://nieuws.example.nl/regio/brug?utm=x",
+            Some("text/html; charset=utf-8"),
+            page.as_bytes(),
+            Format::Html,
+            1 << 20,
+            &mut |r| got.push(r),
+        )
+        .unwrap();
+        assert_eq!(f, Format::Html);
+        let raw = got.pop().unwrap().unwrap();
+        assert_eq!(raw.url.as_deref(), Some("https://nieuws.example.nl/regio/brug?utm=x"));
+        assert!(raw.text.contains("Vecht"), "{}", raw.text);
+        let e = read_fetched("https://a.example/", None, page.as_bytes(), Format::Html, 10, &mut |_| {})
+            .unwrap_err();
+        assert!(matches!(e, IngestError::TooLarge { limit: 10 }), "{e}");
     }
 }

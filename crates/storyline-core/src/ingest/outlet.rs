@@ -207,7 +207,9 @@ fn is_slug(name: &str, label: &str) -> bool {
 /// report published at `addresses` (the report's address first, then its feed's). `None` when
 /// there is neither a name nor an address.
 pub fn outlet(names: &[&str], addresses: &[&str]) -> Option<Outlet> {
-    let hosts: Vec<String> = addresses.iter().filter_map(|a| host_of(a)).collect();
+    // An IP address (a server on a local network, a test) says nothing about whose site it is.
+    let is_ip = |h: &String| h.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()));
+    let hosts: Vec<String> = addresses.iter().filter_map(|a| host_of(a)).filter(|h| !is_ip(h)).collect();
     let mut hosts_from_names: Vec<String> = Vec::new();
     // Each name split into its parts ("NOS Nieuws", "Algemeen"); a name that is an address
     // only says which host.
@@ -217,7 +219,7 @@ pub fn outlet(names: &[&str], addresses: &[&str]) -> Option<Outlet> {
             continue;
         }
         if name.starts_with("http://") || name.starts_with("https://") {
-            hosts_from_names.extend(host_of(&name));
+            hosts_from_names.extend(host_of(&name).filter(|h| !is_ip(h)));
             continue;
         }
         let mut parts = vec![name.clone()];
@@ -281,6 +283,13 @@ mod tests {
 
     fn name(names: &[&str], addresses: &[&str]) -> String {
         outlet(names, addresses).map(|o| o.name).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_site_at_an_ip_address_is_named_by_its_own_names() {
+        assert_eq!(name(&["Omroep Vechtdal"], &["http://127.0.0.1:8080/artikel/1.html"]), "Omroep Vechtdal");
+        assert_eq!(name(&[], &["http://10.1.2.3/x", "https://vechtdal.example/rss"]), "vechtdal.example");
+        assert_eq!(outlet(&[], &["http://127.0.0.1/x"]), None);
     }
 
     #[test]

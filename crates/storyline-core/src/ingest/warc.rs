@@ -319,12 +319,12 @@ fn target_uri(fields: &Fields) -> Option<&str> {
 }
 
 /// The lowercased media type of a Content-Type value, without parameters.
-fn media_type(content_type: &str) -> String {
+pub(crate) fn media_type(content_type: &str) -> String {
     content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
 }
 
 /// The `charset` parameter of a Content-Type value.
-fn charset_param(content_type: &str) -> Option<String> {
+pub(crate) fn charset_param(content_type: &str) -> Option<String> {
     content_type.split(';').skip(1).find_map(|param| {
         let (name, value) = param.split_once('=')?;
         if !name.trim().eq_ignore_ascii_case("charset") {
@@ -459,7 +459,7 @@ fn finish_article(mut raw: RawArticle, record: &RecordFields<'_>, offset: u64) -
 }
 
 /// Resolves a (possibly relative) link on the page at `base`.
-fn resolve_url(base: &str, link: &str) -> String {
+pub(crate) fn resolve_url(base: &str, link: &str) -> String {
     if link.contains("://") {
         return link.to_string();
     }

@@ -12,6 +12,7 @@ pub(crate) const CSP: &str = "default-src 'self'; script-src 'self'; style-src '
 pub(crate) enum Section {
     Stories,
     Search,
+    Feeds,
     Other,
 }
 
@@ -30,9 +31,10 @@ pub(crate) fn page(title: &str, section: Section, query: &str, body: &str) -> St
     out.push_str("<header class=\"site\"><div class=\"wrap bar\">");
     out.push_str("<a class=\"brand\" href=\"/\">storyline</a>");
     out.push_str(&format!(
-        "<nav aria-label=\"Main\"><a href=\"/\"{}>Stories</a><a href=\"/search\"{}>Search</a></nav>",
+        "<nav aria-label=\"Main\"><a href=\"/\"{}>Stories</a><a href=\"/search\"{}>Search</a><a href=\"/feeds\"{}>Feeds</a></nav>",
         current(Section::Stories),
-        current(Section::Search)
+        current(Section::Search),
+        current(Section::Feeds)
     ));
     out.push_str(&format!(
         "<form class=\"quick\" action=\"/search\" method=\"get\" role=\"search\"><label class=\"sr-only\" for=\"quick-q\">Search articles</label><input id=\"quick-q\" type=\"search\" name=\"q\" value=\"{}\" placeholder=\"Search articles\" autocomplete=\"off\"><button type=\"submit\">Search</button></form>",

@@ -8,6 +8,7 @@
 
 mod article;
 mod feed;
+mod feeds;
 mod layout;
 mod search;
 mod stories;
@@ -20,6 +21,7 @@ use storyline_core::Published;
 
 pub use article::article_page;
 pub use feed::{search_feed, story_feed};
+pub use feeds::{feeds_page, FeedsView};
 pub use layout::error_page;
 pub use search::{search_page, SearchForm, SEARCH_PAGE_SIZE};
 pub use stories::{stories_page, StoriesForm, STORIES_PAGE_SIZE};

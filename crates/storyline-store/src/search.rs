@@ -101,19 +101,65 @@ pub fn pg_document(terms: &SearchTerms) -> String {
     out
 }
 
-fn insert(tx: &mut dyn Sql, seq: i64, terms: &SearchTerms, entities: &str) -> Result<(), StoreError> {
+/// One article's row of the search index: its terms, and its entity keys as index terms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexRow {
+    /// The title's and text's stemmed terms.
+    pub terms: SearchTerms,
+    /// The entity keys, space-separated.
+    pub entities: String,
+}
+
+impl IndexRow {
+    /// The row of an article with these terms and this analysis.
+    pub fn of(terms: &SearchTerms, analysis: &Analysis) -> Self {
+        IndexRow {
+            terms: terms.clone(),
+            entities: entity_terms(analysis.entities.iter().map(|e| e.key.as_str())),
+        }
+    }
+}
+
+/// Writes index rows `(seq, row)` in one statement.
+pub fn insert_rows(tx: &mut dyn Sql, rows: &[(i64, IndexRow)]) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
     match tx.dialect() {
-        Dialect::Sqlite => tx.execute(
-            "INSERT INTO search_index (rowid, title, body, entities) VALUES (?1, ?2, ?3, ?4)",
-            params![seq, terms.title, terms.body, entities],
-        )?,
-        Dialect::Postgres => tx.execute(
-            "INSERT INTO search_index (seq, doc, entities) VALUES (?1, CAST(CAST(?2 AS text) AS tsvector), \
-             string_to_array(CAST(?3 AS text), ' '))",
-            params![seq, pg_document(terms), entities],
-        )?,
-    };
+        Dialect::Sqlite => {
+            let mut params: Vec<&dyn ToSql> = Vec::with_capacity(rows.len() * 4);
+            for (seq, row) in rows {
+                params.extend([seq as &dyn ToSql, &row.terms.title, &row.terms.body, &row.entities]);
+            }
+            let sql = format!(
+                "INSERT INTO search_index (rowid, title, body, entities) VALUES {}",
+                crate::write::values(rows.len(), 4, None)
+            );
+            tx.execute(&sql, &params)?;
+        }
+        Dialect::Postgres => {
+            let docs: Vec<String> = rows.iter().map(|(_, row)| pg_document(&row.terms)).collect();
+            let mut params: Vec<&dyn ToSql> = Vec::with_capacity(rows.len() * 3);
+            for ((seq, row), doc) in rows.iter().zip(&docs) {
+                params.extend([seq as &dyn ToSql, doc, &row.entities]);
+            }
+            let wrap = |column: usize, param: String| match column {
+                1 => format!("CAST(CAST({param} AS text) AS tsvector)"),
+                2 => format!("string_to_array(CAST({param} AS text), ' ')"),
+                _ => param,
+            };
+            let sql = format!(
+                "INSERT INTO search_index (seq, doc, entities) VALUES {}",
+                crate::write::values(rows.len(), 3, Some(&wrap))
+            );
+            tx.execute(&sql, &params)?;
+        }
+    }
     Ok(())
+}
+
+fn insert(tx: &mut dyn Sql, seq: i64, terms: &SearchTerms, entities: &str) -> Result<(), StoreError> {
+    insert_rows(tx, &[(seq, IndexRow { terms: terms.clone(), entities: entities.to_string() })])
 }
 
 /// Indexes a newly stored article (inside the ingest transaction) with the terms its
@@ -124,8 +170,7 @@ pub fn index_article(
     terms: &SearchTerms,
     analysis: &Analysis,
 ) -> Result<(), StoreError> {
-    let entities = entity_terms(analysis.entities.iter().map(|e| e.key.as_str()));
-    insert(tx, seq, terms, &entities)
+    insert_rows(tx, &[(seq, IndexRow::of(terms, analysis))])
 }
 
 /// Takes an article out of the index (before it is indexed again as revised).

@@ -11,7 +11,7 @@ use storyline_core::ingest::prepare::{unscoped_id, Prepared};
 use storyline_core::model::Article;
 
 use crate::bands::BandIndex;
-use crate::sql::{Dialect, Sql};
+use crate::sql::Sql;
 use crate::stories::StoryState;
 use crate::{DuplicateReason, IngestOutcome, IngestSettings, StoreError};
 
@@ -162,6 +162,124 @@ fn known_article(
     })
 }
 
+/// Rows a batch writes and nothing in it reads before the batch ends (each new article's
+/// analysis, search entry and signature), kept and written together: a few statements per
+/// batch instead of three per article, which is most of a server's round trips.
+#[derive(Default)]
+struct Pending {
+    analyses: Vec<(i64, Vec<u8>, Vec<u8>)>,
+    search: Vec<(i64, crate::search::IndexRow)>,
+    signatures: Vec<(i64, String, String, Vec<u8>)>,
+    /// The signatures above by sequence number, for near-duplicate candidates in the batch.
+    minhash: std::collections::HashMap<i64, usize>,
+}
+
+/// Rows per multi-row statement.
+const ROWS_PER_STATEMENT: usize = 64;
+
+impl Pending {
+    /// Writes what is kept, emptying it.
+    fn flush(&mut self, tx: &mut dyn Sql) -> Result<(), StoreError> {
+        for chunk in self.analyses.chunks(ROWS_PER_STATEMENT) {
+            let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 3);
+            for (seq, analysis, terms) in chunk {
+                params.extend([seq as &dyn rusqlite::ToSql, analysis, terms]);
+            }
+            tx.execute(
+                &format!(
+                    "INSERT INTO analyses (article_seq, analysis, terms) VALUES {}",
+                    values(chunk.len(), 3, None)
+                ),
+                &params,
+            )?;
+        }
+        for chunk in self.search.chunks(ROWS_PER_STATEMENT) {
+            crate::search::insert_rows(tx, chunk)?;
+        }
+        for chunk in self.signatures.chunks(ROWS_PER_STATEMENT) {
+            let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 4);
+            for (seq, id, root, minhash) in chunk {
+                params.extend([seq as &dyn rusqlite::ToSql, id, root, minhash]);
+            }
+            tx.execute(
+                &format!(
+                    "INSERT INTO signatures (article_seq, article_id, root_id, minhash) VALUES {}",
+                    values(chunk.len(), 4, None)
+                ),
+                &params,
+            )?;
+        }
+        *self = Pending::default();
+        Ok(())
+    }
+}
+
+/// `(?1, ?2, ?3), (?4, ?5, ?6), …`: `rows` tuples of `width` parameters, each parameter
+/// written through `wrap` (`CAST({} AS text)`) for the columns it names, by position.
+pub(crate) fn values(rows: usize, width: usize, wrap: Option<&dyn Fn(usize, String) -> String>) -> String {
+    let mut out = String::with_capacity(rows * width * 5);
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for c in 0..width {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            let param = format!("?{}", r * width + c + 1);
+            out.push_str(&match wrap {
+                Some(w) => w(c, param),
+                None => param,
+            });
+        }
+        out.push(')');
+    }
+    out
+}
+
+/// The stored articles a batch names by id (or, for a store written before ids were scoped, by
+/// the unscoped id): `id -> (seq, source)`, in one query.
+fn stored_ids(
+    tx: &mut dyn Sql,
+    batch: &[Prepared],
+) -> Result<std::collections::HashMap<String, (i64, Option<String>)>, StoreError> {
+    let mut ids: Vec<String> = Vec::with_capacity(batch.len() * 2);
+    for p in batch {
+        ids.push(p.article.id.clone());
+        if let Some(old) = unscoped_id(&p.article) {
+            ids.push(old);
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    let mut found = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let params: Vec<&dyn rusqlite::ToSql> = chunk.iter().map(|i| i as &dyn rusqlite::ToSql).collect();
+        let list = (1..=chunk.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+        for r in tx.query(&format!("SELECT id, seq, source FROM articles WHERE id IN ({list})"), &params)? {
+            found.insert(r.get::<String>(0)?, (r.get::<i64>(1)?, r.get::<Option<String>>(2)?));
+        }
+    }
+    Ok(found)
+}
+
+/// The stored article an incoming one is by id: its own id, or its unscoped id under the same
+/// outlet in a store written before ids were scoped.
+fn by_id(
+    found: &std::collections::HashMap<String, (i64, Option<String>)>,
+    a: &Article,
+) -> Option<(i64, String)> {
+    if let Some((seq, _)) = found.get(&a.id) {
+        return Some((*seq, a.id.clone()));
+    }
+    let old = unscoped_id(a)?;
+    match found.get(&old) {
+        Some((seq, source)) if *source == a.source => Some((*seq, old)),
+        _ => None,
+    }
+}
+
 /// Stores a batch inside the caller's transaction, with the near-duplicate index and the
 /// clusterer caught up on what is stored: the one ingest both backends run.
 fn ingest_batch(
@@ -173,45 +291,51 @@ fn ingest_batch(
 ) -> Result<Vec<IngestOutcome>, StoreError> {
     let mut outcomes = Vec::with_capacity(batch.len());
     let mut merged = false;
-    let null_safe = match tx.dialect() {
-        Dialect::Sqlite => "IS",
-        Dialect::Postgres => "IS NOT DISTINCT FROM",
-    };
-    let by_legacy_id = format!("SELECT seq FROM articles WHERE id = ?1 AND source {null_safe} ?2");
+    let mut pending = Pending::default();
+    // Re-ingesting is common: one query finds the batch's stored articles.
+    let stored = stored_ids(tx, batch)?;
     let stamp = now();
     for p in batch {
         let a = &p.article;
         let hash = hash_to_db(&a.content_hash)?;
-        // Re-ingesting is common: the id probe keeps it cheap. A store written before ids
-        // were scoped holds the same outlet's article under its unscoped id.
-        let mut stored = tx
-            .query_value::<i64>("SELECT seq FROM articles WHERE id = ?1", params![a.id])?
-            .map(|seq| (seq, a.id.clone()));
-        if stored.is_none() {
-            if let Some(old) = unscoped_id(a) {
-                stored = tx.query_value::<i64>(&by_legacy_id, params![old, a.source])?.map(|seq| (seq, old));
-            }
-        }
-        if let Some((seq, id)) = stored {
+        if let Some((seq, id)) = by_id(&stored, a) {
+            pending.flush(tx)?;
             outcomes.push(known_article(tx, bands, seq, id, p, hash, DuplicateReason::SameId, stamp)?);
             continue;
         }
         let mut near: Option<(String, f32)> = None;
         let keys = p.signature.as_ref().map(Signature::band_keys);
         if let (Some(sig), Some(keys)) = (&p.signature, &keys) {
-            for seq in bands.candidates(keys, MAX_CANDIDATES) {
-                let Some(r) = tx.query_row(
-                    "SELECT minhash, root_id FROM signatures WHERE article_seq = ?1",
-                    params![seq],
-                )?
-                else {
-                    continue;
+            let candidates = bands.candidates(keys, MAX_CANDIDATES);
+            // Candidates stored before the batch, in one query; the batch's own are at hand.
+            let earlier: Vec<i64> =
+                candidates.iter().copied().filter(|c| !pending.minhash.contains_key(c)).collect();
+            let mut minhashes: std::collections::HashMap<i64, (Vec<u8>, String)> = Default::default();
+            if !earlier.is_empty() {
+                let params: Vec<&dyn rusqlite::ToSql> =
+                    earlier.iter().map(|c| c as &dyn rusqlite::ToSql).collect();
+                let list = (1..=earlier.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+                for r in tx.query(
+                    &format!(
+                        "SELECT article_seq, minhash, root_id FROM signatures WHERE article_seq IN ({list})"
+                    ),
+                    &params,
+                )? {
+                    minhashes.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
+                }
+            }
+            for seq in candidates {
+                let (blob, root) = match pending.minhash.get(&seq) {
+                    Some(&i) => (&pending.signatures[i].3, &pending.signatures[i].2),
+                    None => match minhashes.get(&seq) {
+                        Some((blob, root)) => (blob, root),
+                        None => continue,
+                    },
                 };
-                let (blob, root): (Vec<u8>, String) = (r.get(0)?, r.get(1)?);
-                let Some(other) = Signature::from_bytes(&blob) else { continue };
+                let Some(other) = Signature::from_bytes(blob) else { continue };
                 let s = similarity(sig, &other);
                 if s >= settings.near_duplicate_threshold && near.as_ref().is_none_or(|(_, best)| s > *best) {
-                    near = Some((root, s));
+                    near = Some((root.clone(), s));
                 }
             }
         }
@@ -247,6 +371,12 @@ fn ingest_batch(
             ],
         )?;
         let Some(seq) = inserted else {
+            pending.flush(tx)?;
+            // The same id stored earlier in this batch: a version of that article.
+            if let Some((seq, id)) = by_id(&stored_ids(tx, std::slice::from_ref(p))?, a) {
+                outcomes.push(known_article(tx, bands, seq, id, p, hash, DuplicateReason::SameId, stamp)?);
+                continue;
+            }
             if let Some(url) = &a.url {
                 if let Some(r) =
                     tx.query_row("SELECT seq, id, source FROM articles WHERE url = ?1", params![url])?
@@ -293,17 +423,16 @@ fn ingest_batch(
         // Sentences are stored as offsets only; their text is the article's.
         let mut compact = p.analysis.clone();
         compact.strip_sentence_text();
-        tx.execute(
-            "INSERT INTO analyses (article_seq, analysis, terms) VALUES (?1, ?2, ?3)",
-            params![seq, crate::codec::encode(&compact), crate::codec::encode_terms(&p.dossier_terms)],
-        )?;
-        crate::search::index_article(tx, seq, &p.search_terms, &p.analysis)?;
+        pending.analyses.push((
+            seq,
+            crate::codec::encode(&compact),
+            crate::codec::encode_terms(&p.dossier_terms),
+        ));
+        pending.search.push((seq, crate::search::IndexRow::of(&p.search_terms, &p.analysis)));
         if let Some(sig) = &p.signature {
             let root = near.as_ref().map_or(a.id.as_str(), |(id, _)| id.as_str());
-            tx.execute(
-                "INSERT INTO signatures (article_seq, article_id, root_id, minhash) VALUES (?1, ?2, ?3, ?4)",
-                params![seq, a.id, root, sig.to_bytes()],
-            )?;
+            pending.minhash.insert(seq, pending.signatures.len());
+            pending.signatures.push((seq, a.id.clone(), root.to_string(), sig.to_bytes()));
         }
         if let Some(keys) = keys {
             bands.add(seq, &keys);
@@ -320,6 +449,7 @@ fn ingest_batch(
             story: decision.story,
         });
     }
+    pending.flush(tx)?;
     // Duplicates report the story of the article they duplicate; when stories merged, the
     // earlier articles of the batch report the story they are in now.
     const STORY_OF: &str = "SELECT story FROM articles WHERE id = ?1";

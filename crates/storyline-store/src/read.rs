@@ -357,19 +357,8 @@ pub fn stories(conn: &mut dyn Sql, filter: &StoryFilter) -> Result<Vec<StorySumm
     for r in rows {
         let id: i64 = r.get(0)?;
         let (first, last): (Option<String>, Option<String>) = (r.get(3)?, r.get(4)?);
-        let sources = conn
-            .query(
-                "SELECT DISTINCT source FROM articles WHERE story = ?1 AND source IS NOT NULL ORDER BY source",
-                params![id],
-            )?
-            .iter()
-            .map(|r| r.get(0))
-            .collect::<Result<_, _>>()?;
-        let languages = conn
-            .query("SELECT DISTINCT language FROM articles WHERE story = ?1 ORDER BY language", params![id])?
-            .iter()
-            .map(|r| r.get(0))
-            .collect::<Result<_, _>>()?;
+        let sources = distinct_in_story(conn, "source", id)?;
+        let languages = distinct_in_story(conn, "language", id)?;
         let whose = format!("story {id}");
         out.push(StorySummary {
             id,
@@ -382,6 +371,19 @@ pub fn stories(conn: &mut dyn Sql, filter: &StoryFilter) -> Result<Vec<StorySumm
         });
     }
     Ok(out)
+}
+
+/// The distinct values of `column` (`source` or `language`) among a story's reports, in order:
+/// one index seek per value on `articles(story, column)`, however many reports the story has.
+fn distinct_in_story(conn: &mut dyn Sql, column: &str, story: i64) -> Result<Vec<String>, StoreError> {
+    let sql = format!(
+        "WITH RECURSIVE v(x) AS ( \
+           SELECT MIN({column}) FROM articles WHERE story = ?1 \
+           UNION ALL SELECT (SELECT MIN({column}) FROM articles WHERE story = ?1 AND {column} > v.x) \
+           FROM v WHERE v.x IS NOT NULL) \
+         SELECT x FROM v WHERE x IS NOT NULL"
+    );
+    conn.query(&sql, params![story])?.iter().map(|r| r.get(0)).collect()
 }
 
 /// The reports of one story, in publication order (undated last, then ingest order).

@@ -201,18 +201,24 @@ pub fn run(
     let db = cfg.store_name();
     let status = cfg.watch_status_file();
     serve(store, cfg, &addr, Busy::Fail, watch, |url, writes| {
-        println!("storyline is serving {db} at {url}");
+        let mut text = format!("storyline is serving {db} at {url}\n");
         if let Some(list) = watch {
-            println!(
-                "Following the sources of {} ({url}feeds shows them; status in {}).",
+            text.push_str(&format!(
+                "Following the sources of {} ({url}feeds shows them; status in {}).\n",
                 list.display(),
                 status.display()
-            );
+            ));
         }
         if writes {
-            println!("POST {url}api/ingest accepts writes with the bearer token from STORYLINE_TOKEN.");
+            text.push_str(&format!(
+                "POST {url}api/ingest accepts writes with the bearer token from STORYLINE_TOKEN.\n"
+            ));
         } else {
-            println!("Read-only: set STORYLINE_TOKEN to accept POST /api/ingest. Ctrl-C stops.");
+            text.push_str("Read-only: set STORYLINE_TOKEN to accept POST /api/ingest. Ctrl-C stops.\n");
         }
+        // A closed standard output (a reader that went away) must not stop the server.
+        let mut out = std::io::stdout().lock();
+        let _ = std::io::Write::write_all(&mut out, text.as_bytes())
+            .and_then(|()| std::io::Write::flush(&mut out));
     })
 }

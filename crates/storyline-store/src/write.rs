@@ -137,31 +137,6 @@ fn same_text(tx: &mut dyn Sql, a: &Article, hash: i64) -> Result<Option<IngestOu
     }))
 }
 
-/// What an article with a stored id or URL is: the same version, a new one or, when its text is
-/// another article's, a duplicate of that one.
-#[allow(clippy::too_many_arguments)]
-fn known_article(
-    tx: &mut dyn Sql,
-    bands: &mut BandIndex,
-    seq: i64,
-    id: String,
-    p: &Prepared,
-    hash: i64,
-    reason: DuplicateReason,
-    stamp: i64,
-) -> Result<IngestOutcome, StoreError> {
-    Ok(match version_of(tx, bands, seq, id.clone(), p, hash, reason, stamp)? {
-        Some(o) => o,
-        // Another article holds the digest (it was just found there).
-        None => same_text(tx, &p.article, hash)?.unwrap_or(IngestOutcome::Duplicate {
-            id,
-            reason,
-            sighting_added: false,
-            story: None,
-        }),
-    })
-}
-
 /// Rows a batch writes and nothing in it reads before the batch ends (each new article's
 /// analysis, search entry and signature), kept and written together: a few statements per
 /// batch instead of three per article, which is most of a server's round trips.
@@ -300,7 +275,7 @@ fn ingest_batch(
         let hash = hash_to_db(&a.content_hash)?;
         if let Some((seq, id)) = by_id(&stored, a) {
             pending.flush(tx)?;
-            outcomes.push(known_article(tx, bands, seq, id, p, hash, DuplicateReason::SameId, stamp)?);
+            outcomes.push(version_of(tx, bands, seq, id, p, hash, DuplicateReason::SameId, stamp)?);
             continue;
         }
         let mut near: Option<(String, f32)> = None;
@@ -374,7 +349,7 @@ fn ingest_batch(
             pending.flush(tx)?;
             // The same id stored earlier in this batch: a version of that article.
             if let Some((seq, id)) = by_id(&stored_ids(tx, std::slice::from_ref(p))?, a) {
-                outcomes.push(known_article(tx, bands, seq, id, p, hash, DuplicateReason::SameId, stamp)?);
+                outcomes.push(version_of(tx, bands, seq, id, p, hash, DuplicateReason::SameId, stamp)?);
                 continue;
             }
             if let Some(url) = &a.url {
@@ -394,7 +369,7 @@ fn ingest_batch(
                             story: None,
                         });
                     } else {
-                        outcomes.push(known_article(
+                        outcomes.push(version_of(
                             tx,
                             bands,
                             seq,
@@ -470,8 +445,8 @@ fn ingest_batch(
 }
 
 /// What an incoming article is to the stored article `seq` (`id`) that has its id or URL: the
-/// same version (shown or earlier: a duplicate), or a new one, stored by [`revise`]. `None`
-/// when its text is another article's, which makes it a duplicate of that one instead.
+/// same version (shown or earlier: a duplicate), or a new one, stored by [`revise`]; when its
+/// text is another article's, a duplicate of that one instead.
 #[allow(clippy::too_many_arguments)]
 fn version_of(
     tx: &mut dyn Sql,
@@ -482,7 +457,7 @@ fn version_of(
     hash: i64,
     reason: DuplicateReason,
     stamp: i64,
-) -> Result<Option<IngestOutcome>, StoreError> {
+) -> Result<IngestOutcome, StoreError> {
     let known = tx
         .query_row(
             "SELECT 1 FROM articles WHERE seq = ?1 AND content_hash = ?2 AND title = ?3 \
@@ -492,16 +467,22 @@ fn version_of(
         )?
         .is_some();
     if known {
-        return Ok(Some(IngestOutcome::Duplicate { id, reason, sighting_added: false, story: None }));
+        return Ok(IngestOutcome::Duplicate { id, reason, sighting_added: false, story: None });
     }
     let elsewhere = tx
         .query_row("SELECT 1 FROM articles WHERE content_hash = ?1 AND seq <> ?2", params![hash, seq])?
         .is_some();
     if elsewhere {
-        return Ok(None);
+        // Another article holds the digest: a duplicate of that one.
+        return Ok(same_text(tx, &p.article, hash)?.unwrap_or(IngestOutcome::Duplicate {
+            id,
+            reason,
+            sighting_added: false,
+            story: None,
+        }));
     }
     let (version, latest) = revise(tx, bands, seq, p, hash, stamp)?;
-    Ok(Some(IngestOutcome::Revised { id, reason, version, latest, story: None }))
+    Ok(IngestOutcome::Revised { id, reason, version, latest, story: None })
 }
 
 /// Stores `p` as a new version of the stored article `seq`; returns its version number and

@@ -1576,6 +1576,28 @@ mod postgres {
     }
 
     #[test]
+    fn a_record_with_nul_characters_goes_into_postgres_like_any_other() {
+        let Some(pg) = database() else { return };
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("nul.jsonl");
+        std::fs::write(
+            &file,
+            concat!(
+                r#"{"id":"n1","title":"Nul\u0000teken","text":"Een tekst met een\u0000nulteken, over de raad van Ede.","source":"NPB"}"#,
+                "\n",
+                r#"{"id":"n2","title":"Gewoon","text":"De gemeenteraad van Ede vergaderde dinsdag over de begroting.","source":"NPB"}"#,
+                "\n"
+            ),
+        )
+        .unwrap();
+        let o = on(&pg, &["ingest", file.to_str().unwrap(), "--json"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(json_of(&o)["ingested"], 2);
+        let a = json_of(&on(&pg, &["article", "n1@npb", "--json"]));
+        assert_eq!(a["title"], "Nulteken");
+    }
+
+    #[test]
     fn four_writer_processes_over_overlapping_inputs_store_everything_once() {
         let Some(pg) = database() else { return };
         let dir = tempfile::tempdir().unwrap();

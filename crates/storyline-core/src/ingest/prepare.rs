@@ -265,6 +265,7 @@ pub fn prepare_with_signature(
     if let Some(p) = raw.published.or(opts.published).filter(|p| !p.in_range()) {
         return Err(PrepareError::DateOutOfRange(p.unix));
     }
+    let raw = without_nul(raw);
     let prepared = guarded(move || -> Result<Prepared, AnalysisError> {
         let (article, words) = article_of(raw, opts, origin);
         let signature = signature_of_words(&words);
@@ -275,6 +276,34 @@ pub fn prepare_with_signature(
         Ok(Prepared { article, signature, analysis, features, search_terms, dossier_terms })
     });
     Ok(prepared??)
+}
+
+/// A record with the NUL characters of its fields taken out: they carry nothing a reader sees,
+/// and a PostgreSQL store cannot keep them in text, so every store keeps the same article.
+fn without_nul(mut raw: RawArticle) -> RawArticle {
+    fn clean(s: &mut String) {
+        if s.contains('\0') {
+            s.retain(|c| c != '\0');
+        }
+    }
+    for field in
+        [&mut raw.id, &mut raw.title, &mut raw.source, &mut raw.url, &mut raw.language, &mut raw.author]
+    {
+        if let Some(s) = field {
+            clean(s);
+        }
+    }
+    clean(&mut raw.text);
+    let keys: Vec<String> = raw.metadata.keys().filter(|k| k.contains('\0')).cloned().collect();
+    for key in keys {
+        if let Some(value) = raw.metadata.remove(&key) {
+            raw.metadata.insert(key.replace('\0', ""), value);
+        }
+    }
+    for value in raw.metadata.values_mut() {
+        clean(value);
+    }
+    raw
 }
 
 /// The article of a raw record, and the word hashes of its text (for the signature).
@@ -337,6 +366,28 @@ fn article_of(raw: RawArticle, opts: &PrepareOptions, origin: Option<String>) ->
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn nul_characters_are_taken_out_of_every_field() {
+        let raw = RawArticle {
+            id: Some("n\u{0}1".into()),
+            title: Some("Nul\u{0}teken".into()),
+            text: "Een tekst met een\u{0}nulteken over de gemeenteraad van Ede.".into(),
+            source: Some("N\u{0}PB".into()),
+            metadata: [("sec\u{0}tion".to_string(), "bin\u{0}nenland".to_string())].into_iter().collect(),
+            ..RawArticle::default()
+        };
+        let p = prepare_with_signature(raw, &PrepareOptions::default(), None).unwrap();
+        let a = &p.article;
+        assert!(
+            !format!("{}{}{}{:?}{:?}", a.id, a.title, a.text, a.source, a.metadata).contains('\0'),
+            "{a:?}"
+        );
+        assert_eq!(a.title, "Nulteken");
+        assert_eq!(a.text, "Een tekst met eennulteken over de gemeenteraad van Ede.");
+        assert_eq!(a.metadata.get("section").map(String::as_str), Some("binnenland"));
+    }
+
     use super::*;
 
     #[test]

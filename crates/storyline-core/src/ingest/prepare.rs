@@ -286,12 +286,11 @@ fn without_nul(mut raw: RawArticle) -> RawArticle {
             s.retain(|c| c != '\0');
         }
     }
-    for field in
-        [&mut raw.id, &mut raw.title, &mut raw.source, &mut raw.url, &mut raw.language, &mut raw.author]
+    for s in [&mut raw.id, &mut raw.title, &mut raw.source, &mut raw.url, &mut raw.language, &mut raw.author]
+        .into_iter()
+        .flatten()
     {
-        if let Some(s) = field {
-            clean(s);
-        }
+        clean(s);
     }
     clean(&mut raw.text);
     let keys: Vec<String> = raw.metadata.keys().filter(|k| k.contains('\0')).cloned().collect();

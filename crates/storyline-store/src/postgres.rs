@@ -31,7 +31,7 @@ use storyline_core::ingest::prepare::Prepared;
 use storyline_core::model::Article;
 
 use crate::redacted;
-use crate::sql::{bound, numbered_dollars, Dialect, Row, Sql};
+use crate::sql::{bound, numbered_dollars, params_of, Dialect, Row, Sql};
 use crate::write::{now, WriterState};
 use crate::{
     ArticleFilter, ArticleRecord, ArticleSummary, CheckReport, IngestOutcome, IngestSettings,
@@ -535,9 +535,12 @@ impl PgStore {
                     None => Value::Null,
                 })
             };
+            // Each article's analysis by sequence number (for its entity keys in the index).
+            let analysis_of: HashMap<i64, &Row> =
+                analyses.iter().filter_map(|r| Some((r.get::<i64>(0).ok()?, r))).collect();
             self.write(|db| {
                 for a in &articles {
-                    let values: Vec<&dyn rusqlite::ToSql> = a.0.iter().map(|v| v as &dyn rusqlite::ToSql).collect();
+                    let values = params_of(&a.0);
                     db.execute(
                         &format!(
                             "INSERT INTO articles ({COPY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, \
@@ -549,9 +552,8 @@ impl PgStore {
                     let (seq, title, text, language): (i64, String, String, String) =
                         (a.get(0)?, a.get(2)?, a.get(3)?, a.get(8)?);
                     let terms = storyline_core::ingest::prepare::SearchTerms::from_text(&title, &text, &language);
-                    let analysis = analyses
-                        .iter()
-                        .find(|r| r.get::<i64>(0).ok() == Some(seq))
+                    let analysis = analysis_of
+                        .get(&seq)
                         .and_then(|r| crate::codec::read(r.value(1)).ok().flatten())
                         .unwrap_or_default();
                     crate::search::index_article(db, seq, &terms, &analysis)?;
@@ -567,7 +569,7 @@ impl PgStore {
                     )?;
                 }
                 for r in &signatures {
-                    let values: Vec<&dyn rusqlite::ToSql> = r.0.iter().map(|v| v as &dyn rusqlite::ToSql).collect();
+                    let values = params_of(&r.0);
                     db.execute(
                         "INSERT INTO signatures (article_seq, article_id, root_id, minhash) VALUES (?1, ?2, ?3, ?4)",
                         &values,
@@ -575,8 +577,7 @@ impl PgStore {
                 }
                 for r in &versions {
                     let analysis = binary(r, 8)?;
-                    let mut values: Vec<&dyn rusqlite::ToSql> =
-                        r.0[..8].iter().map(|v| v as &dyn rusqlite::ToSql).collect();
+                    let mut values = params_of(&r.0[..8]);
                     values.push(&analysis);
                     db.execute(
                         "INSERT INTO article_versions (article_seq, version, title, text, published, published_unix, \
@@ -585,7 +586,7 @@ impl PgStore {
                     )?;
                 }
                 for r in &sightings {
-                    let values: Vec<&dyn rusqlite::ToSql> = r.0.iter().map(|v| v as &dyn rusqlite::ToSql).collect();
+                    let values = params_of(&r.0);
                     db.execute(
                         "INSERT INTO sightings (article_id, source, url, published) VALUES (?1, ?2, ?3, ?4)",
                         &values,
@@ -607,7 +608,7 @@ impl PgStore {
         self.write(|db| {
             db.execute("DELETE FROM stories", &[])?;
             for r in &stories {
-                let values: Vec<&dyn rusqlite::ToSql> = r.0.iter().map(|v| v as &dyn rusqlite::ToSql).collect();
+                let values = params_of(&r.0);
                 db.execute(
                     "INSERT INTO stories (id, title, articles, first_published, first_published_text, \
                      last_published, last_published_text, last_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

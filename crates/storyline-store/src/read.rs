@@ -9,7 +9,7 @@ use storyline_core::model::{Article, Language, NearDuplicate, Sighting};
 use storyline_core::Published;
 
 use crate::codec::Stored;
-use crate::sql::{Dialect, Row, Sql};
+use crate::sql::{params_of, Dialect, Row, Sql};
 use crate::write::hash_to_db;
 use crate::{
     ArticleFilter, ArticleRecord, ArticleSummary, NearDuplicateOf, StoreError, StoreStats, StoredReport,
@@ -262,10 +262,6 @@ fn page(
     sql
 }
 
-fn as_params(args: &[rusqlite::types::Value]) -> Vec<&dyn rusqlite::ToSql> {
-    args.iter().map(|a| a as &dyn rusqlite::ToSql).collect()
-}
-
 /// Articles matching a filter, newest first (undated last), ties by ingest order.
 pub fn articles(conn: &mut dyn Sql, filter: &ArticleFilter) -> Result<Vec<ArticleSummary>, StoreError> {
     let dialect = conn.dialect();
@@ -294,7 +290,7 @@ pub fn articles(conn: &mut dyn Sql, filter: &ArticleFilter) -> Result<Vec<Articl
     }
     sql.push_str(" ORDER BY published_unix IS NULL, published_unix DESC, seq DESC");
     sql.push_str(&page(dialect, filter.limit, filter.offset, &mut args));
-    summaries(conn.query(&sql, &as_params(&args))?)
+    summaries(conn.query(&sql, &params_of(&args))?)
 }
 
 /// Counts over the whole store.
@@ -352,7 +348,7 @@ pub fn stories(conn: &mut dyn Sql, filter: &StoryFilter) -> Result<Vec<StorySumm
     }
     sql.push_str(" ORDER BY s.last_published IS NULL, s.last_published DESC, s.last_seq DESC");
     sql.push_str(&page(dialect, filter.limit, filter.offset, &mut args));
-    let rows = conn.query(&sql, &as_params(&args))?;
+    let rows = conn.query(&sql, &params_of(&args))?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let id: i64 = r.get(0)?;

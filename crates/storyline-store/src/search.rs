@@ -369,7 +369,7 @@ fn rank(
         Dialect::Sqlite => "search_index.rowid",
         Dialect::Postgres => "search_index.seq",
     };
-    let params: Vec<&dyn ToSql> = args.iter().map(|a| a as &dyn ToSql).collect();
+    let params = crate::sql::params_of(&args);
     let sql = format!("SELECT {score} FROM {from} ORDER BY {key} DESC LIMIT {MAX_RANKED}");
     let mut ranked: Vec<(i64, f64)> = conn
         .query(&sql, &params)?

@@ -79,6 +79,16 @@ impl dyn Sql + '_ {
     }
 }
 
+/// Values as statement parameters.
+pub fn params_of<T: ToSql>(values: &[T]) -> Vec<&dyn ToSql> {
+    values.iter().map(|v| v as &dyn ToSql).collect()
+}
+
+/// `?1, ?2, …, ?n`: the parameters of an `IN (…)` list.
+pub fn placeholders(n: usize) -> String {
+    (1..=n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+}
+
 /// A parameter's value, as rusqlite would bind it.
 pub fn bound(param: &dyn ToSql) -> Result<Value, StoreError> {
     use rusqlite::types::ToSqlOutput;
@@ -132,6 +142,12 @@ pub fn numbered_dollars(sql: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn in_lists_number_their_parameters() {
+        assert_eq!(placeholders(3), "?1, ?2, ?3");
+        assert_eq!(params_of(&[1i64, 2]).len(), 2);
+    }
 
     #[test]
     fn parameters_are_renumbered_for_postgres() {

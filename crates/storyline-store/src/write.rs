@@ -11,7 +11,7 @@ use storyline_core::ingest::prepare::{unscoped_id, Prepared};
 use storyline_core::model::Article;
 
 use crate::bands::BandIndex;
-use crate::sql::Sql;
+use crate::sql::{params_of, placeholders, Sql};
 use crate::stories::StoryState;
 use crate::{DuplicateReason, IngestOutcome, IngestSettings, StoreError};
 
@@ -230,9 +230,10 @@ fn stored_ids(
     ids.dedup();
     let mut found = std::collections::HashMap::new();
     for chunk in ids.chunks(500) {
-        let params: Vec<&dyn rusqlite::ToSql> = chunk.iter().map(|i| i as &dyn rusqlite::ToSql).collect();
-        let list = (1..=chunk.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
-        for r in tx.query(&format!("SELECT id, seq, source FROM articles WHERE id IN ({list})"), &params)? {
+        let list = placeholders(chunk.len());
+        for r in tx
+            .query(&format!("SELECT id, seq, source FROM articles WHERE id IN ({list})"), &params_of(chunk))?
+        {
             found.insert(r.get::<String>(0)?, (r.get::<i64>(1)?, r.get::<Option<String>>(2)?));
         }
     }
@@ -287,9 +288,8 @@ fn ingest_batch(
                 candidates.iter().copied().filter(|c| !pending.minhash.contains_key(c)).collect();
             let mut minhashes: std::collections::HashMap<i64, (Vec<u8>, String)> = Default::default();
             if !earlier.is_empty() {
-                let params: Vec<&dyn rusqlite::ToSql> =
-                    earlier.iter().map(|c| c as &dyn rusqlite::ToSql).collect();
-                let list = (1..=earlier.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+                let params = params_of(&earlier);
+                let list = placeholders(earlier.len());
                 for r in tx.query(
                     &format!(
                         "SELECT article_seq, minhash, root_id FROM signatures WHERE article_seq IN ({list})"

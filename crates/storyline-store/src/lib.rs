@@ -25,6 +25,7 @@
 pub mod bands;
 mod check;
 pub mod codec;
+pub mod corrections;
 pub mod dossier;
 #[cfg(feature = "postgres")]
 pub mod postgres;
@@ -79,6 +80,10 @@ pub enum StoreError {
     /// A stored value could not be read back.
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
+    /// A request the store cannot carry out as asked (a correction naming an unknown story, a
+    /// split that would leave nothing): the message says why.
+    #[error("{0}")]
+    Refused(String),
     /// An id prefix matches more than one article.
     #[error("id prefix `{prefix}` is ambiguous: it matches {count} articles")]
     Ambiguous {
@@ -533,6 +538,21 @@ pub trait Store: Send + Sync {
     /// the field cleared; an unreadable analysis is made again from the stored text; a story's
     /// dates are drawn again from its reports.
     fn check(&self, repair: bool) -> Result<CheckReport, StoreError>;
+
+    /// Carries out an editor's correction (see [`corrections`]) as one transaction, stored as
+    /// an event with its time and `author`; a correction that cannot be carried out is
+    /// [`StoreError::Refused`] and changes nothing.
+    fn correct(
+        &self,
+        correction: &corrections::Correction,
+        author: &str,
+    ) -> Result<corrections::CorrectionEvent, StoreError>;
+
+    /// Stored corrections, newest first.
+    fn corrections(
+        &self,
+        filter: &corrections::CorrectionFilter,
+    ) -> Result<Vec<corrections::CorrectionEvent>, StoreError>;
 
     /// Resolves a full id or a unique prefix of one.
     fn resolve(&self, id_or_prefix: &str) -> Result<Option<String>, StoreError> {

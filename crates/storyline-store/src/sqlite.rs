@@ -126,6 +126,29 @@ const MIGRATIONS: &[(i64, &str)] = &[
         );
         CREATE INDEX article_versions_article ON article_versions(article_seq, version);",
     ),
+    // Corrections: an editor's events, the articles each concerns, and the pinned groups
+    // drawn from the events that stand.
+    (
+        8,
+        "CREATE TABLE corrections (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at INTEGER NOT NULL,
+            author TEXT NOT NULL,
+            action TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            undone_by INTEGER
+        );
+        CREATE TABLE correction_articles (
+            article_id TEXT NOT NULL,
+            correction INTEGER NOT NULL REFERENCES corrections(id),
+            PRIMARY KEY (article_id, correction)
+        );
+        CREATE TABLE pins (
+            article_id TEXT PRIMARY KEY,
+            grp INTEGER NOT NULL
+        );",
+    ),
 ];
 
 /// How much of the file a reader maps into memory (SQLite's largest by default, 2 GiB): a
@@ -137,7 +160,7 @@ const READER_MMAP: i64 = 0x7fff_0000;
 const READERS: usize = 4;
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// A store in one SQLite file (or in memory, for tests and evaluation).
 pub struct SqliteStore {
@@ -404,6 +427,30 @@ impl Store for SqliteStore {
 
     fn search(&self, query: &SearchQuery) -> Result<SearchResults, StoreError> {
         crate::search::search(&mut Lite(&self.read()), query)
+    }
+
+    fn correct(
+        &self,
+        correction: &crate::corrections::Correction,
+        author: &str,
+    ) -> Result<crate::corrections::CorrectionEvent, StoreError> {
+        let result = (|| {
+            let mut conn = lock(&self.writer);
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let event = crate::corrections::apply(&mut Lite(&tx), correction, author)?;
+            tx.commit()?;
+            Ok(event)
+        })();
+        // The in-memory clusterer no longer matches what is stored.
+        self.state.forget_stories();
+        result
+    }
+
+    fn corrections(
+        &self,
+        filter: &crate::corrections::CorrectionFilter,
+    ) -> Result<Vec<crate::corrections::CorrectionEvent>, StoreError> {
+        crate::corrections::list(&mut Lite(&self.read()), filter)
     }
 
     fn recluster(&self, settings: &IngestSettings) -> Result<ReclusterReport, StoreError> {

@@ -23,6 +23,10 @@ pub struct StoryState {
     settings: Settings,
     /// The highest article sequence number the clusterer knows.
     seen_up_to: i64,
+    /// The newest correction when it was built (a later one rebuilds it).
+    corrections: i64,
+    /// The pinned group of every pinned article, by sequence number.
+    pins: std::collections::HashMap<i64, i64>,
 }
 
 /// Loads what the clusterer needs of one stored article: the article and its analysis.
@@ -99,16 +103,22 @@ impl StoryState {
             clusterer: Clusterer::new(settings.clone()),
             settings: settings.clone(),
             seen_up_to: 0,
+            corrections: crate::corrections::latest(tx)?,
+            pins: crate::corrections::pins(tx)?,
         };
+        // Every story an editor fixed, however old, stays apart from every other.
+        for (story, group) in crate::corrections::bound_stories(tx)? {
+            state.clusterer.bind(story, group);
+        }
         let newest = newest_seq(tx)?;
         state.seen_up_to = (newest - RESTORE_ARTICLES).max(0);
         state.catch_up(tx)?;
         Ok(state)
     }
 
-    /// Whether this state was built with `settings`.
-    pub fn matches(&self, settings: &Settings) -> bool {
-        &self.settings == settings
+    /// Whether this state was built with `settings` and knows every correction stored.
+    pub fn is_current(&self, tx: &mut dyn Sql, settings: &Settings) -> Result<bool, StoreError> {
+        Ok(&self.settings == settings && self.corrections == crate::corrections::latest(tx)?)
     }
 
     /// Restores articles stored since the clusterer last looked (by other writers), and assigns
@@ -146,7 +156,10 @@ impl StoryState {
         f: &Features,
         near_dup_of: Option<i64>,
     ) -> Result<Assignment, StoreError> {
-        let mut a = self.clusterer.assign(seq, f, near_dup_of);
+        let mut a = match self.pins.get(&seq) {
+            Some(&group) => self.clusterer.assign_pinned(seq, f, group),
+            None => self.clusterer.assign(seq, f, near_dup_of),
+        };
         if let Some(from) = a.merged {
             merge(tx, from, a.story)?;
         }
@@ -296,6 +309,8 @@ pub fn recluster(tx: &mut dyn Sql, settings: &Settings) -> Result<(u64, u64), St
     // increasing numbers); story ids are mapped back to the real sequence numbers, so the result
     // is what ingesting in publication order would have given.
     let mut clusterer = Clusterer::new(settings.clone());
+    // An editor's corrections hold: each pinned group is placed as one story.
+    let pins = crate::corrections::pins(tx)?;
     let mut ordinal_of = std::collections::HashMap::with_capacity(order.len());
     let mut real_of: Vec<i64> = Vec::with_capacity(order.len() + 1);
     real_of.push(0);
@@ -310,7 +325,10 @@ pub fn recluster(tx: &mut dyn Sql, settings: &Settings) -> Result<(u64, u64), St
             Some(id) => seq_of(tx, id)?.and_then(|s| ordinal_of.get(&s).copied()),
             None => None,
         };
-        let a = clusterer.assign(ordinal, &f, near);
+        let a = match pins.get(seq) {
+            Some(&group) => clusterer.assign_pinned(ordinal, &f, group),
+            None => clusterer.assign(ordinal, &f, near),
+        };
         let story = real_of[a.story as usize];
         if let Some(from) = a.merged {
             let from = real_of[from as usize];

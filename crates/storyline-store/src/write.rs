@@ -102,7 +102,7 @@ pub fn ingest(
 ) -> Result<Vec<IngestOutcome>, StoreError> {
     catch_up(db, bands)?;
     match stories.as_mut() {
-        Some(state) if state.matches(&settings.cluster) => state.catch_up(db)?,
+        Some(state) if state.is_current(db, &settings.cluster)? => state.catch_up(db)?,
         _ => *stories = Some(StoryState::load(db, &settings.cluster)?),
     }
     ingest_batch(db, bands, stories.as_mut().expect("set above"), batch, settings)
@@ -607,5 +607,14 @@ fn revise(
     if let Some(story) = story {
         crate::stories::refresh(tx, story, seq)?;
     }
+    // An editor's date, outlet or language outlasts the outlet's revision.
+    let id = stored_id(tx, seq)?;
+    crate::corrections::reapply_fields(tx, seq, &id)?;
     Ok((shown_was as u32 + 1, true))
+}
+
+/// The stored id of article `seq`.
+fn stored_id(tx: &mut dyn Sql, seq: i64) -> Result<String, StoreError> {
+    tx.query_value("SELECT id FROM articles WHERE seq = ?1", params![seq])?
+        .ok_or_else(|| StoreError::Database(format!("article {seq} vanished during its revision")))
 }

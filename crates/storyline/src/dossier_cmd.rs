@@ -59,12 +59,27 @@ pub fn story(store: &dyn Store, id: &str, style: Style) -> Result<ExitCode> {
         eprintln!("error: no story {n} in the store (see `storyline stories`)");
         return Ok(ExitCode::from(2));
     };
-    print(&match style {
+    let history = match style {
+        Style::Text | Style::Markdown => store.corrections(&storyline_store::corrections::CorrectionFilter {
+            story: Some(n),
+            ..Default::default()
+        })?,
+        _ => Vec::new(),
+    };
+    let mut out = match style {
         Style::Json => serde_json::to_string_pretty(&d)? + "\n",
         Style::Markdown => markdown(&d),
         Style::Text => text(&d),
         Style::Csv => figures_csv(&d),
-    })?;
+    };
+    if !history.is_empty() {
+        out.push_str(if style == Style::Markdown { "\n## History\n\n" } else { "\nHistory: corrections by editors\n" });
+        for e in &history {
+            let line = crate::correct_cmd::line(e);
+            out.push_str(&if style == Style::Markdown { format!("- {}\n", line.trim_start()) } else { format!("  {line}\n") });
+        }
+    }
+    print(&out)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -6,6 +6,7 @@ mod bench;
 mod bench_http;
 mod clock;
 mod config;
+mod correct_cmd;
 mod demo;
 mod dossier_cmd;
 mod eval_cmd;
@@ -129,6 +130,54 @@ any of them are ranked. Each hit shows its story and a snippet with the matched 
         /// Only stories with at least this many reports
         #[arg(long, default_value_t = 1)]
         min_articles: usize,
+    },
+    /// Correct the machine: merge, split or move reports, pin or keep one out, set a date,
+    /// outlet or language, or undo a correction
+    #[command(after_help = "Examples:
+  storyline correct merge 41 --into 12 --as Anna
+  storyline correct split 12 3f9c2e a71b04       (the reports that move into a new story)
+  storyline correct move 3f9c2e --to 12
+  storyline correct pin 3f9c2e                   (the machine never moves it)
+  storyline correct keep-out 3f9c2e              (a story of its own; never rejoins this one)
+  storyline correct set 3f9c2e --published 2017-11-14 --source NOS --language nl
+  storyline correct undo 7
+
+Each correction is stored with its time and author (`--as`, STORYLINE_AUTHOR, else the login
+name), shown in the story's history (`storyline story N`, `storyline corrections --story N`),
+and holds through `recluster` and every later ingest: reports an editor put together stay
+together, and stories an editor separated are never merged again by the machine. A story that
+loses the report it is named after takes the number of its earliest remaining report.
+Exit status 2 when the correction cannot be carried out (the reason is printed).")]
+    Correct {
+        #[command(subcommand)]
+        what: correct_cmd::CorrectCmd,
+        /// Your name, stored with the correction
+        #[arg(long = "as", global = true, env = "STORYLINE_AUTHOR", value_name = "NAME")]
+        author: Option<String>,
+    },
+    /// List corrections, newest first: all, a story's history, an article's; or export them
+    /// as labelled pairs
+    #[command(after_help = "Examples:
+  storyline corrections
+  storyline corrections --story 12
+  storyline corrections --pairs > pairs.jsonl
+
+--pairs writes one JSON object a line for the corrections that stand: two article ids (`a`,
+`b`), whether they report one story (`same_story`), the correction and its author. What a
+clustering model can be trained on.")]
+    Corrections {
+        /// Only the history of this story
+        #[arg(long, value_name = "STORY")]
+        story: Option<i64>,
+        /// Only the corrections of this article (id or unique prefix)
+        #[arg(long, value_name = "ID", conflicts_with = "story")]
+        article: Option<String>,
+        /// At most this many
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Write labelled pairs (JSON Lines) instead
+        #[arg(long, conflicts_with = "json")]
+        pairs: bool,
     },
     /// Rebuild every story from the stored articles (after a clustering setting changed)
     #[command(after_help = "Example:
@@ -536,12 +585,13 @@ fn migrate(from: &std::path::Path, to: &str, json: bool, quiet: bool) -> Result<
             println!("{}", serde_json::to_string_pretty(&report)?);
         } else {
             println!(
-                "copied {} articles ({} in all), {} earlier versions, {} sightings and {} stories to {}; the counts agree",
+                "copied {} articles ({} in all), {} earlier versions, {} sightings, {} stories and {} corrections to {}; the counts agree",
                 report.copied,
                 report.articles,
                 report.versions,
                 report.sightings,
                 report.stories,
+                report.corrections,
                 storyline_store::redacted(to)
             );
         }
@@ -855,6 +905,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Bench(args) => bench::run(&cfg, &args, cli.json),
         Command::Migrate { from, to } => migrate(&from, &to, cli.json, cli.quiet),
+        Command::Correct { what, author } => {
+            let author = correct_cmd::author(author)?;
+            let store = open_store(&cfg)?;
+            correct_cmd::correct(&*store, what, &author, cli.json)
+        }
+        Command::Corrections { story, article, limit, pairs } => {
+            let store = open_store(&cfg)?;
+            let article = match article {
+                Some(a) => Some(store.resolve(&a)?.ok_or_else(|| UsageError(format!("no article `{a}` in the store")))?),
+                None => None,
+            };
+            let story = match story {
+                Some(s) => Some(store.resolve_story(s)?.unwrap_or(s)),
+                None => None,
+            };
+            let filter = storyline_store::corrections::CorrectionFilter { story, article, limit };
+            correct_cmd::list(&*store, &filter, pairs, cli.json)
+        }
     }
 }
 

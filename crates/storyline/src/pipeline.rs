@@ -583,6 +583,19 @@ mod tests {
         fn check(&self, repair: bool) -> Result<CheckReport, StoreError> {
             self.inner.check(repair)
         }
+        fn correct(
+            &self,
+            c: &corrections::Correction,
+            author: &str,
+        ) -> Result<corrections::CorrectionEvent, StoreError> {
+            self.inner.correct(c, author)
+        }
+        fn corrections(
+            &self,
+            f: &corrections::CorrectionFilter,
+        ) -> Result<Vec<corrections::CorrectionEvent>, StoreError> {
+            self.inner.corrections(f)
+        }
     }
 
     /// Many more records than the queues between the threads hold, so every thread is

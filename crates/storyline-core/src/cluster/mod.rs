@@ -360,6 +360,11 @@ pub struct Clusterer {
     dormant_postings: Postings,
     /// Recent articles: (seq, story), in seq order, for near-duplicate links.
     recent: VecDeque<(i64, i64, i64)>,
+    /// Stories an editor fixed: story id → the group of reports pinned to it (see
+    /// [`Clusterer::assign_pinned`]).
+    bound: IdMap<i64, i64>,
+    /// The story of each pinned group.
+    group_story: IdMap<i64, i64>,
     /// Buffers of [`Clusterer::candidates`], kept between articles.
     scratch: Scratch,
 }
@@ -408,6 +413,8 @@ impl Clusterer {
             dormant_order: BTreeSet::new(),
             dormant_postings: Postings::default(),
             recent: VecDeque::new(),
+            bound: IdMap::default(),
+            group_story: IdMap::default(),
             scratch: Scratch::default(),
         }
     }
@@ -444,11 +451,49 @@ impl Clusterer {
     pub fn assign(&mut self, seq: i64, features: &Features, near_duplicate_of: Option<i64>) -> Assignment {
         self.advance(seq, features.time);
         let q = self.query(features);
-        let decision = self.decide(seq, &q, near_duplicate_of);
+        let decision = self.decide(seq, &q, near_duplicate_of, None);
+        self.place(seq, features, &q, decision)
+    }
+
+    /// Decides the story of article `seq`, which an editor pinned into `group` (the reports an
+    /// editor put together): it joins the story of its group when the group has one; otherwise
+    /// the model decides among the stories no other group is pinned to, and the story it joins
+    /// or starts becomes the group's. Two stories with pinned groups are never merged.
+    pub fn assign_pinned(&mut self, seq: i64, features: &Features, group: i64) -> Assignment {
+        self.advance(seq, features.time);
+        let q = self.query(features);
+        let decision = match self.group_story.get(&group) {
+            Some(&story) => Assignment {
+                story,
+                score: 1.0,
+                new_story: false,
+                follow_up: self.is_gap(story, q.time) || self.dormant.contains_key(&story),
+                merged: None,
+            },
+            None => self.decide(seq, &q, None, Some(group)),
+        };
+        let decision = self.place(seq, features, &q, decision);
+        self.bind(decision.story, group);
+        decision
+    }
+
+    /// Marks story `story` as holding the reports an editor pinned into `group`: no article of
+    /// another group joins it, and it is never merged with another such story.
+    pub fn bind(&mut self, story: i64, group: i64) {
+        if let Some(old) = self.group_story.insert(group, story) {
+            if old != story && self.bound.get(&old) == Some(&group) {
+                self.bound.remove(&old);
+            }
+        }
+        self.bound.insert(story, group);
+    }
+
+    /// Carries out a decision: merges, joins, learns and remembers.
+    fn place(&mut self, seq: i64, features: &Features, q: &Query, decision: Assignment) -> Assignment {
         if let Some(other) = decision.merged {
             self.merge(decision.story, other);
         }
-        self.join(decision.story, seq, &q);
+        self.join(decision.story, seq, q);
         self.learn(features);
         self.remember(seq, decision.story);
         decision
@@ -827,12 +872,18 @@ impl Clusterer {
     }
 
     /// Decides where an article goes.
-    fn decide(&mut self, seq: i64, q: &Query, near_duplicate_of: Option<i64>) -> Assignment {
+    /// An article of a pinned `group` (without a story yet) only sees stories no group is
+    /// pinned to.
+    fn decide(&mut self, seq: i64, q: &Query, near_duplicate_of: Option<i64>, group: Option<i64>) -> Assignment {
         if let Some(story) = near_duplicate_of.and_then(|o| self.story_of(o)) {
             let follow_up = self.is_gap(story, q.time) || self.dormant.contains_key(&story);
             return Assignment { story, score: 1.0, new_story: false, follow_up, merged: None };
         }
-        let ranked = self.rank(q);
+        let mut ranked = self.rank(q);
+        if group.is_some() {
+            ranked.retain(|c| !self.bound.contains_key(&c.story));
+        }
+        let bound = |story: i64| group.is_some() || self.bound.contains_key(&story);
         let s = &self.settings;
         let Some(best) = ranked.first() else {
             return Assignment { story: seq, score: 0.0, new_story: true, follow_up: false, merged: None };
@@ -841,7 +892,13 @@ impl Clusterer {
         let runner_up = second.map_or(0.0, |c| c.probability);
         // A runner-up as probable as the best one is the same story when both are active
         // (merged below); otherwise the margin decides.
-        let merges = |c: &Candidate| !best.dormant && !c.dormant && c.probability >= s.merge_probability;
+        // Two stories an editor fixed stay apart.
+        let merges = |c: &Candidate| {
+            !best.dormant
+                && !c.dormant
+                && c.probability >= s.merge_probability
+                && !(bound(best.story) && self.bound.contains_key(&c.story))
+        };
         let clear = best.probability - runner_up >= s.margin || second.is_some_and(merges);
         let threshold = s.join_probability.unwrap_or(self.model.threshold);
         if best.probability < threshold || !clear {
@@ -879,6 +936,10 @@ impl Clusterer {
         let (Some(mut src), Some(mut dst)) = (self.active.remove(&from), self.active.remove(&into)) else {
             return;
         };
+        if let Some(group) = self.bound.remove(&from) {
+            self.bound.entry(into).or_insert(group);
+            self.group_story.insert(group, into);
+        }
         self.active_order.remove(&(src.order.0, src.order.1, from));
         self.active_order.remove(&(dst.order.0, dst.order.1, into));
         for &k in &src.posted {

@@ -79,6 +79,13 @@ impl DossierCache {
         Ok(Some(built))
     }
 
+    /// Forgets every dossier (after a correction moved reports between stories).
+    pub fn clear(&self) {
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        inner.entries.clear();
+        inner.order.clear();
+    }
+
     /// How many dossiers are held.
     pub fn len(&self) -> usize {
         self.inner.lock().unwrap_or_else(|p| p.into_inner()).entries.len()

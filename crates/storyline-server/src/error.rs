@@ -22,6 +22,9 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// The body's content type is not one the route reads.
     UnsupportedMediaType,
+    /// A correction that cannot be carried out on the store as it is (a story or article that
+    /// is not there, a split that would leave nothing, an undo of what was undone).
+    Conflict,
     /// Records of an ingest body could not be stored (unreadable, or their analysis failed);
     /// the body's other records were stored.
     UnprocessableEntity,
@@ -31,7 +34,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in the order of the table.
-    pub const ALL: [ErrorCode; 9] = [
+    pub const ALL: [ErrorCode; 10] = [
         ErrorCode::BadRequest,
         ErrorCode::Unauthorized,
         ErrorCode::Forbidden,
@@ -39,6 +42,7 @@ impl ErrorCode {
         ErrorCode::MethodNotAllowed,
         ErrorCode::PayloadTooLarge,
         ErrorCode::UnsupportedMediaType,
+        ErrorCode::Conflict,
         ErrorCode::UnprocessableEntity,
         ErrorCode::Internal,
     ];
@@ -53,6 +57,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::Conflict => StatusCode::CONFLICT,
             ErrorCode::UnprocessableEntity => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -68,6 +73,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::Conflict => "conflict",
             ErrorCode::UnprocessableEntity => "unprocessable_entity",
             ErrorCode::Internal => "internal",
         }
@@ -116,6 +122,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Ambiguous { .. } => ApiError::bad_request(e.to_string()),
+            StoreError::Refused(why) => ApiError::new(ErrorCode::Conflict, why),
             other => ApiError::internal(other),
         }
     }

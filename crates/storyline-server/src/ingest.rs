@@ -77,7 +77,7 @@ fn same(given: &[u8], token: &[u8]) -> bool {
     (a ^ b) == 0 && given == token
 }
 
-fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+pub(crate) fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(token) = &state.token else {
         return Err(ApiError::new(
             ErrorCode::Forbidden,

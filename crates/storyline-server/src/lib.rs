@@ -24,6 +24,7 @@
 
 mod api;
 pub mod cache;
+mod corrections;
 pub mod error;
 mod ingest;
 pub mod openapi;
@@ -154,6 +155,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/compare"),
     ("GET", "/api/feeds"),
     ("POST", "/api/ingest"),
+    ("GET", "/api/corrections"),
+    ("POST", "/api/corrections"),
+    ("GET", "/api/corrections/pairs"),
 ];
 
 fn route<H, T>(method: &str, handler: H) -> MethodRouter<Shared>
@@ -190,6 +194,9 @@ fn handler_for(method: &str, path: &str) -> MethodRouter<Shared> {
         "/api/compare" => route(method, api::compare),
         "/api/feeds" => route(method, api::feeds),
         "/api/ingest" => route(method, ingest::ingest),
+        "/api/corrections" if method == "POST" => route(method, corrections::create),
+        "/api/corrections" => route(method, corrections::list),
+        "/api/corrections/pairs" => route(method, corrections::pairs),
         other => unreachable!("no handler for route {other}"),
     }
 }

@@ -123,7 +123,7 @@ pub fn document() -> Value {
         "info": {
             "title": "storyline",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "News stories followed across outlets and over time: stories and their dossiers (timeline, what each report adds, quotes by speaker, figures and discrepancies), articles, full-text search, comparison, and ingest. Errors are JSON objects {\"error\": {\"code\", \"message\"}} with the codes bad_request (400), unauthorized (401), forbidden (403), not_found (404), method_not_allowed (405), payload_too_large (413), unsupported_media_type (415), unprocessable_entity (422) and internal (500)."
+            "description": "News stories followed across outlets and over time: stories and their dossiers (timeline, what each report adds, quotes by speaker, figures and discrepancies), articles, full-text search, comparison, and ingest. Errors are JSON objects {\"error\": {\"code\", \"message\"}} with the codes bad_request (400), unauthorized (401), forbidden (403), not_found (404), method_not_allowed (405), payload_too_large (413), unsupported_media_type (415), conflict (409), unprocessable_entity (422) and internal (500)."
         },
         "tags": [
             { "name": "api", "description": "The JSON API." },
@@ -259,14 +259,79 @@ pub fn document() -> Value {
                         "errors": { "type": "array", "items": { "type": "object", "properties": { "record": { "type": "string" }, "reason": { "type": "string" } } } },
                         "articles": { "type": "array", "items": { "type": "object" } } } }))
                 }
+            }},
+            "/api/corrections": {
+                "get": {
+                    "tags": ["api"],
+                    "summary": "Corrections made, newest first: all, a story's history (those concerning a report now in it) or an article's.",
+                    "parameters": [
+                        number("story", "Only the history of this story (a merged-away number leads to the story that holds its reports)."),
+                        text("article", "Only the corrections of this article (id or unique prefix)."),
+                        number("limit", "At most this many.")
+                    ],
+                    "responses": {
+                        "200": ok_json("The corrections.", json!({ "type": "object", "properties": { "corrections": { "type": "array", "items": { "$ref": "#/components/schemas/Correction" } } } })),
+                        "400": error("A parameter is malformed, or both story and article were given."),
+                        "404": error("No such article.")
+                    }
+                },
+                "post": {
+                    "tags": ["api"],
+                    "summary": "Correct the machine: merge, split, move, pin, keep out, set an article's date, outlet or language, or undo a correction. Stored with its time and author; holds through recluster and every later ingest.",
+                    "security": [{ "bearer": [] }],
+                    "parameters": [ param("X-Storyline-Author", "header", "The author, when the body names none.", json!({ "type": "string" })) ],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["action"], "properties": {
+                        "action": { "enum": ["merge", "split", "move", "pin", "keep_out", "set", "undo"] },
+                        "author": { "type": "string", "description": "Who makes it (or the X-Storyline-Author header)." },
+                        "story": { "type": "integer", "description": "merge: the story that goes; split: the story split." },
+                        "into": { "type": "integer", "description": "merge: the story that stays." },
+                        "articles": { "type": "array", "items": { "type": "string" }, "description": "split: the reports that move into a new story (not all)." },
+                        "article": { "type": "string", "description": "move, pin, keep_out, set: the article (id or unique prefix)." },
+                        "to": { "type": "integer", "description": "move: the story it belongs to." },
+                        "published": { "$ref": "#/components/schemas/Published" },
+                        "source": { "type": "string", "description": "set: the outlet." },
+                        "language": { "type": "string", "description": "set: the language code." },
+                        "correction": { "type": "integer", "description": "undo: the correction taken back." }
+                    } }, "examples": {
+                        "merge": { "value": { "action": "merge", "story": 41, "into": 12, "author": "Anna" } },
+                        "split": { "value": { "action": "split", "story": 12, "articles": ["3f9c2e", "a71b04"], "author": "Anna" } },
+                        "set": { "value": { "action": "set", "article": "3f9c2e", "published": "2017-11-14", "author": "Anna" } },
+                        "undo": { "value": { "action": "undo", "correction": 7, "author": "Anna" } }
+                    } } } },
+                    "responses": {
+                        "201": ok_json("Done: the stored correction.", json!({ "$ref": "#/components/schemas/Correction" })),
+                        "400": error("Not a correction (an unknown action or field), or no author."),
+                        "401": error("Missing or wrong bearer token."),
+                        "403": error("The server was started without a token: writes are refused."),
+                        "409": error("It cannot be carried out on the store as it is: an unknown story or article, a split that would leave nothing, an undo of what was undone.")
+                    }
+                }
+            },
+            "/api/corrections/pairs": { "get": {
+                "tags": ["api"],
+                "summary": "The labelled pairs of the corrections that stand, oldest first, as JSON Lines: two article ids, whether they report one story, the correction and its author. What a clustering model can learn from.",
+                "parameters": [
+                    number("story", "Only from the history of this story."),
+                    text("article", "Only from the corrections of this article."),
+                    number("limit", "From at most this many corrections.")
+                ],
+                "responses": {
+                    "200": { "description": "One pair a line.", "content": { "application/x-ndjson": { "schema": { "type": "string" } } } },
+                    "400": error("A parameter is malformed.")
+                }
             }}
         },
         "components": {
             "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "The STORYLINE_TOKEN the server was started with." } },
             "schemas": {
                 "Error": { "type": "object", "required": ["error"], "properties": { "error": { "type": "object", "required": ["code", "message"], "properties": {
-                    "code": { "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "payload_too_large", "unsupported_media_type", "unprocessable_entity", "internal"] },
+                    "code": { "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "payload_too_large", "unsupported_media_type", "conflict", "unprocessable_entity", "internal"] },
                     "message": { "type": "string" } } } } },
+                "Correction": { "type": "object", "required": ["id", "at", "author", "summary", "detail"], "properties": {
+                    "id": { "type": "integer" }, "at": { "type": "integer", "description": "When, in seconds since the epoch." },
+                    "author": { "type": "string" }, "summary": { "type": "string", "description": "One line saying what it did." },
+                    "detail": { "type": "object", "required": ["action"], "description": "What it did, with the article ids it concerned and the stories before and after." },
+                    "undone_by": { "type": ["integer", "null"], "description": "The correction that took it back." } } },
                 "Published": { "type": "string", "description": "A publication time at its precision: 2017, 2017-10, 2017-10-15 or RFC 3339." },
                 "StorySummary": { "type": "object", "properties": {
                     "id": { "type": "integer" }, "title": { "type": "string" }, "articles": { "type": "integer" },

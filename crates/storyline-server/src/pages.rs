@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use storyline_store::corrections::CorrectionFilter;
 use storyline_store::{Store, StoryFilter};
 
 use crate::api::{load_article, path_id, search_query, story_filter, story_id};
@@ -83,7 +84,10 @@ pub(crate) async fn story(
     let page =
         p.number_at_most("page", crate::params::MAX_OFFSET / ui::STORY_PAGE_REPORTS)?.unwrap_or(1).max(1);
     blocking(move || match state.dossiers.dossier(state.store.as_ref(), id)? {
-        Some(d) => Ok(html(ui::story_page_at(&d, page))),
+        Some(d) => {
+            let history = state.store.corrections(&CorrectionFilter { story: Some(d.id), ..Default::default() })?;
+            Ok(html(ui::story_page_with(&d, page, &history)))
+        }
         None => match state.store.resolve_story(id)? {
             // Merged into another story: its reports are there now.
             Some(into) if into != id => Ok(Redirect::temporary(&format!("/stories/{into}")).into_response()),
@@ -171,7 +175,9 @@ pub(crate) async fn article(
             Some(s) => story_summary(store, s)?,
             None => None,
         };
-        Ok(html(ui::article_page(&record, story.as_ref())))
+        let history = store
+            .corrections(&CorrectionFilter { article: Some(record.article.id.clone()), ..Default::default() })?;
+        Ok(html(ui::article_page_with(&record, story.as_ref(), &history)))
     })
     .await
 }

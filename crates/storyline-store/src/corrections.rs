@@ -349,8 +349,10 @@ pub fn list(tx: &mut dyn Sql, filter: &CorrectionFilter) -> Result<Vec<Correctio
     let rows = match (&filter.story, &filter.article) {
         (Some(story), _) => tx.query(
             &format!(
+                // Read from the (small) links, one article lookup each: a story of many reports
+                // is not scanned.
                 "SELECT {EVENT_COLUMNS} FROM corrections c WHERE c.id IN (SELECT ca.correction FROM correction_articles ca \
-                 JOIN articles a ON a.id = ca.article_id WHERE a.story = ?1) ORDER BY c.id DESC LIMIT ?2"
+                 WHERE (SELECT a.story FROM articles a WHERE a.id = ca.article_id) = ?1) ORDER BY c.id DESC LIMIT ?2"
             ),
             params![story, limit],
         )?,

@@ -56,4 +56,120 @@
     el.textContent = el.textContent.length <= 10 ? day : local;
     el.classList.add("local");
   });
+  // Corrections: the buttons of the "Correct" panels and the history send POST /api/corrections
+  // with the editor's name (kept in this browser) and write token (kept for this session only).
+  var panel = document.getElementById("correct");
+  if (panel) {
+    var field = function (id) { return document.getElementById(id); };
+    var author = field("c-author");
+    var token = field("c-token");
+    var status = field("c-status");
+    try {
+      if (author && !author.value) author.value = window.localStorage.getItem("storyline-author") || "";
+      if (token && !token.value) token.value = window.sessionStorage.getItem("storyline-token") || "";
+    } catch (e) { /* storage refused: the fields stay empty */ }
+    var say = function (text, bad) {
+      if (!status) return;
+      status.textContent = text;
+      status.className = "status" + (bad ? " bad" : " good");
+    };
+    var open = function (el) {
+      var details = panel.querySelector("details");
+      if (details) details.open = true;
+      if (el) el.focus();
+    };
+    var number = function (id) {
+      var el = field(id);
+      var v = el ? el.value.trim().replace(/^#/, "") : "";
+      return /^[0-9]+$/.test(v) ? Number(v) : null;
+    };
+    var ticked = function () {
+      return Array.prototype.map.call(panel.querySelectorAll("input.pick:checked"), function (el) { return el.value; });
+    };
+    var send = function (bodies, done) {
+      var name = author ? author.value.trim() : "";
+      var secret = token ? token.value.trim() : "";
+      if (!name) { say("Give your name first: it is stored with the correction.", true); open(author); return; }
+      if (!secret) { say("Give the server's write token first.", true); open(token); return; }
+      try {
+        window.localStorage.setItem("storyline-author", name);
+        window.sessionStorage.setItem("storyline-token", secret);
+      } catch (e) { /* not kept */ }
+      var results = [];
+      var next = function (i) {
+        if (i >= bodies.length) { done(results); return; }
+        var body = bodies[i];
+        body.author = name;
+        fetch("/api/corrections", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "Authorization": "Bearer " + secret },
+          body: JSON.stringify(body)
+        }).then(function (response) {
+          return response.json().then(function (json) { return { ok: response.ok, json: json }; });
+        }).then(function (r) {
+          if (!r.ok) {
+            var message = r.json && r.json.error ? r.json.error.message : "the server refused it";
+            say("Not done: " + message, true);
+            return;
+          }
+          results.push(r.json);
+          next(i + 1);
+        }).catch(function () { say("Not done: the server could not be reached.", true); });
+      };
+      say("Working…", false);
+      next(0);
+    };
+    // A new address (the correction's number in it), so the page is read again from the server.
+    var reload = function (path, id) {
+      var base = (path || window.location.pathname).split("#")[0];
+      window.location.assign(base + "?corrected=" + id + "#history");
+    };
+    var storyId = panel.getAttribute("data-story");
+    var articleId = panel.getAttribute("data-article");
+    document.addEventListener("click", function (event) {
+      var button = event.target && event.target.closest ? event.target.closest("[data-correct]") : null;
+      if (!button) return;
+      event.preventDefault();
+      var action = button.getAttribute("data-correct");
+      var article = button.getAttribute("data-article");
+      var picked = ticked();
+      var bodies = [];
+      var after = null;
+      if (action === "merge") {
+        var into = number("c-into");
+        if (into === null) { say("Give the number of the story to merge into.", true); open(field("c-into")); return; }
+        bodies.push({ action: "merge", story: Number(storyId), into: into });
+        after = "/stories/" + into;
+      } else if (action === "split") {
+        if (!picked.length) { say("Tick the reports that are another story first.", true); return; }
+        bodies.push({ action: "split", story: Number(storyId), articles: picked });
+      } else if (action === "move") {
+        var to = number("c-to");
+        if (to === null) { say("Give the number of the story they belong to.", true); open(field("c-to")); return; }
+        var moving = article ? [article] : picked;
+        if (!moving.length) { say("Tick the reports to move first.", true); return; }
+        moving.forEach(function (id) { bodies.push({ action: "move", article: id, to: to }); });
+        after = article ? null : "/stories/" + to;
+      } else if (action === "pin" || action === "keep_out") {
+        bodies.push({ action: action, article: article });
+      } else if (action === "undo") {
+        bodies.push({ action: "undo", correction: Number(button.getAttribute("data-correction")) });
+      } else if (action === "set") {
+        var body = { action: "set", article: articleId };
+        [["c-published", "published"], ["c-source", "source"], ["c-language", "language"]].forEach(function (pair) {
+          var el = field(pair[0]);
+          if (el && el.value.trim() !== "" && el.value.trim() !== (el.defaultValue || "").trim()) body[pair[1]] = el.value.trim();
+        });
+        if (!body.published && !body.source && !body.language) { say("Change the date, the outlet or the language first.", true); return; }
+        bodies.push(body);
+      } else {
+        return;
+      }
+      send(bodies, function (results) {
+        var last = results[results.length - 1];
+        say("Done: " + (last ? last.summary : ""), false);
+        reload(after, last ? last.id : 0);
+      });
+    });
+  }
 })();

@@ -308,6 +308,15 @@ fn shown_text(text: &str) -> (&str, usize) {
 
 /// The page of one stored article, with the story it belongs to when there is one.
 pub fn article_page(record: &ArticleRecord, story: Option<&StorySummary>) -> String {
+    article_page_with(record, story, &[])
+}
+
+/// [`article_page`] with the article's history of corrections (newest first).
+pub fn article_page_with(
+    record: &ArticleRecord,
+    story: Option<&StorySummary>,
+    history: &[storyline_store::corrections::CorrectionEvent],
+) -> String {
     let a = &record.article;
     let (text, shown_chars) = shown_text(&a.text);
     let mut body = String::with_capacity(text.len() * 3 + 4096);
@@ -401,6 +410,8 @@ pub fn article_page(record: &ArticleRecord, story: Option<&StorySummary>) -> Str
             cut_note(&mut body, a, shown_chars);
         }
     }
+    super::correct::history(&mut body, history);
+    super::correct::article_panel(&mut body, record);
     page(&a.title, Section::Other, "", &body)
 }
 

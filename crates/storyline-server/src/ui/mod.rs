@@ -7,6 +7,7 @@
 //! script), so even a piece of markup that slipped past [`escape`] could not run.
 
 mod article;
+mod correct;
 mod feed;
 mod feeds;
 mod layout;
@@ -19,13 +20,13 @@ use std::fmt::Write;
 
 use storyline_core::Published;
 
-pub use article::article_page;
+pub use article::{article_page, article_page_with};
 pub use feed::{search_feed, story_feed};
 pub use feeds::{feeds_page, FeedsView};
 pub use layout::error_page;
 pub use search::{search_page, SearchForm, SEARCH_PAGE_SIZE};
 pub use stories::{stories_page, StoriesForm, STORIES_PAGE_SIZE};
-pub use story::{story_page, story_page_at, STORY_PAGE_REPORTS};
+pub use story::{story_page, story_page_at, story_page_with, STORY_PAGE_REPORTS};
 
 /// The stylesheet every page links, served at `/assets/style.css`.
 pub const STYLE_CSS: &str = include_str!("style.css");

@@ -14,6 +14,7 @@ use super::{
     push_time_tag, time_tag,
 };
 use storyline_core::Published;
+use storyline_store::corrections::CorrectionEvent;
 
 /// The story page of a dossier.
 pub fn story_page(dossier: &Dossier) -> String {
@@ -45,6 +46,11 @@ fn more_values_row(body: &mut String, all: usize) {
 /// of that page's [`STORY_PAGE_REPORTS`] reports, so the page stays the size of a page however
 /// many reports the story has.
 pub fn story_page_at(dossier: &Dossier, number: usize) -> String {
+    story_page_with(dossier, number, &[])
+}
+
+/// [`story_page_at`] with the story's history of corrections (newest first).
+pub fn story_page_with(dossier: &Dossier, number: usize, history: &[CorrectionEvent]) -> String {
     let d = dossier;
     let pages = d.articles.len().div_ceil(STORY_PAGE_REPORTS).max(1);
     let number = number.clamp(1, pages);
@@ -54,7 +60,7 @@ pub fn story_page_at(dossier: &Dossier, number: usize) -> String {
     header(&mut body, d);
     let _ = writeln!(
         body,
-        "<nav class=\"toc\" aria-label=\"On this page\"><a href=\"#discrepancies\">Discrepancies</a><a href=\"#timeline-section\">Timeline</a><a href=\"#reports\">Reports</a><a href=\"#quotes\">Quotes</a><a href=\"#figures\">Figures</a><a href=\"{}/feed.atom\" type=\"application/atom+xml\">Feed</a></nav>",
+        "<nav class=\"toc\" aria-label=\"On this page\"><a href=\"#discrepancies\">Discrepancies</a><a href=\"#timeline-section\">Timeline</a><a href=\"#reports\">Reports</a><a href=\"#quotes\">Quotes</a><a href=\"#figures\">Figures</a><a href=\"#correct\">Correct</a><a href=\"{}/feed.atom\" type=\"application/atom+xml\">Feed</a></nav>",
         super::story_href(d.id)
     );
     discrepancies(&mut body, d);
@@ -63,6 +69,8 @@ pub fn story_page_at(dossier: &Dossier, number: usize) -> String {
     reports(&mut body, d, from..to, pager.as_deref());
     quotes(&mut body, &d.quotes);
     figures(&mut body, d);
+    super::correct::history(&mut body, history);
+    super::correct::story_panel(&mut body, d, from..to);
     page(&d.title, Section::Stories, "", &body)
 }
 

@@ -113,7 +113,8 @@ fn the_search_migration_indexes_articles_stored_before_it() {
     conn.execute_batch(
         "DROP TABLE search_index; DROP INDEX articles_language; DROP INDEX articles_story_source; \
          DROP INDEX articles_story_language; ALTER TABLE analyses DROP COLUMN terms; \
-         DROP TABLE article_versions; DELETE FROM schema_migrations WHERE version >= 4;",
+         DROP TABLE article_versions; DROP TABLE pins; DROP TABLE correction_articles; DROP TABLE corrections; \
+         DELETE FROM schema_migrations WHERE version >= 4;",
     )
     .unwrap();
     drop(conn);
@@ -209,6 +210,7 @@ fn a_store_with_analyses_in_json_reads_the_same_before_and_after_its_migration()
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
         "ALTER TABLE analyses DROP COLUMN terms; DROP TABLE article_versions; \
+         DROP TABLE pins; DROP TABLE correction_articles; DROP TABLE corrections; \
          DELETE FROM schema_migrations WHERE version >= 5;",
     )
     .unwrap();

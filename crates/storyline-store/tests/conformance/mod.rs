@@ -1,6 +1,8 @@
 //! The behaviour every `Store` backend must show. Each backend's test file calls [`run_all`]
 //! with a function that opens a fresh, empty store.
 
+pub mod corrections;
+
 use storyline_core::ingest::prepare::{prepare_with_signature, Prepared};
 use storyline_core::ingest::PrepareOptions;
 use storyline_core::{Published, RawArticle};
@@ -791,4 +793,5 @@ pub fn run_all(open: &dyn Fn() -> Box<dyn Store>) {
     stories_are_assigned_listed_and_rebuilt(open().as_ref());
     listing_filters_and_orders(open().as_ref());
     ids_resolve_by_unique_prefix(open().as_ref());
+    corrections::run_all(open);
 }

@@ -1463,6 +1463,133 @@ fn undated_articles_have_a_filter_of_their_own() {
 
 /// `--tz` shows times in the user's zone (with summer time), in text and Markdown; JSON keeps
 /// UTC; an unknown zone is a usage error naming it.
+/// Five reports of three events, the project's own text, as JSON Lines.
+const THREE_EVENTS: &str = concat!(
+    r#"{"id":"brug-1","source":"Dagblad Oost","title":"Brug over de IJssel bij Zwolle dicht","text":"De brug over de IJssel bij Zwolle is vanaf maandag drie weken dicht voor onderhoud. Rijkswaterstaat leidt het verkeer om via Kampen.","published":"2025-11-03T07:00:00Z"}"#,
+    "\n",
+    r#"{"id":"brug-2","source":"Kampen Nu","title":"IJsselbrug Zwolle drie weken dicht","text":"Rijkswaterstaat sluit de IJsselbrug bij Zwolle maandag voor drie weken onderhoud. Het verkeer wordt omgeleid via Kampen.","published":"2025-11-03T09:00:00Z"}"#,
+    "\n",
+    r#"{"id":"brand-1","source":"Dagblad Oost","title":"Brand in loods in Deventer","text":"In een loods aan de haven van Deventer is zondagnacht een grote brand uitgebroken. De brandweer zette vier wagens in; niemand raakte gewond.","published":"2025-11-02T23:30:00Z"}"#,
+    "\n",
+    r#"{"id":"brand-2","source":"Kampen Nu","title":"Loods in Deventer afgebrand","text":"Een loods in de haven van Deventer is zondagnacht afgebrand. Volgens de brandweer raakte niemand gewond.","published":"2025-11-03T06:00:00Z"}"#,
+    "\n",
+    r#"{"id":"raad-1","source":"Dagblad Oost","title":"Raad van Hardenberg kiest nieuwe wethouder","text":"De gemeenteraad van Hardenberg heeft dinsdag Ineke Vos gekozen tot wethouder van financien.","published":"2025-11-04T20:00:00Z"}"#,
+    "\n"
+);
+
+/// Every story as the sorted ids of its reports.
+fn story_groups(db: &Path) -> Vec<Vec<String>> {
+    let mut groups: Vec<Vec<String>> = json_of(&run(db, &["stories", "--json"]))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let d = json_of(&run(db, &["story", &s["id"].to_string(), "--json"]));
+            let mut ids: Vec<String> =
+                d["articles"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap().to_string()).collect();
+            ids.sort();
+            ids
+        })
+        .collect();
+    groups.sort();
+    groups
+}
+
+fn story_number_of(db: &Path, id: &str) -> String {
+    json_of(&run(db, &["article", id, "--json"]))["story"].to_string()
+}
+
+#[test]
+fn corrections_from_the_command_line_are_kept_shown_undone_and_hold_through_recluster() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let corpus = dir.path().join("c.jsonl");
+    std::fs::write(&corpus, THREE_EVENTS).unwrap();
+    assert!(run(&db, &["ingest", corpus.to_str().unwrap(), "--quiet"]).status.success());
+    let correct = |args: &[&str]| bin().arg("--db").arg(&db).arg("correct").args(args).env_remove("STORYLINE_AUTHOR").output().unwrap();
+
+    // Merge the fire into the bridge, as an editor named Anna.
+    let (bridge, fire) = (story_number_of(&db, "brug-1@dagblad-oost"), story_number_of(&db, "brand-1@dagblad-oost"));
+    assert_ne!(bridge, fire);
+    let o = correct(&["merge", &fire, "--into", &bridge, "--as", "Anna"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("correction 1: merged story"), "{}", stdout(&o));
+    assert_eq!(story_number_of(&db, "brand-2@kampen-nu"), bridge);
+    let text = stdout(&run(&db, &["story", &bridge]));
+    assert!(text.contains("History: corrections by editors"), "{text}");
+    assert!(text.contains("Anna: merged story"), "{text}");
+    assert!(stdout(&run(&db, &["story", &bridge, "--markdown"])).contains("\n## History\n"));
+
+    // Undone: the fire is a story of its own again; an undo is not undone twice.
+    let o = correct(&["undo", "1", "--as", "Bram"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_ne!(story_number_of(&db, "brand-1@dagblad-oost"), story_number_of(&db, "brug-1@dagblad-oost"));
+    let o = correct(&["undo", "1", "--as", "Bram"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("undone already"), "{}", stderr(&o));
+
+    // Split one bridge report off (by a prefix of its id); keep a fire report out of its story.
+    let bridge = story_number_of(&db, "brug-1@dagblad-oost");
+    let o = correct(&["split", &bridge, "brug-2", "--as", "Anna"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = correct(&["keep-out", "brand-2@kampen-nu", "--as", "Anna", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json_of(&o)["detail"]["action"], "keep_out");
+    // Set a date at day precision and an outlet.
+    let o = correct(&["set", "raad-1", "--published", "2025-11-05", "--source", "Vechtdal Nieuws", "--as", "Cor"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let raad = json_of(&run(&db, &["article", "raad-1@dagblad-oost", "--json"]));
+    assert_eq!((raad["published"].as_str(), raad["source"].as_str()), (Some("2025-11-05"), Some("Vechtdal Nieuws")));
+
+    let corrected = story_groups(&db);
+    for alone in ["brug-1@dagblad-oost", "brug-2@kampen-nu", "brand-1@dagblad-oost", "brand-2@kampen-nu"] {
+        assert!(corrected.contains(&vec![alone.to_string()]), "{alone} stands alone: {corrected:?}");
+    }
+    // Recluster and a re-ingest of everything keep it all.
+    assert!(run(&db, &["recluster"]).status.success());
+    assert_eq!(story_groups(&db), corrected, "after recluster");
+    assert!(run(&db, &["ingest", corpus.to_str().unwrap(), "--quiet"]).status.success());
+    assert_eq!(story_groups(&db), corrected, "after a re-ingest");
+    let raad = json_of(&run(&db, &["article", "raad-1@dagblad-oost", "--json"]));
+    assert_eq!(raad["source"], "Vechtdal Nieuws");
+
+    // The list, an article's history, and the labelled pairs.
+    let all = json_of(&run(&db, &["corrections", "--json"]));
+    let actions: Vec<&str> = all.as_array().unwrap().iter().map(|e| e["detail"]["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["set", "keep_out", "split", "undo", "merge"]);
+    let of_raad = json_of(&run(&db, &["corrections", "--article", "raad-1", "--json"]));
+    assert_eq!(of_raad.as_array().unwrap().len(), 1);
+    let pairs = stdout(&run(&db, &["corrections", "--pairs"]));
+    let pairs: Vec<Value> = pairs.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(pairs.iter().any(|p| p["a"] == "brug-2@kampen-nu" && p["b"] == "brug-1@dagblad-oost" && p["same_story"] == false), "{pairs:?}");
+    assert!(pairs.iter().any(|p| p["a"] == "brand-2@kampen-nu" && p["same_story"] == false), "{pairs:?}");
+    assert!(pairs.iter().all(|p| p["correction"] != 5), "an undone correction gives no pairs: {pairs:?}");
+
+    // What cannot be done is a usage error that says why, and changes nothing.
+    for (args, why) in [
+        (&["merge", "999", "--into", "1", "--as", "Anna"][..], "no story 999"),
+        (&["set", "raad-1", "--as", "Anna"], "nothing to set"),
+        (&["pin", "nope", "--as", "Anna"], "no article `nope`"),
+        (&["set", "raad-1", "--published", "gisteren", "--as", "Anna"], "gisteren"),
+    ] {
+        let o = correct(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(why), "{args:?}: {}", stderr(&o));
+    }
+    let o = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["correct", "pin", "raad-1"])
+        .env_remove("STORYLINE_AUTHOR")
+        .env_remove("USER")
+        .env_remove("LOGNAME")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--as NAME"), "{}", stderr(&o));
+    assert_eq!(story_groups(&db), corrected);
+}
+
 #[test]
 fn times_are_shown_in_the_zone_asked_for() {
     let tmp = tempfile::tempdir().unwrap();
@@ -1771,19 +1898,25 @@ mod postgres {
         assert!(on(lite, &["ingest", first.to_str().unwrap(), extra.to_str().unwrap(), "--quiet"])
             .status
             .success());
+        // An editor's correction goes along.
+        let o = on(lite, &["correct", "pin", "r1@dagblad-oost", "--as", "Anna"]);
+        assert!(o.status.success(), "{}", stderr(&o));
         let o = bin().args(["migrate", "--from", lite, "--to", &pg, "--json"]).output().unwrap();
         assert!(o.status.success(), "{}", stderr(&o));
         let report = json_of(&o);
         assert_eq!(report["copied"], 1_001, "{report}");
+        assert_eq!(report["corrections"], 1, "{report}");
         assert_eq!(report["versions"], 1, "{report}");
         assert_eq!(report["sightings"], 1, "{report}");
         for args in [
             &["stories", "--json"][..],
             &["articles", "--json", "--limit", "2000"],
             &["article", "r1@dagblad-oost", "--json"],
+            &["corrections", "--json"],
         ] {
             assert_eq!(json_of(&on(&pg, args)), json_of(&on(lite, args)), "{args:?}");
         }
+
         let found = json_of(&on(&pg, &["search", "IJssel", "--json"]));
         assert_eq!(found["total"], json_of(&on(lite, &["search", "IJssel", "--json"]))["total"]);
         // More articles in the source: a second run copies only those.
@@ -1800,6 +1933,9 @@ mod postgres {
             .unwrap();
         let o = on(&pg, &["ingest", one.to_str().unwrap(), "--json"]);
         assert_eq!(json_of(&o)["ingested"], 1, "{}", stderr(&o));
+        // Corrections made on the server are numbered after the copied ones.
+        let o = on(&pg, &["correct", "set", "r1@dagblad-oost", "--source", "Dagblad Oost-Nederland", "--as", "Bram", "--json"]);
+        assert_eq!(json_of(&o)["id"], 2, "{}", stderr(&o));
         // Another store is not copied over this one.
         let other = dir.path().join("other.db");
         assert!(on(other.to_str().unwrap(), &["ingest", one.to_str().unwrap(), "--quiet"]).status.success());

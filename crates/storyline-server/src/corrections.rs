@@ -49,7 +49,11 @@ fn resolved(store: &dyn Store, c: Correction) -> Result<Correction, ApiError> {
 
 /// `POST /api/corrections`: a JSON object `{"action": …, …, "author": …}`; answers 201 with
 /// the stored correction.
-pub(crate) async fn create(State(state): State<Shared>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub(crate) async fn create(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     crate::ingest::authorize(&state, &headers)?;
     let mut value: Value = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request(format!("the body is not a JSON object: {e}")))?;
@@ -63,10 +67,14 @@ pub(crate) async fn create(State(state): State<Shared>, headers: HeaderMap, body
         None => from_header,
     };
     let author = author.map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).ok_or_else(|| {
-        ApiError::bad_request(format!("a correction needs its author: give `author` in the body or the {AUTHOR_HEADER} header"))
+        ApiError::bad_request(format!(
+            "a correction needs its author: give `author` in the body or the {AUTHOR_HEADER} header"
+        ))
     })?;
     if author.chars().count() > MAX_AUTHOR || author.chars().any(char::is_control) {
-        return Err(ApiError::bad_request(format!("`author` must be a name of at most {MAX_AUTHOR} characters")));
+        return Err(ApiError::bad_request(format!(
+            "`author` must be a name of at most {MAX_AUTHOR} characters"
+        )));
     }
     let correction: Correction = serde_json::from_value(value).map_err(|e| {
         ApiError::bad_request(format!(
@@ -106,7 +114,10 @@ fn filter(q: Option<&str>, store: &dyn Store) -> Result<CorrectionFilter, ApiErr
 }
 
 /// `GET /api/corrections?story=&article=&limit=`: newest first.
-pub(crate) async fn list(State(state): State<Shared>, RawQuery(q): RawQuery) -> Result<Json<Value>, ApiError> {
+pub(crate) async fn list(
+    State(state): State<Shared>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<Value>, ApiError> {
     blocking(move || {
         let filter = filter(q.as_deref(), state.store.as_ref())?;
         let events = state.store.corrections(&filter)?;

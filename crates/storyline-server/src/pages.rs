@@ -85,7 +85,8 @@ pub(crate) async fn story(
         p.number_at_most("page", crate::params::MAX_OFFSET / ui::STORY_PAGE_REPORTS)?.unwrap_or(1).max(1);
     blocking(move || match state.dossiers.dossier(state.store.as_ref(), id)? {
         Some(d) => {
-            let history = state.store.corrections(&CorrectionFilter { story: Some(d.id), ..Default::default() })?;
+            let history =
+                state.store.corrections(&CorrectionFilter { story: Some(d.id), ..Default::default() })?;
             Ok(html(ui::story_page_with(&d, page, &history)))
         }
         None => match state.store.resolve_story(id)? {
@@ -175,8 +176,10 @@ pub(crate) async fn article(
             Some(s) => story_summary(store, s)?,
             None => None,
         };
-        let history = store
-            .corrections(&CorrectionFilter { article: Some(record.article.id.clone()), ..Default::default() })?;
+        let history = store.corrections(&CorrectionFilter {
+            article: Some(record.article.id.clone()),
+            ..Default::default()
+        })?;
         Ok(html(ui::article_page_with(&record, story.as_ref(), &history)))
     })
     .await

@@ -1126,19 +1126,33 @@ async fn every_correction_works_through_the_api_and_shows_in_the_history() {
     let bridge = story_of(&f.store, "hm-4@het-morgenblad");
     assert_ne!(convoy, bridge);
     // A page the dossier cache holds, so the correction must clear it.
-    assert_eq!(get(&f.app, &format!("/api/stories/{convoy}")).await.json()["articles"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        get(&f.app, &format!("/api/stories/{convoy}")).await.json()["articles"].as_array().unwrap().len(),
+        3
+    );
 
     // Merge, with the author in a header.
-    let mut req = correction(Some(TOKEN), &format!(r#"{{"action":"merge","story":{bridge},"into":{convoy}}}"#));
+    let mut req =
+        correction(Some(TOKEN), &format!(r#"{{"action":"merge","story":{bridge},"into":{convoy}}}"#));
     req.headers_mut().insert("x-storyline-author", "Anna".parse().unwrap());
     let r = send(&f.app, req).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let merge = r.json();
     assert_eq!((merge["author"].as_str(), merge["detail"]["action"].as_str()), (Some("Anna"), Some("merge")));
-    assert_eq!(get(&f.app, &format!("/api/stories/{convoy}")).await.json()["articles"].as_array().unwrap().len(), 4);
+    assert_eq!(
+        get(&f.app, &format!("/api/stories/{convoy}")).await.json()["articles"].as_array().unwrap().len(),
+        4
+    );
 
     // Split the bridge report out again, by a prefix of its id.
-    let r = send(&f.app, correction(Some(TOKEN), &format!(r#"{{"action":"split","story":{convoy},"articles":["hm-4"],"author":"Bram"}}"#))).await;
+    let r = send(
+        &f.app,
+        correction(
+            Some(TOKEN),
+            &format!(r#"{{"action":"split","story":{convoy},"articles":["hm-4"],"author":"Bram"}}"#),
+        ),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let split = r.json();
     assert_eq!(split["detail"]["moved"], serde_json::json!(["hm-4@het-morgenblad"]));
@@ -1164,13 +1178,20 @@ async fn every_correction_works_through_the_api_and_shows_in_the_history() {
     assert_ne!(nc, bridge, "kept out of the story it was moved to");
     assert_ne!(nc, story_of(&f.store, "hm-1@het-morgenblad"));
     let hm1 = get(&f.app, "/api/articles/hm-1@het-morgenblad").await.json();
-    assert_eq!((hm1["published"].as_str(), hm1["source"].as_str()), (Some("2025-10-11"), Some("Het Avondblad")));
+    assert_eq!(
+        (hm1["published"].as_str(), hm1["source"].as_str()),
+        (Some("2025-10-11"), Some("Het Avondblad"))
+    );
 
     // The history: of a story, of an article; and on the story and article pages with undo buttons.
     let convoy = story_of(&f.store, "hm-1@het-morgenblad");
     let history = get(&f.app, &format!("/api/corrections?story={convoy}")).await.json();
-    let actions: Vec<&str> =
-        history["corrections"].as_array().unwrap().iter().map(|e| e["detail"]["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> = history["corrections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["detail"]["action"].as_str().unwrap())
+        .collect();
     assert_eq!(actions, ["set", "pin", "move", "split", "merge"], "{history}");
     let of_nc = get(&f.app, "/api/corrections?article=nc-3").await.json();
     assert_eq!(of_nc["corrections"].as_array().unwrap().len(), 4, "merge, split, move, keep out: {of_nc}");
@@ -1182,10 +1203,24 @@ async fn every_correction_works_through_the_api_and_shows_in_the_history() {
     assert!(page.body.contains("id=\"c-published\"") && page.body.contains("Het Avondblad"));
 
     // Undo the split: the bridge report is back with the convoy.
-    let r = send(&f.app, correction(Some(TOKEN), &format!(r#"{{"action":"undo","correction":{},"author":"Anna"}}"#, split["id"]))).await;
+    let r = send(
+        &f.app,
+        correction(
+            Some(TOKEN),
+            &format!(r#"{{"action":"undo","correction":{},"author":"Anna"}}"#, split["id"]),
+        ),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(story_of(&f.store, "hm-4@het-morgenblad"), story_of(&f.store, "hm-1@het-morgenblad"));
-    let again = send(&f.app, correction(Some(TOKEN), &format!(r#"{{"action":"undo","correction":{},"author":"Anna"}}"#, split["id"]))).await;
+    let again = send(
+        &f.app,
+        correction(
+            Some(TOKEN),
+            &format!(r#"{{"action":"undo","correction":{},"author":"Anna"}}"#, split["id"]),
+        ),
+    )
+    .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert!(again.error().1.contains("undone already"), "{}", again.body);
 
@@ -1211,16 +1246,48 @@ async fn corrections_are_refused_without_the_token_an_author_or_a_sense() {
     let r = send(&read_only.app, correction(Some(TOKEN), pin)).await;
     assert_eq!((r.status, r.error().0.as_str()), (StatusCode::FORBIDDEN, "forbidden"));
     for (body, status, says) in [
-        (r#"{"action":"pin","article":"hm-1@het-morgenblad"}"#.to_string(), StatusCode::BAD_REQUEST, "author"),
-        (r#"{"action":"pin","article":"hm-1@het-morgenblad","author":"  "}"#.to_string(), StatusCode::BAD_REQUEST, "author"),
-        (r#"{"action":"rename","article":"hm-1","author":"Anna"}"#.to_string(), StatusCode::BAD_REQUEST, "not a correction"),
-        (r#"{"action":"pin","article":"hm-1","colour":"red","author":"Anna"}"#.to_string(), StatusCode::BAD_REQUEST, "colour"),
+        (
+            r#"{"action":"pin","article":"hm-1@het-morgenblad"}"#.to_string(),
+            StatusCode::BAD_REQUEST,
+            "author",
+        ),
+        (
+            r#"{"action":"pin","article":"hm-1@het-morgenblad","author":"  "}"#.to_string(),
+            StatusCode::BAD_REQUEST,
+            "author",
+        ),
+        (
+            r#"{"action":"rename","article":"hm-1","author":"Anna"}"#.to_string(),
+            StatusCode::BAD_REQUEST,
+            "not a correction",
+        ),
+        (
+            r#"{"action":"pin","article":"hm-1","colour":"red","author":"Anna"}"#.to_string(),
+            StatusCode::BAD_REQUEST,
+            "colour",
+        ),
         ("[1, 2]".to_string(), StatusCode::BAD_REQUEST, "JSON object"),
         ("{not json".to_string(), StatusCode::BAD_REQUEST, "not a JSON object"),
-        (r#"{"action":"pin","article":"nope","author":"Anna"}"#.to_string(), StatusCode::CONFLICT, "no article `nope`"),
-        (format!(r#"{{"action":"merge","story":987654,"into":{convoy},"author":"Anna"}}"#), StatusCode::CONFLICT, "no story 987654"),
-        (r#"{"action":"undo","correction":5,"author":"Anna"}"#.to_string(), StatusCode::CONFLICT, "no correction 5"),
-        (r#"{"action":"set","article":"hm-1","published":"gisteren","author":"Anna"}"#.to_string(), StatusCode::CONFLICT, "gisteren"),
+        (
+            r#"{"action":"pin","article":"nope","author":"Anna"}"#.to_string(),
+            StatusCode::CONFLICT,
+            "no article `nope`",
+        ),
+        (
+            format!(r#"{{"action":"merge","story":987654,"into":{convoy},"author":"Anna"}}"#),
+            StatusCode::CONFLICT,
+            "no story 987654",
+        ),
+        (
+            r#"{"action":"undo","correction":5,"author":"Anna"}"#.to_string(),
+            StatusCode::CONFLICT,
+            "no correction 5",
+        ),
+        (
+            r#"{"action":"set","article":"hm-1","published":"gisteren","author":"Anna"}"#.to_string(),
+            StatusCode::CONFLICT,
+            "gisteren",
+        ),
     ] {
         let r = send(&f.app, correction(Some(TOKEN), &body)).await;
         assert_eq!(r.status, status, "{body}: {}", r.body);

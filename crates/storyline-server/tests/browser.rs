@@ -4,6 +4,9 @@
 //! `target/screenshots/`. Without Chromium installed the tests say so and pass; `.ci/run`
 //! installs it.
 
+#[path = "browser/cdp.rs"]
+mod cdp;
+
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -502,4 +505,164 @@ fn the_feeds_page_shows_every_source_and_planted_markup_stays_text() {
     assert!(dom.contains("4 sources, 2 failing."));
     screenshot(&bin, &server.url("/feeds"), &screenshot_dir().join("feeds-desktop.png"), (1280, 900));
     screenshot(&bin, &server.url("/feeds"), &screenshot_dir().join("feeds-phone.png"), (390, 1400));
+}
+
+/// The write token of the correction tests' server.
+const TOKEN: &str = "redactie-7d41";
+
+/// Five reports of three events (the project's own text): a bridge closed (two), a fire in a
+/// shed (two), a council vote (one).
+fn three_events() -> Vec<storyline_core::ingest::prepare::Prepared> {
+    let raw = |id: &str, source: &str, published: &str, title: &str, text: &str| RawArticle {
+        id: Some(id.into()),
+        title: Some(title.into()),
+        text: text.into(),
+        source: Some(source.into()),
+        published: storyline_core::Published::parse(published).ok(),
+        language: Some("nl".into()),
+        ..RawArticle::default()
+    };
+    [
+        raw("brug-1", "Dagblad Oost", "2025-11-03T07:00:00Z", "Brug over de IJssel bij Zwolle dicht",
+            "De brug over de IJssel bij Zwolle is vanaf maandag drie weken dicht voor onderhoud. Rijkswaterstaat leidt het verkeer om via Kampen."),
+        raw("brug-2", "Kampen Nu", "2025-11-03T09:00:00Z", "IJsselbrug Zwolle drie weken dicht",
+            "Rijkswaterstaat sluit de IJsselbrug bij Zwolle maandag voor drie weken onderhoud. Het verkeer wordt omgeleid via Kampen."),
+        raw("brand-1", "Dagblad Oost", "2025-11-02T23:30:00Z", "Brand in loods in Deventer",
+            "In een loods aan de haven van Deventer is zondagnacht een grote brand uitgebroken. De brandweer zette vier wagens in; niemand raakte gewond."),
+        raw("brand-2", "Kampen Nu", "2025-11-03T06:00:00Z", "Loods in Deventer afgebrand",
+            "Een loods in de haven van Deventer is zondagnacht afgebrand. Volgens de brandweer raakte niemand gewond."),
+        raw("raad-1", "Dagblad Oost", "2025-11-04T20:00:00Z", "Raad van Hardenberg kiest nieuwe wethouder",
+            "De gemeenteraad van Hardenberg heeft dinsdag Ineke Vos gekozen tot wethouder van financien."),
+    ]
+    .into_iter()
+    .map(|r| prepare_with_signature(r, &PrepareOptions::default(), Some("test".into())).expect("analysis"))
+    .collect()
+}
+
+fn story_of(store: &SqliteStore, id: &str) -> i64 {
+    store.article(id).expect("read").expect("stored").story.expect("a story")
+}
+
+/// Types the editor's name and token into the page's correction panel.
+fn sign_in(browser: &mut cdp::Browser, name: &str, token: &str) {
+    browser.eval(&format!(
+        "document.querySelector('#correct details').open = true; \
+         document.getElementById('c-author').value = {}; document.getElementById('c-token').value = {}; true",
+        serde_json::json!(name),
+        serde_json::json!(token)
+    ));
+}
+
+/// Presses a button and waits for the page the correction leads to.
+fn press_and_wait(browser: &mut cdp::Browser, button: &str, what: &str) {
+    browser.eval(&format!("document.querySelector({}).click(); true", serde_json::json!(button)));
+    browser.wait_for(
+        "location.search.indexOf('corrected=') >= 0 && document.readyState === 'complete' && !!document.getElementById('history')",
+        what,
+    );
+}
+
+#[test]
+fn a_merge_and_a_split_done_in_the_web_interface_hold_and_undo() {
+    let Some(bin) = chromium_or_skip("a_merge_and_a_split_done_in_the_web_interface_hold_and_undo") else {
+        return;
+    };
+    let store = Arc::new(SqliteStore::open_in_memory().expect("store"));
+    store.ingest(&three_events(), &IngestSettings::default()).expect("ingest");
+    let (bridge, fire) = (story_of(&store, "brug-1@dagblad-oost"), story_of(&store, "brand-1@dagblad-oost"));
+    assert_ne!(bridge, fire);
+    let mut state = AppState::new(store.clone());
+    state.token = Some(TOKEN.into());
+    let server = Server::start_with(state);
+    let mut browser = cdp::Browser::start(&bin);
+
+    // Without a token, nothing is sent and the page says what is missing.
+    browser.open(&server.url(&format!("/stories/{fire}")));
+    browser.eval("document.querySelector('#correct details').open = true; document.getElementById('c-author').value = 'Anna'; true");
+    browser.eval(&format!("document.getElementById('c-into').value = '{bridge}'; document.querySelector('[data-correct=merge]').click(); true"));
+    browser.wait_for(
+        "document.getElementById('c-status').textContent.indexOf('write token') >= 0",
+        "the missing-token message",
+    );
+    assert_eq!(story_of(&store, "brand-1@dagblad-oost"), fire, "nothing was merged");
+
+    // Merge the fire story into the bridge story: the browser lands on the bridge story.
+    sign_in(&mut browser, "Anna", TOKEN);
+    browser.eval(&format!("document.getElementById('c-into').value = '{bridge}'; true"));
+    press_and_wait(&mut browser, "[data-correct=merge]", "the merged story's page");
+    assert_eq!(browser.eval("location.pathname"), serde_json::json!(format!("/stories/{bridge}")));
+    for id in ["brand-1@dagblad-oost", "brand-2@kampen-nu"] {
+        assert_eq!(story_of(&store, id), bridge, "{id} merged into the bridge story");
+    }
+    let history = browser.eval("document.getElementById('history').textContent");
+    assert!(history.as_str().unwrap().contains("Anna: merged story"), "{history}");
+    assert_eq!(browser.eval("document.querySelectorAll('input.pick').length"), serde_json::json!(4));
+
+    // Split the fire reports out again: tick them, press split. The token is remembered for
+    // the session, so the new page needs no typing.
+    browser.eval(
+        "document.querySelectorAll('input.pick').forEach(function (el) { el.checked = el.value.indexOf('brand-') === 0; }); true",
+    );
+    press_and_wait(&mut browser, "[data-correct=split]", "the split story's page");
+    let fire = story_of(&store, "brand-1@dagblad-oost");
+    assert_eq!(story_of(&store, "brand-2@kampen-nu"), fire, "the fire reports went together");
+    assert_ne!(fire, story_of(&store, "brug-1@dagblad-oost"), "apart from the bridge");
+    assert_eq!(story_of(&store, "brug-2@kampen-nu"), story_of(&store, "brug-1@dagblad-oost"));
+    let events = store.corrections(&Default::default()).expect("corrections");
+    assert_eq!(
+        events.iter().map(|e| (e.action(), e.author.as_str())).collect::<Vec<_>>(),
+        [("split", "Anna"), ("merge", "Anna")]
+    );
+
+    // The split holds through a re-clustering.
+    store.recluster(&IngestSettings::default()).expect("recluster");
+    assert_ne!(story_of(&store, "brand-1@dagblad-oost"), story_of(&store, "brug-1@dagblad-oost"));
+
+    // Undo the split from the history of the bridge story's page.
+    let split = events[0].id;
+    browser.open(&server.url(&format!("/stories/{}", story_of(&store, "brug-1@dagblad-oost"))));
+    press_and_wait(
+        &mut browser,
+        &format!("[data-correct=undo][data-correction='{split}']"),
+        "the page after the undo",
+    );
+    assert_eq!(
+        story_of(&store, "brand-1@dagblad-oost"),
+        story_of(&store, "brug-1@dagblad-oost"),
+        "the split is undone"
+    );
+    let history = browser.eval("document.getElementById('history').textContent");
+    assert!(history.as_str().unwrap().contains(&format!("undid correction {split}")), "{history}");
+}
+
+#[test]
+fn an_article_s_date_and_outlet_are_set_in_the_web_interface() {
+    let Some(bin) = chromium_or_skip("an_article_s_date_and_outlet_are_set_in_the_web_interface") else {
+        return;
+    };
+    let store = Arc::new(SqliteStore::open_in_memory().expect("store"));
+    store.ingest(&three_events(), &IngestSettings::default()).expect("ingest");
+    let mut state = AppState::new(store.clone());
+    state.token = Some(TOKEN.into());
+    let server = Server::start_with(state);
+    let mut browser = cdp::Browser::start(&bin);
+    browser.open(&server.url("/articles/raad-1@dagblad-oost"));
+    sign_in(&mut browser, "Cor", TOKEN);
+    browser.eval("document.getElementById('c-published').value = '2025-11-05'; document.getElementById('c-source').value = 'Vechtdal Nieuws'; true");
+    press_and_wait(&mut browser, "[data-correct=set]", "the article page after the correction");
+    let a = store.article("raad-1@dagblad-oost").expect("read").expect("stored").article;
+    assert_eq!(a.published.map(|p| p.to_string()).as_deref(), Some("2025-11-05"));
+    assert_eq!(a.source.as_deref(), Some("Vechtdal Nieuws"));
+    let facts = browser.eval("document.querySelector('dl.facts').textContent");
+    assert!(facts.as_str().unwrap().contains("Vechtdal Nieuws"), "{facts}");
+    // A wrong token is refused with the server's message, and nothing changes.
+    browser.eval("document.getElementById('c-token').value = 'wrong'; document.getElementById('c-language').value = 'en'; document.querySelector('[data-correct=set]').click(); true");
+    browser.wait_for(
+        "document.getElementById('c-status').textContent.indexOf('wrong bearer token') >= 0",
+        "the refusal",
+    );
+    assert_eq!(
+        store.article("raad-1@dagblad-oost").expect("read").expect("stored").article.language.code,
+        "nl"
+    );
 }

@@ -212,7 +212,10 @@ impl CorrectionEvent {
                 moved.iter().chain(kept).cloned().collect()
             }
             Detail::Move { article, left_with, to_anchor, .. } => {
-                [Some(article.clone()), left_with.clone(), Some(to_anchor.clone())].into_iter().flatten().collect()
+                [Some(article.clone()), left_with.clone(), Some(to_anchor.clone())]
+                    .into_iter()
+                    .flatten()
+                    .collect()
             }
             Detail::Pin { article, anchor, .. } => vec![article.clone(), anchor.clone()],
             Detail::KeepOut { article, left_with, .. } => vec![article.clone(), left_with.clone()],
@@ -290,7 +293,12 @@ pub fn apply(tx: &mut dyn Sql, correction: &Correction, author: &str) -> Result<
 }
 
 /// Stores an event and links it to the articles it concerns.
-fn store_event(tx: &mut dyn Sql, author: &str, detail: Detail, summary: String) -> Result<CorrectionEvent, StoreError> {
+fn store_event(
+    tx: &mut dyn Sql,
+    author: &str,
+    detail: Detail,
+    summary: String,
+) -> Result<CorrectionEvent, StoreError> {
     let at = crate::write::now();
     let json = serde_json::to_string(&detail).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let id: i64 = tx
@@ -316,8 +324,15 @@ fn store_event(tx: &mut dyn Sql, author: &str, detail: Detail, summary: String) 
 }
 
 fn action_name(detail: &Detail) -> &'static str {
-    CorrectionEvent { id: 0, at: 0, author: String::new(), summary: String::new(), detail: detail.clone(), undone_by: None }
-        .action()
+    CorrectionEvent {
+        id: 0,
+        at: 0,
+        author: String::new(),
+        summary: String::new(),
+        detail: detail.clone(),
+        undone_by: None,
+    }
+    .action()
 }
 
 /// Reads an event row: `id, at, author, summary, detail, undone_by`.
@@ -427,7 +442,10 @@ fn place(tx: &mut dyn Sql, seqs: &[i64], target: Target) -> Result<i64, StoreErr
     }
     let list = placeholders(seqs.len());
     let left: BTreeSet<i64> = tx
-        .query(&format!("SELECT DISTINCT story FROM articles WHERE seq IN ({list}) AND story IS NOT NULL"), &params_of(seqs))?
+        .query(
+            &format!("SELECT DISTINCT story FROM articles WHERE seq IN ({list}) AND story IS NOT NULL"),
+            &params_of(seqs),
+        )?
         .iter()
         .map(|r| r.get(0))
         .collect::<Result<_, _>>()?;
@@ -453,7 +471,8 @@ fn settle(tx: &mut dyn Sql, s: i64) -> Result<(), StoreError> {
         tx.execute("DELETE FROM stories WHERE id = ?1", params![s])?;
         return Ok(());
     };
-    let named_after_member = tx.query_row("SELECT 1 FROM articles WHERE seq = ?1 AND story = ?1", params![s])?.is_some();
+    let named_after_member =
+        tx.query_row("SELECT 1 FROM articles WHERE seq = ?1 AND story = ?1", params![s])?.is_some();
     if named_after_member {
         return recount(tx, s);
     }
@@ -486,7 +505,8 @@ fn recount(tx: &mut dyn Sql, s: i64) -> Result<(), StoreError> {
 
 /// An article's title in quotes, shortened, for a summary line.
 fn title(tx: &mut dyn Sql, seq: i64) -> Result<String, StoreError> {
-    let t: String = tx.query_value("SELECT title FROM articles WHERE seq = ?1", params![seq])?.unwrap_or_default();
+    let t: String =
+        tx.query_value("SELECT title FROM articles WHERE seq = ?1", params![seq])?.unwrap_or_default();
     let short: String = t.chars().take(60).collect();
     Ok(if short.len() < t.len() { format!("“{}…”", short.trim_end()) } else { format!("“{t}”") })
 }
@@ -595,7 +615,10 @@ fn keep_out(tx: &mut dyn Sql, article: &str) -> Result<(Detail, String), StoreEr
         .ok_or_else(|| StoreError::Database("a report lost its story".into()))?;
     let left_with = anchor(tx, left)?;
     let summary = format!("kept {} out of story {from} (now story {new_story})", title(tx, seq)?);
-    Ok((Detail::KeepOut { article: article.to_string(), from, left_with, rest: ids(&others), new_story }, summary))
+    Ok((
+        Detail::KeepOut { article: article.to_string(), from, left_with, rest: ids(&others), new_story },
+        summary,
+    ))
 }
 
 /// Sets an article's fields; returns what changed. A new date or language analyses the text
@@ -622,7 +645,9 @@ fn set(
     if let Some(language) = language {
         let ok = (2..=3).contains(&language.len()) && language.chars().all(|c| c.is_ascii_lowercase());
         if !ok {
-            return Err(refused(format!("language `{language}` is not a two- or three-letter code such as `nl`")));
+            return Err(refused(format!(
+                "language `{language}` is not a two- or three-letter code such as `nl`"
+            )));
         }
     }
     let row = tx
@@ -634,7 +659,11 @@ fn set(
     if let Some(p) = published {
         let after = p.to_string();
         if old_published.as_deref() != Some(after.as_str()) {
-            changes.push(FieldChange { field: "published".into(), before: old_published, after: Some(after) });
+            changes.push(FieldChange {
+                field: "published".into(),
+                before: old_published,
+                after: Some(after),
+            });
         }
     }
     if let Some(s) = source {
@@ -645,7 +674,11 @@ fn set(
     }
     if let Some(l) = language {
         if old_language != l {
-            changes.push(FieldChange { field: "language".into(), before: Some(old_language), after: Some(l.into()) });
+            changes.push(FieldChange {
+                field: "language".into(),
+                before: Some(old_language),
+                after: Some(l.into()),
+            });
         }
     }
     if changes.is_empty() {
@@ -666,7 +699,12 @@ fn write_fields(tx: &mut dyn Sql, seq: i64, changes: &[FieldChange]) -> Result<(
     for c in changes {
         match c.field.as_str() {
             "published" => {
-                let p = c.after.as_deref().map(Published::parse).transpose().map_err(|e| refused(e.to_string()))?;
+                let p = c
+                    .after
+                    .as_deref()
+                    .map(Published::parse)
+                    .transpose()
+                    .map_err(|e| refused(e.to_string()))?;
                 tx.execute(
                     "UPDATE articles SET published = ?2, published_unix = ?3 WHERE seq = ?1",
                     params![seq, p.map(|p| p.to_string()), p.map(|p| p.unix)],
@@ -684,11 +722,16 @@ fn write_fields(tx: &mut dyn Sql, seq: i64, changes: &[FieldChange]) -> Result<(
                 )?;
                 reanalyse = true;
             }
-            other => return Err(StoreError::Corrupt(format!("a correction names an unknown field `{other}`"))),
+            other => {
+                return Err(StoreError::Corrupt(format!("a correction names an unknown field `{other}`")))
+            }
         }
     }
     let row = tx
-        .query_row("SELECT id, title, text, source, published, language, story FROM articles WHERE seq = ?1", params![seq])?
+        .query_row(
+            "SELECT id, title, text, source, published, language, story FROM articles WHERE seq = ?1",
+            params![seq],
+        )?
         .ok_or_else(|| StoreError::Database(format!("article {seq} vanished during a correction")))?;
     let (id, title, text, source, published, language, story): (
         String,
@@ -722,7 +765,8 @@ fn write_fields(tx: &mut dyn Sql, seq: i64, changes: &[FieldChange]) -> Result<(
 /// Applies the stored article's standing [`Correction::Set`] values again (after a revision
 /// replaced the row's date or language).
 pub fn reapply_fields(tx: &mut dyn Sql, seq: i64, id: &str) -> Result<(), StoreError> {
-    let events = list(tx, &CorrectionFilter { article: Some(id.to_string()), ..CorrectionFilter::default() })?;
+    let events =
+        list(tx, &CorrectionFilter { article: Some(id.to_string()), ..CorrectionFilter::default() })?;
     let mut latest: HashMap<String, FieldChange> = HashMap::new();
     // Oldest first, so the newest value of a field wins.
     for e in events.iter().rev().filter(|e| e.undone_by.is_none()) {
@@ -767,8 +811,8 @@ fn undo(tx: &mut dyn Sql, id: i64, author: &str) -> Result<CorrectionEvent, Stor
                     stories.insert(report(tx, a)?.1);
                 }
             }
-            let whole = stories.len() == 1
-                && members(tx, *stories.iter().next().expect("one"))?.len() == seqs.len();
+            let whole =
+                stories.len() == 1 && members(tx, *stories.iter().next().expect("one"))?.len() == seqs.len();
             if !seqs.is_empty() && !whole {
                 place(tx, &seqs, Target::New)?;
             }
@@ -827,7 +871,11 @@ fn undo(tx: &mut dyn Sql, id: i64, author: &str) -> Result<CorrectionEvent, Stor
             if let Some(seq) = seq_of(tx, article)? {
                 let back: Vec<FieldChange> = changes
                     .iter()
-                    .map(|c| FieldChange { field: c.field.clone(), before: c.after.clone(), after: c.before.clone() })
+                    .map(|c| FieldChange {
+                        field: c.field.clone(),
+                        before: c.after.clone(),
+                        after: c.before.clone(),
+                    })
                     .collect();
                 write_fields(tx, seq, &back)?;
                 // A standing later correction of the same field keeps its value.
@@ -952,10 +1000,16 @@ pub fn labelled_pairs(events: &[CorrectionEvent], per_correction: usize) -> Vec<
             Detail::Pin { article, anchor, .. } if article != anchor => {
                 pairs.push((article.clone(), anchor.clone(), true));
             }
-            Detail::KeepOut { article, left_with, .. } => pairs.push((article.clone(), left_with.clone(), false)),
+            Detail::KeepOut { article, left_with, .. } => {
+                pairs.push((article.clone(), left_with.clone(), false))
+            }
             _ => {}
         }
-        for (a, b, same_story) in pairs.into_iter().filter(|(a, b, _)| a != b && !a.is_empty() && !b.is_empty()).take(per_correction) {
+        for (a, b, same_story) in pairs
+            .into_iter()
+            .filter(|(a, b, _)| a != b && !a.is_empty() && !b.is_empty())
+            .take(per_correction)
+        {
             out.push(LabelledPair { a, b, same_story, correction: e.id, author: e.author.clone() });
         }
     }

@@ -75,7 +75,9 @@ pub fn author(given: Option<String>) -> Result<String> {
         .or_else(|| std::env::var("LOGNAME").ok())
         .map(|n| n.trim().to_string())
         .filter(|n| !n.is_empty());
-    name.ok_or_else(|| UsageError("a correction needs your name: give `--as NAME` (or STORYLINE_AUTHOR)".into()).into())
+    name.ok_or_else(|| {
+        UsageError("a correction needs your name: give `--as NAME` (or STORYLINE_AUTHOR)".into()).into()
+    })
 }
 
 fn story_number(s: &str) -> Result<i64> {
@@ -88,7 +90,9 @@ fn story_number(s: &str) -> Result<i64> {
 fn article_id(store: &dyn Store, given: &str) -> Result<String> {
     match store.resolve(given) {
         Ok(Some(id)) => Ok(id),
-        Ok(None) => Err(UsageError(format!("no article `{given}` in the store (see `storyline articles`)")).into()),
+        Ok(None) => {
+            Err(UsageError(format!("no article `{given}` in the store (see `storyline articles`)")).into())
+        }
         Err(e @ StoreError::Ambiguous { .. }) => Err(UsageError(e.to_string()).into()),
         Err(e) => Err(e.into()),
     }
@@ -97,17 +101,23 @@ fn article_id(store: &dyn Store, given: &str) -> Result<String> {
 /// Turns the command line into a correction, resolving abbreviated article ids.
 fn correction(store: &dyn Store, cmd: CorrectCmd) -> Result<Correction> {
     Ok(match cmd {
-        CorrectCmd::Merge { story, into } => Correction::Merge { story: story_number(&story)?, into: story_number(&into)? },
+        CorrectCmd::Merge { story, into } => {
+            Correction::Merge { story: story_number(&story)?, into: story_number(&into)? }
+        }
         CorrectCmd::Split { story, articles } => Correction::Split {
             story: story_number(&story)?,
             articles: articles.iter().map(|a| article_id(store, a)).collect::<Result<_>>()?,
         },
-        CorrectCmd::Move { article, to } => Correction::Move { article: article_id(store, &article)?, to: story_number(&to)? },
+        CorrectCmd::Move { article, to } => {
+            Correction::Move { article: article_id(store, &article)?, to: story_number(&to)? }
+        }
         CorrectCmd::Pin { article } => Correction::Pin { article: article_id(store, &article)? },
         CorrectCmd::KeepOut { article } => Correction::KeepOut { article: article_id(store, &article)? },
         CorrectCmd::Set { article, published, source, language } => {
             if published.is_none() && source.is_none() && language.is_none() {
-                return Err(UsageError("nothing to set: give --published, --source or --language".into()).into());
+                return Err(
+                    UsageError("nothing to set: give --published, --source or --language".into()).into()
+                );
             }
             Correction::Set { article: article_id(store, &article)?, published, source, language }
         }

@@ -60,10 +60,12 @@ pub fn story(store: &dyn Store, id: &str, style: Style) -> Result<ExitCode> {
         return Ok(ExitCode::from(2));
     };
     let history = match style {
-        Style::Text | Style::Markdown => store.corrections(&storyline_store::corrections::CorrectionFilter {
-            story: Some(n),
-            ..Default::default()
-        })?,
+        Style::Text | Style::Markdown => {
+            store.corrections(&storyline_store::corrections::CorrectionFilter {
+                story: Some(n),
+                ..Default::default()
+            })?
+        }
         _ => Vec::new(),
     };
     let mut out = match style {
@@ -73,10 +75,18 @@ pub fn story(store: &dyn Store, id: &str, style: Style) -> Result<ExitCode> {
         Style::Csv => figures_csv(&d),
     };
     if !history.is_empty() {
-        out.push_str(if style == Style::Markdown { "\n## History\n\n" } else { "\nHistory: corrections by editors\n" });
+        out.push_str(if style == Style::Markdown {
+            "\n## History\n\n"
+        } else {
+            "\nHistory: corrections by editors\n"
+        });
         for e in &history {
             let line = crate::correct_cmd::line(e);
-            out.push_str(&if style == Style::Markdown { format!("- {}\n", line.trim_start()) } else { format!("  {line}\n") });
+            out.push_str(&if style == Style::Markdown {
+                format!("- {}\n", line.trim_start())
+            } else {
+                format!("  {line}\n")
+            });
         }
     }
     print(&out)?;

@@ -913,7 +913,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Corrections { story, article, limit, pairs } => {
             let store = open_store(&cfg)?;
             let article = match article {
-                Some(a) => Some(store.resolve(&a)?.ok_or_else(|| UsageError(format!("no article `{a}` in the store")))?),
+                Some(a) => Some(
+                    store.resolve(&a)?.ok_or_else(|| UsageError(format!("no article `{a}` in the store")))?,
+                ),
                 None => None,
             };
             let story = match story {

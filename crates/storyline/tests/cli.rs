@@ -1485,8 +1485,12 @@ fn story_groups(db: &Path) -> Vec<Vec<String>> {
         .iter()
         .map(|s| {
             let d = json_of(&run(db, &["story", &s["id"].to_string(), "--json"]));
-            let mut ids: Vec<String> =
-                d["articles"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap().to_string()).collect();
+            let mut ids: Vec<String> = d["articles"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a["id"].as_str().unwrap().to_string())
+                .collect();
             ids.sort();
             ids
         })
@@ -1506,10 +1510,13 @@ fn corrections_from_the_command_line_are_kept_shown_undone_and_hold_through_recl
     let corpus = dir.path().join("c.jsonl");
     std::fs::write(&corpus, THREE_EVENTS).unwrap();
     assert!(run(&db, &["ingest", corpus.to_str().unwrap(), "--quiet"]).status.success());
-    let correct = |args: &[&str]| bin().arg("--db").arg(&db).arg("correct").args(args).env_remove("STORYLINE_AUTHOR").output().unwrap();
+    let correct = |args: &[&str]| {
+        bin().arg("--db").arg(&db).arg("correct").args(args).env_remove("STORYLINE_AUTHOR").output().unwrap()
+    };
 
     // Merge the fire into the bridge, as an editor named Anna.
-    let (bridge, fire) = (story_number_of(&db, "brug-1@dagblad-oost"), story_number_of(&db, "brand-1@dagblad-oost"));
+    let (bridge, fire) =
+        (story_number_of(&db, "brug-1@dagblad-oost"), story_number_of(&db, "brand-1@dagblad-oost"));
     assert_ne!(bridge, fire);
     let o = correct(&["merge", &fire, "--into", &bridge, "--as", "Anna"]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -1536,10 +1543,22 @@ fn corrections_from_the_command_line_are_kept_shown_undone_and_hold_through_recl
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(json_of(&o)["detail"]["action"], "keep_out");
     // Set a date at day precision and an outlet.
-    let o = correct(&["set", "raad-1", "--published", "2025-11-05", "--source", "Vechtdal Nieuws", "--as", "Cor"]);
+    let o = correct(&[
+        "set",
+        "raad-1",
+        "--published",
+        "2025-11-05",
+        "--source",
+        "Vechtdal Nieuws",
+        "--as",
+        "Cor",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let raad = json_of(&run(&db, &["article", "raad-1@dagblad-oost", "--json"]));
-    assert_eq!((raad["published"].as_str(), raad["source"].as_str()), (Some("2025-11-05"), Some("Vechtdal Nieuws")));
+    assert_eq!(
+        (raad["published"].as_str(), raad["source"].as_str()),
+        (Some("2025-11-05"), Some("Vechtdal Nieuws"))
+    );
 
     let corrected = story_groups(&db);
     for alone in ["brug-1@dagblad-oost", "brug-2@kampen-nu", "brand-1@dagblad-oost", "brand-2@kampen-nu"] {
@@ -1555,13 +1574,19 @@ fn corrections_from_the_command_line_are_kept_shown_undone_and_hold_through_recl
 
     // The list, an article's history, and the labelled pairs.
     let all = json_of(&run(&db, &["corrections", "--json"]));
-    let actions: Vec<&str> = all.as_array().unwrap().iter().map(|e| e["detail"]["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> =
+        all.as_array().unwrap().iter().map(|e| e["detail"]["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["set", "keep_out", "split", "undo", "merge"]);
     let of_raad = json_of(&run(&db, &["corrections", "--article", "raad-1", "--json"]));
     assert_eq!(of_raad.as_array().unwrap().len(), 1);
     let pairs = stdout(&run(&db, &["corrections", "--pairs"]));
     let pairs: Vec<Value> = pairs.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert!(pairs.iter().any(|p| p["a"] == "brug-2@kampen-nu" && p["b"] == "brug-1@dagblad-oost" && p["same_story"] == false), "{pairs:?}");
+    assert!(
+        pairs.iter().any(|p| p["a"] == "brug-2@kampen-nu"
+            && p["b"] == "brug-1@dagblad-oost"
+            && p["same_story"] == false),
+        "{pairs:?}"
+    );
     assert!(pairs.iter().any(|p| p["a"] == "brand-2@kampen-nu" && p["same_story"] == false), "{pairs:?}");
     assert!(pairs.iter().all(|p| p["correction"] != 5), "an undone correction gives no pairs: {pairs:?}");
 
@@ -1934,7 +1959,19 @@ mod postgres {
         let o = on(&pg, &["ingest", one.to_str().unwrap(), "--json"]);
         assert_eq!(json_of(&o)["ingested"], 1, "{}", stderr(&o));
         // Corrections made on the server are numbered after the copied ones.
-        let o = on(&pg, &["correct", "set", "r1@dagblad-oost", "--source", "Dagblad Oost-Nederland", "--as", "Bram", "--json"]);
+        let o = on(
+            &pg,
+            &[
+                "correct",
+                "set",
+                "r1@dagblad-oost",
+                "--source",
+                "Dagblad Oost-Nederland",
+                "--as",
+                "Bram",
+                "--json",
+            ],
+        );
         assert_eq!(json_of(&o)["id"], 2, "{}", stderr(&o));
         // Another store is not copied over this one.
         let other = dir.path().join("other.db");

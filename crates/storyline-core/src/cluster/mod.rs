@@ -874,7 +874,13 @@ impl Clusterer {
     /// Decides where an article goes.
     /// An article of a pinned `group` (without a story yet) only sees stories no group is
     /// pinned to.
-    fn decide(&mut self, seq: i64, q: &Query, near_duplicate_of: Option<i64>, group: Option<i64>) -> Assignment {
+    fn decide(
+        &mut self,
+        seq: i64,
+        q: &Query,
+        near_duplicate_of: Option<i64>,
+        group: Option<i64>,
+    ) -> Assignment {
         if let Some(story) = near_duplicate_of.and_then(|o| self.story_of(o)) {
             let follow_up = self.is_gap(story, q.time) || self.dormant.contains_key(&story);
             return Assignment { story, score: 1.0, new_story: false, follow_up, merged: None };

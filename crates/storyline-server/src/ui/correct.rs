@@ -118,7 +118,11 @@ pub(crate) fn history(body: &mut String, events: &[CorrectionEvent]) {
             }
             (None, "undo") => {}
             (None, _) => {
-                let _ = write!(body, " <button type=\"button\" data-correct=\"undo\" data-correction=\"{}\">Undo</button>", e.id);
+                let _ = write!(
+                    body,
+                    " <button type=\"button\" data-correct=\"undo\" data-correction=\"{}\">Undo</button>",
+                    e.id
+                );
             }
         }
         body.push_str("</li>");

@@ -42,7 +42,12 @@ fn summaries_agree(store: &dyn Store) {
         assert!(reports.iter().any(|a| store.article(&a.id).unwrap().unwrap().story == Some(s.id)));
         let first = reports.iter().filter_map(|a| a.published).min();
         assert_eq!(s.first_published, first, "story {}", s.id);
-        assert_eq!(store.resolve_story(s.id).unwrap(), Some(s.id), "story {} is named after one of its reports", s.id);
+        assert_eq!(
+            store.resolve_story(s.id).unwrap(),
+            Some(s.id),
+            "story {} is named after one of its reports",
+            s.id
+        );
     }
 }
 
@@ -96,7 +101,11 @@ fn settings() -> IngestSettings {
 pub fn corrections_do_what_they_say_hold_and_undo(store: &dyn Store) {
     let batch = batch();
     store.ingest(&batch, &settings()).unwrap();
-    assert_eq!(story_of(store, "k1@npb"), set(&["k1@npb", "k2@de-dagkoerier"]), "the convoy reports form one story");
+    assert_eq!(
+        story_of(store, "k1@npb"),
+        set(&["k1@npb", "k2@de-dagkoerier"]),
+        "the convoy reports form one story"
+    );
 
     // Merge: the bridge story into the council story.
     let (bridge, council) = (story_number(store, "b1@npb"), story_number(store, "r1@het-morgenblad"));
@@ -104,7 +113,11 @@ pub fn corrections_do_what_they_say_hold_and_undo(store: &dyn Store) {
     assert_eq!(merged.author, "Anna");
     assert!(matches!(merged.detail, Detail::Merge { .. }), "{merged:?}");
     assert_eq!(story_of(store, "b1@npb"), set(&["b1@npb", "r1@het-morgenblad"]));
-    assert_eq!(store.resolve_story(bridge).unwrap(), Some(council), "the merged-away number leads to the story");
+    assert_eq!(
+        store.resolve_story(bridge).unwrap(),
+        Some(council),
+        "the merged-away number leads to the story"
+    );
     summaries_agree(store);
 
     // Split: one convoy report out into a story of its own.
@@ -144,11 +157,15 @@ pub fn corrections_do_what_they_say_hold_and_undo(store: &dyn Store) {
     summaries_agree(store);
 
     // The history: a story's corrections and an article's, newest first.
-    let history = store.corrections(&CorrectionFilter { story: r1.story, ..CorrectionFilter::default() }).unwrap();
+    let history =
+        store.corrections(&CorrectionFilter { story: r1.story, ..CorrectionFilter::default() }).unwrap();
     let numbers: Vec<i64> = history.iter().map(|e| e.id).collect();
     assert_eq!(numbers, [set_event.id, moved.id, merged.id], "{history:#?}");
     let of_k2 = store
-        .corrections(&CorrectionFilter { article: Some("k2@de-dagkoerier".into()), ..CorrectionFilter::default() })
+        .corrections(&CorrectionFilter {
+            article: Some("k2@de-dagkoerier".into()),
+            ..CorrectionFilter::default()
+        })
         .unwrap();
     assert_eq!(of_k2.iter().map(|e| e.id).collect::<Vec<_>>(), [split.id]);
 
@@ -156,7 +173,9 @@ pub fn corrections_do_what_they_say_hold_and_undo(store: &dyn Store) {
     let corrected = stories(store);
     store.recluster(&settings()).unwrap();
     let after = stories(store);
-    for group in [set(&["b1@npb", "r1@het-morgenblad", "w1@npb"]), set(&["k1@npb"]), set(&["k2@de-dagkoerier"])] {
+    for group in
+        [set(&["b1@npb", "r1@het-morgenblad", "w1@npb"]), set(&["k1@npb"]), set(&["k2@de-dagkoerier"])]
+    {
         assert!(after.contains(&group), "{group:?} after recluster: {after:#?}");
     }
     summaries_agree(store);
@@ -164,7 +183,11 @@ pub fn corrections_do_what_they_say_hold_and_undo(store: &dyn Store) {
     assert!(again.iter().all(|o| matches!(o, IngestOutcome::Duplicate { .. })), "{again:?}");
     assert_eq!(stories(store), after, "a re-ingest moves nothing");
     let r1 = store.article("r1@het-morgenblad").unwrap().unwrap();
-    assert_eq!(r1.article.source.as_deref(), Some("Limburgs Avondblad"), "the outlet set holds through a re-ingest");
+    assert_eq!(
+        r1.article.source.as_deref(),
+        Some("Limburgs Avondblad"),
+        "the outlet set holds through a re-ingest"
+    );
     assert_eq!(r1.article.published.map(|p| p.to_string()).as_deref(), Some("2025-09-01"));
     let _ = corrected;
 
@@ -174,7 +197,11 @@ pub fn corrections_do_what_they_say_hold_and_undo(store: &dyn Store) {
     store.ingest(&[revised], &settings()).unwrap();
     let r1 = store.article("r1@het-morgenblad").unwrap().unwrap();
     assert_eq!(r1.version, 2);
-    assert_eq!(r1.article.source.as_deref(), Some("Limburgs Avondblad"), "the outlet set holds through a revision");
+    assert_eq!(
+        r1.article.source.as_deref(),
+        Some("Limburgs Avondblad"),
+        "the outlet set holds through a revision"
+    );
     assert_eq!(r1.article.published.map(|p| p.to_string()).as_deref(), Some("2025-09-01"));
 
     // Undo, newest first: each takes back exactly what it did.
@@ -205,7 +232,9 @@ pub fn refused_corrections_change_nothing(store: &dyn Store) {
     assert!(refused(Correction::Merge { story: 999_999, into: convoy }, "Anna").contains("no story 999999"));
     assert!(refused(Correction::Merge { story: convoy, into: convoy }, "Anna").contains("one story already"));
     let everything = vec!["k1@npb".to_string(), "k2@de-dagkoerier".to_string()];
-    assert!(refused(Correction::Split { story: convoy, articles: everything }, "Anna").contains("at least one"));
+    assert!(
+        refused(Correction::Split { story: convoy, articles: everything }, "Anna").contains("at least one")
+    );
     assert!(refused(Correction::Split { story: convoy, articles: vec!["b1@npb".into()] }, "Anna")
         .contains("not a report of story"));
     assert!(refused(Correction::Move { article: "k1@npb".into(), to: convoy }, "Anna").contains("already"));
@@ -248,7 +277,10 @@ pub fn later_ingests_keep_stories_an_editor_fixed(store: &dyn Store) {
         stories(store)
     );
     let joined = story_of(store, "d3@het-morgenblad");
-    assert!(joined.contains("d1@npb") || joined.contains("d2@de-dagkoerier"), "the new report still joins one: {joined:?}");
+    assert!(
+        joined.contains("d1@npb") || joined.contains("d2@de-dagkoerier"),
+        "the new report still joins one: {joined:?}"
+    );
     summaries_agree(store);
     // Undone, the pins no longer hold, and a re-clustering merges the stories again.
     for e in store.corrections(&CorrectionFilter::default()).unwrap() {

@@ -73,6 +73,16 @@ pub fn short(p: Published) -> String {
     }
 }
 
+/// A moment the program recorded (seconds since the epoch), to the minute, in the chosen zone
+/// (`2026-12-07 18:40 UTC`, `2026-12-07 19:40 +01:00`).
+pub fn moment(unix: i64) -> String {
+    let Ok(t) = jiff::Timestamp::from_second(unix) else { return unix.to_string() };
+    match zone() {
+        Some(z) => t.to_zoned_datetime(z.clone()).strftime("%Y-%m-%d %H:%M %:z").to_string(),
+        None => t.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,15 +96,5 @@ mod tests {
         assert_eq!(label(None), "undated");
         let e = set("Mars/Olympus_Mons").unwrap_err().to_string();
         assert!(e.contains("Mars/Olympus_Mons"), "{e}");
-    }
-}
-
-/// A moment the program recorded (seconds since the epoch), to the minute, in the chosen zone
-/// (`2026-12-07 18:40 UTC`, `2026-12-07 19:40 +01:00`).
-pub fn moment(unix: i64) -> String {
-    let Ok(t) = jiff::Timestamp::from_second(unix) else { return unix.to_string() };
-    match zone() {
-        Some(z) => t.to_zoned_datetime(z.clone()).strftime("%Y-%m-%d %H:%M %:z").to_string(),
-        None => t.strftime("%Y-%m-%d %H:%M UTC").to_string(),
     }
 }

@@ -900,10 +900,8 @@ impl Clusterer {
         // (merged below); otherwise the margin decides.
         // Two stories an editor fixed stay apart.
         let merges = |c: &Candidate| {
-            !best.dormant
-                && !c.dormant
-                && c.probability >= s.merge_probability
-                && !(bound(best.story) && self.bound.contains_key(&c.story))
+            let fixed_apart = bound(best.story) && self.bound.contains_key(&c.story);
+            !best.dormant && !c.dormant && c.probability >= s.merge_probability && !fixed_apart
         };
         let clear = best.probability - runner_up >= s.margin || second.is_some_and(merges);
         let threshold = s.join_probability.unwrap_or(self.model.threshold);

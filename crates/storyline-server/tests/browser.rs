@@ -648,8 +648,13 @@ fn an_article_s_date_and_outlet_are_set_in_the_web_interface() {
     let mut browser = cdp::Browser::start(&bin);
     browser.open(&server.url("/articles/raad-1@dagblad-oost"));
     sign_in(&mut browser, "Cor", TOKEN);
-    browser.eval("document.getElementById('c-published').value = '2025-11-05'; document.getElementById('c-source').value = 'Vechtdal Nieuws'; true");
-    press_and_wait(&mut browser, "[data-correct=set]", "the article page after the correction");
+    // Typed in, and sent with Enter from the keyboard.
+    browser.eval("document.getElementById('c-published').value = '2025-11-05'; document.getElementById('c-source').value = 'Vechtdal Nieuws'; document.getElementById('c-source').focus(); true");
+    browser.press_enter();
+    browser.wait_for(
+        "location.search.indexOf('corrected=') >= 0 && document.readyState === 'complete' && !!document.getElementById('history')",
+        "the article page after the correction",
+    );
     let a = store.article("raad-1@dagblad-oost").expect("read").expect("stored").article;
     assert_eq!(a.published.map(|p| p.to_string()).as_deref(), Some("2025-11-05"));
     assert_eq!(a.source.as_deref(), Some("Vechtdal Nieuws"));

@@ -271,6 +271,28 @@ fn a_story_merged_by_another_writer_is_followed() {
     assert_eq!(two.story_articles(kept).unwrap().len(), 4);
 }
 
+#[test]
+fn a_correction_made_by_another_process_holds_in_this_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let (writer, editor) = (SqliteStore::open(&path).unwrap(), SqliteStore::open(&path).unwrap());
+    let settings = conformance::merging();
+    let [d1, d2, d3] = conformance::derailment();
+    // The writer's clusterer knows both stories...
+    writer.ingest(&[d1, d2], &settings).unwrap();
+    let story_of = |id: &str| writer.article(id).unwrap().unwrap().story.unwrap();
+    assert_ne!(story_of("d1@npb"), story_of("d2@de-dagkoerier"));
+    // ...another process pins each to its story...
+    for id in ["d1@npb", "d2@de-dagkoerier"] {
+        editor
+            .correct(&storyline_store::corrections::Correction::Pin { article: id.into() }, "Anna")
+            .unwrap();
+    }
+    // ...and the writer's next batch, with a report that fits both, keeps them apart.
+    writer.ingest(&[d3], &settings).unwrap();
+    assert_ne!(story_of("d1@npb"), story_of("d2@de-dagkoerier"), "the writer saw the other process's pins");
+}
+
 /// Rows an older version wrote with a date it could not read back (`20117-11-14`), or damaged
 /// otherwise: every reader reads around them, `check` names each, `--repair` fixes them and
 /// keeps what they held.

@@ -126,6 +126,18 @@
     };
     var storyId = panel.getAttribute("data-story");
     var articleId = panel.getAttribute("data-article");
+    // Enter in a field presses the button it belongs to.
+    panel.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") return;
+      var target = event.target;
+      var name = target && target.getAttribute ? target.getAttribute("data-enter") : null;
+      if (!name) return;
+      var button = panel.querySelector("[data-correct='" + name + "']");
+      if (button) {
+        event.preventDefault();
+        button.click();
+      }
+    });
     document.addEventListener("click", function (event) {
       var button = event.target && event.target.closest ? event.target.closest("[data-correct]") : null;
       if (!button) return;

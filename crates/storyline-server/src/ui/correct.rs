@@ -34,7 +34,7 @@ pub(crate) fn story_panel(body: &mut String, d: &Dossier, shown: std::ops::Range
         d.id
     );
     credentials(body);
-    body.push_str("<fieldset><legend>Merge</legend><label for=\"c-into\">Merge this story into story</label> <input id=\"c-into\" inputmode=\"numeric\" pattern=\"[0-9]+\" size=\"8\"> <button type=\"button\" data-correct=\"merge\">Merge</button></fieldset>");
+    body.push_str("<fieldset><legend>Merge</legend><label for=\"c-into\">Merge this story into story</label> <input id=\"c-into\" data-enter=\"merge\" inputmode=\"numeric\" pattern=\"[0-9]+\" size=\"8\"> <button type=\"button\" data-correct=\"merge\">Merge</button></fieldset>");
     body.push_str("<fieldset><legend>Reports</legend><ul class=\"picks\">");
     for i in shown {
         let r = &d.articles[i];
@@ -51,7 +51,7 @@ pub(crate) fn story_panel(body: &mut String, d: &Dossier, shown: std::ops::Range
         );
     }
     body.push_str("</ul><p class=\"ticked\"><button type=\"button\" data-correct=\"split\">Split the ticked reports into a new story</button></p>");
-    body.push_str("<p class=\"ticked\"><label for=\"c-to\">Move the ticked reports to story</label> <input id=\"c-to\" inputmode=\"numeric\" pattern=\"[0-9]+\" size=\"8\"> <button type=\"button\" data-correct=\"move\">Move</button></p></fieldset>");
+    body.push_str("<p class=\"ticked\"><label for=\"c-to\">Move the ticked reports to story</label> <input id=\"c-to\" data-enter=\"move\" inputmode=\"numeric\" pattern=\"[0-9]+\" size=\"8\"> <button type=\"button\" data-correct=\"move\">Move</button></p></fieldset>");
     body.push_str(STATUS);
     body.push_str("</details></section>\n");
 }
@@ -68,9 +68,9 @@ pub(crate) fn article_panel(body: &mut String, record: &ArticleRecord) {
     let _ = write!(
         body,
         "<fieldset><legend>Date, outlet, language</legend><p class=\"fields\">\
-         <label for=\"c-published\">Published</label> <input id=\"c-published\" placeholder=\"2017-11-14\" value=\"{}\" size=\"22\"> \
-         <label for=\"c-source\">Outlet</label> <input id=\"c-source\" value=\"{}\" size=\"18\"> \
-         <label for=\"c-language\">Language</label> <input id=\"c-language\" value=\"{}\" size=\"4\" maxlength=\"3\"></p>\
+         <label for=\"c-published\">Published</label> <input id=\"c-published\" data-enter=\"set\" placeholder=\"2017-11-14\" value=\"{}\" size=\"22\"> \
+         <label for=\"c-source\">Outlet</label> <input id=\"c-source\" data-enter=\"set\" value=\"{}\" size=\"18\"> \
+         <label for=\"c-language\">Language</label> <input id=\"c-language\" data-enter=\"set\" value=\"{}\" size=\"4\" maxlength=\"3\"></p>\
          <p class=\"muted\">A date at its precision: a year, a month (2017-11), a day (2017-11-14) or a time (2017-11-14T09:30:00Z).</p>\
          <button type=\"button\" data-correct=\"set\">Save</button></fieldset>",
         a.published.map(|p| escape(&p.to_string())).unwrap_or_default(),
@@ -83,7 +83,7 @@ pub(crate) fn article_panel(body: &mut String, record: &ArticleRecord) {
             body,
             "<fieldset><legend>Its story</legend><button type=\"button\" data-correct=\"pin\" data-article=\"{id}\">Pin to its story</button> \
              <button type=\"button\" data-correct=\"keep_out\" data-article=\"{id}\">Keep out of its story</button> \
-             <label for=\"c-to\">Move to story</label> <input id=\"c-to\" inputmode=\"numeric\" pattern=\"[0-9]+\" size=\"8\"> \
+             <label for=\"c-to\">Move to story</label> <input id=\"c-to\" data-enter=\"move\" inputmode=\"numeric\" pattern=\"[0-9]+\" size=\"8\"> \
              <button type=\"button\" data-correct=\"move\" data-article=\"{id}\">Move</button></fieldset>"
         );
     }

@@ -126,6 +126,17 @@ impl Browser {
         r["result"]["value"].clone()
     }
 
+    /// Presses Enter on the keyboard (in the focused element).
+    pub fn press_enter(&mut self) {
+        for kind in ["keyDown", "keyUp"] {
+            self.call(
+                Some(()),
+                "Input.dispatchKeyEvent",
+                json!({ "type": kind, "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13, "text": "\r" }),
+            );
+        }
+    }
+
     /// Opens `url` and waits until the page has loaded.
     pub fn open(&mut self, url: &str) {
         self.call(Some(()), "Page.navigate", json!({ "url": url }));

@@ -27,7 +27,7 @@ root="$PWD"
 target_dir="${CARGO_TARGET_DIR:-$root/target}/fuzz"
 work="${STORYLINE_FUZZ_WORK:-$target_dir/work}"
 flags=(--sanitizer none --release --debug-assertions --target-dir "$target_dir")
-targets=(analyze segment entities quotes quantities times lang read dates search dossier)
+targets=(analyze segment entities quotes quantities times lang read dates search dossier watchlist)
 if [[ $# -gt 1 ]]; then
   for t in "${@:2}"; do
     if [[ " ${targets[*]} " != *" $t "* ]]; then

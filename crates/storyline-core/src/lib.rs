@@ -28,6 +28,7 @@ pub mod ingest;
 pub mod model;
 pub mod search;
 pub mod synth;
+pub mod watchlist;
 
 pub use date::{Precision, Published};
 pub use model::{Article, Language, Locator, RawArticle};

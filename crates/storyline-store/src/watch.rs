@@ -62,29 +62,7 @@ pub struct SourceEntry {
     pub files: BTreeMap<String, FileState>,
 }
 
-/// What a watch-list line follows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SourceKind {
-    /// An RSS/Atom feed (or JSON Lines) at a URL; an HTML page there is an error.
-    #[default]
-    Feed,
-    /// A page (or any document storyline reads) at a URL, read again when it changes.
-    Page,
-    /// A folder (or one file) on disk, polled for new and changed files.
-    Folder,
-}
-
-impl SourceKind {
-    /// The name used in watch lists and output.
-    pub fn name(self) -> &'static str {
-        match self {
-            SourceKind::Feed => "feed",
-            SourceKind::Page => "page",
-            SourceKind::Folder => "folder",
-        }
-    }
-}
+pub use storyline_core::watchlist::SourceKind;
 
 /// How a source's last visit ended.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

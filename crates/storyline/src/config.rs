@@ -152,7 +152,7 @@ impl Default for Config {
 
 /// A duration setting (`15m`), or an error naming where it came from.
 fn duration(text: &str, origin: &str) -> Result<Duration> {
-    crate::watchlist::parse_duration(text).map_err(|e| anyhow::anyhow!("{origin} = `{text}`: {e}"))
+    storyline_core::watchlist::parse_duration(text).map_err(|e| anyhow::anyhow!("{origin} = `{text}`: {e}"))
 }
 
 fn env_parse<T: std::str::FromStr>(env: &dyn Fn(&str) -> Option<String>, key: &str) -> Result<Option<T>>

@@ -9,7 +9,7 @@ use serde_json::json;
 use storyline_store::watch::{self, Outcome, SourceStatus};
 
 use crate::clock;
-use crate::watchlist::format_duration;
+use storyline_core::watchlist::format_duration;
 
 /// Prints the statuses in `path` (text, or `--json`).
 pub fn run(path: &Path, as_json: bool) -> Result<ExitCode> {

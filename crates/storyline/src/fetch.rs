@@ -9,7 +9,7 @@ use std::time::Duration;
 use storyline_core::ingest::{detect_fetched, resolve_link, Format};
 use ureq::ResponseExt;
 
-use crate::watchlist::format_duration;
+use storyline_core::watchlist::format_duration;
 
 /// The User-Agent every request carries.
 pub const USER_AGENT: &str = concat!("storyline/", env!("CARGO_PKG_VERSION"), " (news-story tracker)");

@@ -20,7 +20,6 @@ mod serve;
 mod show;
 mod stories_cmd;
 mod watch;
-mod watchlist;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -481,7 +480,7 @@ struct WatchArgs {
 }
 
 fn parse_duration_arg(s: &str) -> Result<Duration, String> {
-    watchlist::parse_duration(s)
+    storyline_core::watchlist::parse_duration(s)
 }
 
 #[derive(Args)]
@@ -608,7 +607,7 @@ fn migrate(from: &std::path::Path, to: &str, json: bool, quiet: bool) -> Result<
 /// A watch list that does not read is an unusable argument (exit status 2); any other error
 /// stays as it is.
 pub fn watch_usage_error(e: anyhow::Error) -> anyhow::Error {
-    if e.downcast_ref::<watchlist::ListError>().is_some() {
+    if e.downcast_ref::<storyline_core::watchlist::ListError>().is_some() {
         UsageError(e.to_string()).into()
     } else {
         e

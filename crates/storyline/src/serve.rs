@@ -141,7 +141,7 @@ pub fn serve(
     let writes = state.token.is_some();
     if let Some(list) = watch {
         // A list that does not read stops here, before anything listens.
-        crate::watchlist::read(list).map_err(|e| UsageError(e.to_string()))?;
+        storyline_core::watchlist::read(list).map_err(|e| UsageError(e.to_string()))?;
         state.feeds.watching =
             Some(list.file_name().unwrap_or(list.as_os_str()).to_string_lossy().into_owned());
     }

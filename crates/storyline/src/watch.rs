@@ -25,7 +25,7 @@ use crate::config::Config;
 use crate::fetch::{self, Answer, Client, Expect, Validators};
 use crate::pipeline::{self, Failure, Input, Report};
 use crate::progress::Progress;
-use crate::watchlist::{self, Source, Target};
+use storyline_core::watchlist::{self, Source, Target};
 
 /// How the watcher runs.
 #[derive(Debug, Clone)]

@@ -40,12 +40,22 @@ const FOREIGN_PREFIXES: &[&str] = &[
 /// feed fails when it is empty, is not a feed at all (an HTML page, another XML vocabulary), or
 /// breaks before its first item.
 pub fn parse_feed(bytes: &[u8]) -> Result<Vec<Result<RawArticle, RecordError>>, IngestError> {
+    parse_feed_declared(bytes, None)
+}
+
+/// [`parse_feed`] for a feed whose container (an HTTP `Content-Type` header) declares a
+/// charset: it counts before the feed's own XML declaration (as RFC 7303 has it), after valid
+/// UTF-8.
+pub fn parse_feed_declared(
+    bytes: &[u8],
+    charset: Option<&str>,
+) -> Result<Vec<Result<RawArticle, RecordError>>, IngestError> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(IngestError::Empty);
     }
     super::encoding::check_text(bytes)?;
-    let decoded = super::encoding::decode(bytes, None);
+    let decoded = super::encoding::decode(bytes, charset);
     if decoded.text.trim().is_empty() {
         return Err(IngestError::Empty);
     }

@@ -415,13 +415,24 @@ pub fn read_fetched(
     emit: &mut Emit<'_>,
 ) -> Result<Format, IngestError> {
     let gz = bytes.starts_with(&[0x1f, 0x8b]);
+    let charset = content_type.and_then(warc::charset_param);
+    if format == Format::Feed && !gz && charset.is_some() {
+        // The header's charset decodes the feed (a feed in ISO-8859-15 without an encoding in
+        // its XML declaration would otherwise be read as Windows-1252).
+        if bytes.len() > max_record {
+            return Err(IngestError::TooLarge { limit: max_record });
+        }
+        for record in feed::parse_feed_declared(bytes, charset.as_deref())? {
+            emit(record);
+        }
+        return Ok(Format::Feed);
+    }
     if format != Format::Html || gz {
         return read_stream(address, bytes, Some(format), max_record, emit);
     }
     if bytes.len() > max_record {
         return Err(IngestError::TooLarge { limit: max_record });
     }
-    let charset = content_type.and_then(warc::charset_param);
     let mut raw = html::parse_html_at(bytes, charset.as_deref(), Some(address))?;
     raw.url = match raw.url.take().filter(|u| !u.trim().is_empty()) {
         Some(url) => Some(warc::resolve_url(address, url.trim())),
@@ -434,6 +445,31 @@ pub fn read_fetched(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fetched_feed_is_decoded_with_the_charset_its_header_declares() {
+        // ISO-8859-15, whose euro sign (0xA4) is a currency sign in Windows-1252, and no
+        // encoding in the XML declaration.
+        let mut feed = b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Dagblad Oost</title><item><title>Kaartje kost 5 ".to_vec();
+        feed.push(0xA4);
+        feed.extend_from_slice(b"</title><description>De prijs van een kaartje stijgt naar 5 ");
+        feed.push(0xA4);
+        feed.extend_from_slice(b" per rit.</description></item></channel></rss>");
+        let read = |content_type: Option<&str>| {
+            let mut titles = Vec::new();
+            read_fetched("https://oost.example/rss", content_type, &feed, Format::Feed, 1 << 20, &mut |r| {
+                titles.push(r.expect("an item").title.unwrap_or_default())
+            })
+            .expect("read");
+            titles
+        };
+        assert_eq!(read(Some("application/rss+xml; charset=ISO-8859-15")), ["Kaartje kost 5 \u{20ac}"]);
+        assert_eq!(
+            read(None),
+            ["Kaartje kost 5 \u{a4}"],
+            "without the header, the fallback reads it otherwise"
+        );
+    }
 
     #[test]
     fn a_decompression_bomb_is_stopped_and_named() {

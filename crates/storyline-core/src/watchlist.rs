@@ -18,7 +18,31 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use storyline_store::watch::SourceKind;
+use serde::{Deserialize, Serialize};
+
+/// What a watch-list line follows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// An RSS/Atom feed (or JSON Lines) at a URL; an HTML page there is an error.
+    #[default]
+    Feed,
+    /// A page (or any document storyline reads) at a URL, read again when it changes.
+    Page,
+    /// A folder (or one file) on disk, polled for new and changed files.
+    Folder,
+}
+
+impl SourceKind {
+    /// The name used in watch lists and output.
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Feed => "feed",
+            SourceKind::Page => "page",
+            SourceKind::Folder => "folder",
+        }
+    }
+}
 
 /// One line of a watch list.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,6 +152,10 @@ pub fn parse(file: &str, text: &str, base: &Path) -> Result<Vec<Source>, ListErr
 
 /// The source of a line: a URL or a path.
 fn parse_source(token: &str, base: &Path) -> Result<Source, String> {
+    if token.trim().is_empty() {
+        // `""` would otherwise be the list's own folder.
+        return Err("the source is empty: a line starts with a URL or a folder".into());
+    }
     if let Some((key, _)) = token.split_once('=') {
         if ["outlet", "every", "kind", "language"].contains(&key) {
             return Err(format!("a line starts with its source (a URL or a folder), not `{token}`"));
@@ -185,7 +213,7 @@ fn apply(source: &mut Source, key: &str, value: &str) -> Result<(), String> {
             source.kind = kind;
         }
         "language" => {
-            if storyline_core::analyze::lang::normalize_code(value).is_none() {
+            if crate::analyze::lang::normalize_code(value).is_none() {
                 return Err(format!("language={value}: unknown language"));
             }
             source.language = Some(value.to_string());
@@ -263,6 +291,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             return Err(format!("`{t}` is longer than a year"));
         }
         total += Duration::from_secs_f64(seconds);
+        if total.as_secs() > 365 * 86_400 {
+            return Err(format!("`{t}` is longer than a year"));
+        }
         rest = next;
     }
     Ok(total)
@@ -341,6 +372,11 @@ mod tests {
             ("https://a.example/rss outlet=", "line 1: `outlet=` needs a name"),
             ("https://a.example/rss every=1m every=2m", "line 1: `every=` is given twice"),
             ("https://a.example/rss language=klingon", "line 1: language=klingon: unknown language"),
+            ("\"\" every=5m", "line 1: the source is empty"),
+            (
+                "https://a.example/rss every=300d300d",
+                "line 1: every=300d300d: `300d300d` is longer than a year",
+            ),
             (
                 "https://a.example/rss\n\nhttps://a.example/rss",
                 "line 3: `https://a.example/rss` is listed twice (first on line 1)",

@@ -268,6 +268,86 @@ pub struct StorySummary {
     pub last_published: Option<Published>,
 }
 
+/// Where a writer's time went, summed over the batches it wrote (nanoseconds): what
+/// `storyline bench` prints as its time per stage.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct WriteTimings {
+    /// Batches written.
+    pub batches: u64,
+    /// Catching the near-duplicate index and the clusterer up on what other writers stored
+    /// (and building them in a new process).
+    pub catch_up: u64,
+    /// Finding stored articles: ids, addresses and texts already there, and revisions.
+    pub duplicates: u64,
+    /// Comparing signatures with recent articles'.
+    pub near_duplicates: u64,
+    /// Writing the articles' rows.
+    pub articles: u64,
+    /// Deciding and recording each article's story.
+    pub stories: u64,
+    /// Writing analyses and key words.
+    pub analyses: u64,
+    /// Writing the search index.
+    pub search_index: u64,
+    /// Writing signatures.
+    pub signatures: u64,
+    /// Committing (the transaction's end, the database's own work).
+    pub commit: u64,
+}
+
+impl WriteTimings {
+    /// Adds another's times to these.
+    pub fn add(&mut self, o: &WriteTimings) {
+        self.batches += o.batches;
+        self.catch_up += o.catch_up;
+        self.duplicates += o.duplicates;
+        self.near_duplicates += o.near_duplicates;
+        self.articles += o.articles;
+        self.stories += o.stories;
+        self.analyses += o.analyses;
+        self.search_index += o.search_index;
+        self.signatures += o.signatures;
+        self.commit += o.commit;
+    }
+
+    /// What was spent since `earlier` (an earlier reading of the same writer).
+    pub fn since(&self, earlier: &WriteTimings) -> WriteTimings {
+        WriteTimings {
+            batches: self.batches.saturating_sub(earlier.batches),
+            catch_up: self.catch_up.saturating_sub(earlier.catch_up),
+            duplicates: self.duplicates.saturating_sub(earlier.duplicates),
+            near_duplicates: self.near_duplicates.saturating_sub(earlier.near_duplicates),
+            articles: self.articles.saturating_sub(earlier.articles),
+            stories: self.stories.saturating_sub(earlier.stories),
+            analyses: self.analyses.saturating_sub(earlier.analyses),
+            search_index: self.search_index.saturating_sub(earlier.search_index),
+            signatures: self.signatures.saturating_sub(earlier.signatures),
+            commit: self.commit.saturating_sub(earlier.commit),
+        }
+    }
+
+    /// The stages by name with their seconds, in order.
+    pub fn stages(&self) -> [(&'static str, f64); 9] {
+        let s = |ns: u64| ns as f64 / 1e9;
+        [
+            ("catch_up", s(self.catch_up)),
+            ("duplicates", s(self.duplicates)),
+            ("near_duplicates", s(self.near_duplicates)),
+            ("articles", s(self.articles)),
+            ("stories", s(self.stories)),
+            ("analyses", s(self.analyses)),
+            ("search_index", s(self.search_index)),
+            ("signatures", s(self.signatures)),
+            ("commit", s(self.commit)),
+        ]
+    }
+}
+
+/// Nanoseconds since `since`, for [`WriteTimings`].
+pub(crate) fn ns_since(since: std::time::Instant) -> u64 {
+    since.elapsed().as_nanos() as u64
+}
+
 /// What a re-clustering did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ReclusterReport {
@@ -547,6 +627,12 @@ pub trait Store: Send + Sync {
         correction: &corrections::Correction,
         author: &str,
     ) -> Result<corrections::CorrectionEvent, StoreError>;
+
+    /// Where this store's writes spent their time so far in this process (zeros for a backend
+    /// that does not keep count).
+    fn write_timings(&self) -> WriteTimings {
+        WriteTimings::default()
+    }
 
     /// Stored corrections, newest first.
     fn corrections(

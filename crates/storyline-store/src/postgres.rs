@@ -712,18 +712,30 @@ impl Store for PgStore {
         batch: &[Prepared],
         settings: &IngestSettings,
     ) -> Result<Vec<IngestOutcome>, StoreError> {
-        self.state.write(settings, |bands, stories| {
+        self.state.write(settings, |bands, stories, times| {
             let mut first = true;
-            self.write(|db| {
+            let started = std::time::Instant::now();
+            let mut spent = 0;
+            let outcomes = self.write(|db| {
                 if !std::mem::take(&mut first) {
                     // A retried attempt starts from what is committed, not what the rolled-back
                     // one left in memory.
                     *bands = crate::bands::BandIndex::new(settings.near_duplicate_horizon);
                     *stories = None;
                 }
-                crate::write::ingest(db, bands, stories, batch, settings)
-            })
+                let before = crate::ns_since(started);
+                let outcomes = crate::write::ingest(db, bands, stories, batch, settings, times)?;
+                spent = crate::ns_since(started) - before;
+                Ok(outcomes)
+            })?;
+            // What the write took beyond the batch itself: the lock, the commit, any retries.
+            times.commit += crate::ns_since(started).saturating_sub(spent);
+            Ok(outcomes)
         })
+    }
+
+    fn write_timings(&self) -> crate::WriteTimings {
+        self.state.timings()
     }
 
     fn article(&self, id: &str) -> Result<Option<ArticleRecord>, StoreError> {

@@ -353,13 +353,19 @@ impl Store for SqliteStore {
         batch: &[Prepared],
         settings: &IngestSettings,
     ) -> Result<Vec<IngestOutcome>, StoreError> {
-        self.state.write(settings, |bands, stories| {
+        self.state.write(settings, |bands, stories, times| {
             let mut conn = lock(&self.writer);
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let outcomes = crate::write::ingest(&mut Lite(&tx), bands, stories, batch, settings)?;
+            let outcomes = crate::write::ingest(&mut Lite(&tx), bands, stories, batch, settings, times)?;
+            let started = std::time::Instant::now();
             tx.commit()?;
+            times.commit += crate::ns_since(started);
             Ok(outcomes)
         })
+    }
+
+    fn write_timings(&self) -> crate::WriteTimings {
+        self.state.timings()
     }
 
     fn article(&self, id: &str) -> Result<Option<ArticleRecord>, StoreError> {

@@ -61,6 +61,7 @@ pub fn catch_up(tx: &mut dyn Sql, bands: &mut BandIndex) -> Result<(), StoreErro
 pub struct WriterState {
     bands: Mutex<Option<BandIndex>>,
     stories: Mutex<Option<StoryState>>,
+    timings: Mutex<crate::WriteTimings>,
 }
 
 impl WriterState {
@@ -69,19 +70,30 @@ impl WriterState {
     pub fn write<T>(
         &self,
         settings: &IngestSettings,
-        run: impl FnOnce(&mut BandIndex, &mut Option<StoryState>) -> Result<T, StoreError>,
+        run: impl FnOnce(
+            &mut BandIndex,
+            &mut Option<StoryState>,
+            &mut crate::WriteTimings,
+        ) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut bands = self.bands.lock().unwrap_or_else(|p| p.into_inner());
         if bands.as_ref().is_none_or(|b| b.horizon() != settings.near_duplicate_horizon) {
             *bands = Some(BandIndex::new(settings.near_duplicate_horizon));
         }
         let mut stories = self.stories.lock().unwrap_or_else(|p| p.into_inner());
-        let result = run(bands.as_mut().expect("set above"), &mut stories);
+        let mut times = crate::WriteTimings { batches: 1, ..Default::default() };
+        let result = run(bands.as_mut().expect("set above"), &mut stories, &mut times);
         if result.is_err() {
             *bands = None;
             *stories = None;
         }
+        self.timings.lock().unwrap_or_else(|p| p.into_inner()).add(&times);
         result
+    }
+
+    /// Where the writes through this state spent their time so far.
+    pub fn timings(&self) -> crate::WriteTimings {
+        *self.timings.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Forgets the clusterer (after a re-clustering or a repair changed what it read).
@@ -99,13 +111,16 @@ pub fn ingest(
     stories: &mut Option<StoryState>,
     batch: &[Prepared],
     settings: &IngestSettings,
+    times: &mut crate::WriteTimings,
 ) -> Result<Vec<IngestOutcome>, StoreError> {
+    let started = std::time::Instant::now();
     catch_up(db, bands)?;
     match stories.as_mut() {
         Some(state) if state.is_current(db, &settings.cluster)? => state.catch_up(db)?,
         _ => *stories = Some(StoryState::load(db, &settings.cluster)?),
     }
-    ingest_batch(db, bands, stories.as_mut().expect("set above"), batch, settings)
+    times.catch_up += crate::ns_since(started);
+    ingest_batch(db, bands, stories.as_mut().expect("set above"), batch, settings, times)
 }
 
 /// The same text stored under another article: a duplicate of it, recorded as a sighting when
@@ -154,7 +169,8 @@ const ROWS_PER_STATEMENT: usize = 64;
 
 impl Pending {
     /// Writes what is kept, emptying it.
-    fn flush(&mut self, tx: &mut dyn Sql) -> Result<(), StoreError> {
+    fn flush(&mut self, tx: &mut dyn Sql, times: &mut crate::WriteTimings) -> Result<(), StoreError> {
+        let started = std::time::Instant::now();
         for chunk in self.analyses.chunks(ROWS_PER_STATEMENT) {
             let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 3);
             for (seq, analysis, terms) in chunk {
@@ -168,9 +184,13 @@ impl Pending {
                 &params,
             )?;
         }
+        times.analyses += crate::ns_since(started);
+        let started = std::time::Instant::now();
         for chunk in self.search.chunks(ROWS_PER_STATEMENT) {
             crate::search::insert_rows(tx, chunk)?;
         }
+        times.search_index += crate::ns_since(started);
+        let started = std::time::Instant::now();
         for chunk in self.signatures.chunks(ROWS_PER_STATEMENT) {
             let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 4);
             for (seq, id, root, minhash) in chunk {
@@ -184,6 +204,7 @@ impl Pending {
                 &params,
             )?;
         }
+        times.signatures += crate::ns_since(started);
         *self = Pending::default();
         Ok(())
     }
@@ -264,21 +285,28 @@ fn ingest_batch(
     stories: &mut StoryState,
     batch: &[Prepared],
     settings: &IngestSettings,
+    times: &mut crate::WriteTimings,
 ) -> Result<Vec<IngestOutcome>, StoreError> {
+    use std::time::Instant;
     let mut outcomes = Vec::with_capacity(batch.len());
     let mut merged = false;
     let mut pending = Pending::default();
     // Re-ingesting is common: one query finds the batch's stored articles.
+    let started = Instant::now();
     let stored = stored_ids(tx, batch)?;
+    times.duplicates += crate::ns_since(started);
     let stamp = now();
     for p in batch {
         let a = &p.article;
         let hash = hash_to_db(&a.content_hash)?;
         if let Some((seq, id)) = by_id(&stored, a) {
-            pending.flush(tx)?;
+            pending.flush(tx, times)?;
+            let started = Instant::now();
             outcomes.push(version_of(tx, bands, seq, id, p, hash, DuplicateReason::SameId, stamp)?);
+            times.duplicates += crate::ns_since(started);
             continue;
         }
+        let started = Instant::now();
         let mut near: Option<(String, f32)> = None;
         let keys = p.signature.as_ref().map(Signature::band_keys);
         if let (Some(sig), Some(keys)) = (&p.signature, &keys) {
@@ -314,6 +342,8 @@ fn ingest_batch(
                 }
             }
         }
+        times.near_duplicates += crate::ns_since(started);
+        let started = Instant::now();
         let metadata = serde_json::to_string(&a.metadata).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let extra = serde_json::to_string(&a.extra).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         // Insert first; the unique constraints on id, URL and content digest decide, and
@@ -345,53 +375,12 @@ fn ingest_batch(
                 stamp,
             ],
         )?;
+        times.articles += crate::ns_since(started);
         let Some(seq) = inserted else {
-            pending.flush(tx)?;
-            // The same id stored earlier in this batch: a version of that article.
-            if let Some((seq, id)) = by_id(&stored_ids(tx, std::slice::from_ref(p))?, a) {
-                outcomes.push(version_of(tx, bands, seq, id, p, hash, DuplicateReason::SameId, stamp)?);
-                continue;
-            }
-            if let Some(url) = &a.url {
-                if let Some(r) =
-                    tx.query_row("SELECT seq, id, source FROM articles WHERE url = ?1", params![url])?
-                {
-                    let (seq, id, source): (i64, String, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
-                    // Only the outlet that ran an address revises what it holds; another
-                    // outlet's record with that address is a duplicate, as ever.
-                    let other_outlet =
-                        matches!((&source, &a.source), (Some(x), Some(y)) if !x.eq_ignore_ascii_case(y));
-                    if other_outlet {
-                        outcomes.push(IngestOutcome::Duplicate {
-                            id,
-                            reason: DuplicateReason::SameUrl,
-                            sighting_added: false,
-                            story: None,
-                        });
-                    } else {
-                        outcomes.push(version_of(
-                            tx,
-                            bands,
-                            seq,
-                            id,
-                            p,
-                            hash,
-                            DuplicateReason::SameUrl,
-                            stamp,
-                        )?);
-                    }
-                    continue;
-                }
-            }
-            let outcome = same_text(tx, a, hash)?.unwrap_or_else(|| {
-                // Only the id can have collided (written by another writer meanwhile).
-                IngestOutcome::Duplicate {
-                    id: a.id.clone(),
-                    reason: DuplicateReason::SameId,
-                    sighting_added: false,
-                    story: None,
-                }
-            });
+            pending.flush(tx, times)?;
+            let started = Instant::now();
+            let outcome = known_article(tx, bands, p, hash, stamp)?;
+            times.duplicates += crate::ns_since(started);
             outcomes.push(outcome);
             continue;
         };
@@ -412,11 +401,13 @@ fn ingest_batch(
         if let Some(keys) = keys {
             bands.add(seq, &keys);
         }
+        let started = Instant::now();
         let near_seq = match &near {
             Some((id, _)) => crate::stories::seq_of(tx, id)?,
             None => None,
         };
         let decision = stories.assign(tx, seq, &p.features, near_seq)?;
+        times.stories += crate::ns_since(started);
         merged |= decision.merged.is_some();
         outcomes.push(IngestOutcome::Inserted {
             id: a.id.clone(),
@@ -424,7 +415,7 @@ fn ingest_batch(
             story: decision.story,
         });
     }
-    pending.flush(tx)?;
+    pending.flush(tx, times)?;
     // Duplicates report the story of the article they duplicate; when stories merged, the
     // earlier articles of the batch report the story they are in now.
     const STORY_OF: &str = "SELECT story FROM articles WHERE id = ?1";
@@ -442,6 +433,49 @@ fn ingest_batch(
         }
     }
     Ok(outcomes)
+}
+
+/// What a refused insert was: the same id stored earlier (a version of that article), the
+/// same address (a version, or another outlet's duplicate), or the same text (a duplicate).
+fn known_article(
+    tx: &mut dyn Sql,
+    bands: &mut BandIndex,
+    p: &Prepared,
+    hash: i64,
+    stamp: i64,
+) -> Result<IngestOutcome, StoreError> {
+    let a = &p.article;
+    // The same id stored earlier in this batch: a version of that article.
+    if let Some((seq, id)) = by_id(&stored_ids(tx, std::slice::from_ref(p))?, a) {
+        return version_of(tx, bands, seq, id, p, hash, DuplicateReason::SameId, stamp);
+    }
+    if let Some(url) = &a.url {
+        if let Some(r) = tx.query_row("SELECT seq, id, source FROM articles WHERE url = ?1", params![url])? {
+            let (seq, id, source): (i64, String, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            // Only the outlet that ran an address revises what it holds; another outlet's
+            // record with that address is a duplicate, as ever.
+            let other_outlet =
+                matches!((&source, &a.source), (Some(x), Some(y)) if !x.eq_ignore_ascii_case(y));
+            if other_outlet {
+                return Ok(IngestOutcome::Duplicate {
+                    id,
+                    reason: DuplicateReason::SameUrl,
+                    sighting_added: false,
+                    story: None,
+                });
+            }
+            return version_of(tx, bands, seq, id, p, hash, DuplicateReason::SameUrl, stamp);
+        }
+    }
+    Ok(same_text(tx, a, hash)?.unwrap_or_else(|| {
+        // Only the id can have collided (written by another writer meanwhile).
+        IngestOutcome::Duplicate {
+            id: a.id.clone(),
+            reason: DuplicateReason::SameId,
+            sighting_added: false,
+            story: None,
+        }
+    }))
 }
 
 /// What an incoming article is to the stored article `seq` (`id`) that has its id or URL: the

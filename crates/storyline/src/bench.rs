@@ -46,6 +46,9 @@ pub struct BenchArgs {
     /// Ingest with this many `storyline ingest` processes at once, each a share of the corpus
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
     writers: u16,
+    /// Time this JSON Lines file instead of a generated corpus (real text is what counts)
+    #[arg(long, value_name = "FILE", conflicts_with = "reuse")]
+    corpus: Option<std::path::PathBuf>,
 }
 
 /// The store a bench writes: the PostgreSQL database `--db` names (which must be empty), or a
@@ -99,11 +102,11 @@ fn bench_store(cfg: &Config, dir: &std::path::Path, fresh: bool) -> Result<Bench
 /// (every `writers`-th line, so each share keeps the stream's order); returns their reports.
 fn ingest_with_processes(
     db: &str,
+    dir: &std::path::Path,
     corpus: &std::path::Path,
     writers: usize,
 ) -> Result<Vec<pipeline::Report>> {
     use std::io::BufRead;
-    let dir = corpus.parent().unwrap_or(std::path::Path::new("."));
     let mut parts: Vec<BufWriter<std::fs::File>> = Vec::new();
     let mut paths = Vec::new();
     for w in 0..writers {
@@ -168,24 +171,60 @@ fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
-/// Runs the benchmark.
-pub fn run(cfg: &Config, args: &BenchArgs, as_json: bool) -> Result<ExitCode> {
-    let temp = tempfile::tempdir().context("cannot create a temporary directory")?;
-    let dir_path = match &args.keep {
-        Some(d) => {
-            std::fs::create_dir_all(d).with_context(|| format!("{}: cannot create", d.display()))?;
-            d.clone()
-        }
-        None => temp.path().to_path_buf(),
-    };
-    let dir = dir_path.as_path();
-    let http = |store: Arc<dyn Store>| {
-        crate::bench_http::run(store, cfg, args.requests.max(1), args.clients.max(1), as_json)
-    };
-    if args.reuse {
-        http(bench_store(cfg, dir, false)?.0)?;
-        return Ok(ExitCode::SUCCESS);
+/// The time per stage, for the text report.
+fn print_stages(report: &pipeline::Report) {
+    let st = &report.stages;
+    let secs = |v: Option<f64>| v.map_or("?".to_string(), |s| format!("{s:.2}s"));
+    if let Some(cpu) = st.process_cpu_s {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        println!(
+            "  cpu         {cpu:.2}s over {:.2}s: {:.2} of {cores} cores busy",
+            report.elapsed_s,
+            cpu / report.elapsed_s.max(1e-9)
+        );
     }
+    let steps = |m: &std::collections::BTreeMap<&'static str, f64>, order: &[&str]| {
+        order
+            .iter()
+            .filter_map(|k| m.get(k).map(|v| format!("{} {v:.2}s", k.replace('_', " "))))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!("  reading     {} cpu (one thread)", secs(st.read_cpu_s));
+    println!(
+        "  preparing   {} cpu (the workers): {}",
+        secs(st.prepare_cpu_s),
+        steps(
+            &st.prepare,
+            &["article", "signature", "analysis", "features", "search_terms", "dossier_terms"]
+        )
+    );
+    println!(
+        "  writing     {} cpu (one thread): {}",
+        secs(st.store_cpu_s),
+        steps(
+            &st.store,
+            &[
+                "catch_up",
+                "duplicates",
+                "near_duplicates",
+                "articles",
+                "stories",
+                "analyses",
+                "search_index",
+                "signatures",
+                "commit"
+            ]
+        )
+    );
+}
+
+/// Writes the generated corpus into `dir`; returns its path and size in bytes.
+fn generate_corpus(
+    dir: &std::path::Path,
+    args: &BenchArgs,
+    as_json: bool,
+) -> Result<(std::path::PathBuf, u64)> {
     let corpus = dir.join("corpus.jsonl");
     let synth = SynthConfig {
         seed: args.seed,
@@ -216,6 +255,42 @@ pub fn run(cfg: &Config, args: &BenchArgs, as_json: bool) -> Result<ExitCode> {
             generate_s
         );
     }
+    Ok((corpus, bytes))
+}
+
+/// Runs the benchmark.
+pub fn run(cfg: &Config, args: &BenchArgs, as_json: bool) -> Result<ExitCode> {
+    let temp = tempfile::tempdir().context("cannot create a temporary directory")?;
+    let dir_path = match &args.keep {
+        Some(d) => {
+            std::fs::create_dir_all(d).with_context(|| format!("{}: cannot create", d.display()))?;
+            d.clone()
+        }
+        None => temp.path().to_path_buf(),
+    };
+    let dir = dir_path.as_path();
+    let http = |store: Arc<dyn Store>| {
+        crate::bench_http::run(store, cfg, args.requests.max(1), args.clients.max(1), as_json)
+    };
+    if args.reuse {
+        http(bench_store(cfg, dir, false)?.0)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (corpus, bytes, what) = match &args.corpus {
+        Some(file) => {
+            let text = std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
+            let records =
+                text.split(|&b| b == b'\n').filter(|l| l.iter().any(|b| !b.is_ascii_whitespace())).count();
+            let what = format!("{} ({} records)", file.display(), group(records as u64));
+            (file.clone(), text.len() as u64, what)
+        }
+        None => {
+            let (corpus, bytes) = generate_corpus(dir, args, as_json)?;
+            let what =
+                format!("{} generated articles of ~{} bytes", group(args.articles as u64), args.text_bytes);
+            (corpus, bytes, what)
+        }
+    };
     let (store, db_name, store_size) = bench_store(cfg, dir, true)?;
     let opts = Options::new(cfg, PrepareOptions::default(), None);
     reset_peak();
@@ -225,7 +300,7 @@ pub fn run(cfg: &Config, args: &BenchArgs, as_json: bool) -> Result<ExitCode> {
         // SQLite file has no idle connection of ours).
         drop(store);
         let started = Instant::now();
-        let reports = ingest_with_processes(&db_name, &corpus, usize::from(args.writers))?;
+        let reports = ingest_with_processes(&db_name, dir, &corpus, usize::from(args.writers))?;
         let mut r = pipeline::Report::default();
         for x in &reports {
             r.ingested += x.ingested;
@@ -240,7 +315,7 @@ pub fn run(cfg: &Config, args: &BenchArgs, as_json: bool) -> Result<ExitCode> {
         r
     } else {
         let mut progress = Progress::new("bench", !as_json);
-        pipeline::run(&*store, vec![Input::File(corpus)], opts, &mut progress, false)?
+        pipeline::run(&*store, vec![Input::File(corpus.clone())], opts, &mut progress, false)?
     };
     let after = if args.writers > 1 { report.peak_rss_kib.map(|p| (p, p)) } else { memory_kib() };
     let db_bytes = store_size();
@@ -249,7 +324,7 @@ pub fn run(cfg: &Config, args: &BenchArgs, as_json: bool) -> Result<ExitCode> {
     let start_mib = before.map(|(_, rss)| rss as f64 / 1024.0);
     if as_json {
         let v = serde_json::json!({
-            "articles": args.articles,
+            "articles": report.ingested + report.duplicates + report.revised + report.failed,
             "ingested": report.ingested,
             "near_duplicates": report.near_duplicates,
             "duplicates": report.duplicates,
@@ -264,17 +339,15 @@ pub fn run(cfg: &Config, args: &BenchArgs, as_json: bool) -> Result<ExitCode> {
             "store_mb": db_bytes as f64 / 1e6,
             "store_bytes_per_article": db_bytes as f64 / (report.ingested.max(1) as f64),
             "writers": args.writers,
+            "corpus": what,
+            "cpu_utilisation": report.stages.process_cpu_s.map(|c| c / report.elapsed_s.max(1e-9)),
+            "stages": report.stages,
             "store": if cfg.postgres().is_some() { "postgres" } else { "sqlite" },
             "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
-        println!(
-            "ingest bench: {} articles of ~{} bytes (JSON Lines, {:.1} MB)",
-            group(args.articles as u64),
-            args.text_bytes,
-            bytes as f64 / 1e6
-        );
+        println!("ingest bench: {what} (JSON Lines, {:.1} MB)", bytes as f64 / 1e6);
         println!(
             "  stored      {} ({} near-duplicates, {} duplicates, {} failed)",
             group(report.ingested),
@@ -287,6 +360,9 @@ pub fn run(cfg: &Config, args: &BenchArgs, as_json: bool) -> Result<ExitCode> {
             report.elapsed_s, report.store_s
         );
         println!("  throughput  {} articles/s, {:.1} MB/s", group(report.articles_per_s as u64), mb_per_s);
+        if args.writers == 1 {
+            print_stages(&report);
+        }
         if let (Some(peak), Some(start)) = (peak_mib, start_mib) {
             println!("  memory      peak {peak:.1} MiB resident during ingest (started at {start:.1} MiB)");
         }

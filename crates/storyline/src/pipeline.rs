@@ -190,6 +190,44 @@ pub struct Report {
     pub store_s: f64,
     /// The process's peak resident memory in KiB at the end of the run (Linux).
     pub peak_rss_kib: Option<u64>,
+    /// Where the time went, stage by stage.
+    pub stages: Stages,
+}
+
+/// The time of an ingest by stage: CPU seconds of the threads of each stage (Linux; `None`
+/// elsewhere), and wall seconds of the steps within preparing (summed over the workers) and
+/// within writing.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stages {
+    /// CPU seconds (user and system) of the whole process over the run.
+    pub process_cpu_s: Option<f64>,
+    /// CPU seconds of the reading thread: files opened, decompressed and parsed into records.
+    pub read_cpu_s: Option<f64>,
+    /// CPU seconds of the preparing threads: ids, signatures, analysis, features, terms.
+    pub prepare_cpu_s: Option<f64>,
+    /// CPU seconds of the writing thread: the store's transaction.
+    pub store_cpu_s: Option<f64>,
+    /// Seconds of each step of preparing, summed over the articles.
+    pub prepare: BTreeMap<&'static str, f64>,
+    /// Seconds of each stage of writing, summed over the batches.
+    pub store: BTreeMap<&'static str, f64>,
+}
+
+/// CPU nanoseconds the calling thread has run (Linux: `/proc/thread-self/schedstat`).
+pub fn thread_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat").ok()?.split_whitespace().next()?.parse().ok()
+}
+
+/// CPU seconds (user and system) the process has used (Linux: `/proc/self/stat`, in clock
+/// ticks of 1/100 s).
+pub fn process_cpu_s() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok());
+    // utime and stime are the 14th and 15th fields of the line, the 12th and 13th after it.
+    Some((ticks(11)? + ticks(12)?) as f64 / 100.0)
 }
 
 /// How to run an ingest.
@@ -226,6 +264,10 @@ enum Msg {
     Known,
     Failed(Failure),
     FileDone,
+    /// A worker's CPU nanoseconds and its articles' preparing steps, when it stops.
+    PrepareDone(Option<u64>, storyline_core::ingest::prepare::PrepareTimings),
+    /// The reader's CPU nanoseconds, when it stops.
+    ReadDone(Option<u64>),
 }
 
 /// A raw record read but not yet prepared, with the file it came from and its place there
@@ -267,6 +309,19 @@ fn open(input: &Input) -> io::Result<Box<dyn Read + '_>> {
 
 /// Reads every input and hands raw records, in chunks, to the prepare workers.
 fn read_inputs(
+    inputs: Vec<Input>,
+    opts: &Options,
+    bytes_read: Arc<AtomicU64>,
+    tx: SyncSender<Msg>,
+    work: SyncSender<RawChunk>,
+) {
+    let cpu = thread_cpu_ns();
+    read_all(inputs, opts, bytes_read, tx.clone(), work);
+    let _ = tx.send(Msg::ReadDone(cpu.zip(thread_cpu_ns()).map(|(a, b)| b.saturating_sub(a))));
+}
+
+/// The reading itself (see [`read_inputs`]).
+fn read_all(
     inputs: Vec<Input>,
     opts: &Options,
     bytes_read: Arc<AtomicU64>,
@@ -373,6 +428,20 @@ fn prepare_chunks(
     known: Option<&dyn Store>,
     tx: SyncSender<Msg>,
 ) {
+    let cpu = thread_cpu_ns();
+    let mut steps = storyline_core::ingest::prepare::PrepareTimings::default();
+    prepare_all(work, opts, known, tx.clone(), &mut steps);
+    let _ = tx.send(Msg::PrepareDone(cpu.zip(thread_cpu_ns()).map(|(a, b)| b.saturating_sub(a)), steps));
+}
+
+/// The preparing itself (see [`prepare_chunks`]), adding each article's steps to `steps`.
+fn prepare_all(
+    work: Arc<Mutex<Receiver<RawChunk>>>,
+    opts: &Options,
+    known: Option<&dyn Store>,
+    tx: SyncSender<Msg>,
+    steps: &mut storyline_core::ingest::prepare::PrepareTimings,
+) {
     loop {
         let next = work.lock().unwrap_or_else(|p| p.into_inner()).recv();
         let Ok((n, raws)) = next else { return };
@@ -393,7 +462,10 @@ fn prepare_chunks(
                 None => file.clone(),
             };
             match prepare_with_signature(raw, &opts.prepare, Some(origin)) {
-                Ok(p) => prepared.push(p),
+                Ok(p) => {
+                    steps.add(&p.timings);
+                    prepared.push(p);
+                }
                 Err(e) => {
                     if tx.send(Msg::Failed(Failure { file, record, reason: e.to_string() })).is_err() {
                         return;
@@ -455,6 +527,10 @@ pub fn run(
     // Whether the store holds anything: one row of the newest-first listing (an index read).
     let one = storyline_store::ArticleFilter { limit: Some(1), ..Default::default() };
     let known = store.articles(&one).map(|a| !a.is_empty()).unwrap_or(true).then_some(store);
+    let (cpu_before, writes_before) = (process_cpu_s(), store.write_timings());
+    let writer_cpu = thread_cpu_ns();
+    let mut prepare_cpu: Option<u64> = Some(0);
+    let mut steps = storyline_core::ingest::prepare::PrepareTimings::default();
     let result = std::thread::scope(|scope| {
         let counter = bytes_read.clone();
         let opts_ref = &opts;
@@ -509,6 +585,11 @@ pub fn run(
                     report.errors.push(f);
                 }
                 Msg::FileDone => report.files += 1,
+                Msg::ReadDone(cpu) => report.stages.read_cpu_s = cpu.map(|ns| ns as f64 / 1e9),
+                Msg::PrepareDone(cpu, worker) => {
+                    prepare_cpu = prepare_cpu.zip(cpu).map(|(a, b)| a + b);
+                    steps.add(&worker);
+                }
                 Msg::Known => {
                     report.duplicates += 1;
                     report.already_stored += 1;
@@ -523,6 +604,14 @@ pub fn run(
     result?;
     report.elapsed_s = started.elapsed().as_secs_f64();
     report.peak_rss_kib = crate::bench::memory_kib().map(|(peak, _)| peak);
+    let stages = &mut report.stages;
+    stages.process_cpu_s = cpu_before.zip(process_cpu_s()).map(|(a, b)| b - a);
+    stages.store_cpu_s = writer_cpu.zip(thread_cpu_ns()).map(|(a, b)| b.saturating_sub(a) as f64 / 1e9);
+    stages.prepare_cpu_s = prepare_cpu.map(|ns| ns as f64 / 1e9);
+    stages.prepare = steps.steps().into_iter().collect();
+    // This run's share: the store may have written before.
+    let writes = store.write_timings().since(&writes_before);
+    stages.store = writes.stages().into_iter().collect();
     let n = report.ingested + report.duplicates + report.revised;
     report.articles_per_s = if report.elapsed_s > 0.0 { n as f64 / report.elapsed_s } else { 0.0 };
     Ok(report)

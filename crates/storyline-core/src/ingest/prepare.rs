@@ -41,6 +41,51 @@ pub struct Prepared {
     /// Its key words for a dossier's new terms, read here once so a dossier only compares
     /// reports (see [`crate::dossier::ReportTerms`]).
     pub dossier_terms: ReportTerms,
+    /// How long each step of its preparing took (for benchmarks).
+    pub timings: PrepareTimings,
+}
+
+/// Nanoseconds spent in each step of [`prepare_with_signature`] for one article: what
+/// `storyline bench` adds up into its time per stage.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PrepareTimings {
+    /// Language, title, id and content digest (`prepare`).
+    pub article: u64,
+    /// The near-duplicate signature.
+    pub signature: u64,
+    /// The analysis: names, quotes, figures, times.
+    pub analysis: u64,
+    /// What clustering compares.
+    pub features: u64,
+    /// The search index's terms.
+    pub search_terms: u64,
+    /// A dossier's key words.
+    pub dossier_terms: u64,
+}
+
+impl PrepareTimings {
+    /// Adds another article's timings to these.
+    pub fn add(&mut self, o: &PrepareTimings) {
+        self.article += o.article;
+        self.signature += o.signature;
+        self.analysis += o.analysis;
+        self.features += o.features;
+        self.search_terms += o.search_terms;
+        self.dossier_terms += o.dossier_terms;
+    }
+
+    /// The steps by name with their seconds, in order.
+    pub fn steps(&self) -> [(&'static str, f64); 6] {
+        let s = |ns: u64| ns as f64 / 1e9;
+        [
+            ("article", s(self.article)),
+            ("signature", s(self.signature)),
+            ("analysis", s(self.analysis)),
+            ("features", s(self.features)),
+            ("search_terms", s(self.search_terms)),
+            ("dossier_terms", s(self.dossier_terms)),
+        ]
+    }
 }
 
 /// The stemmed search terms of an article, as every store backend indexes them.
@@ -267,13 +312,27 @@ pub fn prepare_with_signature(
     }
     let raw = without_nul(raw);
     let prepared = guarded(move || -> Result<Prepared, AnalysisError> {
+        let mut clock = std::time::Instant::now();
+        let mut lap = || {
+            let now = std::time::Instant::now();
+            let ns = now.duration_since(clock).as_nanos() as u64;
+            clock = now;
+            ns
+        };
+        let mut timings = PrepareTimings::default();
         let (article, words) = article_of(raw, opts, origin);
+        timings.article = lap();
         let signature = signature_of_words(&words);
+        timings.signature = lap();
         let analysis = analyze(&article.text, &article.language.code, article.published);
+        timings.analysis = lap();
         let features = try_features(&article, &analysis)?;
+        timings.features = lap();
         let search_terms = SearchTerms::of(&article);
+        timings.search_terms = lap();
         let dossier_terms = ReportTerms::of(&article, &analysis);
-        Ok(Prepared { article, signature, analysis, features, search_terms, dossier_terms })
+        timings.dossier_terms = lap();
+        Ok(Prepared { article, signature, analysis, features, search_terms, dossier_terms, timings })
     });
     Ok(prepared??)
 }

@@ -8,14 +8,14 @@
 #   scripts/bench-real.sh [ARTICLES] [BYTES]     # default 5000 articles of ~3,300 bytes
 #
 # Needs python3 with scikit-learn for the peer (`pip install scikit-learn`); without it the
-# peer's line says so and storyline's figures still print. Work files go to target/bench-real/.
+# peer's line says so and storyline's figures still print. The corpus is written to $TMPDIR (outside the repository: its text is third-party).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 articles="${1:-5000}"
 bytes="${2:-3300}"
 work="${CARGO_TARGET_DIR:-$PWD/target}/bench-real"
 mkdir -p "$work"
-corpus="$work/dutch-$articles-$bytes.jsonl"
+corpus="${TMPDIR:-/tmp}/storyline-dutch-$articles-$bytes.jsonl"
 [[ -f "$corpus" ]] || python3 scripts/dutch-corpus.py "$corpus" --articles "$articles" --bytes "$bytes"
 cargo build --release --quiet -p storyline
 bin="${CARGO_TARGET_DIR:-$PWD/target}/release/storyline"

@@ -164,10 +164,12 @@ pub const SCHEMA_VERSION: i64 = 8;
 
 /// A store in one SQLite file (or in memory, for tests and evaluation).
 pub struct SqliteStore {
-    writer: Mutex<Connection>,
     /// Connections for reads, so reading does not wait for a long ingest batch, nor for one
-    /// another (empty for an in-memory store, which reads through the writer).
+    /// another (empty for an in-memory store, which reads through the writer). Declared before
+    /// the writer so they close first: the writer, closing last, folds the write-ahead log back
+    /// into the file and removes it (a read-only connection closing last cannot).
     readers: Vec<Mutex<Connection>>,
+    writer: Mutex<Connection>,
     /// Where the next reader search starts when all are busy.
     next_reader: AtomicUsize,
     /// The near-duplicate index and the clusterer, built on the first ingest.

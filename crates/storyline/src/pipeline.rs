@@ -518,8 +518,11 @@ pub fn run(
     let total_bytes: u64 = inputs.iter().map(Input::size).sum();
     let bytes_read = Arc::new(AtomicU64::new(0));
     let mut report = Report::default();
-    let (tx, rx): (SyncSender<Msg>, Receiver<Msg>) = sync_channel(4);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).max(1);
+    // Room for a whole batch of prepared chunks: while one batch is written, the workers
+    // prepare the next instead of waiting for the writer (memory: one batch more).
+    let (tx, rx): (SyncSender<Msg>, Receiver<Msg>) =
+        sync_channel((opts.batch_size.div_ceil(CHUNK) + workers).max(4));
     let (work_tx, work_rx) = sync_channel::<RawChunk>(workers * 2);
     // The workers share the work queue; when the last of them stops, the queue closes and the
     // reader, finding nobody to hand work to, stops too.

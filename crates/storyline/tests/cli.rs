@@ -1616,6 +1616,22 @@ fn corrections_from_the_command_line_are_kept_shown_undone_and_hold_through_recl
 }
 
 #[test]
+fn the_write_ahead_log_is_folded_back_when_an_ingest_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let corpus = dir.path().join("c.jsonl");
+    std::fs::write(&corpus, THREE_EVENTS).unwrap();
+    assert!(run(&db, &["ingest", corpus.to_str().unwrap(), "--quiet"]).status.success());
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("s.db"))
+        .collect();
+    assert_eq!(left, ["s.db"], "the store is one file again when its last writer exits");
+    assert_eq!(json_of(&run(&db, &["stories", "--json"])).as_array().unwrap().len(), 3);
+}
+
+#[test]
 fn times_are_shown_in_the_zone_asked_for() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("twee.jsonl");

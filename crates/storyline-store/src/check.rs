@@ -38,6 +38,10 @@ fn json_map(s: Option<&str>) -> Result<serde_json::Map<String, serde_json::Value
 /// transaction.
 pub fn check(tx: &mut dyn Sql, repair: bool) -> Result<CheckReport, StoreError> {
     let mut report = CheckReport::default();
+    if repair {
+        // What a repair rewrites (dates, analyses) the saved clusterer read before.
+        tx.execute("DELETE FROM cluster_state", &[])?;
+    }
     // Articles: one pass reading the columns that are parsed after the read.
     type Row = (i64, String, String, String, String, Option<String>, Option<String>, Option<String>);
     let rows: Vec<Row> = tx

@@ -634,6 +634,15 @@ pub trait Store: Send + Sync {
         WriteTimings::default()
     }
 
+    /// Saves the clusterer's state of this process's writes in the store, so the next writing
+    /// process goes on from it (in milliseconds) instead of rebuilding it from the latest
+    /// articles; does nothing when this process has not written. What an ingest calls when it
+    /// ends. A state saved by another version, with other settings, before a correction, or too
+    /// far behind the store is not used.
+    fn save_clusterer(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// Stored corrections, newest first.
     fn corrections(
         &self,

@@ -49,7 +49,7 @@ pub const READERS: usize = 4;
 const ATTEMPTS: usize = 8;
 
 /// The newest schema version this build knows (the same number as SQLite's).
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// The numbered migrations. The first creates the schema SQLite reached at its migration 7.
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -155,6 +155,16 @@ const MIGRATIONS: &[(i64, &str)] = &[
     CREATE TABLE pins (
         article_id TEXT PRIMARY KEY,
         grp BIGINT NOT NULL
+    );",
+    ),
+    (
+        9,
+        "CREATE TABLE cluster_state (
+        id BIGINT PRIMARY KEY CHECK (id = 1),
+        seen_up_to BIGINT NOT NULL,
+        corrections BIGINT NOT NULL,
+        saved_at BIGINT NOT NULL,
+        state BYTEA NOT NULL
     );",
     ),
 ];
@@ -427,7 +437,7 @@ impl PgStore {
     pub fn clear(&self) -> Result<(), StoreError> {
         self.write(|db| {
             db.execute(
-                "TRUNCATE pins, correction_articles, corrections, search_index, article_versions, analyses, signatures, \
+                "TRUNCATE cluster_state, pins, correction_articles, corrections, search_index, article_versions, analyses, signatures, \
                  sightings, stories, articles \
                  RESTART IDENTITY",
                 &[],
@@ -736,6 +746,10 @@ impl Store for PgStore {
 
     fn write_timings(&self) -> crate::WriteTimings {
         self.state.timings()
+    }
+
+    fn save_clusterer(&self) -> Result<(), StoreError> {
+        self.state.save(|state| self.write(|db| state.save(db)))
     }
 
     fn article(&self, id: &str) -> Result<Option<ArticleRecord>, StoreError> {

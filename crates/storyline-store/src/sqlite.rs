@@ -149,6 +149,18 @@ const MIGRATIONS: &[(i64, &str)] = &[
             grp INTEGER NOT NULL
         );",
     ),
+    // The clusterer's saved state, so a new writing process goes on from it instead of
+    // rebuilding it from the latest articles.
+    (
+        9,
+        "CREATE TABLE cluster_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            seen_up_to INTEGER NOT NULL,
+            corrections INTEGER NOT NULL,
+            saved_at INTEGER NOT NULL,
+            state BLOB NOT NULL
+        );",
+    ),
 ];
 
 /// How much of the file a reader maps into memory (SQLite's largest by default, 2 GiB): a
@@ -160,7 +172,7 @@ const READER_MMAP: i64 = 0x7fff_0000;
 const READERS: usize = 4;
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// A store in one SQLite file (or in memory, for tests and evaluation).
 pub struct SqliteStore {
@@ -368,6 +380,16 @@ impl Store for SqliteStore {
 
     fn write_timings(&self) -> crate::WriteTimings {
         self.state.timings()
+    }
+
+    fn save_clusterer(&self) -> Result<(), StoreError> {
+        self.state.save(|state| {
+            let mut conn = lock(&self.writer);
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            state.save(&mut Lite(&tx))?;
+            tx.commit()?;
+            Ok(())
+        })
     }
 
     fn article(&self, id: &str) -> Result<Option<ArticleRecord>, StoreError> {

@@ -97,23 +97,57 @@ fn features_of(tx: &mut dyn Sql, seq: i64) -> Result<Option<Features>, StoreErro
 }
 
 impl StoryState {
-    /// A fresh clusterer, rebuilt from the most recent stored articles that have a story.
+    /// The clusterer of a new writing process: the state a writer saved ([`StoryState::save`])
+    /// when it is usable — the same settings and model, no correction since, and at most
+    /// [`RESTORE_ARTICLES`] articles behind — else one rebuilt from the most recent stored
+    /// articles; then caught up on what was stored since.
     pub fn load(tx: &mut dyn Sql, settings: &Settings) -> Result<Self, StoreError> {
+        let corrections = crate::corrections::latest(tx)?;
+        let newest = newest_seq(tx)?;
+        let saved =
+            tx.query_row("SELECT seen_up_to, corrections, state FROM cluster_state WHERE id = 1", &[])?;
+        let saved = match saved {
+            Some(r) => {
+                let (seen, at_correction): (i64, i64) = (r.get(0)?, r.get(1)?);
+                let usable =
+                    at_correction == corrections && seen <= newest && newest - seen <= RESTORE_ARTICLES;
+                let bytes: Vec<u8> = if usable { r.get(2)? } else { Vec::new() };
+                usable
+                    .then(|| Clusterer::restore_saved(&bytes, settings.clone()))
+                    .flatten()
+                    .map(|c| (c, seen))
+            }
+            None => None,
+        };
+        let (clusterer, seen_up_to) = match saved {
+            Some(found) => found,
+            None => (Clusterer::new(settings.clone()), (newest - RESTORE_ARTICLES).max(0)),
+        };
         let mut state = StoryState {
-            clusterer: Clusterer::new(settings.clone()),
+            clusterer,
             settings: settings.clone(),
-            seen_up_to: 0,
-            corrections: crate::corrections::latest(tx)?,
+            seen_up_to,
+            corrections,
             pins: crate::corrections::pins(tx)?,
         };
         // Every story an editor fixed, however old, stays apart from every other.
         for (story, group) in crate::corrections::bound_stories(tx)? {
             state.clusterer.bind(story, group);
         }
-        let newest = newest_seq(tx)?;
-        state.seen_up_to = (newest - RESTORE_ARTICLES).max(0);
         state.catch_up(tx)?;
         Ok(state)
+    }
+
+    /// Saves this state in the store for the next writing process (see [`StoryState::load`]).
+    pub fn save(&self, tx: &mut dyn Sql) -> Result<(), StoreError> {
+        let bytes = self.clusterer.save();
+        tx.execute(
+            "INSERT INTO cluster_state (id, seen_up_to, corrections, saved_at, state) VALUES (1, ?1, ?2, ?3, ?4) \
+             ON CONFLICT (id) DO UPDATE SET seen_up_to = excluded.seen_up_to, corrections = excluded.corrections, \
+             saved_at = excluded.saved_at, state = excluded.state",
+            params![self.seen_up_to, self.corrections, crate::write::now(), bytes],
+        )?;
+        Ok(())
     }
 
     /// Whether this state was built with `settings` and knows every correction stored.
@@ -302,6 +336,8 @@ pub fn replay_order(tx: &mut dyn Sql) -> Result<Vec<(i64, Option<String>)>, Stor
 
 /// Rebuilds every story in publication order; returns (articles, stories).
 pub fn recluster(tx: &mut dyn Sql, settings: &Settings) -> Result<(u64, u64), StoreError> {
+    // A saved clusterer knows the stories as they were.
+    tx.execute("DELETE FROM cluster_state", &[])?;
     tx.execute("UPDATE articles SET story = NULL", &[])?;
     tx.execute("DELETE FROM stories", &[])?;
     let order = replay_order(tx)?;

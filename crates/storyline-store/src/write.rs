@@ -91,6 +91,16 @@ impl WriterState {
         result
     }
 
+    /// Runs `save` with the clusterer, when this process has one that is in step with what it
+    /// stored (none after a failed write, a re-clustering or a repair).
+    pub fn save(&self, save: impl FnOnce(&StoryState) -> Result<(), StoreError>) -> Result<(), StoreError> {
+        let stories = self.stories.lock().unwrap_or_else(|p| p.into_inner());
+        match stories.as_ref() {
+            Some(state) => save(state),
+            None => Ok(()),
+        }
+    }
+
     /// Where the writes through this state spent their time so far.
     pub fn timings(&self) -> crate::WriteTimings {
         *self.timings.lock().unwrap_or_else(|p| p.into_inner())

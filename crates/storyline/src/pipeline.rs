@@ -605,6 +605,13 @@ pub fn run(
     });
     progress.clear();
     result?;
+    if report.ingested > 0 {
+        // The next writing process goes on from this one's clusterer; without it, it rebuilds
+        // one (slower, never wrong).
+        if let Err(e) = store.save_clusterer() {
+            tracing::warn!("the clusterer's state was not saved for the next ingest: {e}");
+        }
+    }
     report.elapsed_s = started.elapsed().as_secs_f64();
     report.peak_rss_kib = crate::bench::memory_kib().map(|(peak, _)| peak);
     let stages = &mut report.stages;

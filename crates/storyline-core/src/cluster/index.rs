@@ -108,7 +108,7 @@ pub(crate) fn normalize(v: &mut Sparse) {
 /// which finds an entry in a step or two: comparing a vector with it costs one lookup per entry
 /// of the vector rather than a walk over the centroid. [`Centroid::shrink`] (a story moving to
 /// the follow-up index, seldom compared) drops the directory.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Centroid {
     /// Summed weights, sorted by hash.
     items: Sparse,
@@ -218,7 +218,7 @@ impl Centroid {
 
 /// An inverted index: hash → story ids, in the order they were posted. Entries of stories that
 /// left are removed eagerly from short lists and lazily (on growth and on reading) from long ones.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Postings {
     lists: IdMap<u64, Vec<i64>>,
 }

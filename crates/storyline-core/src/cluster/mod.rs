@@ -231,7 +231,7 @@ struct Query {
 }
 
 /// What is kept of a story (active, or compacted in the follow-up index).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Story {
     id: i64,
     articles: u32,
@@ -342,8 +342,12 @@ const IDF_MIN_DOCS: u64 = 50;
 
 /// The online clusterer: holds the active stories, the follow-up index and the corpus
 /// statistics; [`Clusterer::assign`] places one article at a time.
+#[derive(Serialize, Deserialize)]
 pub struct Clusterer {
+    /// Given again when a saved state is read (see [`Clusterer::restore_saved`]).
+    #[serde(skip)]
     settings: Settings,
+    #[serde(skip, default = "Model::builtin")]
     model: Arc<Model>,
     /// Articles seen.
     docs: u64,
@@ -366,7 +370,36 @@ pub struct Clusterer {
     /// The story of each pinned group.
     group_story: IdMap<i64, i64>,
     /// Buffers of [`Clusterer::candidates`], kept between articles.
+    #[serde(skip)]
     scratch: Scratch,
+}
+
+/// The format of a saved clusterer state (see [`Clusterer::save`]).
+const SAVED_FORMAT: u32 = 1;
+
+/// A saved state as written: its format, the digest of the settings it was made with, and the
+/// clusterer.
+#[derive(Serialize)]
+struct SavedRef<'a> {
+    format: u32,
+    settings: u64,
+    clusterer: &'a Clusterer,
+}
+
+/// A saved state as read.
+#[derive(Deserialize)]
+struct Saved {
+    format: u32,
+    settings: u64,
+    clusterer: Clusterer,
+}
+
+/// A digest of everything in `settings` that shapes the clusterer's state and decisions, the
+/// model's weights included.
+fn settings_digest(settings: &Settings) -> u64 {
+    let mut text = serde_json::to_string(settings).unwrap_or_default();
+    text.push_str(&settings.model.clone().unwrap_or_else(Model::builtin).to_json());
+    crate::hash::hash64(0x5e77, text.as_bytes())
 }
 
 /// Reusable buffers of [`Clusterer::candidates`] (they only spare allocations: each article
@@ -422,6 +455,27 @@ impl Clusterer {
     /// The settings in use.
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The whole state in a compact binary form, for a new process to go on from where this
+    /// one stopped ([`Clusterer::restore_saved`]) instead of rebuilding it from the articles.
+    pub fn save(&self) -> Vec<u8> {
+        let saved =
+            SavedRef { format: SAVED_FORMAT, settings: settings_digest(&self.settings), clusterer: self };
+        postcard::to_stdvec(&saved).unwrap_or_default()
+    }
+
+    /// A clusterer from a state [`Clusterer::save`] wrote with these very settings; `None`
+    /// when it was written with others, by another format, or does not read.
+    pub fn restore_saved(bytes: &[u8], settings: Settings) -> Option<Clusterer> {
+        let saved: Saved = postcard::from_bytes(bytes).ok()?;
+        if saved.format != SAVED_FORMAT || saved.settings != settings_digest(&settings) {
+            return None;
+        }
+        let mut c = saved.clusterer;
+        c.model = settings.model.clone().unwrap_or_else(Model::builtin);
+        c.settings = settings;
+        Some(c)
     }
 
     /// The probability a join needs: the settings' or, by default, the model's.

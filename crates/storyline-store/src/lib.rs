@@ -238,6 +238,9 @@ pub struct StoryFilter {
     pub until: Option<Published>,
     /// Only stories with at least this many reports.
     pub min_articles: usize,
+    /// Only stories whose dossier lists a discrepancy (`Some(true)`), or only those whose
+    /// dossier lists none (`Some(false)`); see [`StorySummary::discrepancies`].
+    pub discrepancies: Option<bool>,
     /// At most this many, newest activity first.
     pub limit: Option<usize>,
     /// Skip this many first (for paging).
@@ -261,6 +264,11 @@ pub struct StorySummary {
     pub first_published: Option<Published>,
     /// Publication time of its latest report.
     pub last_published: Option<Published>,
+    /// Whether its dossier lists a discrepancy: figures of one counted thing that disagree
+    /// between its reports (exactly when `story_dossier(…).discrepancies` is not empty). Kept
+    /// with the story by every write that changes its reports, so a listing reads it, not the
+    /// reports.
+    pub discrepancies: bool,
 }
 
 /// What a re-clustering did.
@@ -431,7 +439,8 @@ pub struct CheckReport {
 pub struct RowProblem {
     /// The row: ``article `ID` ``, `a sighting of article `ID``, `story N`.
     pub row: String,
-    /// The field: `published`, `metadata`, `extra`, `analysis`, `terms`.
+    /// The field: `published`, `metadata`, `extra`, `analysis`, `terms`, or for a story
+    /// `published` and `discrepancies`.
     pub field: &'static str,
     /// Why it does not read.
     pub message: String,
@@ -531,7 +540,8 @@ pub trait Store: Send + Sync {
     /// one transaction, each is fixed without losing what it held: an unreadable date or map is
     /// kept as text in the article's metadata (`published_raw`, `metadata_raw`, `extra_raw`) and
     /// the field cleared; an unreadable analysis is made again from the stored text; a story's
-    /// dates are drawn again from its reports.
+    /// dates are drawn again from its reports, and its discrepancies read again from them when
+    /// they are not known or one of its analyses was made again.
     fn check(&self, repair: bool) -> Result<CheckReport, StoreError>;
 
     /// Resolves a full id or a unique prefix of one.

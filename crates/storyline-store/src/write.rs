@@ -105,7 +105,10 @@ pub fn ingest(
         Some(state) if state.matches(&settings.cluster) => state.catch_up(db)?,
         _ => *stories = Some(StoryState::load(db, &settings.cluster)?),
     }
-    ingest_batch(db, bands, stories.as_mut().expect("set above"), batch, settings)
+    let outcomes = ingest_batch(db, bands, stories.as_mut().expect("set above"), batch, settings)?;
+    // The discrepancies of the stories the batch changed, in its transaction.
+    crate::stories::settle(db)?;
+    Ok(outcomes)
 }
 
 /// The same text stored under another article: a duplicate of it, recorded as a sighting when
@@ -416,7 +419,8 @@ fn ingest_batch(
             Some((id, _)) => crate::stories::seq_of(tx, id)?,
             None => None,
         };
-        let decision = stories.assign(tx, seq, &p.features, near_seq)?;
+        let counting = storyline_core::dossier::counts(&p.analysis);
+        let decision = stories.assign(tx, seq, &p.features, near_seq, counting)?;
         merged |= decision.merged.is_some();
         outcomes.push(IngestOutcome::Inserted {
             id: a.id.clone(),

@@ -743,6 +743,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 since: list.since,
                 until: list.until,
                 min_articles,
+                discrepancies: None,
                 limit: Some(list.limit),
                 offset: list.offset,
             };

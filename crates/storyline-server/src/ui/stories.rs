@@ -177,6 +177,7 @@ mod tests {
             languages: vec!["nl".into()],
             first_published: day(2023, 3, 2),
             last_published: day(2023, 3, 4),
+            discrepancies: false,
         }
     }
 

@@ -66,6 +66,8 @@ const ALLOWED: &[&str] = &[
     "cite",
     "fieldset",
     "legend",
+    "select",
+    "option",
     "article",
     "aside",
     "abbr",

@@ -1,6 +1,7 @@
 //! The dossier of a story: up to four reports made from the input (split at form feeds, each
 //! analysed as ingest does), built into a dossier, and a comparison of the first two. Every
-//! figure's evidence holds its figure and every timeline entry is one of the reports.
+//! figure's evidence holds its figure, every timeline entry is one of the reports, and the
+//! discrepancy flag a store keeps (read from the figures alone) agrees with the dossier.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -37,6 +38,9 @@ fuzz_target!(|data: &[u8]| {
         assert!(v.sentence.contains(&v.text), "`{}` not in its evidence", v.text);
         assert!(v.sentence.chars().count() <= dossier::MAX_EVIDENCE_CHARS + 4);
     }
+    let state = dossier::discrepancy_state(&inputs);
+    assert_eq!(state.any(), !d.discrepancies.is_empty(), "{state:?}: {:#?}", d.discrepancies);
+    assert_eq!(dossier::has_discrepancies(&inputs), state.any());
     if docs.len() >= 2 {
         let (a, b) = (Input::new(&docs[0].0, &docs[0].1), Input::new(&docs[1].0, &docs[1].1));
         let _ = dossier::compare(a, b, &Default::default());

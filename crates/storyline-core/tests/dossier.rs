@@ -241,6 +241,86 @@ fn every_figure_comes_from_its_article() {
     }
 }
 
+/// Sets of reports to read a story's discrepancies from: every story of the demo corpus and
+/// the fixtures whole, each prefix of it, and each story together with the next one (so
+/// subjects of two stories meet), with the seeds when they are there.
+fn report_sets(docs: &[(String, Article, Analysis)]) -> Vec<(String, Vec<Input<'_>>)> {
+    let stories: Vec<(&str, Vec<Input<'_>>)> = by_story(docs).into_iter().collect();
+    let mut sets = Vec::new();
+    for (k, (label, inputs)) in stories.iter().enumerate() {
+        for n in 2..=inputs.len() {
+            sets.push((format!("{label}[..{n}]"), inputs[..n].to_vec()));
+        }
+        let (next, more) = &stories[(k + 1) % stories.len()];
+        sets.push((format!("{label}+{next}"), inputs.iter().chain(more).copied().collect()));
+    }
+    sets
+}
+
+/// What a store keeps per story, read from the figures alone (and from the part of each
+/// analysis the figures read), is what the story's dossier shows.
+#[test]
+fn the_discrepancy_flag_agrees_with_the_dossier() {
+    let mut docs = labelled();
+    if let Some(seeds) = seeds() {
+        docs.extend(seeds.into_iter().map(|(a, x)| ("seeds".to_string(), a, x)));
+    }
+    let slim: Vec<(String, Article, Analysis)> = docs
+        .iter()
+        .map(|(l, a, x)| (l.clone(), a.clone(), dossier::figures_only(x).unwrap_or_default()))
+        .collect();
+    let (sets, slim_sets) = (report_sets(&docs), report_sets(&slim));
+    let (mut with, mut without, mut lasting) = (0, 0, 0);
+    for ((label, inputs), (_, slim_inputs)) in sets.iter().zip(&slim_sets) {
+        let d = dossier::build(1, None, inputs);
+        let has = dossier::has_discrepancies(inputs);
+        assert_eq!(has, !d.discrepancies.is_empty(), "{label}: {:#?}", d.discrepancies);
+        let state = dossier::discrepancy_state(inputs);
+        assert_eq!(state.any(), has, "{label}: {state:?}");
+        // The figures' part of each analysis gives the same figures and the same answer.
+        let s = dossier::build(1, None, slim_inputs);
+        assert_eq!((&s.figures, &s.discrepancies), (&d.figures, &d.discrepancies), "{label}");
+        assert_eq!(dossier::discrepancy_state(slim_inputs), state, "{label}");
+        with += usize::from(has);
+        without += usize::from(!has);
+        lasting += usize::from(state == dossier::DiscrepancyState::Lasting);
+    }
+    println!("{with} sets with discrepancies ({lasting} lasting), {without} without");
+    assert!(with >= 10 && without >= 10 && lasting >= 5, "{with} / {without} / {lasting}");
+}
+
+/// A lasting discrepancy stays, whatever reports join the story: each set that has one keeps
+/// it with every report of the corpus added, one after another, in three orders.
+#[test]
+fn a_lasting_discrepancy_stays_whatever_reports_join() {
+    let docs = labelled();
+    let all: Vec<Input<'_>> = docs.iter().map(|(_, a, x)| Input::new(a, x)).collect();
+    let mut checked = 0;
+    for (label, set) in report_sets(&docs) {
+        if dossier::discrepancy_state(&set) != dossier::DiscrepancyState::Lasting {
+            continue;
+        }
+        for order in 0..3usize {
+            let mut grown = set.clone();
+            for k in 0..all.len() {
+                let next = all[(k * (2 * order + 1) + order * 7) % all.len()];
+                if grown.iter().any(|i| i.article.id == next.article.id) {
+                    continue;
+                }
+                grown.push(next);
+                assert!(
+                    dossier::has_discrepancies(&grown),
+                    "{label}: gone with {} added ({} reports)",
+                    next.article.id,
+                    grown.len()
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 15, "only {checked} growths checked");
+}
+
 /// Judged discrepancies: (story, subject key) -> the values that disagree.
 fn judged() -> Vec<(String, String, Vec<f64>)> {
     let text = std::fs::read_to_string(format!("{DATA}/dossier-judged.tsv")).expect("judged list");

@@ -67,6 +67,7 @@ pub(crate) fn story_filter(p: &Params) -> Result<StoryFilter, ApiError> {
         since: p.date("since")?,
         until: p.date("until")?,
         min_articles: p.number("min_articles")?.unwrap_or(1),
+        discrepancies: p.either("discrepancies")?,
         limit: None,
         offset: 0,
     })

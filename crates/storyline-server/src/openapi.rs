@@ -101,6 +101,12 @@ pub fn document() -> Value {
     };
     let mut stories_params = list_filters();
     stories_params.push(number("min_articles", "Only stories with at least this many reports."));
+    stories_params.push(param(
+        "discrepancies",
+        "query",
+        "Only stories whose dossier lists a discrepancy, figures that disagree between reports (`true`), or only those whose dossier lists none (`false`). Any other value is a 400.",
+        json!({ "type": "boolean" }),
+    ));
     let mut api_stories_params = stories_params.clone();
     api_stories_params.extend(paging(50));
     let mut page_stories_params = stories_params.clone();
@@ -158,7 +164,7 @@ pub fn document() -> Value {
                     "200": ok_json("A page of stories.", json!({ "type": "object", "properties": {
                         "stories": { "type": "array", "items": { "$ref": "#/components/schemas/StorySummary" } },
                         "limit": { "type": "integer" }, "offset": { "type": "integer" }, "has_more": { "type": "boolean" } } })),
-                    "400": error("A malformed date or number.")
+                    "400": error("A malformed date, number or true/false value (naming the parameter).")
                 }
             }},
             "/api/stories/{id}": { "get": {
@@ -336,7 +342,8 @@ pub fn document() -> Value {
                 "StorySummary": { "type": "object", "properties": {
                     "id": { "type": "integer" }, "title": { "type": "string" }, "articles": { "type": "integer" },
                     "sources": { "type": "array", "items": { "type": "string" } }, "languages": { "type": "array", "items": { "type": "string" } },
-                    "first_published": { "$ref": "#/components/schemas/Published" }, "last_published": { "$ref": "#/components/schemas/Published" } } },
+                    "first_published": { "$ref": "#/components/schemas/Published" }, "last_published": { "$ref": "#/components/schemas/Published" },
+                    "discrepancies": { "type": "boolean", "description": "Whether the story's dossier lists a discrepancy: figures of one counted thing that disagree between its reports." } } },
                 "ArticleSummary": { "type": "object", "properties": {
                     "id": { "type": "string" }, "title": { "type": "string" }, "source": { "type": ["string", "null"] },
                     "published": { "$ref": "#/components/schemas/Published" }, "language": { "type": "string" },

@@ -54,6 +54,7 @@ pub(crate) async fn stories(
         source: form_value(&p, "source"),
         language: form_value(&p, "language"),
         min_articles: form_value(&p, "min_articles"),
+        discrepancies: p.either("discrepancies")?,
         page: p.number_at_most("page", crate::params::MAX_OFFSET / STORIES_PAGE_SIZE)?.unwrap_or(1).max(1),
     };
     let mut filter = story_filter(&p)?;

@@ -85,9 +85,17 @@ impl Params {
     /// A yes/no parameter: `true`, `1` or `yes` is yes; `false`, `0`, `no`, an empty value or
     /// absence is no; anything else is a bad request naming it.
     pub fn flag(&self, key: &str) -> Result<bool, ApiError> {
+        Ok(self.either(key)?.unwrap_or(false))
+    }
+
+    /// A yes/no parameter that may be left out: `Some(true)` for `true`, `1` or `yes`,
+    /// `Some(false)` for `false`, `0` or `no`, `None` for an empty value or absence; anything
+    /// else is a bad request naming it.
+    pub fn either(&self, key: &str) -> Result<Option<bool>, ApiError> {
         match self.text(key).map(|v| v.to_ascii_lowercase()).as_deref() {
-            None | Some("false" | "0" | "no") => Ok(false),
-            Some("true" | "1" | "yes") => Ok(true),
+            None => Ok(None),
+            Some("false" | "0" | "no") => Ok(Some(false)),
+            Some("true" | "1" | "yes") => Ok(Some(true)),
             Some(other) => {
                 Err(ApiError::bad_request(format!("parameter `{key}`: `{other}` is not true or false")))
             }
@@ -158,5 +166,12 @@ mod tests {
         assert!(p.flag("e").unwrap());
         let e = p.flag("d").unwrap_err();
         assert!(e.to_string().contains("`misschien`"), "{e}");
+        // Left out is neither yes nor no.
+        assert_eq!(p.either("a").unwrap(), Some(true));
+        assert_eq!(p.either("b").unwrap(), Some(false));
+        assert_eq!(p.either("c").unwrap(), None);
+        assert_eq!(p.either("absent").unwrap(), None);
+        let e = p.either("d").unwrap_err();
+        assert!(e.to_string().contains("`d`") && e.to_string().contains("`misschien`"), "{e}");
     }
 }

@@ -198,6 +198,67 @@ async fn stories_are_listed_filtered_and_paged() {
     assert_eq!(ids, [convoy]);
 }
 
+/// Each story says whether its dossier lists discrepancies, as the dossier does; the list
+/// filters on it both ways, in the API and on the page, and a bad value is a 400 naming it.
+#[tokio::test]
+async fn stories_say_whether_they_have_discrepancies_and_filter_on_it() {
+    let f = fixture();
+    let v = get(&f.app, "/api/stories").await.json();
+    let listed: Vec<(i64, bool)> = v["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["id"].as_i64().unwrap(), s["discrepancies"].as_bool().expect("a boolean")))
+        .collect();
+    for &(id, flag) in &listed {
+        let dossier = get(&f.app, &format!("/api/stories/{id}")).await.json();
+        assert_eq!(flag, !dossier["discrepancies"].as_array().unwrap().is_empty(), "story {id}: {dossier}");
+    }
+    let convoy = story_of(&f.store, "hm-1@het-morgenblad");
+    let bridge = story_of(&f.store, "hm-4@het-morgenblad");
+    assert!(listed.contains(&(convoy, true)), "180 against about 220 fighters: {listed:?}");
+    assert!(listed.contains(&(bridge, false)), "{listed:?}");
+    let ids = |v: Value| -> Vec<i64> {
+        v["stories"].as_array().unwrap().iter().map(|s| s["id"].as_i64().unwrap()).collect()
+    };
+    let with: Vec<i64> = listed.iter().filter(|(_, d)| *d).map(|(id, _)| *id).collect();
+    let without: Vec<i64> = listed.iter().filter(|(_, d)| !*d).map(|(id, _)| *id).collect();
+    for (query, expected) in [
+        ("discrepancies=true", &with),
+        ("discrepancies=yes", &with),
+        ("discrepancies=1", &with),
+        ("discrepancies=false", &without),
+        ("discrepancies=0", &without),
+        ("discrepancies=", &listed.iter().map(|(id, _)| *id).collect()),
+    ] {
+        let r = get(&f.app, &format!("/api/stories?{query}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{query}: {}", r.body);
+        assert_eq!(&ids(r.json()), expected, "{query}");
+    }
+    let v = get(&f.app, "/api/stories?discrepancies=true&source=de+dagkoerier").await.json();
+    assert_eq!(ids(v), [convoy]);
+    let r = get(&f.app, "/api/stories?discrepancies=misschien").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let (code, message) = r.error();
+    assert_eq!(code, "bad_request");
+    assert!(message.contains("`discrepancies`") && message.contains("`misschien`"), "{message}");
+    // The page marks the story and filters the same way.
+    let page = get(&f.app, "/").await;
+    assert!(page.body.contains(&format!("href=\"/stories/{convoy}#discrepancies\"")), "{}", page.body);
+    assert!(!page.body.contains(&format!("href=\"/stories/{bridge}#discrepancies\"")));
+    let page = get(&f.app, "/?discrepancies=true").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&format!("<a href=\"/stories/{convoy}\">")));
+    assert!(!page.body.contains(&format!("<a href=\"/stories/{bridge}\">")));
+    assert!(page.body.contains("<option value=\"true\" selected>with discrepancies</option>"));
+    let page = get(&f.app, "/?discrepancies=false").await;
+    assert!(page.body.contains(&format!("<a href=\"/stories/{bridge}\">")));
+    assert!(!page.body.contains(&format!("<a href=\"/stories/{convoy}\">")));
+    let page = get(&f.app, "/?discrepancies=misschien").await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.content_type.starts_with("text/html"));
+}
+
 #[tokio::test]
 async fn a_story_gives_its_dossier_as_json_and_as_a_page() {
     let f = fixture();

@@ -42,6 +42,21 @@ pub fn check(tx: &mut dyn Sql, repair: bool) -> Result<CheckReport, StoreError> 
         // What a repair rewrites (dates, analyses) the saved clusterer read before.
         tx.execute("DELETE FROM cluster_state", &[])?;
     }
+    // Stories whose discrepancies are not known (a write always settles them before it
+    // commits, so only a damaged or hand-edited store has one).
+    let unknown: Vec<i64> = tx
+        .query("SELECT id FROM stories WHERE discrepancies IS NULL ORDER BY id", &[])?
+        .iter()
+        .map(|r| r.get(0))
+        .collect::<Result<_, StoreError>>()?;
+    for story in unknown {
+        report.problems.push(RowProblem {
+            row: format!("story {story}"),
+            field: "discrepancies",
+            message: "not known".into(),
+            repaired: repair,
+        });
+    }
     // Articles: one pass reading the columns that are parsed after the read.
     type Row = (i64, String, String, String, String, Option<String>, Option<String>, Option<String>);
     let rows: Vec<Row> = tx
@@ -137,6 +152,11 @@ pub fn check(tx: &mut dyn Sql, repair: bool) -> Result<CheckReport, StoreError> 
                 "UPDATE analyses SET analysis = ?2, terms = ?3 WHERE article_seq = ?1",
                 params![seq, crate::codec::encode(&analysis), crate::codec::encode_terms(&terms)],
             )?;
+            // Its figures are read again with its story's.
+            tx.execute(
+                "UPDATE stories SET discrepancies = NULL WHERE id = (SELECT story FROM articles WHERE seq = ?1)",
+                params![seq],
+            )?;
         }
     }
     // Sightings' dates.
@@ -199,6 +219,9 @@ pub fn check(tx: &mut dyn Sql, repair: bool) -> Result<CheckReport, StoreError> 
                 params![story],
             )?;
         }
+    }
+    if repair {
+        crate::stories::settle(tx)?;
     }
     Ok(report)
 }

@@ -289,6 +289,8 @@ pub fn apply(tx: &mut dyn Sql, correction: &Correction, author: &str) -> Result<
     };
     let event = store_event(tx, author, detail, summary)?;
     derive_pins(tx)?;
+    // The discrepancies of the stories it changed.
+    crate::stories::settle(tx)?;
     Ok(event)
 }
 
@@ -885,6 +887,7 @@ fn undo(tx: &mut dyn Sql, id: i64, author: &str) -> Result<CorrectionEvent, Stor
         Detail::Undo { .. } => unreachable!("refused above"),
     }
     derive_pins(tx)?;
+    crate::stories::settle(tx)?;
     Ok(stored)
 }
 

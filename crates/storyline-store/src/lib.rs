@@ -243,6 +243,9 @@ pub struct StoryFilter {
     pub until: Option<Published>,
     /// Only stories with at least this many reports.
     pub min_articles: usize,
+    /// Only stories whose dossier lists a discrepancy (`Some(true)`), or only those whose
+    /// dossier lists none (`Some(false)`); see [`StorySummary::discrepancies`].
+    pub discrepancies: Option<bool>,
     /// At most this many, newest activity first.
     pub limit: Option<usize>,
     /// Skip this many first (for paging).
@@ -266,6 +269,11 @@ pub struct StorySummary {
     pub first_published: Option<Published>,
     /// Publication time of its latest report.
     pub last_published: Option<Published>,
+    /// Whether its dossier lists a discrepancy: figures of one counted thing that disagree
+    /// between its reports (exactly when `story_dossier(…).discrepancies` is not empty). Kept
+    /// with the story by every write that changes its reports, so a listing reads it, not the
+    /// reports.
+    pub discrepancies: bool,
 }
 
 /// Where a writer's time went, summed over the batches it wrote (nanoseconds): what
@@ -291,6 +299,8 @@ pub struct WriteTimings {
     pub search_index: u64,
     /// Writing signatures.
     pub signatures: u64,
+    /// Reading again the figures of the stories a batch changed, for their discrepancies.
+    pub discrepancies: u64,
     /// Committing (the transaction's end, the database's own work).
     pub commit: u64,
 }
@@ -307,6 +317,7 @@ impl WriteTimings {
         self.analyses += o.analyses;
         self.search_index += o.search_index;
         self.signatures += o.signatures;
+        self.discrepancies += o.discrepancies;
         self.commit += o.commit;
     }
 
@@ -322,12 +333,13 @@ impl WriteTimings {
             analyses: self.analyses.saturating_sub(earlier.analyses),
             search_index: self.search_index.saturating_sub(earlier.search_index),
             signatures: self.signatures.saturating_sub(earlier.signatures),
+            discrepancies: self.discrepancies.saturating_sub(earlier.discrepancies),
             commit: self.commit.saturating_sub(earlier.commit),
         }
     }
 
     /// The stages by name with their seconds, in order.
-    pub fn stages(&self) -> [(&'static str, f64); 9] {
+    pub fn stages(&self) -> [(&'static str, f64); 10] {
         let s = |ns: u64| ns as f64 / 1e9;
         [
             ("catch_up", s(self.catch_up)),
@@ -338,6 +350,7 @@ impl WriteTimings {
             ("analyses", s(self.analyses)),
             ("search_index", s(self.search_index)),
             ("signatures", s(self.signatures)),
+            ("discrepancies", s(self.discrepancies)),
             ("commit", s(self.commit)),
         ]
     }
@@ -516,7 +529,8 @@ pub struct CheckReport {
 pub struct RowProblem {
     /// The row: ``article `ID` ``, `a sighting of article `ID``, `story N`.
     pub row: String,
-    /// The field: `published`, `metadata`, `extra`, `analysis`, `terms`.
+    /// The field: `published`, `metadata`, `extra`, `analysis`, `terms`, or for a story
+    /// `published` and `discrepancies`.
     pub field: &'static str,
     /// Why it does not read.
     pub message: String,
@@ -616,7 +630,8 @@ pub trait Store: Send + Sync {
     /// one transaction, each is fixed without losing what it held: an unreadable date or map is
     /// kept as text in the article's metadata (`published_raw`, `metadata_raw`, `extra_raw`) and
     /// the field cleared; an unreadable analysis is made again from the stored text; a story's
-    /// dates are drawn again from its reports.
+    /// dates are drawn again from its reports, and its discrepancies read again from them when
+    /// they are not known or one of its analyses was made again.
     fn check(&self, repair: bool) -> Result<CheckReport, StoreError>;
 
     /// Carries out an editor's correction (see [`corrections`]) as one transaction, stored as

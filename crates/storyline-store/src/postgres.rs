@@ -49,7 +49,11 @@ pub const READERS: usize = 4;
 const ATTEMPTS: usize = 8;
 
 /// The newest schema version this build knows (the same number as SQLite's).
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
+
+/// The migration that keeps each story's discrepancies (`crate::stories::settle` fills them),
+/// numbered as SQLite's.
+const DISCREPANCIES: i64 = 10;
 
 /// The numbered migrations. The first creates the schema SQLite reached at its migration 7.
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -166,6 +170,13 @@ const MIGRATIONS: &[(i64, &str)] = &[
         saved_at BIGINT NOT NULL,
         state BYTEA NOT NULL
     );",
+    ),
+    // Whether each story's dossier lists a discrepancy (NULL while unknown inside a write;
+    // 0 none, 1 some, 2 some that lasts), filled for the stories already stored.
+    (
+        DISCREPANCIES,
+        "ALTER TABLE stories ADD COLUMN discrepancies SMALLINT;
+        CREATE INDEX stories_discrepancies_unknown ON stories(id) WHERE discrepancies IS NULL;",
     ),
 ];
 
@@ -463,6 +474,9 @@ fn migrate(client: &mut Client) -> Result<i64, StoreError> {
     }
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
         tx.batch_execute(sql).map_err(pg_err)?;
+        if *version == DISCREPANCIES {
+            crate::stories::settle(&mut Pg::new(&mut tx, &mut HashMap::new()))?;
+        }
         tx.execute("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", &[version, &now()])
             .map_err(pg_err)?;
     }
@@ -638,7 +652,7 @@ impl PgStore {
         // The stories last, whole, in one transaction (a rerun writes them again).
         let stories = lite.query(
             "SELECT id, title, articles, first_published, first_published_text, last_published, \
-             last_published_text, last_seq FROM stories",
+             last_published_text, last_seq, discrepancies FROM stories",
             &[],
         )?;
         let corrections = lite.query(
@@ -672,7 +686,8 @@ impl PgStore {
                 let values = params_of(&r.0);
                 db.execute(
                     "INSERT INTO stories (id, title, articles, first_published, first_published_text, \
-                     last_published, last_published_text, last_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     last_published, last_published_text, last_seq, discrepancies) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                     &values,
                 )?;
             }

@@ -317,7 +317,8 @@ pub fn stats(conn: &mut dyn Sql) -> Result<StoreStats, StoreError> {
 pub fn stories(conn: &mut dyn Sql, filter: &StoryFilter) -> Result<Vec<StorySummary>, StoreError> {
     let dialect = conn.dialect();
     let mut sql = String::from(
-        "SELECT s.id, s.title, s.articles, s.first_published_text, s.last_published_text FROM stories s WHERE s.articles >= ?1",
+        "SELECT s.id, s.title, s.articles, s.first_published_text, s.last_published_text, s.discrepancies \
+         FROM stories s WHERE s.articles >= ?1",
     );
     let mut args: Vec<rusqlite::types::Value> = vec![(filter.min_articles.max(1) as i64).into()];
     if let Some(id) = filter.id {
@@ -346,6 +347,11 @@ pub fn stories(conn: &mut dyn Sql, filter: &StoryFilter) -> Result<Vec<StorySumm
         args.push(until.end_unix().into());
         sql.push_str(&format!(" AND s.first_published < ?{}", args.len()));
     }
+    match filter.discrepancies {
+        Some(true) => sql.push_str(" AND s.discrepancies > 0"),
+        Some(false) => sql.push_str(" AND s.discrepancies = 0"),
+        None => {}
+    }
     sql.push_str(" ORDER BY s.last_published IS NULL, s.last_published DESC, s.last_seq DESC");
     sql.push_str(&page(dialect, filter.limit, filter.offset, &mut args));
     let rows = conn.query(&sql, &params_of(&args))?;
@@ -355,6 +361,15 @@ pub fn stories(conn: &mut dyn Sql, filter: &StoryFilter) -> Result<Vec<StorySumm
         let (first, last): (Option<String>, Option<String>) = (r.get(3)?, r.get(4)?);
         let sources = distinct_in_story(conn, "source", id)?;
         let languages = distinct_in_story(conn, "language", id)?;
+        // Known for every committed story (each write settles the stories it changed); read
+        // from the reports should a row say otherwise (`storyline check --repair` stores it).
+        let discrepancies = match r.get::<Option<i64>>(5)? {
+            Some(code) => code > 0,
+            None => {
+                tracing::warn!("story {id}: its discrepancies are not stored; read from its reports (`storyline check --repair` stores them)");
+                crate::stories::discrepancy_state_of(conn, id)?.any()
+            }
+        };
         let whose = format!("story {id}");
         out.push(StorySummary {
             id,
@@ -364,6 +379,7 @@ pub fn stories(conn: &mut dyn Sql, filter: &StoryFilter) -> Result<Vec<StorySumm
             languages,
             first_published: published_from(first, &whose),
             last_published: published_from(last, &whose),
+            discrepancies,
         });
     }
     Ok(out)

@@ -161,7 +161,17 @@ const MIGRATIONS: &[(i64, &str)] = &[
             state BLOB NOT NULL
         );",
     ),
+    // Whether each story's dossier lists a discrepancy (NULL while unknown inside a write;
+    // 0 none, 1 some, 2 some that lasts), filled for the stories already stored.
+    (
+        DISCREPANCIES,
+        "ALTER TABLE stories ADD COLUMN discrepancies INTEGER;
+        CREATE INDEX stories_discrepancies_unknown ON stories(id) WHERE discrepancies IS NULL;",
+    ),
 ];
+
+/// The migration that keeps each story's discrepancies (`crate::stories::settle` fills them).
+const DISCREPANCIES: i64 = 10;
 
 /// How much of the file a reader maps into memory (SQLite's largest by default, 2 GiB): a
 /// page not in the connection's cache is read from the operating system's page cache in place
@@ -172,7 +182,7 @@ const READER_MMAP: i64 = 0x7fff_0000;
 const READERS: usize = 4;
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 /// A store in one SQLite file (or in memory, for tests and evaluation).
 pub struct SqliteStore {
@@ -247,6 +257,9 @@ fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
             }
             if *version == 5 {
                 convert_analyses(&tx)?;
+            }
+            if *version == DISCREPANCIES {
+                crate::stories::settle(&mut Lite(&tx))?;
             }
             tx.execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",

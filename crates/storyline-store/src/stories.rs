@@ -9,9 +9,10 @@
 use rusqlite::params;
 use storyline_core::analyze::Analysis;
 use storyline_core::cluster::{features, Assignment, Clusterer, Features, Settings};
+use storyline_core::dossier::{counts, discrepancy_state, figures_only, DiscrepancyState, Input};
 use storyline_core::model::Article;
 
-use crate::sql::Sql;
+use crate::sql::{params_of, placeholders, Sql};
 use crate::StoreError;
 
 /// How many of the most recent articles rebuild the clusterer's state in a new process.
@@ -92,8 +93,10 @@ pub(crate) fn stored_article(
     }
 }
 
-fn features_of(tx: &mut dyn Sql, seq: i64) -> Result<Option<Features>, StoreError> {
-    Ok(load_for_features(tx, seq)?.map(|(a, n)| features(&a, &n)))
+/// An article's clustering features, and whether it counts something (a figure for the
+/// dossier: see [`record`]).
+fn features_of(tx: &mut dyn Sql, seq: i64) -> Result<Option<(Features, bool)>, StoreError> {
+    Ok(load_for_features(tx, seq)?.map(|(a, n)| (features(&a, &n), counts(&n))))
 }
 
 impl StoryState {
@@ -165,7 +168,7 @@ impl StoryState {
         for r in rows {
             let (seq, story, near_dup_of): (i64, Option<i64>, Option<String>) =
                 (r.get(0)?, r.get(1)?, r.get(2)?);
-            let Some(f) = features_of(tx, seq)? else { continue };
+            let Some((f, counting)) = features_of(tx, seq)? else { continue };
             match story {
                 Some(story) => self.clusterer.restore(seq, &f, story),
                 None => {
@@ -173,7 +176,7 @@ impl StoryState {
                         Some(id) => seq_of(tx, &id)?,
                         None => None,
                     };
-                    self.assign(tx, seq, &f, near)?;
+                    self.assign(tx, seq, &f, near, counting)?;
                 }
             }
             self.seen_up_to = seq;
@@ -181,14 +184,16 @@ impl StoryState {
         Ok(())
     }
 
-    /// Decides and records the story of a just-stored article; returns the clusterer's
-    /// decision (a story it merged into the joined one is merged in the store too).
+    /// Decides and records the story of a just-stored article (`counting`: whether it counts
+    /// something, see [`record`]); returns the clusterer's decision (a story it merged into the
+    /// joined one is merged in the store too).
     pub fn assign(
         &mut self,
         tx: &mut dyn Sql,
         seq: i64,
         f: &Features,
         near_dup_of: Option<i64>,
+        counting: bool,
     ) -> Result<Assignment, StoreError> {
         let mut a = match self.pins.get(&seq) {
             Some(&group) => self.clusterer.assign_pinned(seq, f, group),
@@ -204,7 +209,7 @@ impl StoryState {
                 a.story = into;
             }
         }
-        record(tx, seq, a.story)?;
+        record(tx, seq, a.story, counting)?;
         self.seen_up_to = self.seen_up_to.max(seq);
         Ok(a)
     }
@@ -220,16 +225,20 @@ pub fn newest_seq(tx: &mut dyn Sql) -> Result<i64, StoreError> {
     Ok(tx.query_value("SELECT COALESCE(MAX(seq), 0) FROM articles", &[])?.unwrap_or(0))
 }
 
-/// Writes an article's story and updates the story's summary row.
-pub fn record(tx: &mut dyn Sql, seq: i64, story: i64) -> Result<(), StoreError> {
+/// Writes an article's story and updates the story's summary row. `counting` says whether the
+/// article counts something (a quantity with a noun or a unit: a figure for the dossier): a
+/// story of one report has no discrepancy, a report that counts nothing leaves a story's as it
+/// was, a lasting one stays, and otherwise the story's is unknown until [`settle`] reads it.
+pub fn record(tx: &mut dyn Sql, seq: i64, story: i64, counting: bool) -> Result<(), StoreError> {
     tx.execute("UPDATE articles SET story = ?1 WHERE seq = ?2", params![story, seq])?;
     tx.execute(
         "INSERT INTO stories AS s (id, title, articles, first_published, first_published_text, \
-         last_published, last_published_text, last_seq) \
-         SELECT CAST(?1 AS BIGINT), title, 1, published_unix, published, published_unix, published, seq \
+         last_published, last_published_text, last_seq, discrepancies) \
+         SELECT CAST(?1 AS BIGINT), title, 1, published_unix, published, published_unix, published, seq, 0 \
          FROM articles WHERE seq = ?2 \
          ON CONFLICT(id) DO UPDATE SET \
            articles = s.articles + 1, \
+           discrepancies = CASE WHEN ?3 = 0 OR s.discrepancies = 2 THEN s.discrepancies ELSE NULL END, \
            first_published_text = CASE WHEN excluded.first_published IS NOT NULL AND \
              (s.first_published IS NULL OR excluded.first_published < s.first_published) \
              THEN excluded.first_published_text ELSE s.first_published_text END, \
@@ -243,14 +252,15 @@ pub fn record(tx: &mut dyn Sql, seq: i64, story: i64) -> Result<(), StoreError> 
              (s.last_published IS NULL OR excluded.last_published >= s.last_published) \
              THEN excluded.last_published ELSE s.last_published END, \
            last_seq = CASE WHEN excluded.last_seq > s.last_seq THEN excluded.last_seq ELSE s.last_seq END",
-        params![story, seq],
+        params![story, seq, counting],
     )?;
     Ok(())
 }
 
 /// Draws story `story`'s dates again from its reports after report `seq` was revised (its
 /// date may have changed), and its title when that report is the one the story is named after
-/// (its first).
+/// (its first); its discrepancies are unknown until [`settle`] reads them (the report's
+/// figures may have changed).
 pub fn refresh(tx: &mut dyn Sql, story: i64, seq: i64) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE stories SET \
@@ -262,7 +272,8 @@ pub fn refresh(tx: &mut dyn Sql, story: i64, seq: i64) -> Result<(), StoreError>
              ORDER BY published_unix DESC, seq DESC LIMIT 1), \
            last_published_text = (SELECT published FROM articles WHERE story = ?1 AND published_unix IS NOT NULL \
              ORDER BY published_unix DESC, seq DESC LIMIT 1), \
-           title = CASE WHEN id = ?2 THEN (SELECT title FROM articles WHERE seq = ?2) ELSE title END \
+           title = CASE WHEN id = ?2 THEN (SELECT title FROM articles WHERE seq = ?2) ELSE title END, \
+           discrepancies = NULL \
          WHERE id = ?1",
         params![story, seq],
     )?;
@@ -270,8 +281,10 @@ pub fn refresh(tx: &mut dyn Sql, story: i64, seq: i64) -> Result<(), StoreError>
 }
 
 /// Moves every report of story `from` into story `into` and folds `from`'s summary row into
-/// `into`'s. The id `from` stays resolvable: it is the sequence number of its first report,
-/// whose story is now `into` (see [`resolve_story`]).
+/// `into`'s (a lasting discrepancy of either is the merged story's; otherwise its
+/// discrepancies are unknown until [`settle`] reads them). The id `from` stays resolvable: it
+/// is the sequence number of its first report, whose story is now `into` (see
+/// [`resolve_story`]).
 pub fn merge(tx: &mut dyn Sql, from: i64, into: i64) -> Result<(), StoreError> {
     if from == into {
         return Ok(());
@@ -292,7 +305,8 @@ pub fn merge(tx: &mut dyn Sql, from: i64, into: i64) -> Result<(), StoreError> {
            last_published = CASE WHEN m.last_published IS NOT NULL AND \
              (stories.last_published IS NULL OR m.last_published > stories.last_published) \
              THEN m.last_published ELSE stories.last_published END, \
-           last_seq = CASE WHEN m.last_seq > stories.last_seq THEN m.last_seq ELSE stories.last_seq END \
+           last_seq = CASE WHEN m.last_seq > stories.last_seq THEN m.last_seq ELSE stories.last_seq END, \
+           discrepancies = CASE WHEN stories.discrepancies = 2 OR m.discrepancies = 2 THEN 2 ELSE NULL END \
          FROM (SELECT * FROM stories WHERE id = ?2) AS m WHERE stories.id = ?1",
         params![into, from],
     )?;
@@ -352,7 +366,7 @@ pub fn recluster(tx: &mut dyn Sql, settings: &Settings) -> Result<(u64, u64), St
     real_of.push(0);
     let mut stories = std::collections::BTreeSet::new();
     for (seq, near_dup_of) in &order {
-        let Some(f) = features_of(tx, *seq)? else { continue };
+        let Some((f, counting)) = features_of(tx, *seq)? else { continue };
         let ordinal = real_of.len() as i64;
         real_of.push(*seq);
         ordinal_of.insert(*seq, ordinal);
@@ -371,8 +385,154 @@ pub fn recluster(tx: &mut dyn Sql, settings: &Settings) -> Result<(u64, u64), St
             merge(tx, from, story)?;
             stories.remove(&from);
         }
-        record(tx, *seq, story)?;
+        record(tx, *seq, story, counting)?;
         stories.insert(story);
     }
+    settle(tx)?;
     Ok((order.len() as u64, stories.len() as u64))
+}
+
+/// How a story's discrepancies are kept in `stories.discrepancies`: NULL while unknown (only
+/// ever inside a write transaction: every write [`settle`]s before it commits), else one of
+/// these.
+pub fn state_code(state: DiscrepancyState) -> i64 {
+    match state {
+        DiscrepancyState::Absent => 0,
+        DiscrepancyState::Present => 1,
+        DiscrepancyState::Lasting => 2,
+    }
+}
+
+/// Reports read per query while a story's discrepancies are read.
+const SETTLE_CHUNK: usize = 500;
+
+/// Reads the discrepancies of every story whose are unknown (see [`record`], [`merge`],
+/// [`refresh`]) and stores them; returns how many stories it read.
+pub fn settle(tx: &mut dyn Sql) -> Result<u64, StoreError> {
+    let unknown: Vec<i64> = tx
+        .query("SELECT id FROM stories WHERE discrepancies IS NULL", &[])?
+        .iter()
+        .map(|r| r.get(0))
+        .collect::<Result<_, _>>()?;
+    for &story in &unknown {
+        let state = discrepancy_state_of(tx, story)?;
+        tx.execute("UPDATE stories SET discrepancies = ?2 WHERE id = ?1", params![story, state_code(state)])?;
+    }
+    Ok(unknown.len() as u64)
+}
+
+/// Whether the dossier of story `story` lists a discrepancy, and whether that lasts
+/// ([`storyline_core::dossier::discrepancy_state`]), read from its reports as
+/// [`crate::Store::story_reports`] gives them to a dossier: the shown version of each, its
+/// stored analysis (none, or one that does not read, counts nothing) and its date (one that does
+/// not read is undated).
+///
+/// Only the reports that count something are kept, and of each only what the figures read
+/// ([`storyline_core::dossier::figures_only`]), a few hundred reports read at a time; in a story
+/// of more than one such batch, a batch with a lasting discrepancy is enough (the story holds
+/// those reports), so a large story with one is seldom read whole.
+pub fn discrepancy_state_of(tx: &mut dyn Sql, story: i64) -> Result<DiscrepancyState, StoreError> {
+    let seqs: Vec<i64> = tx
+        .query("SELECT seq FROM articles WHERE story = ?1 ORDER BY seq", params![story])?
+        .iter()
+        .map(|r| r.get(0))
+        .collect::<Result<_, _>>()?;
+    let chunked = seqs.len() > SETTLE_CHUNK;
+    let mut reports: Vec<(Article, Analysis)> = Vec::new();
+    for chunk in seqs.chunks(SETTLE_CHUNK) {
+        let list = placeholders(chunk.len());
+        let rows = tx.query(
+            &format!(
+                "SELECT a.id, a.text, a.source, a.published, a.language, n.analysis \
+                 FROM articles a LEFT JOIN analyses n ON n.article_seq = a.seq WHERE a.seq IN ({list})"
+            ),
+            &params_of(chunk),
+        )?;
+        let from = reports.len();
+        for r in &rows {
+            let Ok(Some(analysis)) = crate::codec::read(r.value(5)) else { continue };
+            let Some(mut slim) = figures_only(&analysis) else { continue };
+            let text: String = r.get(1)?;
+            slim.restore_sentence_text(&text);
+            let published =
+                r.get::<Option<String>>(3)?.and_then(|p| storyline_core::Published::parse(&p).ok());
+            let article =
+                stored_article(r.get(0)?, String::new(), String::new(), r.get(2)?, published, r.get(4)?);
+            reports.push((article, slim));
+        }
+        if chunked && inputs_state(&reports[from..]) == DiscrepancyState::Lasting {
+            return Ok(DiscrepancyState::Lasting);
+        }
+    }
+    Ok(inputs_state(&reports))
+}
+
+fn inputs_state(reports: &[(Article, Analysis)]) -> DiscrepancyState {
+    let inputs: Vec<Input<'_>> = reports.iter().map(|(a, n)| Input::new(a, n)).collect();
+    discrepancy_state(&inputs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::Lite;
+
+    /// The columns of `articles`, `analyses` and `stories` that story bookkeeping reads.
+    const SCHEMA: &str = "CREATE TABLE articles (seq INTEGER PRIMARY KEY, id TEXT, title TEXT, text TEXT, \
+        source TEXT, published TEXT, published_unix INTEGER, language TEXT, story INTEGER);
+        CREATE TABLE analyses (article_seq INTEGER PRIMARY KEY, analysis BLOB);
+        CREATE TABLE stories (id INTEGER PRIMARY KEY, title TEXT NOT NULL, articles INTEGER NOT NULL, \
+        first_published INTEGER, first_published_text TEXT, last_published INTEGER, last_published_text TEXT, \
+        last_seq INTEGER NOT NULL, discrepancies INTEGER);";
+
+    /// Stores report `seq` (analysed as ingest does) and records it in `story`.
+    fn report(db: &mut dyn Sql, seq: i64, story: i64, day: &str, text: &str) {
+        let published = storyline_core::Published::parse(day).unwrap();
+        let mut analysis = storyline_core::analyze::analyze(text, "nl", Some(published));
+        let counting = counts(&analysis);
+        analysis.strip_sentence_text();
+        db.execute(
+            "INSERT INTO articles VALUES (?1, ?2, 'Konvooi', ?3, 'NPB', ?4, ?5, 'nl', NULL)",
+            params![seq, format!("r{seq}@npb"), text, day, published.unix],
+        )
+        .unwrap();
+        db.execute("INSERT INTO analyses VALUES (?1, ?2)", params![seq, crate::codec::encode(&analysis)])
+            .unwrap();
+        record(db, seq, story, counting).unwrap();
+    }
+
+    fn flag(db: &mut dyn Sql, story: i64) -> Option<i64> {
+        db.query_value("SELECT discrepancies FROM stories WHERE id = ?1", params![story]).unwrap()
+    }
+
+    #[test]
+    fn a_merge_reads_the_merged_story_again_unless_a_discrepancy_lasts() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(SCHEMA).unwrap();
+        let db: &mut dyn Sql = &mut Lite(&conn);
+        report(db, 1, 1, "2025-10-11", "Een konvooi met 275 IS-strijders heeft de stad Busayra verlaten.");
+        report(db, 2, 2, "2025-10-12", "Zo'n 250 IS-strijders hebben de stad Busayra verlaten.");
+        // One report each: nothing to disagree with, known without reading.
+        assert_eq!((flag(db, 1), flag(db, 2)), (Some(0), Some(0)));
+        // A report that counts nothing leaves a story's as it was.
+        report(db, 3, 1, "2025-10-12", "De coalitie volgt het konvooi vanuit de lucht.");
+        assert_eq!(flag(db, 1), Some(0));
+        // The two stories are one: their reports disagree, which only reading them shows.
+        merge(db, 2, 1).unwrap();
+        assert_eq!(flag(db, 1), None, "unknown until settled");
+        assert_eq!(settle(db).unwrap(), 1);
+        assert_eq!(flag(db, 1), Some(state_code(DiscrepancyState::Lasting)));
+        // A lasting discrepancy goes with the reports into the story they join, unread.
+        report(db, 4, 4, "2025-10-13", "Het konvooi telde vijftig vrachtwagens.");
+        merge(db, 1, 4).unwrap();
+        assert_eq!(flag(db, 4), Some(2));
+        report(db, 5, 4, "2025-10-14", "Volgens de coalitie reden er 60 vrachtwagens mee.");
+        assert_eq!(flag(db, 4), Some(2), "a lasting discrepancy stays as reports join");
+        assert_eq!(settle(db).unwrap(), 0, "nothing left to read");
+        // A revised report's story is read again.
+        refresh(db, 4, 5).unwrap();
+        assert_eq!(flag(db, 4), None);
+        settle(db).unwrap();
+        assert_eq!(flag(db, 4), Some(2));
+    }
 }

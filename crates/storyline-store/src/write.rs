@@ -130,7 +130,12 @@ pub fn ingest(
         _ => *stories = Some(StoryState::load(db, &settings.cluster)?),
     }
     times.catch_up += crate::ns_since(started);
-    ingest_batch(db, bands, stories.as_mut().expect("set above"), batch, settings, times)
+    let outcomes = ingest_batch(db, bands, stories.as_mut().expect("set above"), batch, settings, times)?;
+    // The discrepancies of the stories the batch changed, in its transaction.
+    let started = std::time::Instant::now();
+    crate::stories::settle(db)?;
+    times.discrepancies += crate::ns_since(started);
+    Ok(outcomes)
 }
 
 /// The same text stored under another article: a duplicate of it, recorded as a sighting when
@@ -416,7 +421,8 @@ fn ingest_batch(
             Some((id, _)) => crate::stories::seq_of(tx, id)?,
             None => None,
         };
-        let decision = stories.assign(tx, seq, &p.features, near_seq)?;
+        let counting = storyline_core::dossier::counts(&p.analysis);
+        let decision = stories.assign(tx, seq, &p.features, near_seq, counting)?;
         times.stories += crate::ns_since(started);
         merged |= decision.merged.is_some();
         outcomes.push(IngestOutcome::Inserted {

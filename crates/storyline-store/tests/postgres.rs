@@ -48,6 +48,38 @@ fn reopening_keeps_data_and_a_newer_schema_is_refused() {
     }
 }
 
+/// A database from before each story's discrepancies were kept gets them at its migration.
+#[test]
+fn the_discrepancies_migration_fills_in_the_stories_already_stored() {
+    let Some(url) = fresh() else { return };
+    let before = {
+        let store = PgStore::open(&url).unwrap();
+        let (convoy, flood) = conformance::convoy_and_flood(&store);
+        let flags: Vec<(i64, bool)> =
+            store.stories(&Default::default()).unwrap().iter().map(|s| (s.id, s.discrepancies)).collect();
+        assert!(flags.contains(&(convoy, true)) && flags.contains(&(flood, false)), "{flags:?}");
+        flags
+    };
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    client
+        .batch_execute(
+            "DROP INDEX stories_discrepancies_unknown; ALTER TABLE stories DROP COLUMN discrepancies; \
+             DELETE FROM schema_migrations WHERE version >= 10;",
+        )
+        .unwrap();
+    drop(client);
+    let store = PgStore::open(&url).unwrap();
+    assert_eq!(store.stats().unwrap().schema_version, SCHEMA_VERSION);
+    let listed = store.stories(&Default::default()).unwrap();
+    let flags: Vec<(i64, bool)> = listed.iter().map(|s| (s.id, s.discrepancies)).collect();
+    assert_eq!(flags, before);
+    for s in &listed {
+        let dossier = storyline_store::dossier::story_dossier(&store, s.id).unwrap().unwrap();
+        assert_eq!(s.discrepancies, !dossier.discrepancies.is_empty(), "story {}", s.id);
+    }
+    assert!(store.check(false).unwrap().problems.is_empty());
+}
+
 #[test]
 fn a_bad_address_is_a_clear_error() {
     match PgStore::open("postgres://nobody@127.0.0.1:1/none") {

@@ -113,10 +113,11 @@ fn the_search_migration_indexes_articles_stored_before_it() {
     conn.execute_batch(
         "DROP TABLE search_index; DROP INDEX articles_language; DROP INDEX articles_story_source; \
          DROP INDEX articles_story_language; ALTER TABLE analyses DROP COLUMN terms; \
-         DROP TABLE article_versions; DROP TABLE pins; DROP TABLE correction_articles; DROP TABLE corrections; \
+         DROP TABLE article_versions; DROP TABLE pins; DROP TABLE correction_articles; DROP TABLE corrections; DROP TABLE cluster_state; \
          DELETE FROM schema_migrations WHERE version >= 4;",
     )
     .unwrap();
+    conn.execute_batch(WITHOUT_DISCREPANCIES).unwrap();
     drop(conn);
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.stats().unwrap().schema_version, SCHEMA_VERSION);
@@ -124,6 +125,86 @@ fn the_search_migration_indexes_articles_stored_before_it() {
         .search(&storyline_store::SearchQuery { text: "konvooien".into(), limit: 10, ..Default::default() })
         .unwrap();
     assert_eq!(found.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["k1@npb", "k2@de-dagkoerier"]);
+}
+
+/// What makes a store look as one written before each story's discrepancies were kept.
+const WITHOUT_DISCREPANCIES: &str = "DROP INDEX stories_discrepancies_unknown; \
+    ALTER TABLE stories DROP COLUMN discrepancies; DELETE FROM schema_migrations WHERE version >= 10;";
+
+/// Stories by id, each with whether it has discrepancies.
+type Flags = Vec<(i64, bool)>;
+
+/// Each story's id and whether it has discrepancies, and the same read from its dossier.
+fn flags_and_dossiers(store: &SqliteStore) -> (Flags, Flags) {
+    let listed = store.stories(&storyline_store::StoryFilter::default()).unwrap();
+    let flags = listed.iter().map(|s| (s.id, s.discrepancies)).collect();
+    let dossiers = listed
+        .iter()
+        .map(|s| {
+            let d = storyline_store::dossier::story_dossier(store, s.id).unwrap().unwrap();
+            (s.id, !d.discrepancies.is_empty())
+        })
+        .collect();
+    (flags, dossiers)
+}
+
+#[test]
+fn the_discrepancies_migration_fills_in_the_stories_already_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let before = {
+        let store = SqliteStore::open(&path).unwrap();
+        let (convoy, flood) = conformance::convoy_and_flood(&store);
+        let (flags, dossiers) = flags_and_dossiers(&store);
+        assert_eq!(flags, dossiers);
+        assert!(flags.contains(&(convoy, true)) && flags.contains(&(flood, false)), "{flags:?}");
+        flags
+    };
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(WITHOUT_DISCREPANCIES).unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.stats().unwrap().schema_version, SCHEMA_VERSION);
+    let (flags, dossiers) = flags_and_dossiers(&store);
+    assert_eq!(flags, before);
+    assert_eq!(flags, dossiers);
+    let unknown: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM stories WHERE discrepancies IS NULL", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(unknown, 0);
+    assert!(store.check(false).unwrap().problems.is_empty());
+}
+
+/// A story whose discrepancies are not stored (a write settles them before it commits, so only
+/// a hand-edited or damaged store has one) still lists right; `check` names it and `--repair`
+/// stores them.
+#[test]
+fn a_story_without_its_discrepancies_lists_right_and_check_repairs_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let store = SqliteStore::open(&path).unwrap();
+    let (convoy, _) = conformance::convoy_and_flood(&store);
+    let before = flags_and_dossiers(&store).0;
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute("UPDATE stories SET discrepancies = NULL WHERE id = ?1", [convoy])
+        .unwrap();
+    assert_eq!(flags_and_dossiers(&store).0, before, "read from its reports");
+    let report = store.check(false).unwrap();
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    let problem = &report.problems[0];
+    assert_eq!(
+        (problem.row.as_str(), problem.field, problem.repaired),
+        (&*format!("story {convoy}"), "discrepancies", false)
+    );
+    let report = store.check(true).unwrap();
+    assert!(report.problems[0].repaired);
+    assert!(store.check(false).unwrap().problems.is_empty());
+    let with = store
+        .stories(&storyline_store::StoryFilter { discrepancies: Some(true), ..Default::default() })
+        .unwrap();
+    assert_eq!(with.iter().map(|s| s.id).collect::<Vec<_>>(), [convoy]);
 }
 
 /// Every article and every story's dossier of a store, to compare two states of one store.
@@ -210,10 +291,11 @@ fn a_store_with_analyses_in_json_reads_the_same_before_and_after_its_migration()
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
         "ALTER TABLE analyses DROP COLUMN terms; DROP TABLE article_versions; \
-         DROP TABLE pins; DROP TABLE correction_articles; DROP TABLE corrections; \
+         DROP TABLE pins; DROP TABLE correction_articles; DROP TABLE corrections; DROP TABLE cluster_state; \
          DELETE FROM schema_migrations WHERE version >= 5;",
     )
     .unwrap();
+    conn.execute_batch(WITHOUT_DISCREPANCIES).unwrap();
     drop(conn);
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.stats().unwrap().schema_version, SCHEMA_VERSION);

@@ -213,6 +213,7 @@ fn print_stages(report: &pipeline::Report) {
                 "analyses",
                 "search_index",
                 "signatures",
+                "discrepancies",
                 "commit"
             ]
         )

@@ -122,13 +122,24 @@ any of them are ranked. Each hit shows its story and a snippet with the matched 
     /// List stories, newest activity first
     #[command(after_help = "Examples:
   storyline stories --min-articles 2
-  storyline stories --source \"Het Morgenblad\" --since 2025-10-01 --json")]
+  storyline stories --source \"Het Morgenblad\" --since 2025-10-01 --json
+  storyline stories --discrepancies       (the stories whose reports' figures disagree)
+
+A story whose dossier lists discrepancies (figures of one counted thing that disagree between
+its reports; `storyline story ID` shows them) is marked [discrepancies], and has
+\"discrepancies\": true in --json.")]
     Stories {
         #[command(flatten)]
         list: ListArgs,
         /// Only stories with at least this many reports
         #[arg(long, default_value_t = 1)]
         min_articles: usize,
+        /// Only stories whose reports' figures disagree (their dossier lists discrepancies)
+        #[arg(long, conflicts_with = "no_discrepancies")]
+        discrepancies: bool,
+        /// Only stories whose dossier lists no discrepancies
+        #[arg(long)]
+        no_discrepancies: bool,
     },
     /// Correct the machine: merge, split or move reports, pin or keep one out, set a date,
     /// outlet or language, or undo a correction
@@ -783,7 +794,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             show::article(&record, cli.json)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Stories { list, min_articles } => {
+        Command::Stories { list, min_articles, discrepancies, no_discrepancies } => {
             let store = open_store(&cfg)?;
             let filter = storyline_store::StoryFilter {
                 id: None,
@@ -792,6 +803,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 since: list.since,
                 until: list.until,
                 min_articles,
+                discrepancies: (discrepancies || no_discrepancies).then_some(discrepancies),
                 limit: Some(list.limit),
                 offset: list.offset,
             };

@@ -163,6 +163,11 @@ pub fn story_list(list: &[StorySummary], as_json: bool) -> Result<()> {
     for s in list {
         let first = s.first_published.map(crate::clock::short).unwrap_or_else(|| "-".into());
         let last = s.last_published.map(crate::clock::short).unwrap_or_else(|| "-".into());
+        let mut title = clip(&s.title, 70);
+        if s.discrepancies {
+            // Its dossier (`storyline story ID`) lists figures that disagree.
+            title.push_str("  [discrepancies]");
+        }
         writeln!(
             out,
             "{:>8}  {:>4}  {:<16}  {:<16}  {:<6}  {}",
@@ -171,7 +176,7 @@ pub fn story_list(list: &[StorySummary], as_json: bool) -> Result<()> {
             first,
             last,
             s.languages.join(","),
-            clip(&s.title, 70)
+            title
         )?;
         if !s.sources.is_empty() {
             writeln!(

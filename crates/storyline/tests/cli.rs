@@ -1461,6 +1461,82 @@ fn undated_articles_have_a_filter_of_their_own() {
     assert!(text.lines().any(|l| l.starts_with("m2") && l.contains("  -  ")), "{text}");
 }
 
+/// Two stories of two reports (the project's own text): a convoy whose reports disagree on the
+/// number of fighters, and a flood whose second report agrees with the first.
+const TWO_STORIES: &str = concat!(
+    r#"{"id":"k1","source":"NPB","published":"2025-10-11T14:20:00Z","title":"Konvooi met strijders verlaat Busayra","text":"Een konvooi met 275 IS-strijders heeft zaterdag de stad Busayra verlaten, meldt de coalitie. Volgens woordvoerder Ryan Dillon gaat het om een lokale afspraak tussen stamleiders en de strijders. Het konvooi wordt vanuit de lucht gevolgd."}"#,
+    "\n",
+    r#"{"id":"f1","source":"NPB","published":"2025-10-12T09:00:00Z","title":"Noodpompen bij Roermond blijven draaien","text":"Het waterschap Limburg heeft zaterdagavond besloten de noodpompen bij Roermond langer te laten draaien. Volgens een woordvoerder staat het water in de Maas nog altijd ruim een meter boven het normale peil. In totaal zijn sinds vrijdag ongeveer twaalfhonderd mensen geëvacueerd uit de wijken langs de rivier."}"#,
+    "\n",
+    r#"{"id":"k2","source":"De Dagkoerier","published":"2025-10-12T08:00:00Z","title":"Konvooi met strijders uit Busayra vertrokken","text":"Zo'n 250 IS-strijders hebben de stad Busayra verlaten in een konvooi van vijftig vrachtwagens, bevestigt de coalitie. Woordvoerder Ryan Dillon spreekt van een lokale afspraak. Het konvooi wordt vanuit de lucht gevolgd."}"#,
+    "\n",
+    r#"{"id":"f2","source":"De Dagkoerier","published":"2025-10-12T11:00:00Z","title":"Noodpompen bij Roermond blijven draaien","text":"Het waterschap Limburg heeft zaterdag besloten de noodpompen bij Roermond langer te laten draaien. Volgens een woordvoerder staat het water in de Maas nog altijd ruim een meter boven het normale peil. In totaal zijn sinds vrijdag ongeveer twaalfhonderd mensen geëvacueerd uit de wijken langs de rivier."}"#,
+    "\n",
+);
+
+/// `stories` marks the stories whose reports' figures disagree and filters on it both ways,
+/// as the dossier has it.
+#[test]
+fn stories_with_discrepancies_are_marked_and_filtered() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("twee-verhalen.jsonl");
+    std::fs::write(&file, TWO_STORIES).unwrap();
+    let db = tmp.path().join("s.db");
+    let o = run(&db, &["ingest", file.to_str().unwrap(), "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let all = json_of(&run(&db, &["stories", "--json"]));
+    let flags: Vec<(String, bool)> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["title"].as_str().unwrap().to_string(), s["discrepancies"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            ("Noodpompen bij Roermond blijven draaien".to_string(), false),
+            ("Konvooi met strijders verlaat Busayra".to_string(), true)
+        ],
+        "{all}"
+    );
+    let ids = |args: &[&str]| -> Vec<i64> {
+        let o = run(&db, args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        json_of(&o).as_array().unwrap().iter().map(|s| s["id"].as_i64().unwrap()).collect()
+    };
+    let (flood, convoy) = (all[0]["id"].as_i64().unwrap(), all[1]["id"].as_i64().unwrap());
+    assert_eq!(ids(&["stories", "--discrepancies", "--json"]), [convoy]);
+    assert_eq!(ids(&["stories", "--no-discrepancies", "--json"]), [flood]);
+    assert_eq!(ids(&["stories", "--discrepancies", "--source", "de dagkoerier", "--json"]), [convoy]);
+    assert!(ids(&["stories", "--discrepancies", "--min-articles", "3", "--json"]).is_empty());
+    // The dossier agrees.
+    let dossier = json_of(&run(&db, &["story", &convoy.to_string(), "--json"]));
+    assert_eq!(dossier["discrepancies"].as_array().unwrap().len(), 1, "{dossier}");
+    let dossier = json_of(&run(&db, &["story", &flood.to_string(), "--json"]));
+    assert!(dossier["discrepancies"].as_array().unwrap().is_empty(), "{dossier}");
+    // The text listing marks the story.
+    let text = stdout(&run(&db, &["stories"]));
+    let line = |title: &str| {
+        text.lines().find(|l| l.contains(title)).unwrap_or_else(|| panic!("{text}")).to_string()
+    };
+    assert!(line("Konvooi met strijders").ends_with("[discrepancies]"), "{text}");
+    assert!(!line("Noodpompen bij Roermond").contains("[discrepancies]"), "{text}");
+    // Both at once is a usage error.
+    assert_eq!(run(&db, &["stories", "--discrepancies", "--no-discrepancies"]).status.code(), Some(2));
+    // The seeds' one story disagrees on the fighters (275 vs about 250).
+    if let Some(seeds) = seeds() {
+        let db = tmp.path().join("seeds.db");
+        assert!(run(&db, &["ingest", seeds.to_str().unwrap(), "-q"]).status.success());
+        let listed = json_of(&run(&db, &["stories", "--discrepancies", "--json"]));
+        assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+        assert_eq!(listed[0]["articles"], 2);
+        assert!(json_of(&run(&db, &["stories", "--no-discrepancies", "--json"]))
+            .as_array()
+            .unwrap()
+            .is_empty());
+    }
+}
+
 /// `--tz` shows times in the user's zone (with summer time), in text and Markdown; JSON keeps
 /// UTC; an unknown zone is a usage error naming it.
 /// Five reports of three events, the project's own text, as JSON Lines.

@@ -20,6 +20,21 @@ fn algorithm(language: &str) -> Option<Algorithm> {
     })
 }
 
+/// The languages with a Snowball stemmer, one code per algorithm.
+const STEMMED: &[&str] = &["da", "de", "en", "es", "fr", "it", "nl", "no", "pt", "sv"];
+
+/// Every stem a word has: its stem in each language with a stemmer, and the word itself
+/// (lowercase) as a language without one keeps it; sorted, without repeats.
+pub fn every_stem(word: &str) -> Vec<String> {
+    let lower = word.to_lowercase();
+    let mut out: Vec<String> =
+        STEMMED.iter().map(|l| LanguageStemmer::new(l).stem_lowercase(&lower).into_owned()).collect();
+    out.push(lower);
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// A stemmer for one language; words are lowercased before stemming.
 pub struct LanguageStemmer {
     inner: Option<Stemmer>,
@@ -343,6 +358,18 @@ mod tests {
         let en = LanguageStemmer::new("en");
         assert_eq!(en.stem("fighters"), en.stem("fighter"));
         assert_eq!(LanguageStemmer::new("xx").stem("Woord"), "woord");
+    }
+
+    #[test]
+    fn every_stem_holds_the_stem_of_every_language() {
+        for word in ["strijders", "Fighters", "voitures", "Häuser", "família"] {
+            let all = every_stem(word);
+            for code in ["nl", "af", "en", "de", "fr", "es", "it", "pt", "da", "sv", "no", "xx", ""] {
+                let stem = LanguageStemmer::new(code).stem(word);
+                assert!(all.contains(&stem), "{word} in {code}: {stem} not in {all:?}");
+            }
+            assert!(all.windows(2).all(|w| w[0] < w[1]), "{all:?}");
+        }
     }
 
     #[test]

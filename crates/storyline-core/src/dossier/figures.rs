@@ -450,6 +450,16 @@ fn words_of(sentence: &str) -> impl Iterator<Item = String> + '_ {
 /// that name and is left out); vague values never conflict; a subject without a modifier
 /// must also be said in sentences about the same thing (two shared content words).
 pub(super) fn discrepancies(ordered: &[Input<'_>], figs: &Figures) -> Vec<Discrepancy> {
+    scan(ordered, figs, false)
+}
+
+/// Whether [`discrepancies`] finds any: the same reading, stopped at the first.
+pub(super) fn any_discrepancy(ordered: &[Input<'_>], figs: &Figures) -> bool {
+    !scan(ordered, figs, true).is_empty()
+}
+
+/// The discrepancies of [`discrepancies`], or with `first_only` at most the first of them.
+fn scan(ordered: &[Input<'_>], figs: &Figures, first_only: bool) -> Vec<Discrepancy> {
     let mut by_subject: BTreeMap<&str, Vec<&Fig>> = BTreeMap::new();
     let mut order: Vec<&str> = Vec::new();
     for f in &figs.all {
@@ -463,6 +473,9 @@ pub(super) fn discrepancies(ordered: &[Input<'_>], figs: &Figures) -> Vec<Discre
     }
     let mut out = Vec::new();
     for key in order {
+        if first_only && !out.is_empty() {
+            break;
+        }
         let values = &by_subject[key];
         // One representative per report whose values agree (its most precise value); a report
         // giving several different values counts several things by that name, or tells how a
@@ -539,32 +552,20 @@ fn related(ordered: &[Input<'_>], groups: &[Vec<&Fig>]) -> bool {
     if groups.iter().flatten().all(|f| f.specific) {
         return true;
     }
-    let mut stemmers: HashMap<&str, LanguageStemmer, Fast> = HashMap::default();
-    let mut about = |f: &Fig| {
-        let language = ordered[f.report].analysis.language.as_str();
-        let stemmer = stemmers.entry(language).or_insert_with(|| LanguageStemmer::new(language));
-        let mut c = context(&around(&f.value.sentence, &f.value.text), language, stemmer);
-        c.retain(|w| Some(w) != f.noun_stem.as_ref());
-        c
-    };
+    let mut stemmers = Stemmers::default();
     let contexts: Vec<Vec<Vec<String>>> =
-        groups.iter().map(|g| g.iter().map(|f| about(f)).collect()).collect();
-    // Sums of money, percentages and spans of time are everywhere in a story: two words.
+        groups.iter().map(|g| g.iter().map(|f| stemmers.about(ordered, f)).collect()).collect();
     let first = groups[0][0];
-    let common = |key: &str| {
-        let last = key.rsplit('|').next().unwrap_or(key).trim_start_matches('@');
-        COMMON_UNITS.binary_search(&last).is_ok()
-    };
     let said_changed = groups[1..]
         .iter()
         .flatten()
         .any(|f| has_cue(&f.value.sentence, UPDATE_CUES) || corrects(&f.value.sentence));
-    let needed = if common(&first.subject_key) && !said_changed { 2 } else { 1 };
+    let needed = if common_unit(&first.subject_key) && !said_changed { 2 } else { 1 };
     for (i, gi) in contexts.iter().enumerate() {
         for gj in &contexts[i + 1..] {
             for a in gi {
                 for b in gj {
-                    if a.iter().filter(|w| b.binary_search(w).is_ok()).count() >= needed {
+                    if shared_words(a, b) >= needed {
                         return true;
                     }
                 }
@@ -572,6 +573,134 @@ fn related(ordered: &[Input<'_>], groups: &[Vec<&Fig>]) -> bool {
         }
     }
     false
+}
+
+/// Whether a subject's key ends in a unit that turns up everywhere in a story (sums of money,
+/// percentages, spans of time): two values of it need two shared words to be about one thing.
+fn common_unit(key: &str) -> bool {
+    let last = key.rsplit('|').next().unwrap_or(key).trim_start_matches('@');
+    COMMON_UNITS.binary_search(&last).is_ok()
+}
+
+/// How many words two contexts (sorted, as [`context`] gives them) share.
+fn shared_words(a: &[String], b: &[String]) -> usize {
+    a.iter().filter(|w| b.binary_search(w).is_ok()).count()
+}
+
+/// One stemmer per language, made when first asked for.
+#[derive(Default)]
+struct Stemmers<'s>(HashMap<&'s str, LanguageStemmer, Fast>);
+
+impl<'s> Stemmers<'s> {
+    /// The words a figure's sentence says around it (its noun left out): what [`related`]
+    /// compares.
+    fn about(&mut self, ordered: &[Input<'s>], f: &Fig) -> Vec<String> {
+        let language = ordered[f.report].analysis.language.as_str();
+        let stemmer = self.0.entry(language).or_insert_with(|| LanguageStemmer::new(language));
+        let mut c = context(&around(&f.value.sentence, &f.value.text), language, stemmer);
+        c.retain(|w| Some(w) != f.noun_stem.as_ref());
+        c
+    }
+}
+
+/// How many distinct values of one subject [`lasting`] looks at, and how many reports giving
+/// each value, and how many pairs of reports it compares in all: enough for a story that
+/// repeats its figures, and a bound on a story of thousands of reports (past it the answer is
+/// no, which only costs a store a later reading).
+const LASTING_VALUES: usize = 64;
+const LASTING_PER_VALUE: usize = 8;
+const LASTING_PAIRS: usize = 4_096;
+
+/// Whether two reports give, for one subject narrowed by a modifier or counting a unit alone,
+/// values that every story holding both reports lists as a discrepancy, whatever other reports
+/// it holds: a lasting discrepancy. Those of [`discrepancies`] can come and go as reports
+/// arrive (a second narrowed form takes the bare nouns away from the first, a new value
+/// regroups the others), but not one between two reports A and B of subject K when
+///
+/// - K is narrowed (`strijder|is`) or counts a unit alone (`|@EUR`), so its figures keep K
+///   whatever else the story holds, and no bare noun is ever read as a unit alone;
+/// - neither report has a bare noun that could ever be read as K (same unit, and a noun stem
+///   K's noun has in some language): each report's values of K are then its own figures of K,
+///   whatever else the story holds;
+/// - each report's precise values of K agree with each other, so each gives one value, and
+///   the two values do not agree: they fall into different groups in every story;
+/// - the words around the two values share as many words as [`related`] ever asks for K (two
+///   for a common unit, else one), so the groups are always related.
+pub(super) fn lasting(ordered: &[Input<'_>], figs: &Figures) -> bool {
+    let mut by_key: BTreeMap<&str, Vec<&Fig>> = BTreeMap::new();
+    // Keys no reading of the bare nouns changes: narrowed ones, and those of a unit alone.
+    for f in figs.all.iter().filter(|f| f.specific || f.noun_stem.is_none()) {
+        by_key.entry(&f.subject_key).or_default().push(f);
+    }
+    // Each report's bare nouns: (report, unit, noun stem).
+    let bare: HashSet<(usize, &str, &str), Fast> = figs
+        .all
+        .iter()
+        .filter(|f| !f.specific)
+        .filter_map(|f| Some((f.report, unit_of(&f.subject_key), f.noun_stem.as_deref()?)))
+        .collect();
+    let mut stemmers = Stemmers::default();
+    for (key, values) in by_key {
+        let noun = key.split('|').next().unwrap_or("");
+        let unit = unit_of(key);
+        let stems = if noun.is_empty() { Vec::new() } else { crate::analyze::stem::every_stem(noun) };
+        // One value per report that gives one, grouped by value (reports that agree exactly
+        // fall together): (interval, reports giving it, their contexts once read).
+        type Value<'f> = ((f64, f64), Vec<(&'f Fig, std::cell::OnceCell<Vec<String>>)>);
+        let mut by_value: Vec<Value<'_>> = Vec::new();
+        // Figures are in report order: one run of values per report.
+        for run in values.chunk_by(|a, b| a.report == b.report) {
+            let report = run[0].report;
+            if stems.iter().any(|s| bare.contains(&(report, unit, s.as_str()))) {
+                continue;
+            }
+            let precise: Vec<&Fig> = run.iter().copied().filter(|f| !f.vague() && !f.denied).collect();
+            if !precise.iter().all(|a| precise.iter().all(|b| a.compatible(b))) {
+                continue;
+            }
+            let Some(best) = precise
+                .iter()
+                .min_by(|a, b| a.width().total_cmp(&b.width()).then(a.quantity.cmp(&b.quantity)))
+            else {
+                continue;
+            };
+            let entry = (*best, std::cell::OnceCell::new());
+            match by_value.iter().position(|(v, _)| *v == (best.lo, best.hi)) {
+                Some(i) if by_value[i].1.len() < LASTING_PER_VALUE => by_value[i].1.push(entry),
+                Some(_) => {}
+                None if by_value.len() < LASTING_VALUES => by_value.push(((best.lo, best.hi), vec![entry])),
+                None => {}
+            }
+        }
+        let needed = if common_unit(key) { 2 } else { 1 };
+        let mut pairs = 0;
+        for (i, (_, xs)) in by_value.iter().enumerate() {
+            for (_, ys) in &by_value[i + 1..] {
+                if xs[0].0.compatible(ys[0].0) {
+                    continue;
+                }
+                for (a, a_words) in xs {
+                    for (b, b_words) in ys {
+                        pairs += 1;
+                        if pairs > LASTING_PAIRS {
+                            return false;
+                        }
+                        let a_words = a_words.get_or_init(|| stemmers.about(ordered, a));
+                        let b_words = b_words.get_or_init(|| stemmers.about(ordered, b));
+                        if shared_words(a_words, b_words) >= needed {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    false
+}
+
+/// The unit part of a subject's key (`EUR` of `|@EUR`), empty when it has none.
+fn unit_of(key: &str) -> &str {
+    key.rsplit_once("|@").map_or("", |(_, u)| u)
 }
 
 /// A later report giving an earlier value and a new one for the same thing, with words that
@@ -789,6 +918,7 @@ pub(super) fn is_person(analysis: &Analysis, key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Article;
 
     #[test]
     fn numbers_read_well() {
@@ -831,5 +961,185 @@ mod tests {
         assert!(!compatible((275.0, 275.0), (237.5, 262.5)));
         assert!(compatible((100.0, f64::INFINITY), (120.0, 120.0)));
         assert!(compatible((1000.0, 1000.0), (1004.0, 1004.0)));
+    }
+    /// A report of one sentence per entry, with its quantities given by hand: (the words of
+    /// the quantity in the text, value, noun, modifiers, unit).
+    type Q<'q> = (&'q str, f64, Option<&'q str>, &'q [&'q str], Option<&'q str>);
+
+    fn report(id: &str, day: &str, sentences: &[&str], quantities: &[Q<'_>]) -> (Article, Analysis) {
+        use crate::analyze::{Quantity, Sentence};
+        let text = sentences.join(" ");
+        let article = crate::ingest::prepare(
+            crate::RawArticle {
+                id: Some(id.into()),
+                title: Some(format!("Bericht {id}")),
+                text: text.clone(),
+                source: Some("NPB".into()),
+                published: crate::Published::parse(day).ok(),
+                language: Some("nl".into()),
+                ..Default::default()
+            },
+            &Default::default(),
+        );
+        let mut sentence_list = Vec::new();
+        let mut at = 0;
+        for s in sentences {
+            let n = s.chars().count();
+            sentence_list.push(Sentence { text: s.to_string(), start: at, end: at + n });
+            at += n + 1;
+        }
+        let quantities = quantities
+            .iter()
+            .map(|&(words, value, noun, modifiers, unit)| {
+                let start = text[..text.find(words).expect("quantity in the text")].chars().count();
+                Quantity {
+                    text: words.into(),
+                    value,
+                    min: None,
+                    max: None,
+                    approx: false,
+                    noun: noun.map(Into::into),
+                    modifiers: modifiers.iter().map(|m| m.to_string()).collect(),
+                    unit: unit.map(Into::into),
+                    start,
+                    end: start + words.chars().count(),
+                }
+            })
+            .collect();
+        let analysis =
+            Analysis { language: "nl".into(), sentences: sentence_list, quantities, ..Analysis::default() };
+        (article, analysis)
+    }
+
+    fn state(reports: &[(Article, Analysis)]) -> super::super::DiscrepancyState {
+        let inputs: Vec<Input<'_>> = reports.iter().map(|(a, x)| Input::new(a, x)).collect();
+        super::super::discrepancy_state(&inputs)
+    }
+
+    const IS: &[&str] = &["IS"];
+
+    #[test]
+    fn a_narrowed_disagreement_lasts_unless_a_bare_noun_could_join_it() {
+        use super::super::DiscrepancyState::*;
+        let a = report(
+            "a",
+            "2025-10-11",
+            &["Volgens de coalitie verlieten 275 IS-strijders de stad Busayra."],
+            &[("275 IS-strijders", 275.0, Some("strijder"), IS, None)],
+        );
+        let b = report(
+            "b",
+            "2025-10-12",
+            &["Volgens de coalitie verlieten 250 IS-strijders de stad Busayra."],
+            &[("250 IS-strijders", 250.0, Some("strijder"), IS, None)],
+        );
+        assert_eq!(state(&[a.clone(), b.clone()]), Lasting);
+        // The same disagreement, with a bare noun in the first report that a story could read
+        // as the same subject (or not): present, not lasting.
+        let a_bare = report(
+            "a",
+            "2025-10-11",
+            &[
+                "Volgens de coalitie verlieten 275 IS-strijders de stad Busayra.",
+                "Het konvooi telde 275 strijders in totaal.",
+            ],
+            &[
+                ("275 IS-strijders", 275.0, Some("strijder"), IS, None),
+                ("275 strijders", 275.0, Some("strijder"), &[], None),
+            ],
+        );
+        assert_eq!(state(&[a_bare.clone(), b.clone()]), Present);
+        // Values that agree within rounding never last, whatever else disagrees.
+        let b_close = report(
+            "b",
+            "2025-10-12",
+            &["Volgens de coalitie verlieten 276 IS-strijders de stad Busayra.", "Er reden 22 bussen mee."],
+            &[
+                ("276 IS-strijders", 276.0, Some("strijder"), IS, None),
+                ("22 bussen", 22.0, Some("bus"), &[], None),
+            ],
+        );
+        let a_buses = report(
+            "a",
+            "2025-10-11",
+            &["Volgens de coalitie verlieten 275 IS-strijders de stad Busayra.", "Er reden 14 bussen mee."],
+            &[
+                ("275 IS-strijders", 275.0, Some("strijder"), IS, None),
+                ("14 bussen", 14.0, Some("bus"), &[], None),
+            ],
+        );
+        assert_eq!(state(&[a_buses, b_close]), Present, "a bare noun's disagreement can come and go");
+        // A second narrowed form reads the bare noun apart again: the first pair still disagrees.
+        let c = report(
+            "c",
+            "2025-10-13",
+            &["Onder hen waren 40 buitenlandse strijders."],
+            &[("40 buitenlandse strijders", 40.0, Some("strijder"), &["buitenlandse"], None)],
+        );
+        assert!(state(&[a_bare, b, c]).any());
+    }
+
+    #[test]
+    fn a_sum_of_money_lasts_only_with_two_shared_words() {
+        use super::super::DiscrepancyState::*;
+        let eur = Some("EUR");
+        let a = report(
+            "a",
+            "2025-10-01",
+            &["De nieuwe brug in Zwolle kost volgens de gemeente 14 miljoen euro."],
+            &[("14 miljoen euro", 14e6, None, &[], eur)],
+        );
+        let b = report(
+            "b",
+            "2025-10-02",
+            &["De nieuwe brug in Zwolle kost volgens de provincie 18 miljoen euro."],
+            &[("18 miljoen euro", 18e6, None, &[], eur)],
+        );
+        assert_eq!(state(&[a.clone(), b]), Lasting);
+        let elsewhere = report(
+            "b",
+            "2025-10-02",
+            &["Het geld komt volgens de gemeente uit een potje van 18 miljoen euro."],
+            &[("18 miljoen euro", 18e6, None, &[], eur)],
+        );
+        assert_eq!(
+            state(&[a.clone(), elsewhere]),
+            Absent,
+            "one shared word is not enough for a sum of money"
+        );
+        // With another disagreement (of a bare noun, which can come and go), the sums still do
+        // not make it last.
+        let with_buses = |(article, mut analysis): (Article, Analysis), n: f64| {
+            let mut article = article;
+            let extra = format!("Er reden {n} bussen.");
+            let at = article.text.chars().count() + 1;
+            article.text = format!("{} {extra}", article.text);
+            analysis.sentences.push(crate::analyze::Sentence {
+                text: extra.clone(),
+                start: at,
+                end: at + extra.chars().count(),
+            });
+            let q = format!("{n} bussen");
+            analysis.quantities.push(crate::analyze::Quantity {
+                text: q.clone(),
+                value: n,
+                min: None,
+                max: None,
+                approx: false,
+                noun: Some("bus".into()),
+                modifiers: Vec::new(),
+                unit: None,
+                start: at + 9,
+                end: at + 9 + q.chars().count(),
+            });
+            (article, analysis)
+        };
+        let elsewhere = report(
+            "b",
+            "2025-10-02",
+            &["Het geld komt volgens de gemeente uit een potje van 18 miljoen euro."],
+            &[("18 miljoen euro", 18e6, None, &[], eur)],
+        );
+        assert_eq!(state(&[with_buses(a, 14.0), with_buses(elsewhere, 22.0)]), Present);
     }
 }

@@ -75,6 +75,96 @@ pub fn build(id: i64, title: Option<&str>, inputs: &[Input<'_>]) -> Dossier {
     dossier
 }
 
+/// Whether a story's dossier lists a discrepancy, as a store keeps it per story
+/// ([`discrepancy_state`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DiscrepancyState {
+    /// The dossier lists none.
+    Absent,
+    /// The dossier lists at least one; a report added to the story may change that.
+    Present,
+    /// The dossier lists at least one, and so does the dossier of every story that holds these
+    /// reports and any others: two of them give for one narrowed subject (`strijder|is`)
+    /// values that disagree whatever else the story holds (see the conditions on the lasting
+    /// discrepancy in `figures.rs`). A story that only gains reports keeps it without being read
+    /// again.
+    Lasting,
+}
+
+impl DiscrepancyState {
+    /// Whether the dossier lists a discrepancy.
+    pub fn any(self) -> bool {
+        self != DiscrepancyState::Absent
+    }
+}
+
+/// Whether the dossier of these reports lists a discrepancy: the same answer as
+/// `!build(id, title, inputs).discrepancies.is_empty()`, read from the figures alone (no
+/// timeline, quotes or key words), stopping at the first. Reports that count nothing (no
+/// quantity with a noun or a unit) give no figure and are passed over.
+pub fn has_discrepancies(inputs: &[Input<'_>]) -> bool {
+    match counting(inputs) {
+        Some(ordered) => figures::any_discrepancy(&ordered, &figures::collect(&ordered)),
+        None => false,
+    }
+}
+
+/// [`has_discrepancies`], and when there is one, whether it is lasting: what a store keeps per
+/// story, so its stories list says which stories have discrepancies without building their
+/// dossiers, and a story that only gains reports is not read again once it has a lasting one.
+pub fn discrepancy_state(inputs: &[Input<'_>]) -> DiscrepancyState {
+    let Some(ordered) = counting(inputs) else { return DiscrepancyState::Absent };
+    let figs = figures::collect(&ordered);
+    // A lasting discrepancy is one the dossier lists: looked for only when there is one.
+    if !figures::any_discrepancy(&ordered, &figs) {
+        DiscrepancyState::Absent
+    } else if figures::lasting(&ordered, &figs) {
+        DiscrepancyState::Lasting
+    } else {
+        DiscrepancyState::Present
+    }
+}
+
+/// The reports that count something, in timeline order; `None` when fewer than two do (a
+/// discrepancy compares the values of two reports).
+fn counting<'a>(inputs: &[Input<'a>]) -> Option<Vec<Input<'a>>> {
+    let counting: Vec<Input<'a>> = inputs.iter().copied().filter(|i| counts(i.analysis)).collect();
+    (counting.len() >= 2).then(|| timeline_order(&counting))
+}
+
+/// Whether an analysis counts something: a quantity with a noun or a unit, which is what a
+/// figure is.
+pub fn counts(analysis: &Analysis) -> bool {
+    analysis.quantities.iter().any(|q| q.noun.is_some() || q.unit.is_some())
+}
+
+/// What the figures of a report read of its analysis, and nothing else: its language, names,
+/// quantities and the sentences its quantities stand in (with their text, when the analysis
+/// has it); `None` when it counts nothing. [`has_discrepancies`] and [`discrepancy_state`]
+/// give the same answer on it as on the whole analysis, and the dossier the same figures and
+/// discrepancies; a store keeps only this much of each report in memory while it reads a story.
+pub fn figures_only(analysis: &Analysis) -> Option<Analysis> {
+    if !counts(analysis) {
+        return None;
+    }
+    // The sentence each quantity's evidence is read from, found as the evidence finds it.
+    let mut keep = vec![false; analysis.sentences.len()];
+    for q in &analysis.quantities {
+        let i = analysis.sentences.partition_point(|s| s.end <= q.start);
+        if analysis.sentences.get(i).is_some_and(|s| s.start <= q.start) {
+            keep[i] = true;
+        }
+    }
+    Some(Analysis {
+        language: analysis.language.clone(),
+        sentences: analysis.sentences.iter().zip(keep).filter(|(_, k)| *k).map(|(s, _)| s.clone()).collect(),
+        entities: analysis.entities.clone(),
+        quotes: Vec::new(),
+        quantities: analysis.quantities.clone(),
+        times: Vec::new(),
+    })
+}
+
 /// Inputs in timeline order: dated reports by publication time, then undated ones; ties by id.
 fn timeline_order<'a>(inputs: &[Input<'a>]) -> Vec<Input<'a>> {
     let mut ordered = inputs.to_vec();

@@ -661,6 +661,7 @@ mod tests {
             languages: vec!["nl".into()],
             first_published: None,
             last_published: None,
+            discrepancies: false,
         };
         let html = article_page(&record("Brug in Zwolle fors duurder", text, Some(analysis)), Some(&story));
         assert_safe_page(&html);

@@ -27,13 +27,24 @@ pub struct StoriesForm {
     pub language: Option<String>,
     /// Only stories with at least this many reports (`min_articles`).
     pub min_articles: Option<String>,
+    /// Only stories with discrepancies (`Some(true)`), only those without (`Some(false)`), or
+    /// either (`discrepancies`).
+    pub discrepancies: Option<bool>,
     /// The page, counting from 1 (`page`; 0 reads as 1).
     pub page: usize,
 }
 
 impl Default for StoriesForm {
     fn default() -> Self {
-        StoriesForm { since: None, until: None, source: None, language: None, min_articles: None, page: 1 }
+        StoriesForm {
+            since: None,
+            until: None,
+            source: None,
+            language: None,
+            min_articles: None,
+            discrepancies: None,
+            page: 1,
+        }
     }
 }
 
@@ -58,6 +69,7 @@ impl StoriesForm {
             ("source", &v(&self.source)),
             ("language", &v(&self.language)),
             ("min_articles", &v(&self.min_articles)),
+            ("discrepancies", self.discrepancies.map_or("", |d| if d { "true" } else { "false" })),
         ])
     }
 
@@ -68,10 +80,38 @@ impl StoriesForm {
 
     /// Whether any filter is set.
     pub fn is_filtered(&self) -> bool {
-        [&self.since, &self.until, &self.source, &self.language, &self.min_articles]
-            .iter()
-            .any(|o| o.as_deref().is_some_and(|s| !s.trim().is_empty()))
+        self.discrepancies.is_some()
+            || [&self.since, &self.until, &self.source, &self.language, &self.min_articles]
+                .iter()
+                .any(|o| o.as_deref().is_some_and(|s| !s.trim().is_empty()))
     }
+}
+
+/// The discrepancies filter: any story, only those with, only those without.
+fn discrepancies_field(value: Option<bool>) -> String {
+    let mut out = String::from(
+        "<div class=\"field\"><label for=\"f-discrepancies\">Discrepancies</label><select id=\"f-discrepancies\" name=\"discrepancies\">",
+    );
+    for (v, label, on) in [
+        ("", "any story", value.is_none()),
+        ("true", "with discrepancies", value == Some(true)),
+        ("false", "without", value == Some(false)),
+    ] {
+        let _ = write!(out, "<option value=\"{v}\"{}>{label}</option>", if on { " selected" } else { "" });
+    }
+    out.push_str("</select></div>");
+    out
+}
+
+/// The mark of a story whose dossier lists a discrepancy, linking to them.
+fn discrepancy_mark(s: &StorySummary) -> String {
+    if !s.discrepancies {
+        return String::new();
+    }
+    format!(
+        " <a class=\"badge conflict\" href=\"{}#discrepancies\" title=\"Figures that disagree between its reports\">discrepancies</a>",
+        escape(&story_href(s.id))
+    )
 }
 
 fn field(id: &str, label: &str, value: &Option<String>, kind: &str, placeholder: &str) -> String {
@@ -99,6 +139,7 @@ pub fn stories_page(
     body.push_str(&field("source", "Outlet", &filter.source, "text", "any outlet"));
     body.push_str(&field("language", "Language", &filter.language, "text", "nl, en"));
     body.push_str(&field("min_articles", "Min. reports", &filter.min_articles, "text", "1"));
+    body.push_str(&discrepancies_field(filter.discrepancies));
     body.push_str("<div class=\"field actions\"><button type=\"submit\">Filter</button>");
     if filter.is_filtered() {
         body.push_str("<a class=\"reset\" href=\"/\">Clear</a>");
@@ -123,9 +164,11 @@ pub fn stories_page(
             let outlets: Vec<String> = s.sources.iter().map(|o| outlet_tag(Some(o))).collect();
             let _ = writeln!(
                 body,
-                "<tr><th scope=\"row\" data-label=\"Story\"><a href=\"{}\">{}</a></th><td class=\"num\" data-label=\"Reports\">{}</td><td data-label=\"Outlets\"><span class=\"outlets\">{}</span></td><td data-label=\"Languages\">{}</td><td data-label=\"First\">{}</td><td data-label=\"Last\">{}</td><td data-label=\"Activity\">{}</td></tr>",
+                "<tr{}><th scope=\"row\" data-label=\"Story\"><a href=\"{}\">{}</a>{}</th><td class=\"num\" data-label=\"Reports\">{}</td><td data-label=\"Outlets\"><span class=\"outlets\">{}</span></td><td data-label=\"Languages\">{}</td><td data-label=\"First\">{}</td><td data-label=\"Last\">{}</td><td data-label=\"Activity\">{}</td></tr>",
+                if s.discrepancies { " class=\"disputed\"" } else { "" },
                 escape(&story_href(s.id)),
                 escape(&s.title),
+                discrepancy_mark(s),
                 s.articles,
                 if outlets.is_empty() { "<span class=\"muted\">—</span>".to_string() } else { outlets.join(" ") },
                 escape(&s.languages.join(", ")),
@@ -177,6 +220,7 @@ mod tests {
             languages: vec!["nl".into()],
             first_published: day(2023, 3, 2),
             last_published: day(2023, 3, 4),
+            discrepancies: false,
         }
     }
 
@@ -197,6 +241,31 @@ mod tests {
             "only the story with activity gets a sparkline"
         );
         assert!(!html.contains("rel=\"next\"") && !html.contains("rel=\"prev\""));
+    }
+
+    #[test]
+    fn stories_with_discrepancies_are_marked_and_can_be_filtered() {
+        let disputed =
+            StorySummary { discrepancies: true, ..summary(4, "Konvooi verlaat Busayra", &["NPB"]) };
+        let quiet = summary(9, "Dijkschade", &["NPB"]);
+        let html = stories_page(&[disputed, quiet], &[], &StoriesForm::default(), false);
+        assert_safe_page(&html);
+        assert_eq!(html.matches("class=\"badge conflict\"").count(), 1, "only the disputed story is marked");
+        assert!(html.contains("<tr class=\"disputed\"><th scope=\"row\" data-label=\"Story\"><a href=\"/stories/4\">Konvooi verlaat Busayra</a> <a class=\"badge conflict\" href=\"/stories/4#discrepancies\""), "{html}");
+        assert!(html.contains(
+            "<tr><th scope=\"row\" data-label=\"Story\"><a href=\"/stories/9\">Dijkschade</a></th>"
+        ));
+        assert!(html.contains("<option value=\"\" selected>any story</option>"));
+        // The filter is echoed back and kept in the page links.
+        let only = StoriesForm { discrepancies: Some(true), page: 2, ..Default::default() };
+        let html = stories_page(&[], &[], &only, true);
+        assert!(html.contains("<option value=\"true\" selected>with discrepancies</option>"));
+        assert!(html.contains("<a rel=\"next\" href=\"/?discrepancies=true&amp;page=3\">"), "{html}");
+        assert!(only.is_filtered());
+        let without = StoriesForm { discrepancies: Some(false), ..Default::default() };
+        assert_eq!(without.query(), "discrepancies=false");
+        assert!(stories_page(&[], &[], &without, false)
+            .contains("<option value=\"false\" selected>without</option>"));
     }
 
     #[test]

@@ -48,6 +48,8 @@ fn summaries_agree(store: &dyn Store) {
             "story {} is named after one of its reports",
             s.id
         );
+        let dossier = storyline_store::dossier::story_dossier(store, s.id).unwrap().unwrap();
+        assert_eq!(s.discrepancies, !dossier.discrepancies.is_empty(), "story {}'s discrepancy mark", s.id);
     }
 }
 

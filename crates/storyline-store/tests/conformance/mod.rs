@@ -776,7 +776,186 @@ pub fn an_older_version_arriving_late_goes_into_the_history(store: &dyn Store) {
     assert!(matches!(out[0], IngestOutcome::Revised { version: 5, latest: true, .. }), "{out:?}");
 }
 
+/// Two reports of a convoy (the project's own text) that disagree on the number of fighters:
+/// 275 against about 250.
+const CONVOY_275: &str = "Een konvooi met 275 IS-strijders heeft zaterdag de stad Busayra verlaten, \
+    meldt de coalitie. Volgens woordvoerder Ryan Dillon gaat het om een lokale afspraak tussen \
+    stamleiders en de strijders. Het konvooi wordt vanuit de lucht gevolgd.";
+const CONVOY_ABOUT_250: &str = "Zo'n 250 IS-strijders hebben de stad Busayra verlaten in een konvooi \
+    van vijftig vrachtwagens, bevestigt de coalitie. Woordvoerder Ryan Dillon spreekt van een \
+    lokale afspraak. Het konvooi wordt vanuit de lucht gevolgd.";
+
+/// Every story's flag as the listing gives it, by id.
+fn flags(store: &dyn Store) -> Vec<(i64, bool)> {
+    let mut flags: Vec<(i64, bool)> =
+        store.stories(&StoryFilter::default()).unwrap().iter().map(|s| (s.id, s.discrepancies)).collect();
+    flags.sort_unstable();
+    flags
+}
+
+/// Flags by id.
+fn by_id<const N: usize>(mut flags: [(i64, bool); N]) -> Vec<(i64, bool)> {
+    flags.sort_unstable();
+    flags.to_vec()
+}
+
+/// Each listed story says it has discrepancies exactly when its dossier lists one; the filter
+/// finds each story on its side; no story's flag is left unknown.
+fn flags_agree_with_dossiers(store: &dyn Store, when: &str) {
+    // In the listing's order, which the filter keeps.
+    let listed: Vec<(i64, bool)> =
+        store.stories(&StoryFilter::default()).unwrap().iter().map(|s| (s.id, s.discrepancies)).collect();
+    for &(id, flag) in &listed {
+        let dossier = storyline_store::dossier::story_dossier(store, id).unwrap().unwrap();
+        assert_eq!(
+            flag,
+            !dossier.discrepancies.is_empty(),
+            "{when}: story {id}: {:#?}",
+            dossier.discrepancies
+        );
+    }
+    for side in [true, false] {
+        let filtered: Vec<i64> = store
+            .stories(&StoryFilter { discrepancies: Some(side), ..Default::default() })
+            .unwrap()
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        let expected: Vec<i64> = listed.iter().filter(|(_, f)| *f == side).map(|(id, _)| *id).collect();
+        assert_eq!(filtered, expected, "{when}: discrepancies = {side}");
+    }
+    let report = store.check(false).unwrap();
+    assert!(report.problems.is_empty(), "{when}: {:?}", report.problems);
+}
+
+/// Stores two stories of two reports each: a convoy whose reports disagree on the number of
+/// fighters, and a flood whose copy agrees with its original; returns their ids.
+pub fn convoy_and_flood(store: &dyn Store) -> (i64, i64) {
+    let [convoy, flood] = discrepancy_fixtures();
+    let batch = [convoy[0].clone(), flood[0].clone(), convoy[1].clone(), flood[1].clone()];
+    let out = store.ingest(&batch, &settings()).unwrap();
+    assert_eq!(inserted_story(&out[0]), inserted_story(&out[2]));
+    assert_eq!(inserted_story(&out[1]), inserted_story(&out[3]));
+    (inserted_story(&out[0]), inserted_story(&out[1]))
+}
+
+/// The convoy's two reports and the flood's two.
+fn discrepancy_fixtures() -> [[Prepared; 2]; 2] {
+    let convoy = [
+        titled(
+            "k1",
+            "NPB",
+            "2025-10-11T14:20:00Z",
+            "nl",
+            "Konvooi met strijders verlaat Busayra",
+            CONVOY_275,
+        ),
+        titled(
+            "k2",
+            "De Dagkoerier",
+            "2025-10-12T08:00:00Z",
+            "nl",
+            "Konvooi met strijders uit Busayra vertrokken",
+            CONVOY_ABOUT_250,
+        ),
+    ];
+    let flood = [
+        article("f1", "NPB", None, "2025-10-12T09:00:00Z", WIRE),
+        article(
+            "f2",
+            "De Dagkoerier",
+            None,
+            "2025-10-12T11:00:00Z",
+            &WIRE.replace("zaterdagavond", "zaterdag"),
+        ),
+    ];
+    [convoy, flood]
+}
+
+/// The stories list says which stories have discrepancies, through ingest, revision and
+/// re-clustering, and filters on it both ways.
+pub fn stories_say_which_have_discrepancies(store: &dyn Store) {
+    let [convoy, flood] = discrepancy_fixtures();
+    // The first report of each story alone: one report disagrees with nothing.
+    let out = store.ingest(&[convoy[0].clone(), flood[0].clone()], &settings()).unwrap();
+    let (k, f) = (inserted_story(&out[0]), inserted_story(&out[1]));
+    assert_ne!(k, f);
+    assert_eq!(flags(store), by_id([(f, false), (k, false)]));
+    flags_agree_with_dossiers(store, "one report each");
+    // The second reports: the convoy's disagree on the fighters, the flood's copy agrees.
+    let out = store.ingest(&[convoy[1].clone(), flood[1].clone()], &settings()).unwrap();
+    assert_eq!((inserted_story(&out[0]), inserted_story(&out[1])), (k, f), "each joins its story");
+    assert_eq!(flags(store), by_id([(f, false), (k, true)]));
+    let with = store.stories(&StoryFilter { discrepancies: Some(true), ..Default::default() }).unwrap();
+    assert_eq!(with.iter().map(|s| s.id).collect::<Vec<_>>(), [k]);
+    let without = store.stories(&StoryFilter { discrepancies: Some(false), ..Default::default() }).unwrap();
+    assert_eq!(without.iter().map(|s| s.id).collect::<Vec<_>>(), [f]);
+    // The filter goes with the others.
+    let npb_with =
+        StoryFilter { discrepancies: Some(true), source: Some("npb".into()), ..Default::default() };
+    assert_eq!(store.stories(&npb_with).unwrap().len(), 1);
+    let two_without = StoryFilter { discrepancies: Some(false), min_articles: 3, ..Default::default() };
+    assert!(store.stories(&two_without).unwrap().is_empty());
+    flags_agree_with_dossiers(store, "after ingest");
+    // Ingesting the same again changes nothing.
+    store.ingest(&[convoy[1].clone(), flood[1].clone()], &settings()).unwrap();
+    assert_eq!(flags(store), by_id([(f, false), (k, true)]));
+    // A revision that gives the same figure as the first report: no disagreement left.
+    let agreeing = titled(
+        "k2",
+        "De Dagkoerier",
+        "2025-10-12T10:00:00Z",
+        "nl",
+        "Konvooi met strijders uit Busayra vertrokken",
+        &CONVOY_ABOUT_250.replace("Zo'n 250", "In totaal 275"),
+    );
+    let out = store.ingest(&[agreeing], &settings()).unwrap();
+    assert!(matches!(out[0], IngestOutcome::Revised { latest: true, .. }), "{out:?}");
+    assert_eq!(flags(store), by_id([(f, false), (k, false)]));
+    flags_agree_with_dossiers(store, "after the revision");
+    // And one that disagrees again.
+    let again = titled(
+        "k2",
+        "De Dagkoerier",
+        "2025-10-12T12:00:00Z",
+        "nl",
+        "Konvooi met strijders uit Busayra vertrokken",
+        &CONVOY_ABOUT_250.replace("Zo'n 250", "Zo'n 240"),
+    );
+    store.ingest(&[again], &settings()).unwrap();
+    assert_eq!(flags(store), by_id([(f, false), (k, true)]));
+    // Rebuilding the stories keeps each one's flag.
+    store.recluster(&settings()).unwrap();
+    assert_eq!(flags(store), by_id([(f, false), (k, true)]));
+    flags_agree_with_dossiers(store, "after the re-clustering");
+    // So does a repair.
+    store.check(true).unwrap();
+    assert_eq!(flags(store), by_id([(f, false), (k, true)]));
+}
+
+/// When a report joins two stories that had no discrepancies and disagrees with one of them,
+/// the merged story has a discrepancy, and a re-clustering says the same.
+pub fn a_merged_story_says_whether_it_has_discrepancies(store: &dyn Store) {
+    let [d1, d2, _] = derailment();
+    // The joining report counts eleven wagons where the second counts seven.
+    let (id, source, published, title, text) = DERAILMENT[2];
+    let d3 = titled(id, source, published, "nl", title, &text.replace("zeven wagons", "elf wagons"));
+    let first = store.ingest(&[d1, d2], &merging()).unwrap();
+    let (a, b) = (inserted_story(&first[0]), inserted_story(&first[1]));
+    assert_ne!(a, b, "the first two reports share too little to join");
+    assert_eq!(flags(store), by_id([(b, false), (a, false)]));
+    let third = store.ingest(&[d3], &merging()).unwrap();
+    assert_eq!(inserted_story(&third[0]), a, "the third report joins both, in the older story");
+    assert_eq!(flags(store), by_id([(a, true)]));
+    flags_agree_with_dossiers(store, "after the merge");
+    store.recluster(&merging()).unwrap();
+    assert_eq!(flags(store), by_id([(a, true)]));
+    flags_agree_with_dossiers(store, "after the re-clustering");
+}
+
 pub fn run_all(open: &dyn Fn() -> Box<dyn Store>) {
+    stories_say_which_have_discrepancies(open().as_ref());
+    a_merged_story_says_whether_it_has_discrepancies(open().as_ref());
     a_revised_report_becomes_a_new_version(open().as_ref());
     another_outlets_item_with_the_same_id_is_its_own_article(open().as_ref());
     an_older_version_arriving_late_goes_into_the_history(open().as_ref());

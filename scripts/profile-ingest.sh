@@ -25,11 +25,11 @@ cargo build --release --quiet -p storyline
 rm -f "$out"/store.db*
 perf record -F 499 -g --call-graph dwarf,16384 -o "$out/perf.data" -- \
   "$target/release/storyline" --db "$out/store.db" ingest "$corpus" --quiet
-perf report -i "$out/perf.data" --no-children --sort symbol --stdio 2>/dev/null \
-  | grep -v '^#' | grep -v '^$' | head -60 >"$out/report.txt"
+perf report -i "$out/perf.data" --no-children --sort symbol -g none --stdio 2>/dev/null >"$out/report-full.txt"
+grep -v '^#' "$out/report-full.txt" | grep -v '^$' | sed -n 1,60p >"$out/report.txt"
 if ! command -v inferno-flamegraph >/dev/null 2>&1; then
   cargo install inferno --locked --quiet
 fi
 perf script -i "$out/perf.data" 2>/dev/null | inferno-collapse-perf | inferno-flamegraph >"$out/flamegraph.svg"
 echo "wrote $out/report.txt and $out/flamegraph.svg"
-head -25 "$out/report.txt"
+sed -n 1,25p "$out/report.txt"

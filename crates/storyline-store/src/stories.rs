@@ -18,6 +18,10 @@ use crate::StoreError;
 /// How many of the most recent articles rebuild the clusterer's state in a new process.
 pub const RESTORE_ARTICLES: i64 = 20_000;
 
+/// The largest clusterer state saved for the next process (about the memory of 20,000 stories of
+/// long reports); a larger one is not saved, and the next process rebuilds its clusterer.
+pub const MAX_SAVED_BYTES: usize = 64 << 20;
+
 /// The clusterer and how far it has seen the store.
 pub struct StoryState {
     clusterer: Clusterer,
@@ -144,6 +148,11 @@ impl StoryState {
     /// Saves this state in the store for the next writing process (see [`StoryState::load`]).
     pub fn save(&self, tx: &mut dyn Sql) -> Result<(), StoreError> {
         let bytes = self.clusterer.save();
+        if bytes.len() > MAX_SAVED_BYTES {
+            // Writing it at every ingest's end would cost more than rebuilding saves.
+            tracing::debug!("the clusterer's state ({} bytes) is too large to save", bytes.len());
+            return Ok(());
+        }
         tx.execute(
             "INSERT INTO cluster_state (id, seen_up_to, corrections, saved_at, state) VALUES (1, ?1, ?2, ?3, ?4) \
              ON CONFLICT (id) DO UPDATE SET seen_up_to = excluded.seen_up_to, corrections = excluded.corrections, \

@@ -51,6 +51,21 @@ fn chromium_or_skip(test: &str) -> Option<PathBuf> {
     found
 }
 
+/// What every headless Chromium of these tests runs with: no sandbox (tests may run as root), no
+/// GPU, nothing fetched from elsewhere.
+const CHROMIUM_FLAGS: [&str; 10] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-dev-shm-usage",
+];
+
 /// Runs headless Chromium with `args` and returns its standard output; kills it after
 /// [`BROWSER_TIMEOUT`].
 fn run_chromium(bin: &Path, args: &[String]) -> String {
@@ -65,19 +80,8 @@ fn run_chromium_in(bin: &Path, args: &[String], tz: Option<&str>) -> String {
         command.env("TZ", tz);
     }
     let mut child = command
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-extensions",
-            "--disable-dev-shm-usage",
-            "--hide-scrollbars",
-        ])
+        .args(CHROMIUM_FLAGS)
+        .arg("--hide-scrollbars")
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(args)
         .stdin(Stdio::null())
@@ -553,11 +557,21 @@ fn sign_in(browser: &mut cdp::Browser, name: &str, token: &str) {
     ));
 }
 
-/// Presses a button and waits for the page the correction leads to.
+/// Presses a button and waits for the page the correction leads to (a new address: each
+/// correction's number is in it).
 fn press_and_wait(browser: &mut cdp::Browser, button: &str, what: &str) {
+    let before = browser.eval("location.href");
     browser.eval(&format!("document.querySelector({}).click(); true", serde_json::json!(button)));
+    wait_for_correction(browser, &before, what);
+}
+
+/// Waits until the page left `before` for a page a correction led to, and has loaded.
+fn wait_for_correction(browser: &mut cdp::Browser, before: &serde_json::Value, what: &str) {
     browser.wait_for(
-        "location.search.indexOf('corrected=') >= 0 && document.readyState === 'complete' && !!document.getElementById('history')",
+        &format!(
+            "location.href !== {before} && location.search.indexOf('corrected=') >= 0 \
+             && document.readyState === 'complete' && !!document.getElementById('history')"
+        ),
         what,
     );
 }
@@ -650,11 +664,9 @@ fn an_article_s_date_and_outlet_are_set_in_the_web_interface() {
     sign_in(&mut browser, "Cor", TOKEN);
     // Typed in, and sent with Enter from the keyboard.
     browser.eval("document.getElementById('c-published').value = '2025-11-05'; document.getElementById('c-source').value = 'Vechtdal Nieuws'; document.getElementById('c-source').focus(); true");
+    let before = browser.eval("location.href");
     browser.press_enter();
-    browser.wait_for(
-        "location.search.indexOf('corrected=') >= 0 && document.readyState === 'complete' && !!document.getElementById('history')",
-        "the article page after the correction",
-    );
+    wait_for_correction(&mut browser, &before, "the article page after the correction");
     let a = store.article("raad-1@dagblad-oost").expect("read").expect("stored").article;
     assert_eq!(a.published.map(|p| p.to_string()).as_deref(), Some("2025-11-05"));
     assert_eq!(a.source.as_deref(), Some("Vechtdal Nieuws"));

@@ -729,22 +729,9 @@ fn write_fields(tx: &mut dyn Sql, seq: i64, changes: &[FieldChange]) -> Result<(
             }
         }
     }
-    let row = tx
-        .query_row(
-            "SELECT id, title, text, source, published, language, story FROM articles WHERE seq = ?1",
-            params![seq],
-        )?
-        .ok_or_else(|| StoreError::Database(format!("article {seq} vanished during a correction")))?;
-    let (id, title, text, source, published, language, story): (
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        String,
-        Option<i64>,
-    ) = (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?);
-    let published = crate::read::published_from(published, &format!("article `{id}`"));
+    let crate::read::TextRow { id, title, text, source, published, language, story } =
+        crate::read::text_row(tx, seq)?
+            .ok_or_else(|| StoreError::Database(format!("article {seq} vanished during a correction")))?;
     if reanalyse {
         let mut analysis = analyze(&text, &language, published);
         let article = crate::stories::stored_article(id, title, text, source, published, language);

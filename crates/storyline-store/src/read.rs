@@ -29,6 +29,41 @@ const REPORT_COLUMNS: &str = "id, title, text, source, url, published, language,
      analyses.analysis, story, seq, analyses.terms, \
      (SELECT COUNT(*) FROM article_versions v WHERE v.article_seq = articles.seq)";
 
+/// The text fields of one stored article: what a search hit and a corrected article's new
+/// analysis read.
+pub(crate) struct TextRow {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub source: Option<String>,
+    pub published: Option<Published>,
+    pub language: String,
+    pub story: Option<i64>,
+}
+
+/// Reads [`TextRow`] of article `seq`, `None` when there is none (a date that does not read is
+/// read as none, as [`published_from`] says).
+pub(crate) fn text_row(conn: &mut dyn Sql, seq: i64) -> Result<Option<TextRow>, StoreError> {
+    let Some(r) = conn.query_row(
+        "SELECT id, title, text, source, published, language, story FROM articles WHERE seq = ?1",
+        params![seq],
+    )?
+    else {
+        return Ok(None);
+    };
+    let id: String = r.get(0)?;
+    let published = published_from(r.get(4)?, &format!("article `{id}`"));
+    Ok(Some(TextRow {
+        title: r.get(1)?,
+        text: r.get(2)?,
+        source: r.get(3)?,
+        published,
+        language: r.get(5)?,
+        story: r.get(6)?,
+        id,
+    }))
+}
+
 /// A stored date read back; one that does not read (written by an older version, or damaged)
 /// is reported in the log and read as none, so one row never fails a listing (`storyline check
 /// --repair` fixes the row).

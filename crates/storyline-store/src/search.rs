@@ -403,23 +403,11 @@ pub fn search(conn: &mut dyn Sql, q: &SearchQuery) -> Result<SearchResults, Stor
     }
     let mut hits = Vec::new();
     for &(seq, score) in ranked.iter().skip(q.offset).take(q.limit) {
-        let Some(r) = conn.query_row(
-            "SELECT id, title, text, source, published, language, story FROM articles WHERE seq = ?1",
-            params![seq],
-        )?
+        let Some(crate::read::TextRow { id, title, text, source, published, language, story }) =
+            crate::read::text_row(conn, seq)?
         else {
             continue;
         };
-        let (id, title, text, source, published, language, story): (
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            String,
-            Option<i64>,
-        ) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?);
-        let published = crate::read::published_from(published, &format!("article `{id}`"));
         let matcher = query.matcher();
         let (snippet, snippet_highlights) = matcher.snippet(&text, &language, SNIPPET_CHARS);
         let title_highlights = matcher.highlight(&title, &language);

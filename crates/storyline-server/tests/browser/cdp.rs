@@ -34,19 +34,8 @@ impl Browser {
             .arg("-c")
             .arg(r#"exec "$0" "$@" 3<&0 4>&1 0</dev/null 1>/dev/null"#)
             .arg(bin)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-extensions",
-                "--disable-dev-shm-usage",
-                "--remote-debugging-pipe",
-            ])
+            .args(super::CHROMIUM_FLAGS)
+            .arg("--remote-debugging-pipe")
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .env("TZ", "UTC")
             .stdin(Stdio::piped())
@@ -87,6 +76,21 @@ impl Browser {
 
     /// Sends a command (to the page's session, or to the browser) and returns its result.
     fn call(&mut self, page: Option<()>, method: &str, params: Value) -> Value {
+        match self.call_within(page, method, params, ANSWER) {
+            Some(v) => v,
+            None => panic!("{method}: no answer within {}s", ANSWER.as_secs()),
+        }
+    }
+
+    /// [`Browser::call`], `None` when no answer came within `wait` (a page being replaced may
+    /// drop a command; an answer that comes later is passed over).
+    fn call_within(
+        &mut self,
+        page: Option<()>,
+        method: &str,
+        params: Value,
+        wait: Duration,
+    ) -> Option<Value> {
         self.next += 1;
         let id = self.next;
         let mut message = json!({ "id": id, "method": method, "params": params });
@@ -96,7 +100,7 @@ impl Browser {
         let mut bytes = serde_json::to_vec(&message).expect("JSON");
         bytes.push(0);
         self.commands.write_all(&bytes).expect("the browser takes commands");
-        let deadline = Instant::now() + ANSWER;
+        let deadline = Instant::now() + wait;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.answers.recv_timeout(left) {
@@ -104,10 +108,10 @@ impl Browser {
                     if let Some(e) = v.get("error") {
                         panic!("{method} failed: {e}");
                     }
-                    return v["result"].clone();
+                    return Some(v["result"].clone());
                 }
-                Ok(_) => {} // an event
-                Err(RecvTimeoutError::Timeout) => panic!("{method}: no answer within {}s", ANSWER.as_secs()),
+                Ok(_) => {} // an event, or a late answer
+                Err(RecvTimeoutError::Timeout) => return None,
                 Err(RecvTimeoutError::Disconnected) => panic!("{method}: the browser went away"),
             }
         }
@@ -151,12 +155,13 @@ impl Browser {
         let deadline = Instant::now() + ANSWER;
         loop {
             // A page being replaced may not answer; that is a false, not a failure.
-            let r = self.call(
+            let r = self.call_within(
                 Some(()),
                 "Runtime.evaluate",
                 json!({ "expression": condition, "returnByValue": true }),
+                Duration::from_secs(5),
             );
-            if r["result"]["value"] == json!(true) {
+            if r.is_some_and(|r| r["result"]["value"] == json!(true)) {
                 return;
             }
             if Instant::now() >= deadline {

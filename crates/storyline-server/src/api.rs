@@ -127,6 +127,7 @@ pub(crate) async fn story(
                 languages: &d.languages,
                 articles: &d.articles[from..to],
                 articles_total: total,
+                reports_total: d.reports_total.max(total as u64),
                 limit,
                 offset,
                 has_more: to < total,
@@ -161,8 +162,11 @@ struct PagedDossier<'a> {
     sources: &'a [String],
     languages: &'a [String],
     articles: &'a [storyline_core::dossier::Report],
-    /// Reports in the story (`articles` holds `limit` of them from `offset`).
+    /// Reports the dossier reads (`articles` holds `limit` of them from `offset`).
     articles_total: usize,
+    /// Reports in the story: more than `articles_total` when the story is too large to read
+    /// whole and the dossier is of its first and latest reports.
+    reports_total: u64,
     limit: usize,
     offset: usize,
     has_more: bool,

@@ -373,7 +373,7 @@ pub fn document() -> Value {
                     "total_new": { "type": "integer" }, "total_revised": { "type": "integer" },
                     "etag": { "type": ["string", "null"] }, "last_modified": { "type": ["string", "null"] },
                     "files_seen": { "type": "integer", "description": "For a folder: the files seen." } } },
-                "Dossier": { "type": "object", "description": "id, title, first_published, last_published, sources, languages, articles (one page of the timeline, each with role and adds), articles_total, limit, offset, has_more, discrepancies, contradictions, quotes (by speaker), figures." }
+                "Dossier": { "type": "object", "description": "id, title, first_published, last_published, sources, languages, articles (one page of the timeline, each with role and adds), articles_total (the reports the dossier reads), reports_total (the story's; more when a story of over 2,000 reports is read from its first and latest 1,000), limit, offset, has_more, discrepancies, contradictions, quotes (by speaker), figures." }
             }
         }
     })

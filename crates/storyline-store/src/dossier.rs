@@ -30,6 +30,7 @@ pub fn story_dossier_of(store: &dyn Store, summary: &StorySummary) -> Result<Opt
         .map(|(article, analysis, terms)| Input { article, analysis, terms: terms.as_ref() })
         .collect();
     let mut built = dossier::build(summary.id, Some(&summary.title), &inputs);
+    built.reports_total = built.reports_total.max(summary.articles);
     for id in revised {
         let revision = store.article(&id)?.and_then(|r| revision_of(&r));
         if let Some(report) = built.articles.iter_mut().find(|a| a.id == id) {

@@ -47,6 +47,11 @@ use storyline_core::ingest::prepare::Prepared;
 use storyline_core::model::{Article, Sighting};
 use storyline_core::Published;
 
+/// Reports a dossier reads at most: a story with more is laid out from its first and its latest
+/// `DOSSIER_REPORTS / 2` reports in publication order (its page says so), so its page, its API
+/// answer and its discrepancy mark cost the same however long the story runs.
+pub const DOSSIER_REPORTS: usize = 2_000;
+
 /// Whether a store address names a PostgreSQL server (`postgres://…` or `postgresql://…`)
 /// rather than a SQLite file.
 pub fn is_postgres(address: &str) -> bool {

@@ -9,7 +9,7 @@ use storyline_core::model::{Article, Language, NearDuplicate, Sighting};
 use storyline_core::Published;
 
 use crate::codec::Stored;
-use crate::sql::{params_of, Dialect, Row, Sql};
+use crate::sql::{params_of, placeholders, Dialect, Row, Sql};
 use crate::write::hash_to_db;
 use crate::{
     ArticleFilter, ArticleRecord, ArticleSummary, NearDuplicateOf, StoreError, StoreStats, StoredReport,
@@ -466,13 +466,29 @@ pub fn story_published(conn: &mut dyn Sql, story: i64) -> Result<Vec<i64>, Store
 
 /// The reports of one story with their analyses and key words.
 pub fn story_reports(conn: &mut dyn Sql, story: i64) -> Result<Vec<StoredReport>, StoreError> {
-    let rows = conn.query(
-        &format!(
-            "SELECT {REPORT_COLUMNS} FROM articles LEFT JOIN analyses ON analyses.article_seq = articles.seq \
-             WHERE story = ?1 ORDER BY published_unix IS NULL, published_unix, seq"
-        ),
-        params![story],
-    )?;
+    let rows = match dossier_selection(conn, story)? {
+        None => conn.query(
+            &format!(
+                "SELECT {REPORT_COLUMNS} FROM articles LEFT JOIN analyses ON analyses.article_seq = articles.seq \
+                 WHERE story = ?1 ORDER BY published_unix IS NULL, published_unix, seq"
+            ),
+            params![story],
+        )?,
+        Some(selected) => {
+            let mut rows = Vec::with_capacity(selected.len());
+            for chunk in selected.chunks(500) {
+                rows.extend(conn.query(
+                    &format!(
+                        "SELECT {REPORT_COLUMNS} FROM articles LEFT JOIN analyses ON analyses.article_seq = articles.seq \
+                         WHERE articles.seq IN ({}) ORDER BY published_unix IS NULL, published_unix, seq",
+                        placeholders(chunk.len())
+                    ),
+                    &params_of(chunk),
+                )?);
+            }
+            rows
+        }
+    };
     rows.iter()
         .map(|r| {
             let row = row_to_article(r)?;
@@ -489,6 +505,32 @@ pub fn story_reports(conn: &mut dyn Sql, story: i64) -> Result<Vec<StoredReport>
             Ok(StoredReport { article, analysis, terms, version: u32::try_from(earlier).unwrap_or(0) + 1 })
         })
         .collect()
+}
+
+/// The reports of a story too large for a dossier to read whole ([`crate::DOSSIER_REPORTS`]):
+/// its first and its latest half of that many, in the dossier's order (publication order,
+/// undated last, then ingest order); `None` for a story a dossier reads whole.
+pub fn dossier_selection(conn: &mut dyn Sql, story: i64) -> Result<Option<Vec<i64>>, StoreError> {
+    let total: i64 =
+        conn.query_value("SELECT COUNT(*) FROM articles WHERE story = ?1", params![story])?.unwrap_or(0);
+    if total as usize <= crate::DOSSIER_REPORTS {
+        return Ok(None);
+    }
+    let half = (crate::DOSSIER_REPORTS / 2) as i64;
+    let seqs = |conn: &mut dyn Sql, order: &str| -> Result<Vec<i64>, StoreError> {
+        conn.query(
+            &format!("SELECT seq FROM articles WHERE story = ?1 ORDER BY {order} LIMIT ?2"),
+            params![story, half],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+    };
+    let mut selected = seqs(conn, "published_unix IS NULL, published_unix, seq")?;
+    let mut latest = seqs(conn, "published_unix IS NULL DESC, published_unix DESC, seq DESC")?;
+    latest.reverse();
+    selected.extend(latest);
+    Ok(Some(selected))
 }
 
 /// Every version of a revised article, oldest first, the shown one (`article`) last, each with

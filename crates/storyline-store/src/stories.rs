@@ -247,7 +247,8 @@ pub fn record(tx: &mut dyn Sql, seq: i64, story: i64, counting: bool) -> Result<
          FROM articles WHERE seq = ?2 \
          ON CONFLICT(id) DO UPDATE SET \
            articles = s.articles + 1, \
-           discrepancies = CASE WHEN ?3 = 0 OR s.discrepancies = 2 THEN s.discrepancies ELSE NULL END, \
+           discrepancies = CASE WHEN s.articles + 1 <= ?4 AND (?3 = 0 OR s.discrepancies = 2) \
+             THEN s.discrepancies ELSE NULL END, \
            first_published_text = CASE WHEN excluded.first_published IS NOT NULL AND \
              (s.first_published IS NULL OR excluded.first_published < s.first_published) \
              THEN excluded.first_published_text ELSE s.first_published_text END, \
@@ -261,7 +262,7 @@ pub fn record(tx: &mut dyn Sql, seq: i64, story: i64, counting: bool) -> Result<
              (s.last_published IS NULL OR excluded.last_published >= s.last_published) \
              THEN excluded.last_published ELSE s.last_published END, \
            last_seq = CASE WHEN excluded.last_seq > s.last_seq THEN excluded.last_seq ELSE s.last_seq END",
-        params![story, seq, counting],
+        params![story, seq, counting, crate::DOSSIER_REPORTS as i64],
     )?;
     Ok(())
 }
@@ -315,9 +316,10 @@ pub fn merge(tx: &mut dyn Sql, from: i64, into: i64) -> Result<(), StoreError> {
              (stories.last_published IS NULL OR m.last_published > stories.last_published) \
              THEN m.last_published ELSE stories.last_published END, \
            last_seq = CASE WHEN m.last_seq > stories.last_seq THEN m.last_seq ELSE stories.last_seq END, \
-           discrepancies = CASE WHEN stories.discrepancies = 2 OR m.discrepancies = 2 THEN 2 ELSE NULL END \
+           discrepancies = CASE WHEN stories.articles + m.articles <= ?3 \
+             AND (stories.discrepancies = 2 OR m.discrepancies = 2) THEN 2 ELSE NULL END \
          FROM (SELECT * FROM stories WHERE id = ?2) AS m WHERE stories.id = ?1",
-        params![into, from],
+        params![into, from, crate::DOSSIER_REPORTS as i64],
     )?;
     tx.execute("DELETE FROM stories WHERE id = ?1", params![from])?;
     Ok(())
@@ -441,12 +443,26 @@ pub fn settle(tx: &mut dyn Sql) -> Result<u64, StoreError> {
 /// of more than one such batch, a batch with a lasting discrepancy is enough (the story holds
 /// those reports), so a large story with one is seldom read whole.
 pub fn discrepancy_state_of(tx: &mut dyn Sql, story: i64) -> Result<DiscrepancyState, StoreError> {
+    // A story too large to read whole has the discrepancies of the reports its dossier reads,
+    // which change as later reports arrive: none lasts.
+    if let Some(selected) = crate::read::dossier_selection(tx, story)? {
+        let state = state_of_reports(tx, &selected, false)?;
+        return Ok(match state {
+            DiscrepancyState::Lasting => DiscrepancyState::Present,
+            other => other,
+        });
+    }
     let seqs: Vec<i64> = tx
         .query("SELECT seq FROM articles WHERE story = ?1 ORDER BY seq", params![story])?
         .iter()
         .map(|r| r.get(0))
         .collect::<Result<_, _>>()?;
-    let chunked = seqs.len() > SETTLE_CHUNK;
+    state_of_reports(tx, &seqs, seqs.len() > SETTLE_CHUNK)
+}
+
+/// The discrepancy state of the reports `seqs`, read [`SETTLE_CHUNK`] at a time; with
+/// `chunked`, a chunk with a lasting discrepancy is enough.
+fn state_of_reports(tx: &mut dyn Sql, seqs: &[i64], chunked: bool) -> Result<DiscrepancyState, StoreError> {
     let mut reports: Vec<(Article, Analysis)> = Vec::new();
     for chunk in seqs.chunks(SETTLE_CHUNK) {
         let list = placeholders(chunk.len());

@@ -706,3 +706,67 @@ fn a_recluster_drops_the_saved_clusterer_and_a_later_writer_still_ingests_after_
     let stories = next.stories(&Default::default()).unwrap().len();
     assert!(stories > 1, "{stories}");
 }
+
+#[test]
+fn a_story_too_large_to_read_whole_is_read_from_its_first_and_latest_reports() {
+    use storyline_core::ingest::prepare::prepare_with_signature;
+    use storyline_store::DOSSIER_REPORTS;
+    let n = DOSSIER_REPORTS + 10;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let store = SqliteStore::open(&path).unwrap();
+    // One report an hour; the first and the latest count 12 injured, one in the middle 30.
+    let start = storyline_core::Published::parse("2025-01-01T00:00:00Z").unwrap();
+    let batch: Vec<_> = (0..n)
+        .map(|i| {
+            let injured = if i == n / 2 { 30 } else { 12 };
+            let raw = storyline_core::RawArticle {
+                id: Some(format!("b{i}")),
+                title: Some(format!("Brand in loods {i} in Deventer")),
+                text: format!("Bij de brand in loods {i} in Deventer raakten {injured} mensen gewond."),
+                source: Some("Dagblad Oost".into()),
+                published: Some(storyline_core::Published { unix: start.unix + i as i64 * 3600, ..start }),
+                language: Some("nl".into()),
+                ..Default::default()
+            };
+            prepare_with_signature(raw, &Default::default(), None).unwrap()
+        })
+        .collect();
+    store.ingest(&batch, &IngestSettings::default()).unwrap();
+    drop(store);
+    // All of them one story, as a long-running story would be.
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "UPDATE articles SET story = (SELECT MIN(seq) FROM articles);
+             DELETE FROM stories WHERE id <> (SELECT MIN(seq) FROM articles);
+             UPDATE stories SET articles = (SELECT COUNT(*) FROM articles), discrepancies = NULL;",
+        )
+        .unwrap();
+    let store = SqliteStore::open(&path).unwrap();
+    store.check(true).unwrap();
+    let story = store.stories(&Default::default()).unwrap();
+    assert_eq!((story.len(), story[0].articles), (1, n as u64));
+    let reports = store.story_reports(story[0].id).unwrap();
+    assert_eq!(reports.len(), DOSSIER_REPORTS);
+    let ids: Vec<&str> = reports.iter().map(|r| r.article.id.as_str()).collect();
+    assert_eq!(
+        (ids[0], ids[DOSSIER_REPORTS / 2 - 1]),
+        ("b0@dagblad-oost", &*format!("b{}@dagblad-oost", DOSSIER_REPORTS / 2 - 1))
+    );
+    assert_eq!(ids[DOSSIER_REPORTS / 2], format!("b{}@dagblad-oost", n - DOSSIER_REPORTS / 2));
+    assert_eq!(*ids.last().unwrap(), format!("b{}@dagblad-oost", n - 1));
+    // The dossier is of those reports and says how many the story has; the middle report's 30
+    // is not among them, so neither the dossier nor the mark has a discrepancy.
+    let d = storyline_store::dossier::story_dossier(&store, story[0].id).unwrap().unwrap();
+    assert_eq!((d.articles.len(), d.reports_total), (DOSSIER_REPORTS, n as u64));
+    assert!(d.discrepancies.is_empty(), "{:?}", d.discrepancies);
+    assert!(!story[0].discrepancies);
+    // Read whole, the story would disagree: the bound is what left the 30 out.
+    let all = store.story_records(story[0].id).unwrap();
+    assert_eq!(all.len(), n);
+    let analyses: Vec<_> = all.iter().map(|(_, a)| a.clone().unwrap_or_default()).collect();
+    let inputs: Vec<_> =
+        all.iter().zip(&analyses).map(|((a, _), n)| storyline_core::dossier::Input::new(a, n)).collect();
+    assert!(!storyline_core::dossier::build(1, None, &inputs).discrepancies.is_empty());
+}

@@ -294,6 +294,20 @@ fn text_report(out: &mut String, n: usize, r: &Report) {
     }
 }
 
+/// What a dossier of a story too large to read whole says of itself.
+fn partial(d: &Dossier) -> Option<String> {
+    let read = d.articles.len() as u64;
+    (d.reports_total > read).then(|| {
+        format!(
+            "This dossier reads {} of the story's {} reports: its first {} and its latest {}.",
+            read,
+            d.reports_total,
+            read / 2,
+            read - read / 2
+        )
+    })
+}
+
 /// The dossier as aligned text.
 pub fn text(d: &Dossier) -> String {
     let mut out = String::new();
@@ -302,10 +316,13 @@ pub fn text(d: &Dossier) -> String {
         out,
         "{} · {} reports · outlets: {} · languages: {}",
         span(d),
-        d.articles.len(),
+        d.reports_total.max(d.articles.len() as u64),
         list_or_dash(&d.sources),
         list_or_dash(&d.languages)
     );
+    if let Some(note) = partial(d) {
+        let _ = writeln!(out, "{note}");
+    }
     let _ = writeln!(out, "\nWhere the reports disagree");
     if d.discrepancies.is_empty() && d.contradictions.is_empty() {
         let _ = writeln!(out, "  no disagreement found between the reports");
@@ -479,10 +496,13 @@ pub fn markdown(d: &Dossier) -> String {
         "Story {} · {} · {} reports · outlets: {} · languages: {}\n",
         d.id,
         span(d),
-        d.articles.len(),
+        d.reports_total.max(d.articles.len() as u64),
         md(&list_or_dash(&d.sources)),
         list_or_dash(&d.languages)
     );
+    if let Some(note) = partial(d) {
+        let _ = writeln!(out, "*{note}*\n");
+    }
     let urls = addresses(&d.articles);
     let _ = writeln!(out, "## Where the reports disagree\n");
     md_discrepancies(&mut out, &d.discrepancies, &d.contradictions, &urls);

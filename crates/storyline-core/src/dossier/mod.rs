@@ -214,6 +214,7 @@ fn lay_out(ordered: &[Input<'_>]) -> Dossier {
         contradictions,
         quotes: quotes::group(ordered, &said),
         figures: figs.figures(),
+        reports_total: ordered.len() as u64,
     }
 }
 

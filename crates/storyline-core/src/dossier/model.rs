@@ -31,6 +31,11 @@ pub struct Dossier {
     pub quotes: Vec<QuoteEntry>,
     /// Every figure, grouped by what it counts.
     pub figures: Vec<Figure>,
+    /// The story's reports in all: more than `articles` holds when the story is too large to
+    /// read whole (see the store's `DOSSIER_REPORTS`), and the dossier is of its first and
+    /// latest reports.
+    #[serde(default)]
+    pub reports_total: u64,
 }
 
 /// One report on the timeline.

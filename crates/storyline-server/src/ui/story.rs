@@ -108,7 +108,18 @@ fn header(body: &mut String, d: &Dossier) {
         (None, None) => time_tag(None),
     };
     let _ = write!(body, "<div><dt>Span</dt><dd>{span}</dd></div>");
-    let _ = write!(body, "<div><dt>Reports</dt><dd>{}</dd></div>", d.articles.len());
+    let read = d.articles.len() as u64;
+    if d.reports_total > read {
+        let _ = write!(
+            body,
+            "<div><dt>Reports</dt><dd>{} <small class=\"muted\">(this page reads the first {} and the latest {})</small></dd></div>",
+            d.reports_total,
+            read / 2,
+            read - read / 2
+        );
+    } else {
+        let _ = write!(body, "<div><dt>Reports</dt><dd>{read}</dd></div>");
+    }
     let outlets: Vec<String> = d.sources.iter().map(|s| outlet_tag(Some(s))).collect();
     let _ = write!(
         body,

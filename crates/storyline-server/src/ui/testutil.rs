@@ -286,6 +286,7 @@ pub(crate) fn sample_dossier() -> Dossier {
             articles: vec![carrier("a1", "Morgenblad", d1), carrier("b2", "Dagkoerier", d2)],
         }],
         figures: vec![Figure { subject: "woning".into(), subject_key: "woning".into(), values }],
+        reports_total: 3,
     }
 }
 

@@ -442,17 +442,20 @@ fn place(tx: &mut dyn Sql, seqs: &[i64], target: Target) -> Result<i64, StoreErr
     if seqs.is_empty() {
         return Err(refused("no report to move"));
     }
-    let list = placeholders(seqs.len());
-    let left: BTreeSet<i64> = tx
-        .query(
+    let mut left: BTreeSet<i64> = BTreeSet::new();
+    // In parts: a statement takes a bounded number of parameters.
+    for part in seqs.chunks(500) {
+        let list = placeholders(part.len());
+        for r in tx.query(
             &format!("SELECT DISTINCT story FROM articles WHERE seq IN ({list}) AND story IS NOT NULL"),
-            &params_of(seqs),
-        )?
-        .iter()
-        .map(|r| r.get(0))
-        .collect::<Result<_, _>>()?;
-    // Set apart first, so no story id is taken twice while the stories they left are renamed.
-    tx.execute(&format!("UPDATE articles SET story = -1 WHERE seq IN ({list})"), &params_of(seqs))?;
+            &params_of(part),
+        )? {
+            left.insert(r.get(0)?);
+        }
+        // Set apart first, so no story id is taken twice while the stories they left are
+        // renamed.
+        tx.execute(&format!("UPDATE articles SET story = -1 WHERE seq IN ({list})"), &params_of(part))?;
+    }
     for s in left {
         settle(tx, s)?;
     }
@@ -969,13 +972,13 @@ pub fn labelled_pairs(events: &[CorrectionEvent], per_correction: usize) -> Vec<
         let mut pairs: Vec<(String, String, bool)> = Vec::new();
         match &e.detail {
             Detail::Merge { moved, kept, .. } => {
-                for (i, m) in moved.iter().enumerate() {
-                    pairs.push((m.clone(), kept[i % kept.len().max(1)].clone(), true));
+                for (m, k) in moved.iter().zip(kept.iter().cycle()) {
+                    pairs.push((m.clone(), k.clone(), true));
                 }
             }
             Detail::Split { moved, kept, .. } => {
-                for (i, m) in moved.iter().enumerate() {
-                    pairs.push((m.clone(), kept[i % kept.len().max(1)].clone(), false));
+                for (m, k) in moved.iter().zip(kept.iter().cycle()) {
+                    pairs.push((m.clone(), k.clone(), false));
                 }
                 for w in moved.windows(2) {
                     pairs.push((w[0].clone(), w[1].clone(), true));

@@ -77,20 +77,22 @@ impl Browser {
     /// Sends a command (to the page's session, or to the browser) and returns its result.
     fn call(&mut self, page: Option<()>, method: &str, params: Value) -> Value {
         match self.call_within(page, method, params, ANSWER) {
-            Some(v) => v,
+            Some(Ok(v)) => v,
+            Some(Err(e)) => panic!("{method} failed: {e}"),
             None => panic!("{method}: no answer within {}s", ANSWER.as_secs()),
         }
     }
 
-    /// [`Browser::call`], `None` when no answer came within `wait` (a page being replaced may
-    /// drop a command; an answer that comes later is passed over).
+    /// [`Browser::call`]: its result or the browser's error, `None` when no answer came within
+    /// `wait` (a page being replaced may drop a command; an answer that comes later is passed
+    /// over).
     fn call_within(
         &mut self,
         page: Option<()>,
         method: &str,
         params: Value,
         wait: Duration,
-    ) -> Option<Value> {
+    ) -> Option<Result<Value, Value>> {
         self.next += 1;
         let id = self.next;
         let mut message = json!({ "id": id, "method": method, "params": params });
@@ -105,10 +107,10 @@ impl Browser {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.answers.recv_timeout(left) {
                 Ok(v) if v["id"] == json!(id) => {
-                    if let Some(e) = v.get("error") {
-                        panic!("{method} failed: {e}");
-                    }
-                    return Some(v["result"].clone());
+                    return Some(match v.get("error") {
+                        Some(e) => Err(e.clone()),
+                        None => Ok(v["result"].clone()),
+                    });
                 }
                 Ok(_) => {} // an event, or a late answer
                 Err(RecvTimeoutError::Timeout) => return None,
@@ -154,14 +156,15 @@ impl Browser {
     pub fn wait_for(&mut self, condition: &str, what: &str) {
         let deadline = Instant::now() + ANSWER;
         loop {
-            // A page being replaced may not answer; that is a false, not a failure.
+            // A page being replaced may not answer, or answer that it went away: that is a
+            // false, not a failure.
             let r = self.call_within(
                 Some(()),
                 "Runtime.evaluate",
                 json!({ "expression": condition, "returnByValue": true }),
                 Duration::from_secs(5),
             );
-            if r.is_some_and(|r| r["result"]["value"] == json!(true)) {
+            if r.is_some_and(|r| r.is_ok_and(|r| r["result"]["value"] == json!(true))) {
                 return;
             }
             if Instant::now() >= deadline {

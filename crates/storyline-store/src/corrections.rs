@@ -174,6 +174,21 @@ pub enum Detail {
     },
 }
 
+impl Detail {
+    /// The action's name (`merge`, `split`, `move`, `pin`, `keep_out`, `set`, `undo`).
+    pub fn action(&self) -> &'static str {
+        match self {
+            Detail::Merge { .. } => "merge",
+            Detail::Split { .. } => "split",
+            Detail::Move { .. } => "move",
+            Detail::Pin { .. } => "pin",
+            Detail::KeepOut { .. } => "keep_out",
+            Detail::Set { .. } => "set",
+            Detail::Undo { .. } => "undo",
+        }
+    }
+}
+
 /// One stored correction.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CorrectionEvent {
@@ -194,15 +209,7 @@ pub struct CorrectionEvent {
 impl CorrectionEvent {
     /// The action's name (`merge`, `split`, `move`, `pin`, `keep_out`, `set`, `undo`).
     pub fn action(&self) -> &'static str {
-        match self.detail {
-            Detail::Merge { .. } => "merge",
-            Detail::Split { .. } => "split",
-            Detail::Move { .. } => "move",
-            Detail::Pin { .. } => "pin",
-            Detail::KeepOut { .. } => "keep_out",
-            Detail::Set { .. } => "set",
-            Detail::Undo { .. } => "undo",
-        }
+        self.detail.action()
     }
 
     /// The articles the event concerns (what links it to a story's and an article's history).
@@ -306,7 +313,7 @@ fn store_event(
     let id: i64 = tx
         .query_value(
             "INSERT INTO corrections (at, author, action, summary, detail) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
-            params![at, author, action_name(&detail), summary, json],
+            params![at, author, detail.action(), summary, json],
         )?
         .ok_or_else(|| StoreError::Database("a stored correction got no number".into()))?;
     let event = CorrectionEvent { id, at, author: author.to_string(), summary, detail, undone_by: None };
@@ -323,18 +330,6 @@ fn store_event(
         )?;
     }
     Ok(event)
-}
-
-fn action_name(detail: &Detail) -> &'static str {
-    CorrectionEvent {
-        id: 0,
-        at: 0,
-        author: String::new(),
-        summary: String::new(),
-        detail: detail.clone(),
-        undone_by: None,
-    }
-    .action()
 }
 
 /// Reads an event row: `id, at, author, summary, detail, undone_by`.

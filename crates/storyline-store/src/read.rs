@@ -511,8 +511,14 @@ pub fn story_reports(conn: &mut dyn Sql, story: i64) -> Result<Vec<StoredReport>
 /// its first and its latest half of that many, in the dossier's order (publication order,
 /// undated last, then ingest order); `None` for a story a dossier reads whole.
 pub fn dossier_selection(conn: &mut dyn Sql, story: i64) -> Result<Option<Vec<i64>>, StoreError> {
-    let total: i64 =
-        conn.query_value("SELECT COUNT(*) FROM articles WHERE story = ?1", params![story])?.unwrap_or(0);
+    // The summary row's count, kept by every write in its transaction: one row read, not a scan
+    // of a story that may hold hundreds of thousands of reports.
+    let total: i64 = match conn.query_value("SELECT articles FROM stories WHERE id = ?1", params![story])? {
+        Some(n) => n,
+        None => {
+            conn.query_value("SELECT COUNT(*) FROM articles WHERE story = ?1", params![story])?.unwrap_or(0)
+        }
+    };
     if total as usize <= crate::DOSSIER_REPORTS {
         return Ok(None);
     }

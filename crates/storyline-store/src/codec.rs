@@ -699,8 +699,8 @@ mod tests {
                     burgemeester ontstond het vuur in een schuur achter de huizen; de politie \
                     onderzoekt of het is aangestoken. Twee brandweerlieden raakten lichtgewond. \
                     Buurtbewoners zagen rond middernacht rookwolken boven de daken uitstijgen.";
-        let analysis = storyline_core::analyze::analyze(&text, "nl", None);
-        let terms = ReportTerms::read("Woningen verwoest", &text, &analysis);
+        let analysis = storyline_core::analyze::analyze(text, "nl", None);
+        let terms = ReportTerms::read("Woningen verwoest", text, &analysis);
         let (plain, stored) = (encode_terms_plain(&terms), encode_terms(&terms));
         assert_eq!(stored[0], DEFLATED);
         assert!(stored.len() < plain.len());

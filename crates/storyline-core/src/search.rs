@@ -21,6 +21,7 @@
 use std::collections::HashSet;
 
 use crate::analyze::stem::{is_stopword, LanguageStemmer};
+use crate::analyze::words::{Token, Words};
 
 /// A word of a text: a run of letters and digits with its byte range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,18 +74,24 @@ fn lower_into(word: &str, buf: &mut String) {
 /// Appends the index terms of `text` (stems of its words in `language`, stopwords left out) to
 /// `out`, each followed by nothing but a separating space. Returns how many terms were added.
 pub fn index_terms(text: &str, language: &str, out: &mut String) -> usize {
-    let stemmer = LanguageStemmer::new(language);
-    let mut lower = String::new();
+    let words = Words::read("", text, language);
+    index_terms_of(&words, &words.text, out)
+}
+
+/// [`index_terms`] of words already read (the headline's or the text's of `words`): the search
+/// index's rule, single letters and stopwords left out, over the shared stems.
+pub(crate) fn index_terms_of(words: &Words<'_>, tokens: &[Token], out: &mut String) -> usize {
     let mut n = 0;
-    for w in words(text) {
-        lower_into(w.text, &mut lower);
-        if is_stopword(language, &lower) {
+    for t in tokens {
+        let form = words.form(t.form);
+        if form.chars == 1 && form.alphabetic {
             continue;
         }
+        let Some(stem) = words.stem_id(t.form) else { continue };
         if !out.is_empty() && !out.ends_with(' ') {
             out.push(' ');
         }
-        out.push_str(&stemmer.stem_lowercase(&lower));
+        out.push_str(words.stem(stem));
         n += 1;
     }
     n

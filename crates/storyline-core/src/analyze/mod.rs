@@ -25,6 +25,7 @@ pub mod tagger;
 pub mod times;
 #[cfg(test)]
 mod unicode_tests;
+pub(crate) mod words;
 
 use serde::{Deserialize, Serialize};
 

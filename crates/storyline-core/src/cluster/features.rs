@@ -10,7 +10,8 @@
 
 use std::collections::HashMap;
 
-use crate::analyze::stem::{is_stopword, LanguageStemmer};
+use crate::analyze::stem::LanguageStemmer;
+use crate::analyze::words::Words;
 use crate::analyze::{entities::EntityAnnotator, guarded, AnalysisError, EntityType, Granularity};
 use crate::hash::{hash64, mix64};
 use crate::model::Article;
@@ -125,40 +126,38 @@ pub(crate) fn language_hash(code: &str) -> u64 {
     hash64(SEED_TERM, code.as_bytes())
 }
 
-/// Each distinct lowercase word of an article (by hash) and its term, `None` for a word that is
-/// not one: shared by the passes over one article's title, text and lead, so that each word is
-/// stemmed once.
-type StemMemo = HashMap<u64, Option<u64>>;
-
-/// Counts stems of `text` into `counts`, each occurrence adding `weight`.
-fn count_stems(
-    text: &str,
-    lang: &str,
+/// The term (hash) of each stem of an article's [`Words`], made when first needed.
+struct StemTerms {
     lang_hash: u64,
-    stemmer: &LanguageStemmer,
+    terms: Vec<Option<u64>>,
+}
+
+impl StemTerms {
+    fn term(&mut self, words: &Words<'_>, stem: u32) -> u64 {
+        let i = stem as usize;
+        if i >= self.terms.len() {
+            self.terms.resize(words.stem_count().max(i + 1), None);
+        }
+        *self.terms[i].get_or_insert_with(|| hash64(self.lang_hash, words.stem(stem).as_bytes()))
+    }
+}
+
+/// Counts the terms of words into `counts`, each occurrence adding `weight`. Words with a digit,
+/// of fewer than two characters once lowercased, or stopwords count nothing.
+fn count_stems(
+    words: &Words<'_>,
+    forms: impl IntoIterator<Item = u32>,
     weight: f32,
-    stems: &mut StemMemo,
+    terms: &mut StemTerms,
     counts: &mut HashMap<u64, f32>,
 ) {
-    let mut lower = String::new();
-    for word in text.split(|c: char| !c.is_alphanumeric()) {
-        if word.is_empty() || word.bytes().any(|b| b.is_ascii_digit()) {
+    for form in forms {
+        let f = words.form(form);
+        if f.digit || f.lower_chars < 2 {
             continue;
         }
-        lower.clear();
-        if word.is_ascii() {
-            lower.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
-        } else {
-            lower.extend(word.chars().flat_map(char::to_lowercase));
-        }
-        let term = *stems.entry(hash64(0, lower.as_bytes())).or_insert_with(|| {
-            if lower.chars().count() < 2 || is_stopword(lang, &lower) {
-                return None;
-            }
-            Some(hash64(lang_hash, stemmer.stem_lowercase(&lower).as_bytes()))
-        });
-        if let Some(term) = term {
-            *counts.entry(term).or_insert(0.0) += weight;
+        if let Some(stem) = words.stem_id(form) {
+            *counts.entry(terms.term(words, stem)).or_insert(0.0) += weight;
         }
     }
 }
@@ -198,7 +197,12 @@ fn parse_day(v: &str) -> Option<i64> {
 /// annotator fails on (a bug: it panics) contributes its words but no names. [`try_features`]
 /// reports that failure instead, as preparing a new article does.
 pub fn features(article: &Article, analysis: &crate::analyze::Analysis) -> Features {
-    match features_with(article, analysis, false) {
+    match features_with(
+        article,
+        analysis,
+        &mut Words::read(&article.title, &article.text, &article.language.code),
+        false,
+    ) {
         Ok(f) => f,
         Err(_) => unreachable!("a lenient features call does not fail"),
     }
@@ -209,12 +213,28 @@ pub fn try_features(
     article: &Article,
     analysis: &crate::analyze::Analysis,
 ) -> Result<Features, AnalysisError> {
-    features_with(article, analysis, true)
+    features_with(
+        article,
+        analysis,
+        &mut Words::read(&article.title, &article.text, &article.language.code),
+        true,
+    )
 }
 
-fn features_with(
-    article: &Article,
+/// [`try_features`] from the article's words already read (its headline and text, in its
+/// language).
+pub(crate) fn try_features_of<'a>(
+    article: &'a Article,
     analysis: &crate::analyze::Analysis,
+    words: &mut Words<'a>,
+) -> Result<Features, AnalysisError> {
+    features_with(article, analysis, words, true)
+}
+
+fn features_with<'a>(
+    article: &'a Article,
+    analysis: &crate::analyze::Analysis,
+    words: &mut Words<'a>,
     strict: bool,
 ) -> Result<Features, AnalysisError> {
     let lang = article.language.code.as_str();
@@ -230,14 +250,29 @@ fn features_with(
     };
     // Stems: the title counts twice (it names the story), the body once.
     let title_is_lead = article.text.starts_with(title.trim_end_matches(['.', '…']));
-    let mut memo = StemMemo::new();
+    let mut terms = StemTerms { lang_hash, terms: Vec::new() };
     let mut title_counts = HashMap::new();
-    count_stems(title, lang, lang_hash, &stemmer, 1.0, &mut memo, &mut title_counts);
+    if !title.is_empty() {
+        let forms: Vec<u32> = words.title.iter().map(|t| t.form).collect();
+        count_stems(words, forms, 1.0, &mut terms, &mut title_counts);
+    }
     let mut counts: HashMap<u64, f32> = HashMap::with_capacity(256);
-    count_stems(&article.text, lang, lang_hash, &stemmer, 1.0, &mut memo, &mut counts);
-    let lead_text = crate::analyze::head(&article.text, LEAD_BYTES);
+    count_stems(words, words.text.iter().map(|t| t.form), 1.0, &mut terms, &mut counts);
+    // The lead: the text's words up to LEAD_BYTES, a word cut there counting as what is left of it.
+    let lead_end = crate::analyze::head(&article.text, LEAD_BYTES).len();
+    let mut lead: Vec<u32> = Vec::with_capacity(96);
+    for t in &words.text {
+        if t.end as usize <= lead_end {
+            lead.push(t.form);
+        } else {
+            if (t.start as usize) < lead_end {
+                lead.push(words.form_of(&article.text[t.start as usize..lead_end]));
+            }
+            break;
+        }
+    }
     let mut lead_counts = title_counts.clone();
-    count_stems(lead_text, lang, lang_hash, &stemmer, 1.0, &mut memo, &mut lead_counts);
+    count_stems(words, lead, 1.0, &mut terms, &mut lead_counts);
     for (&h, &c) in &title_counts {
         *counts.entry(h).or_insert(0.0) += if title_is_lead { c } else { 2.0 * c };
     }
@@ -346,4 +381,61 @@ fn features_with(
         lead: sublinear(lead_counts),
         keys,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::stem::is_stopword;
+
+    /// The stems of a text counted word by word, each lowercased and stemmed on its own.
+    fn counted_alone(text: &str, lang: &str) -> HashMap<u64, f32> {
+        let stemmer = LanguageStemmer::new(lang);
+        let mut counts = HashMap::new();
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            let lower: String = word.chars().flat_map(char::to_lowercase).collect();
+            if word.is_empty()
+                || word.bytes().any(|b| b.is_ascii_digit())
+                || lower.chars().count() < 2
+                || is_stopword(lang, &lower)
+            {
+                continue;
+            }
+            let term = hash64(language_hash(lang), stemmer.stem_lowercase(&lower).as_bytes());
+            *counts.entry(term).or_insert(0.0) += 1.0;
+        }
+        counts
+    }
+
+    #[test]
+    fn shared_stems_count_what_each_word_alone_gives() {
+        for (title, text, lang) in crate::analyze::words::tests::tricky_texts() {
+            let article = Article {
+                title: title.clone(),
+                text: text.clone(),
+                language: crate::model::Language { code: lang.into(), confidence: 1.0, declared: true },
+                ..crate::ingest::prepare::prepare(crate::ingest::text::parse_text(&text), &Default::default())
+            };
+            let analysis = crate::analyze::analyze(&text, lang, None);
+            let f = features(&article, &analysis);
+            let headline = if title.contains("://") { "" } else { title.as_str() };
+            let title_counts = counted_alone(headline, lang);
+            let mut lead = title_counts.clone();
+            for (h, c) in counted_alone(crate::analyze::head(&text, LEAD_BYTES), lang) {
+                *lead.entry(h).or_insert(0.0) += c;
+            }
+            let mut all = counted_alone(&text, lang);
+            let title_is_lead = text.starts_with(headline.trim_end_matches(['.', '…']));
+            for (&h, &c) in &title_counts {
+                *all.entry(h).or_insert(0.0) += if title_is_lead { c } else { 2.0 * c };
+            }
+            assert_eq!(f.title, sublinear(title_counts), "{title}");
+            assert_eq!(f.lead, sublinear(lead), "{text}");
+            assert_eq!(f.terms, sublinear(all), "{text}");
+        }
+        // The lead's bound falls inside a word in one of them.
+        let (_, long, _) = &crate::analyze::words::tests::tricky_texts()[5];
+        let cut = crate::analyze::head(long, LEAD_BYTES).len();
+        assert!(long.as_bytes()[cut - 1].is_ascii_alphabetic() && long.as_bytes()[cut].is_ascii_alphabetic());
+    }
 }

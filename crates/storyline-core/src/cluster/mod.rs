@@ -58,6 +58,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+pub(crate) use features::try_features_of;
 use features::KeyKind;
 pub use features::{features, try_features, Features};
 use index::{by_weight, normalize, truncate, Centroid, IdMap, Postings, Sparse};

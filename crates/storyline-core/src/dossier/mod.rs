@@ -290,76 +290,10 @@ pub fn day_label(p: Option<crate::Published>) -> String {
     }
 }
 
+use crate::analyze::words::alnum_words;
+
 fn carrier(a: &Article) -> Carrier {
     Carrier { id: a.id.clone(), source: a.source.clone(), published: a.published }
-}
-
-/// The words of a text: its longest runs of alphanumeric characters (as
-/// [`char::is_alphanumeric`] reads them), the same as splitting at every other character and
-/// leaving out the empty pieces, but reading ASCII a byte at a time.
-pub(super) fn alnum_words(text: &str) -> AlnumWords<'_> {
-    AlnumWords { text, at: 0 }
-}
-
-/// The iterator of [`alnum_words`].
-pub(super) struct AlnumWords<'a> {
-    text: &'a str,
-    at: usize,
-}
-
-/// Whether the character starting at byte `i` of `text` is alphanumeric, and its length.
-#[inline(always)]
-fn alnum_at(text: &str, i: usize) -> (bool, usize) {
-    let b = text.as_bytes()[i];
-    if b < 0x80 {
-        (b.is_ascii_alphanumeric(), 1)
-    } else {
-        let c = text[i..].chars().next().unwrap_or(' ');
-        (c.is_alphanumeric(), c.len_utf8())
-    }
-}
-
-impl<'a> Iterator for AlnumWords<'a> {
-    type Item = &'a str;
-
-    #[inline]
-    fn next(&mut self) -> Option<&'a str> {
-        let text = self.text;
-        let bytes = text.as_bytes();
-        let len = bytes.len();
-        let mut i = self.at;
-        loop {
-            // ASCII separators a byte at a time; anything else through its character.
-            while i < len && bytes[i] < 0x80 && !bytes[i].is_ascii_alphanumeric() {
-                i += 1;
-            }
-            if i >= len {
-                self.at = len;
-                return None;
-            }
-            let (alnum, n) = alnum_at(text, i);
-            if alnum {
-                break;
-            }
-            i += n;
-        }
-        let start = i;
-        loop {
-            while i < len && bytes[i].is_ascii_alphanumeric() {
-                i += 1;
-            }
-            if i >= len || bytes[i] < 0x80 {
-                break;
-            }
-            let (alnum, n) = alnum_at(text, i);
-            if !alnum {
-                break;
-            }
-            i += n;
-        }
-        self.at = i;
-        Some(&text[start..i])
-    }
 }
 
 /// The text of the sentence holding character offset `at`, from the analysis.
@@ -435,22 +369,5 @@ mod tests {
         assert!(sentence_around(&a, 0, 5).starts_with("wöord0 "));
         let end = long.chars().count();
         assert!(sentence_around(&a, end - 11, end - 1).ends_with("wöord19999"));
-    }
-
-    #[test]
-    fn words_are_the_alphanumeric_runs() {
-        for text in [
-            "",
-            "  ",
-            "Bij de brand in Hengelo zijn 12 woningen verwoest.",
-            "„Tweeëntwintig bussen”, zei de woordvoerder — niet veertien!",
-            "IS-strijders; 3.500 familieleden; Zürich, Ελλάδα, 東京 ½ x²",
-            "één",
-            "end…",
-        ] {
-            let expected: Vec<&str> =
-                text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-            assert_eq!(alnum_words(text).collect::<Vec<_>>(), expected, "{text}");
-        }
     }
 }

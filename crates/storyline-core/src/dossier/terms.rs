@@ -8,6 +8,8 @@ use std::collections::HashMap;
 
 use super::alnum_words;
 use crate::analyze::stem::{is_stopword, LanguageStemmer};
+pub(super) use crate::analyze::words::Fast;
+use crate::analyze::words::Words;
 use crate::analyze::Analysis;
 use crate::model::Article;
 
@@ -59,7 +61,59 @@ impl ReportTerms {
 
     /// The terms of an article given by its headline and text.
     pub fn read(title: &str, text: &str, analysis: &Analysis) -> Self {
-        TermReader::default().terms(title, text, analysis)
+        ReportTerms::of_words(&mut Words::read(title, text, &analysis.language), analysis)
+    }
+
+    /// The terms of an article whose headline and text were read into `words` (in the language
+    /// of its analysis; in another, they are read again in that one). The same as
+    /// [`TermReader::terms`], with the words' stems shared with the search terms and the
+    /// clustering features.
+    pub(crate) fn of_words<'a>(words: &mut Words<'a>, analysis: &'a Analysis) -> Self {
+        if words.language() != analysis.language {
+            let (title, text) = (words.title_text, words.body_text);
+            return ReportTerms::of_words(&mut Words::read(title, text, &analysis.language), analysis);
+        }
+        // The key words' rule: four characters or more, no digit, not a stopword.
+        fn stem_of<'a>(words: &mut Words<'a>, form: u32, written: &'a str) -> Option<u32> {
+            let f = words.form(form);
+            if written.len() < 4 || f.chars < 4 || f.digit {
+                return None;
+            }
+            if f.sigma {
+                // Lowercased as a word, as the terms of stored reports were.
+                return words.stem_lowercase(&written.to_lowercase());
+            }
+            words.stem_id(form)
+        }
+        let mut reading = Reading::default();
+        for e in &analysis.entities {
+            for w in alnum_words(&e.text) {
+                let form = words.form_of(w);
+                if let Some(id) = stem_of(words, form, w) {
+                    reading.slot(id, w).named = true;
+                }
+            }
+        }
+        let mut position = 0;
+        let (title, text) = (std::mem::take(&mut words.title), std::mem::take(&mut words.text));
+        for (in_title, tokens, of) in [(true, &title, words.title_text), (false, &text, words.body_text)] {
+            for t in tokens {
+                let w = &of[t.start as usize..t.end as usize];
+                let Some(id) = stem_of(words, t.form, w) else { continue };
+                let r = reading.slot(id, w);
+                if r.named {
+                    continue;
+                }
+                position += 1;
+                if r.count == 0 {
+                    r.first = position;
+                }
+                r.in_title |= in_title;
+                r.count += 1;
+            }
+        }
+        (words.title, words.text) = (title, text);
+        collect(reading.stems, |id| words.stem(id))
     }
 
     /// Room for `stems` stems of `bytes` bytes of text in all.
@@ -119,65 +173,6 @@ impl ReportTerms {
         })
     }
 }
-
-/// A fast hash for short strings, eight bytes at a time; the keys are words of the story, not
-/// attacker-chosen in any way that matters for a single dossier build.
-#[derive(Default)]
-pub(super) struct WordHasher(u64);
-
-const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl WordHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
-}
-
-impl std::hash::Hasher for WordHasher {
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut x = [0u8; 8];
-            x.copy_from_slice(c);
-            self.add(u64::from_le_bytes(x));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut x = [0u8; 8];
-            x[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(x) ^ ((rest.len() as u64) << 59));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-}
-
-pub(super) type Fast = std::hash::BuildHasherDefault<WordHasher>;
 
 /// Written forms of one language to the index of their stem (none for words without one).
 type Forms<'a> = HashMap<&'a str, Option<u32>, Fast>;
@@ -321,20 +316,25 @@ impl<'a> TermReader<'a> {
     /// The key words of an article given by its headline and text.
     pub fn terms(&mut self, title: &'a str, text: &'a str, analysis: &'a Analysis) -> ReportTerms {
         let read = self.read(title, text, analysis);
-        let mut out = ReportTerms::with_capacity(read.len(), 16 * read.len());
-        for r in read {
-            let lower = r.written.to_lowercase();
-            out.push(TermStem {
-                stem: &self.stems[r.id as usize],
-                form: &lower,
-                named: r.named,
-                in_title: r.in_title,
-                count: r.count,
-                first: r.first,
-            });
-        }
-        out
+        collect(read, |id| &self.stems[id as usize])
     }
+}
+
+/// The key words of stems read, each shown in the form first read, lowercased.
+fn collect<'s>(read: Vec<ReadStem<'_>>, stem: impl Fn(u32) -> &'s str) -> ReportTerms {
+    let mut out = ReportTerms::with_capacity(read.len(), 16 * read.len());
+    for r in read {
+        let lower = r.written.to_lowercase();
+        out.push(TermStem {
+            stem: stem(r.id),
+            form: &lower,
+            named: r.named,
+            in_title: r.in_title,
+            count: r.count,
+            first: r.first,
+        });
+    }
+    out
 }
 
 #[cfg(test)]

@@ -4,8 +4,9 @@
 //! The id is the source's own id scoped by its outlet ([`scoped_id`], [`id_scope`]: two outlets
 //! may both number an item `4994612`), else a digest of the URL, else of the text.
 
+use crate::analyze::words::Words;
 use crate::analyze::{analyze, guarded, lang, Analysis, AnalysisError};
-use crate::cluster::{try_features, Features};
+use crate::cluster::Features;
 use crate::date::Published;
 use crate::dossier::ReportTerms;
 use crate::hash::hash64;
@@ -55,6 +56,9 @@ pub struct PrepareTimings {
     pub signature: u64,
     /// The analysis: names, quotes, figures, times.
     pub analysis: u64,
+    /// Reading the words of the headline and text, each form stemmed once (shared by the
+    /// features, the search terms and the dossier's key words).
+    pub words: u64,
     /// What clustering compares.
     pub features: u64,
     /// The search index's terms.
@@ -69,18 +73,20 @@ impl PrepareTimings {
         self.article += o.article;
         self.signature += o.signature;
         self.analysis += o.analysis;
+        self.words += o.words;
         self.features += o.features;
         self.search_terms += o.search_terms;
         self.dossier_terms += o.dossier_terms;
     }
 
     /// The steps by name with their seconds, in order.
-    pub fn steps(&self) -> [(&'static str, f64); 6] {
+    pub fn steps(&self) -> [(&'static str, f64); 7] {
         let s = |ns: u64| ns as f64 / 1e9;
         [
             ("article", s(self.article)),
             ("signature", s(self.signature)),
             ("analysis", s(self.analysis)),
+            ("words", s(self.words)),
             ("features", s(self.features)),
             ("search_terms", s(self.search_terms)),
             ("dossier_terms", s(self.dossier_terms)),
@@ -105,11 +111,16 @@ impl SearchTerms {
 
     /// The terms of a title and a text in `language`.
     pub fn from_text(title: &str, text: &str, language: &str) -> Self {
-        let mut t = String::with_capacity(title.len());
-        crate::search::index_terms(title, language, &mut t);
-        let mut body = String::with_capacity(text.len());
-        crate::search::index_terms(text, language, &mut body);
-        SearchTerms { title: t, body }
+        Self::from_words(&Words::read(title, text, language))
+    }
+
+    /// The terms of words already read.
+    pub(crate) fn from_words(words: &Words<'_>) -> Self {
+        let mut title = String::with_capacity(words.title_text.len());
+        crate::search::index_terms_of(words, &words.title, &mut title);
+        let mut body = String::with_capacity(words.body_text.len());
+        crate::search::index_terms_of(words, &words.text, &mut body);
+        SearchTerms { title, body }
     }
 }
 
@@ -326,11 +337,15 @@ pub fn prepare_with_signature(
         timings.signature = lap();
         let analysis = analyze(&article.text, &article.language.code, article.published);
         timings.analysis = lap();
-        let features = try_features(&article, &analysis)?;
+        // The words of the headline and text, each form stemmed once for all three below.
+        let mut words = Words::read(&article.title, &article.text, &article.language.code);
+        timings.words = lap();
+        let features = crate::cluster::try_features_of(&article, &analysis, &mut words)?;
         timings.features = lap();
-        let search_terms = SearchTerms::of(&article);
+        let search_terms = SearchTerms::from_words(&words);
         timings.search_terms = lap();
-        let dossier_terms = ReportTerms::of(&article, &analysis);
+        let dossier_terms = ReportTerms::of_words(&mut words, &analysis);
+        drop(words);
         timings.dossier_terms = lap();
         Ok(Prepared { article, signature, analysis, features, search_terms, dossier_terms, timings })
     });

@@ -15,7 +15,7 @@ articles="${1:-5000}"
 bytes="${2:-3300}"
 work="${CARGO_TARGET_DIR:-$PWD/target}/bench-real"
 mkdir -p "$work"
-corpus="${TMPDIR:-/tmp}/storyline-dutch-$articles-$bytes.jsonl"
+corpus="${TMPDIR:-/tmp}/storyline-dutch-flow-$articles-$bytes.jsonl"
 [[ -f "$corpus" ]] || python3 scripts/dutch-corpus.py "$corpus" --articles "$articles" --bytes "$bytes"
 cargo build --release --quiet -p storyline
 bin="${CARGO_TARGET_DIR:-$PWD/target}/release/storyline"

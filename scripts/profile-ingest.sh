@@ -19,7 +19,7 @@ articles="${1:-2000}"
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 out="$target/profile"
 mkdir -p "$out"
-corpus="${TMPDIR:-/tmp}/storyline-dutch-$articles-3300.jsonl"
+corpus="${TMPDIR:-/tmp}/storyline-dutch-flow-$articles-3300.jsonl"
 [[ -f "$corpus" ]] || python3 scripts/dutch-corpus.py "$corpus" --articles "$articles"
 cargo build --release --quiet -p storyline
 rm -f "$out"/store.db*

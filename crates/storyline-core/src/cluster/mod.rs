@@ -94,7 +94,8 @@ pub struct Settings {
     pub probe_terms: usize,
     /// Heaviest keys of an article used to look up candidates.
     pub probe_keys: usize,
-    /// Candidate stories scored per article.
+    /// Candidate stories scored per article, from the active stories and again from the
+    /// follow-up index.
     pub candidates: usize,
     /// Index lists longer than this are skipped when looking up candidates (too common to
     /// tell stories apart).
@@ -896,11 +897,17 @@ impl Clusterer {
                 probability: self.model.probability(&features),
             });
         }
-        // The follow-up index: dormant stories sharing enough strong keys.
+        // The follow-up index: dormant stories sharing enough strong keys; of those, the
+        // `candidates` sharing the most (ties: lower id), as from the active index. A key
+        // posted by more than `max_postings` stories tells none of them apart and is passed.
         shared.clear();
         shared_at.clear();
         for &(h, _) in &q.keys {
-            for &id in self.dormant_postings.get(h) {
+            let list = self.dormant_postings.get(h);
+            if list.len() > s.max_postings {
+                continue;
+            }
+            for &id in list {
                 let i = *shared_at.entry(id).or_insert_with(|| {
                     shared.push((id, 0));
                     (shared.len() - 1) as u32
@@ -908,10 +915,13 @@ impl Clusterer {
                 shared[i as usize].1 += 1;
             }
         }
-        for &(id, n) in shared.iter() {
-            if n < s.follow_up_min_shared {
-                continue;
-            }
+        shared.retain(|&(id, n)| n >= s.follow_up_min_shared && self.dormant.contains_key(&id));
+        let by_count = |a: &(i64, usize), b: &(i64, usize)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+        if shared.len() > s.candidates && s.candidates > 0 {
+            shared.select_nth_unstable_by(s.candidates - 1, by_count);
+            shared.truncate(s.candidates);
+        }
+        for &(id, _) in shared.iter() {
             let Some(story) = self.dormant.get(&id) else { continue };
             let features = self.pair_features(q, story, true);
             out.push(Candidate {
@@ -1273,6 +1283,49 @@ mod tests {
         assert!(a.follow_up && !a.new_story);
         // The flood is active again; the fire, now older than the window, waits in its place.
         assert_eq!((c.active_stories(), c.follow_up_stories()), (1, 1));
+    }
+
+    #[test]
+    fn the_follow_up_index_scores_only_the_stories_sharing_the_most_keys() {
+        // Nothing joins here: each report stays a story of its own, for the index to hold many.
+        let settings = Settings {
+            window_articles: 0,
+            candidates: 3,
+            join_probability: Some(2.0),
+            ..Settings::default()
+        };
+        let mut c = Clusterer::new(settings);
+        let towns = ["Venlo", "Weert", "Tegelen", "Echt", "Stein", "Sittard", "Geleen", "Thorn"];
+        for (i, town) in towns.iter().enumerate() {
+            let text = format!(
+                "In {town} is een gemaal uitgevallen. Dijkgraaf Marieke Janssen van het waterschap \
+                 Limburg laat de storing onderzoeken. De bewoners merkten er weinig van."
+            );
+            let a = c.assign(
+                i as i64 + 1,
+                &feat(&format!("Gemaal in {town} valt uit"), &text, "nl", Some("2025-03-01T20:00:00Z")),
+                None,
+            );
+            assert!(a.new_story, "{town}: {a:?}");
+        }
+        // Other news moves the clock on: the eight stories go to the follow-up index.
+        c.assign(20, &feat(FIRE.0, FIRE.1, "nl", Some("2025-03-20T10:00:00Z")), None);
+        assert_eq!(c.follow_up_stories(), towns.len());
+        let later = feat(
+            "Waterschap Limburg onderzoekt storingen",
+            "Dijkgraaf Marieke Janssen van het waterschap Limburg laat alle gemalen nakijken, ook \
+             dat van Venlo, waar vorige maand een storing was.",
+            "nl",
+            Some("2025-04-02T09:00:00Z"),
+        );
+        let q = c.query(&later);
+        let dormant: Vec<i64> = c.rank(&q).iter().filter(|r| r.dormant).map(|r| r.story).collect();
+        assert_eq!(dormant.len(), 3, "{dormant:?}");
+        // Venlo's story shares one key more than the others; the rest are the lowest ids.
+        assert!(dormant.contains(&1), "{dormant:?}");
+        let mut rest: Vec<i64> = dormant.into_iter().filter(|&s| s != 1).collect();
+        rest.sort_unstable();
+        assert_eq!(rest, [2, 3]);
     }
 
     /// The same kind of event elsewhere, with other people, told in the same words.

@@ -108,7 +108,7 @@ pub(crate) fn normalize(v: &mut Sparse) {
 /// which finds an entry in a step or two: comparing a vector with it costs one lookup per entry
 /// of the vector rather than a walk over the centroid. [`Centroid::shrink`] (a story moving to
 /// the follow-up index, seldom compared) drops the directory.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Centroid {
     /// Summed weights, sorted by hash.
     items: Sparse,
@@ -163,6 +163,11 @@ impl Centroid {
     /// Recomputes the norm and the directory after `items` changed.
     fn reindex(&mut self) {
         self.norm = norm(&self.items);
+        self.build_directory();
+    }
+
+    /// Builds the directory over `items`.
+    fn build_directory(&mut self) {
         self.dir.clear();
         let n = self.items.len();
         if n == 0 || n > usize::from(u16::MAX) {
@@ -213,6 +218,76 @@ impl Centroid {
             return 0.0;
         }
         (self.dot(unit) / self.norm).clamp(0.0, 1.0)
+    }
+}
+
+/// A centroid is saved as its entries in one run of bytes (each hash as eight bytes and its
+/// weight as four, little-endian: a hash is as long as a varint would make it, and reading is a
+/// copy rather than a parse per entry), its norm, and whether it keeps a directory, which is
+/// built again on reading.
+impl serde::Serialize for Centroid {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut bytes = Vec::with_capacity(self.items.len() * ENTRY_BYTES);
+        for &(h, w) in &self.items {
+            bytes.extend_from_slice(&h.to_le_bytes());
+            bytes.extend_from_slice(&w.to_le_bytes());
+        }
+        (Entries(bytes), self.norm, !self.dir.is_empty()).serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Centroid {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (Entries(bytes), norm, directory): (Entries, f32, bool) = serde::Deserialize::deserialize(d)?;
+        if bytes.len() % ENTRY_BYTES != 0 {
+            return Err(serde::de::Error::invalid_length(bytes.len(), &"entries of twelve bytes"));
+        }
+        let items = bytes
+            .chunks_exact(ENTRY_BYTES)
+            .map(|e| {
+                let (h, w) = e.split_at(8);
+                (
+                    u64::from_le_bytes(h.try_into().unwrap_or_default()),
+                    f32::from_le_bytes(w.try_into().unwrap_or_default()),
+                )
+            })
+            .collect();
+        let mut c = Centroid { items, norm, dir: Vec::new(), bits: 0 };
+        if directory {
+            c.build_directory();
+        }
+        Ok(c)
+    }
+}
+
+/// Bytes of one saved centroid entry.
+const ENTRY_BYTES: usize = 12;
+
+/// A centroid's entries as saved: one run of bytes.
+struct Entries(Vec<u8>);
+
+impl serde::Serialize for Entries {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Entries {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = Entries;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a centroid's entries as bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Entries, E> {
+                Ok(Entries(v.to_vec()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Entries, E> {
+                Ok(Entries(v))
+            }
+        }
+        d.deserialize_bytes(Visit)
     }
 }
 

@@ -377,7 +377,7 @@ pub struct Clusterer {
 }
 
 /// The format of a saved clusterer state (see [`Clusterer::save`]).
-const SAVED_FORMAT: u32 = 1;
+const SAVED_FORMAT: u32 = 2;
 
 /// A saved state as written: its format, the digest of the settings it was made with, and the
 /// clusterer.

@@ -21,7 +21,7 @@
 use std::collections::HashSet;
 
 use crate::analyze::stem::{is_stopword, LanguageStemmer};
-use crate::analyze::words::{Token, Words};
+use crate::analyze::words::{lower_into, Token, Words};
 
 /// A word of a text: a run of letters and digits with its byte range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,17 +58,6 @@ pub fn words(text: &str) -> impl Iterator<Item = Word<'_>> {
         }
         return Some(Word { text: &text[start..end], start, end });
     })
-}
-
-/// Lowercases `word` into `buf` (cleared first).
-fn lower_into(word: &str, buf: &mut String) {
-    buf.clear();
-    if word.is_ascii() {
-        buf.push_str(word);
-        buf.make_ascii_lowercase();
-    } else {
-        buf.extend(word.chars().flat_map(char::to_lowercase));
-    }
 }
 
 /// Appends the index terms of `text` (stems of its words in `language`, stopwords left out) to

@@ -55,7 +55,7 @@ pub(crate) struct Words<'a> {
     pub title: Vec<Token>,
     /// The text's words, in order.
     pub text: Vec<Token>,
-    /// The headline and the text read.
+    /// The headline read.
     pub title_text: &'a str,
     /// The text read.
     pub body_text: &'a str,
@@ -104,23 +104,15 @@ impl<'a> Words<'a> {
         if let Some(&i) = self.index.get(word) {
             return i;
         }
-        let lower = &mut self.lower;
-        lower.clear();
-        if word.is_ascii() {
-            lower.push_str(word);
-            lower.make_ascii_lowercase();
-        } else {
-            lower.extend(word.chars().flat_map(char::to_lowercase));
-        }
-        let lower = std::mem::take(&mut self.lower);
+        let mut lower = std::mem::take(&mut self.lower);
+        lower_into(word, &mut lower);
         let stem = self.stem_lowercase(&lower).unwrap_or(NO_STEM);
-        self.lower = lower;
-        let lower = &self.lower;
         let (chars, lower_chars) = if word.is_ascii() {
             (word.len(), word.len())
         } else {
             (word.chars().count(), lower.chars().count())
         };
+        self.lower = lower;
         let form = Form {
             stem,
             chars: chars as u32,
@@ -170,6 +162,17 @@ impl<'a> Words<'a> {
         self.stems.push(stem.clone().into_owned());
         self.stem_index.insert(stem.into_owned(), id);
         Some(id)
+    }
+}
+
+/// Lowercases `word` into `buf` (cleared first).
+pub(crate) fn lower_into(word: &str, buf: &mut String) {
+    buf.clear();
+    if word.is_ascii() {
+        buf.push_str(word);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.extend(word.chars().flat_map(char::to_lowercase));
     }
 }
 

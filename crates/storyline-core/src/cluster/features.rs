@@ -253,8 +253,7 @@ fn features_with<'a>(
     let mut terms = StemTerms { lang_hash, terms: Vec::new() };
     let mut title_counts = HashMap::new();
     if !title.is_empty() {
-        let forms: Vec<u32> = words.title.iter().map(|t| t.form).collect();
-        count_stems(words, forms, 1.0, &mut terms, &mut title_counts);
+        count_stems(words, words.title.iter().map(|t| t.form), 1.0, &mut terms, &mut title_counts);
     }
     let mut counts: HashMap<u64, f32> = HashMap::with_capacity(256);
     count_stems(words, words.text.iter().map(|t| t.form), 1.0, &mut terms, &mut counts);

@@ -133,7 +133,7 @@ pub fn ingest(
     let outcomes = ingest_batch(db, bands, stories.as_mut().expect("set above"), batch, settings, times)?;
     // The discrepancies of the stories the batch changed, in its transaction.
     let started = std::time::Instant::now();
-    crate::stories::settle(db)?;
+    stories.as_mut().expect("set above").settle(db)?;
     times.discrepancies += crate::ns_since(started);
     Ok(outcomes)
 }
@@ -407,6 +407,8 @@ fn ingest_batch(
             crate::codec::encode(&compact),
             crate::codec::encode_terms(&p.dossier_terms),
         ));
+        // Its story is settled at the batch's end: what the figures need of it is at hand.
+        stories.remember_report(seq, hash, a, &compact);
         pending.search.push((seq, crate::search::IndexRow::of(&p.search_terms, &p.analysis)));
         if let Some(sig) = &p.signature {
             let root = near.as_ref().map_or(a.id.as_str(), |(id, _)| id.as_str());

@@ -23,6 +23,13 @@ fn postgres_store_conforms() {
 }
 
 #[test]
+fn a_report_revised_by_another_writer_is_read_again() {
+    let Some(url) = fresh() else { return };
+    let (first, second) = (PgStore::open(&url).unwrap(), PgStore::open(&url).unwrap());
+    conformance::a_report_revised_by_another_writer_is_read_again(&first, &second);
+}
+
+#[test]
 fn reopening_keeps_data_and_a_newer_schema_is_refused() {
     let Some(url) = fresh() else { return };
     {

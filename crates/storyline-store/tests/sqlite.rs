@@ -24,6 +24,14 @@ fn file_store_conforms() {
 }
 
 #[test]
+fn a_report_revised_by_another_writer_is_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let (first, second) = (SqliteStore::open(&path).unwrap(), SqliteStore::open(&path).unwrap());
+    conformance::a_report_revised_by_another_writer_is_read_again(&first, &second);
+}
+
+#[test]
 fn reopening_keeps_data_and_schema_version() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.db");

@@ -138,8 +138,8 @@ pub fn counts(analysis: &Analysis) -> bool {
     analysis.quantities.iter().any(|q| q.noun.is_some() || q.unit.is_some())
 }
 
-/// What the figures of a report read of its analysis, and nothing else: its language, names,
-/// quantities and the sentences its quantities stand in (with their text, when the analysis
+/// What the figures of a report read of its analysis, and nothing else: its language, names
+/// (one mention of each), quantities and the sentences its quantities stand in (with their text, when the analysis
 /// has it); `None` when it counts nothing. [`has_discrepancies`] and [`discrepancy_state`]
 /// give the same answer on it as on the whole analysis, and the dossier the same figures and
 /// discrepancies; a store keeps only this much of each report in memory while it reads a story.
@@ -158,7 +158,17 @@ pub fn figures_only(analysis: &Analysis) -> Option<Analysis> {
     Some(Analysis {
         language: analysis.language.clone(),
         sentences: analysis.sentences.iter().zip(keep).filter(|(_, k)| *k).map(|(s, _)| s.clone()).collect(),
-        entities: analysis.entities.clone(),
+        // The figures read a name by its written form, key and kind: one mention of each is
+        // enough (the first, which is the one they read), and its role is not read.
+        entities: {
+            let mut seen = std::collections::HashSet::new();
+            analysis
+                .entities
+                .iter()
+                .filter(|e| seen.insert((e.text.as_str(), e.key.as_str(), e.kind)))
+                .map(|e| crate::analyze::Entity { role: None, ..e.clone() })
+                .collect()
+        },
         quotes: Vec::new(),
         quantities: analysis.quantities.clone(),
         times: Vec::new(),

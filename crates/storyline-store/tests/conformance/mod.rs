@@ -953,6 +953,42 @@ pub fn a_merged_story_says_whether_it_has_discrepancies(store: &dyn Store) {
     flags_agree_with_dossiers(store, "after the re-clustering");
 }
 
+/// Two writers on one store: a report one of them revises is read again when the other next
+/// settles its story (the other keeps what the figures of the reports it read need, and must
+/// not take the old version from there).
+pub fn a_report_revised_by_another_writer_is_read_again(first: &dyn Store, second: &dyn Store) {
+    let [convoy, _] = discrepancy_fixtures();
+    let out = first.ingest(&convoy, &settings()).unwrap();
+    let k = inserted_story(&out[0]);
+    assert_eq!(flags(first), by_id([(k, true)]), "275 against about 250 fighters");
+    // The other writer revises the second report to agree with the first.
+    let agreeing = titled(
+        "k2",
+        "De Dagkoerier",
+        "2025-10-12T10:00:00Z",
+        "nl",
+        "Konvooi met strijders uit Busayra vertrokken",
+        &CONVOY_ABOUT_250.replace("Zo'n 250", "In totaal 275"),
+    );
+    let out = second.ingest(&[agreeing], &settings()).unwrap();
+    assert!(matches!(out[0], IngestOutcome::Revised { latest: true, .. }), "{out:?}");
+    assert_eq!(flags(first), by_id([(k, false)]));
+    // The first writer adds a third report that agrees too: its story is settled again, from
+    // the revised report.
+    let third = titled(
+        "k3",
+        "Het Avondblad",
+        "2025-10-12T16:00:00Z",
+        "nl",
+        "Konvooi met strijders uit Busayra vertrokken",
+        &CONVOY_275.replace("heeft", "had"),
+    );
+    let out = first.ingest(&[third], &settings()).unwrap();
+    assert_eq!(inserted_story(&out[0]), k, "{out:?}");
+    assert_eq!(flags(first), by_id([(k, false)]));
+    flags_agree_with_dossiers(first, "after another writer's revision");
+}
+
 pub fn run_all(open: &dyn Fn() -> Box<dyn Store>) {
     stories_say_which_have_discrepancies(open().as_ref());
     a_merged_story_says_whether_it_has_discrepancies(open().as_ref());

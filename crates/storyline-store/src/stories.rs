@@ -205,27 +205,24 @@ impl StoryState {
         settle_with(tx, Some(&mut self.figures))
     }
 
-    /// Keeps what the figures of a report just stored as `seq` (its text `text`, its stored
-    /// content digest `hash`) need, as [`settle`] would read it back, so settling its story
-    /// does not read it.
+    /// Keeps what the figures of the report just stored as `seq` (`article`, with `stored` the
+    /// analysis as stored and `hash` its stored content digest) need, as [`settle`] would read
+    /// it back, so settling its story does not read it.
     pub fn remember_report(&mut self, seq: i64, hash: i64, article: &Article, stored: &Analysis) {
+        let published = article.published.map(|p| p.to_string());
         let report = figures_only(stored).map(|mut slim| {
             slim.restore_sentence_text(&article.text);
-            let published = article
-                .published
-                .map(|p| p.to_string())
-                .and_then(|p| storyline_core::Published::parse(&p).ok());
             let lite = stored_article(
                 article.id.clone(),
                 String::new(),
                 String::new(),
                 article.source.clone(),
-                published,
+                published.as_deref().and_then(|p| storyline_core::Published::parse(p).ok()),
                 article.language.code.clone(),
             );
             (lite, slim)
         });
-        self.figures.put(seq, hash, report);
+        self.figures.put(seq, version_key(hash, published.as_deref()), report);
     }
 
     /// Decides and records the story of a just-stored article (`counting`: whether it counts
@@ -478,8 +475,8 @@ fn settle_with(tx: &mut dyn Sql, mut cache: Option<&mut FigureCache>) -> Result<
 type FigureReport = std::sync::Arc<(Article, Analysis)>;
 
 /// The reports a writing process read or stored recently, as the figures read them (`None` for
-/// one that counts nothing), each with the content digest of the text it was read from: a
-/// report revised since (by any writer) has another digest and is read again. Bounded by an
+/// one that counts nothing), each with the [`version_key`] of what it was read from: a report
+/// revised since (by any writer) has another and is read again. Bounded by an
 /// estimate of the memory it holds ([`FigureCache::BUDGET`]); the least recently used go
 /// first.
 #[derive(Default)]
@@ -509,7 +506,7 @@ impl FigureCache {
     /// settling took 25% less time, with 20 MiB more peak memory.
     pub const BUDGET: usize = 32 << 20;
 
-    /// The report `seq` when it is kept and was read from the text with digest `hash`.
+    /// The report `seq` when it is kept and was read from the version `hash` ([`version_key`]).
     fn get(&mut self, seq: i64, hash: i64) -> Option<Option<FigureReport>> {
         self.tick += 1;
         let tick = self.tick;
@@ -518,7 +515,7 @@ impl FigureCache {
         Some(entry.report.clone())
     }
 
-    /// Keeps report `seq`, read from the text with digest `hash`.
+    /// Keeps report `seq`, read from the version `hash` ([`version_key`]).
     fn put(&mut self, seq: i64, hash: i64, report: Option<(Article, Analysis)>) {
         self.tick += 1;
         let bytes = report.as_ref().map_or(0, |(a, n)| estimate(a, n)) + 64;
@@ -643,22 +640,33 @@ fn state_of_story(
     state_of_reports(tx, &seqs, seqs.len() > SETTLE_CHUNK, cache)
 }
 
-/// The content digests of the reports `seqs` (their current text), by sequence number.
+/// What a report's figures are read from, as one number: its text's digest and its date (a
+/// revision may change either alone, as a new headline with a new time does the date).
+fn version_key(content_hash: i64, published: Option<&str>) -> i64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (content_hash, published).hash(&mut h);
+    h.finish() as i64
+}
+
+/// The [`version_key`] of each of the reports `seqs` as they are stored now, by sequence
+/// number.
 fn digests(tx: &mut dyn Sql, seqs: &[i64]) -> Result<std::collections::HashMap<i64, i64>, StoreError> {
     let mut found = std::collections::HashMap::with_capacity(seqs.len());
     for chunk in seqs.chunks(SETTLE_CHUNK) {
         let list = placeholders(chunk.len());
         for r in &tx.query(
-            &format!("SELECT seq, content_hash FROM articles WHERE seq IN ({list})"),
+            &format!("SELECT seq, content_hash, published FROM articles WHERE seq IN ({list})"),
             &params_of(chunk),
         )? {
-            found.insert(r.get::<i64>(0)?, r.get::<i64>(1)?);
+            let published: Option<String> = r.get(2)?;
+            found.insert(r.get::<i64>(0)?, version_key(r.get(1)?, published.as_deref()));
         }
     }
     Ok(found)
 }
 
-/// One number for the reports `seqs` in this order as their texts now are: another report, or
+/// One number for the reports `seqs` in this order as they are stored now: another report, or
 /// a revised one, gives another.
 fn fingerprint(tx: &mut dyn Sql, seqs: &[i64]) -> Result<u64, StoreError> {
     use std::hash::{Hash, Hasher};
@@ -672,7 +680,7 @@ fn fingerprint(tx: &mut dyn Sql, seqs: &[i64]) -> Result<u64, StoreError> {
 
 /// The discrepancy state of the reports `seqs`, read [`SETTLE_CHUNK`] at a time; with
 /// `chunked`, a chunk with a lasting discrepancy is enough. The reports kept in `cache` with
-/// the digest of their stored text are not read; the others are, and kept there.
+/// the [`version_key`] of what is stored are not read; the others are, and kept there.
 fn state_of_reports(
     tx: &mut dyn Sql,
     seqs: &[i64],

@@ -49,7 +49,7 @@ pub const READERS: usize = 4;
 const ATTEMPTS: usize = 8;
 
 /// The newest schema version this build knows (the same number as SQLite's).
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 11;
 
 /// The migration that keeps each story's discrepancies (`crate::stories::settle` fills them),
 /// numbered as SQLite's.
@@ -177,6 +177,15 @@ const MIGRATIONS: &[(i64, &str)] = &[
         DISCREPANCIES,
         "ALTER TABLE stories ADD COLUMN discrepancies SMALLINT;
         CREATE INDEX stories_discrepancies_unknown ON stories(id) WHERE discrepancies IS NULL;",
+    ),
+    // The clustering features of the latest articles (see `crate::stories`). Unlogged: it is
+    // a cache of what the articles give, emptied by a crash, and writes no log.
+    (
+        11,
+        "CREATE UNLOGGED TABLE IF NOT EXISTS cluster_features (
+        article_seq BIGINT PRIMARY KEY,
+        features BYTEA NOT NULL
+    );",
     ),
 ];
 
@@ -448,7 +457,7 @@ impl PgStore {
     pub fn clear(&self) -> Result<(), StoreError> {
         self.write(|db| {
             db.execute(
-                "TRUNCATE cluster_state, pins, correction_articles, corrections, search_index, article_versions, analyses, signatures, \
+                "TRUNCATE cluster_features, cluster_state, pins, correction_articles, corrections, search_index, article_versions, analyses, signatures, \
                  sightings, stories, articles \
                  RESTART IDENTITY",
                 &[],

@@ -168,6 +168,16 @@ const MIGRATIONS: &[(i64, &str)] = &[
         "ALTER TABLE stories ADD COLUMN discrepancies INTEGER;
         CREATE INDEX stories_discrepancies_unknown ON stories(id) WHERE discrepancies IS NULL;",
     ),
+    // The clustering features of the latest articles, so a writer catching up on what others
+    // stored reads them instead of computing them again. Only PostgreSQL writers fill it (many
+    // writers are the rule there); on SQLite it stays empty (see `crate::stories`).
+    (
+        11,
+        "CREATE TABLE IF NOT EXISTS cluster_features (
+            article_seq INTEGER PRIMARY KEY,
+            features BLOB NOT NULL
+        );",
+    ),
 ];
 
 /// The migration that keeps each story's discrepancies (`crate::stories::settle` fills them).
@@ -182,7 +192,7 @@ const READER_MMAP: i64 = 0x7fff_0000;
 const READERS: usize = 4;
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 11;
 
 /// A store in one SQLite file (or in memory, for tests and evaluation).
 pub struct SqliteStore {

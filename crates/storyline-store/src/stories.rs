@@ -108,6 +108,24 @@ fn features_of(tx: &mut dyn Sql, seq: i64) -> Result<Option<(Features, bool)>, S
     Ok(load_for_features(tx, seq)?.map(|(a, n)| (features(&a, &n), counts(&n))))
 }
 
+/// Whether writers to this store keep the clustering features of the latest [`RESTORE_ARTICLES`]
+/// articles in `cluster_features`, so a writer catching up on what the others stored reads
+/// their features instead of computing them again from each article's text and analysis (a
+/// third of a millisecond each, and every writer would do it for every article). PostgreSQL
+/// stores, where many writers are the rule, do; an SQLite file, mostly written by one process,
+/// does not spend the space.
+pub fn keeps_features(tx: &mut dyn Sql) -> bool {
+    tx.dialect() == crate::sql::Dialect::Postgres
+}
+
+/// Drops the kept features of articles older than the latest [`RESTORE_ARTICLES`] (no writer
+/// catches up that far back: a new one rebuilds from the latest, see [`StoryState::load`]).
+pub fn forget_old_features(tx: &mut dyn Sql) -> Result<(), StoreError> {
+    let newest = newest_seq(tx)?;
+    tx.execute("DELETE FROM cluster_features WHERE article_seq <= ?1", params![newest - RESTORE_ARTICLES])?;
+    Ok(())
+}
+
 impl StoryState {
     /// The clusterer of a new writing process: the state a writer saved ([`StoryState::save`])
     /// when it is usable — the same settings and model, no correction since, and at most
@@ -177,12 +195,23 @@ impl StoryState {
     /// any stored article that has no story yet (stored before stories existed).
     pub fn catch_up(&mut self, tx: &mut dyn Sql) -> Result<(), StoreError> {
         let rows = tx.query(
-            "SELECT seq, story, near_dup_of FROM articles WHERE seq > ?1 ORDER BY seq",
+            "SELECT a.seq, a.story, a.near_dup_of, f.features FROM articles a \
+             LEFT JOIN cluster_features f ON f.article_seq = a.seq WHERE a.seq > ?1 ORDER BY a.seq",
             params![self.seen_up_to],
         )?;
         for r in rows {
             let (seq, story, near_dup_of): (i64, Option<i64>, Option<String>) =
                 (r.get(0)?, r.get(1)?, r.get(2)?);
+            // The features the writer of an assigned article kept, when they read.
+            let kept = match (story, r.get::<Option<Vec<u8>>>(3)?) {
+                (Some(story), Some(bytes)) => Features::from_bytes(&bytes).map(|f| (f, story)),
+                _ => None,
+            };
+            if let Some((f, story)) = kept {
+                self.clusterer.restore(seq, &f, story);
+                self.seen_up_to = seq;
+                continue;
+            }
             let Some((f, counting)) = features_of(tx, seq)? else { continue };
             match story {
                 Some(story) => self.clusterer.restore(seq, &f, story),

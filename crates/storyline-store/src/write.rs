@@ -177,6 +177,9 @@ struct Pending {
     signatures: Vec<(i64, String, String, Vec<u8>)>,
     /// The signatures above by sequence number, for near-duplicate candidates in the batch.
     minhash: std::collections::HashMap<i64, usize>,
+    /// Each new article's clustering features, for other writers to catch up on (PostgreSQL
+    /// only: see [`crate::stories::keeps_features`]).
+    features: Vec<(i64, Vec<u8>)>,
 }
 
 /// Rows per multi-row statement.
@@ -220,6 +223,21 @@ impl Pending {
             )?;
         }
         times.signatures += crate::ns_since(started);
+        let started = std::time::Instant::now();
+        for chunk in self.features.chunks(ROWS_PER_STATEMENT) {
+            let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 2);
+            for (seq, bytes) in chunk {
+                params.extend([seq as &dyn rusqlite::ToSql, bytes]);
+            }
+            tx.execute(
+                &format!(
+                    "INSERT INTO cluster_features (article_seq, features) VALUES {} ON CONFLICT DO NOTHING",
+                    values(chunk.len(), 2, None)
+                ),
+                &params,
+            )?;
+        }
+        times.stories += crate::ns_since(started);
         *self = Pending::default();
         Ok(())
     }
@@ -306,6 +324,7 @@ fn ingest_batch(
     let mut outcomes = Vec::with_capacity(batch.len());
     let mut merged = false;
     let mut pending = Pending::default();
+    let keeps_features = crate::stories::keeps_features(tx);
     // Re-ingesting is common: one query finds the batch's stored articles.
     let started = Instant::now();
     let stored = stored_ids(tx, batch)?;
@@ -410,6 +429,9 @@ fn ingest_batch(
         // Its story is settled at the batch's end: what the figures need of it is at hand.
         stories.remember_report(seq, hash, a, &compact);
         pending.search.push((seq, crate::search::IndexRow::of(&p.search_terms, &p.analysis)));
+        if keeps_features {
+            pending.features.push((seq, p.features.to_bytes()));
+        }
         if let Some(sig) = &p.signature {
             let root = near.as_ref().map_or(a.id.as_str(), |(id, _)| id.as_str());
             pending.minhash.insert(seq, pending.signatures.len());
@@ -434,6 +456,11 @@ fn ingest_batch(
         });
     }
     pending.flush(tx, times)?;
+    if keeps_features {
+        let started = Instant::now();
+        crate::stories::forget_old_features(tx)?;
+        times.stories += crate::ns_since(started);
+    }
     // Duplicates report the story of the article they duplicate; when stories merged, the
     // earlier articles of the batch report the story they are in now.
     const STORY_OF: &str = "SELECT story FROM articles WHERE id = ?1";

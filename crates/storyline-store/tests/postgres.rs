@@ -87,6 +87,35 @@ fn the_discrepancies_migration_fills_in_the_stories_already_stored() {
     assert!(store.check(false).unwrap().problems.is_empty());
 }
 
+/// A writer catches up on what others stored from the features they kept, and gives the
+/// stories it would have given computing them; kept features that do not read are computed.
+#[test]
+fn a_writer_catches_up_from_the_features_others_kept() {
+    for spoil in [false, true] {
+        let Some(url) = fresh() else { return };
+        let [d1, d2, d3] = conformance::derailment();
+        let story = |out: &[IngestOutcome]| match out {
+            [IngestOutcome::Inserted { story, .. }] => *story,
+            other => panic!("{other:?}"),
+        };
+        // Each report through its own writer, as three processes would.
+        let a = story(&PgStore::open(&url).unwrap().ingest(&[d1], &conformance::merging()).unwrap());
+        let b = story(&PgStore::open(&url).unwrap().ingest(&[d2], &conformance::merging()).unwrap());
+        assert_ne!(a, b, "the first two reports share too little to join");
+        let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+        let kept: i64 = client.query_one("SELECT COUNT(*) FROM cluster_features", &[]).unwrap().get(0);
+        assert_eq!(kept, 2, "each writer keeps its article's features");
+        if spoil {
+            client.execute("UPDATE cluster_features SET features = '\\x00'", &[]).unwrap();
+        }
+        // The third writer knows both stories (from kept or computed features): its report
+        // joins both, in the older story.
+        let third = PgStore::open(&url).unwrap();
+        assert_eq!(story(&third.ingest(&[d3], &conformance::merging()).unwrap()), a, "spoilt: {spoil}");
+        assert_eq!(third.stories(&Default::default()).unwrap().len(), 1);
+    }
+}
+
 #[test]
 fn a_bad_address_is_a_clear_error() {
     match PgStore::open("postgres://nobody@127.0.0.1:1/none") {

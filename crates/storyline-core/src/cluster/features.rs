@@ -32,7 +32,7 @@ pub(crate) const LEAD_BYTES: usize = 500;
 
 /// What a language-independent key stands for; the pair features group the kinds (people,
 /// organisations, places, other names, figures, dates, the publication day).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub(crate) enum KeyKind {
     /// A person's entity key.
     Person,
@@ -57,7 +57,7 @@ pub(crate) enum KeyKind {
 }
 
 /// One language-independent key of an article.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Key {
     /// Hash of the key.
     pub hash: u64,
@@ -68,7 +68,7 @@ pub(crate) struct Key {
 }
 
 /// What one article contributes to clustering (opaque; see [`features`]).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Features {
     /// Hash of the language code.
     pub(crate) lang: u64,
@@ -99,7 +99,33 @@ pub struct Features {
     pub(crate) headline_only: bool,
 }
 
+/// The form [`Features::to_bytes`] writes: raised whenever what [`features`] computes
+/// changes, so features a store kept from an earlier build are computed again, not read.
+pub const FEATURES_FORMAT: u8 = 1;
+
 impl Features {
+    /// The features as bytes ([`FEATURES_FORMAT`], then the fields), for a store that keeps
+    /// them so other processes need not compute them again.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = vec![FEATURES_FORMAT];
+        // Writing to a vector does not fail.
+        postcard::to_io(self, &mut out).expect("features serialise into memory");
+        out
+    }
+
+    /// Features [`Features::to_bytes`] wrote; `None` for another format or bytes that do
+    /// not read whole.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Features> {
+        let (&format, rest) = bytes.split_first()?;
+        if format != FEATURES_FORMAT {
+            return None;
+        }
+        match postcard::take_from_bytes::<Features>(rest) {
+            Ok((f, [])) => Some(f),
+            _ => None,
+        }
+    }
+
     /// Whether the article gave nothing to compare on.
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty() && self.keys.is_empty()
@@ -404,6 +430,32 @@ mod tests {
             *counts.entry(term).or_insert(0.0) += 1.0;
         }
         counts
+    }
+
+    #[test]
+    fn features_read_back_as_written_and_other_bytes_are_refused() {
+        for (title, text, lang) in crate::analyze::words::tests::tricky_texts() {
+            let article = Article {
+                title: title.clone(),
+                text: text.clone(),
+                language: crate::model::Language { code: lang.into(), confidence: 1.0, declared: true },
+                published: crate::date::Published::parse("2025-10-11T14:20:00Z").ok(),
+                ..crate::ingest::prepare::prepare(crate::ingest::text::parse_text(&text), &Default::default())
+            };
+            let analysis = crate::analyze::analyze(&text, lang, article.published);
+            let f = features(&article, &analysis);
+            let bytes = f.to_bytes();
+            assert_eq!(Features::from_bytes(&bytes), Some(f.clone()), "{title}");
+            // Another format, a cut end or bytes after the end: none reads.
+            let mut other = bytes.clone();
+            other[0] = FEATURES_FORMAT.wrapping_add(1);
+            assert_eq!(Features::from_bytes(&other), None);
+            assert_eq!(Features::from_bytes(&bytes[..bytes.len() - 1]), None);
+            let mut longer = bytes.clone();
+            longer.push(0);
+            assert_eq!(Features::from_bytes(&longer), None);
+        }
+        assert_eq!(Features::from_bytes(&[]), None);
     }
 
     #[test]

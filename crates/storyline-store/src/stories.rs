@@ -37,6 +37,22 @@ pub struct StoryState {
     /// What the figures of recently read reports need, so settling a story does not read them
     /// again.
     figures: FigureCache,
+    /// The stories of the batch's new reports, not yet written ([`StoryState::write_stories`]).
+    unwritten: Vec<Unwritten>,
+    /// Stories known to have their summary row in this write (created by it, or found).
+    present: std::collections::HashSet<i64>,
+}
+
+/// A new report's story, kept to be written with the others of its batch.
+struct Unwritten {
+    seq: i64,
+    story: i64,
+    /// Whether the report founded the story.
+    founds: bool,
+    counting: bool,
+    title: String,
+    /// Its date: seconds since the epoch, and as stored.
+    published: Option<(i64, String)>,
 }
 
 /// Loads what the clusterer needs of one stored article: the article and its analysis.
@@ -160,6 +176,8 @@ impl StoryState {
             corrections,
             pins: crate::corrections::pins(tx)?,
             figures: FigureCache::default(),
+            unwritten: Vec::new(),
+            present: std::collections::HashSet::new(),
         };
         // Every story an editor fixed, however old, stays apart from every other.
         for (story, group) in crate::corrections::bound_stories(tx)? {
@@ -194,6 +212,8 @@ impl StoryState {
     /// Restores articles stored since the clusterer last looked (by other writers), and assigns
     /// any stored article that has no story yet (stored before stories existed).
     pub fn catch_up(&mut self, tx: &mut dyn Sql) -> Result<(), StoreError> {
+        // Another writer may have merged a story away since this one last wrote.
+        self.present.clear();
         let rows = tx.query(
             "SELECT a.seq, a.story, a.near_dup_of, f.features FROM articles a \
              LEFT JOIN cluster_features f ON f.article_seq = a.seq WHERE a.seq > ?1 ORDER BY a.seq",
@@ -269,19 +289,238 @@ impl StoryState {
             Some(&group) => self.clusterer.assign_pinned(seq, f, group),
             None => self.clusterer.assign(seq, f, near_dup_of),
         };
-        if let Some(from) = a.merged {
-            merge(tx, from, a.story)?;
+        self.follow(tx, &mut a)?;
+        record(tx, seq, a.story, counting)?;
+        self.seen_up_to = self.seen_up_to.max(seq);
+        Ok(a)
+    }
+
+    /// [`StoryState::assign`] for a report of the batch being written (`article`, stored as
+    /// `seq`): its story is written with the others of the batch by
+    /// [`StoryState::write_stories`], a few statements for the batch instead of three for each
+    /// report. Until then, its story is not in the store.
+    pub fn assign_in_batch(
+        &mut self,
+        tx: &mut dyn Sql,
+        seq: i64,
+        article: &Article,
+        f: &Features,
+        near_dup_of: Option<i64>,
+        counting: bool,
+    ) -> Result<Assignment, StoreError> {
+        let mut a = match self.pins.get(&seq) {
+            Some(&group) => self.clusterer.assign_pinned(seq, f, group),
+            None => self.clusterer.assign(seq, f, near_dup_of),
+        };
+        self.follow(tx, &mut a)?;
+        if a.new_story {
+            self.present.insert(a.story);
         }
-        if !a.new_story && !story_exists(tx, a.story)? {
-            // Another writer merged this story into another meanwhile: follow it there.
-            if let Some(into) = resolve_story(tx, a.story)?.filter(|&s| s != a.story) {
+        self.unwritten.push(Unwritten {
+            seq,
+            story: a.story,
+            founds: a.new_story,
+            counting,
+            title: article.title.clone(),
+            published: article.published.map(|p| (p.unix, p.to_string())),
+        });
+        self.seen_up_to = self.seen_up_to.max(seq);
+        Ok(a)
+    }
+
+    /// Carries out a merge the clusterer decided, and follows a story another writer merged
+    /// into another meanwhile.
+    fn follow(&mut self, tx: &mut dyn Sql, a: &mut Assignment) -> Result<(), StoreError> {
+        if let Some(from) = a.merged {
+            // The merge moves stored reports: the batch's are stored first.
+            self.write_stories(tx)?;
+            merge(tx, from, a.story)?;
+            self.present.remove(&from);
+        }
+        if !a.new_story && !self.present.contains(&a.story) {
+            if story_exists(tx, a.story)? {
+                self.present.insert(a.story);
+            } else if let Some(into) = resolve_story(tx, a.story)?.filter(|&s| s != a.story) {
+                // Another writer merged this story into another meanwhile: follow it there.
                 self.clusterer.merge_stories(into, a.story);
                 a.story = into;
             }
         }
-        record(tx, seq, a.story, counting)?;
-        self.seen_up_to = self.seen_up_to.max(seq);
-        Ok(a)
+        Ok(())
+    }
+
+    /// Writes the stories of the batch's reports assigned since the last call: each report's
+    /// story, the summary rows of the stories they founded, and those of the stories they
+    /// joined, as [`record`] would have one report after the other.
+    pub fn write_stories(&mut self, tx: &mut dyn Sql) -> Result<(), StoreError> {
+        if self.unwritten.is_empty() {
+            return Ok(());
+        }
+        let unwritten = std::mem::take(&mut self.unwritten);
+        write_unwritten(tx, &unwritten)
+    }
+}
+
+/// Rows per multi-row statement of [`write_unwritten`].
+const STORY_ROWS: usize = 64;
+
+/// What [`StoryState::write_stories`] writes.
+fn write_unwritten(tx: &mut dyn Sql, unwritten: &[Unwritten]) -> Result<(), StoreError> {
+    use rusqlite::ToSql;
+    // Each report's story.
+    for chunk in unwritten.chunks(STORY_ROWS) {
+        let mut values = String::new();
+        let mut params: Vec<&dyn ToSql> = Vec::with_capacity(chunk.len() * 2);
+        for (i, u) in chunk.iter().enumerate() {
+            if i > 0 {
+                values.push_str(", ");
+            }
+            values.push_str(&format!("(CAST(?{} AS BIGINT), CAST(?{} AS BIGINT))", 2 * i + 1, 2 * i + 2));
+            params.extend([&u.seq as &dyn ToSql, &u.story]);
+        }
+        tx.execute(
+            &format!(
+                "WITH v(seq, story) AS (VALUES {values}) \
+                 UPDATE articles SET story = v.story FROM v WHERE articles.seq = v.seq"
+            ),
+            &params,
+        )?;
+    }
+    // Each story's summary: what its reports of the batch add, in the order they came.
+    let mut order: Vec<i64> = Vec::new();
+    let mut sums: std::collections::HashMap<i64, StorySum> = std::collections::HashMap::new();
+    for u in unwritten {
+        let sum = sums.entry(u.story).or_insert_with(|| {
+            order.push(u.story);
+            StorySum::default()
+        });
+        sum.add(u);
+    }
+    let founded: Vec<&StorySum> = order.iter().map(|s| &sums[s]).filter(|s| s.founder.is_some()).collect();
+    let joined: Vec<(i64, &StorySum)> =
+        order.iter().map(|&s| (s, &sums[&s])).filter(|(_, s)| s.founder.is_none()).collect();
+    let limit = crate::DOSSIER_REPORTS as i64;
+    for chunk in founded.chunks(STORY_ROWS) {
+        let rows: Vec<[Box<dyn ToSql>; 9]> = chunk
+            .iter()
+            .map(|s| {
+                let (id, title) = s.founder.clone().expect("founded");
+                let first = s.first.clone().unzip();
+                let last = s.last.clone().unzip();
+                // One report: nothing to disagree with; more: the others count nothing, or the
+                // story's discrepancies are unknown until settled.
+                let discrepancies = (s.reports <= limit && !s.later_counting).then_some(0i64);
+                [
+                    Box::new(id) as Box<dyn ToSql>,
+                    Box::new(title),
+                    Box::new(s.reports),
+                    Box::new(first.0),
+                    Box::new(first.1),
+                    Box::new(last.0),
+                    Box::new(last.1),
+                    Box::new(s.last_seq),
+                    Box::new(discrepancies),
+                ]
+            })
+            .collect();
+        let params: Vec<&dyn ToSql> = rows.iter().flat_map(|r| r.iter().map(|b| b.as_ref())).collect();
+        tx.execute(
+            &format!(
+                "INSERT INTO stories (id, title, articles, first_published, first_published_text, \
+                 last_published, last_published_text, last_seq, discrepancies) VALUES {}",
+                crate::write::values(chunk.len(), 9, None)
+            ),
+            &params,
+        )?;
+    }
+    for chunk in joined.chunks(STORY_ROWS) {
+        let rows: Vec<[Box<dyn ToSql>; 8]> = chunk
+            .iter()
+            .map(|(id, s)| {
+                let first = s.first.clone().unzip();
+                let last = s.last.clone().unzip();
+                [
+                    Box::new(*id) as Box<dyn ToSql>,
+                    Box::new(s.reports),
+                    Box::new(first.0),
+                    Box::new(first.1),
+                    Box::new(last.0),
+                    Box::new(last.1),
+                    Box::new(s.last_seq),
+                    Box::new(i64::from(s.counting)),
+                ]
+            })
+            .collect();
+        let params: Vec<&dyn ToSql> = rows.iter().flat_map(|r| r.iter().map(|b| b.as_ref())).collect();
+        let cast = |column: usize, param: String| match column {
+            3 | 5 => format!("CAST({param} AS TEXT)"),
+            _ => format!("CAST({param} AS BIGINT)"),
+        };
+        // As `record`, once for all of a story's reports: a report that counts something
+        // makes the story's discrepancies unknown unless one lasts (or the story outgrows what
+        // a dossier reads whole); dates widen the story's span; the latest report is noted.
+        tx.execute(
+            &format!(
+                "WITH v(id, n, fp, fpt, lp, lpt, last_seq, counting) AS (VALUES {}) \
+                 UPDATE stories SET \
+                   discrepancies = CASE WHEN stories.articles + v.n <= {limit} AND \
+                     (v.counting = 0 OR stories.discrepancies = 2) THEN stories.discrepancies ELSE NULL END, \
+                   first_published_text = CASE WHEN v.fp IS NOT NULL AND \
+                     (stories.first_published IS NULL OR v.fp < stories.first_published) \
+                     THEN v.fpt ELSE stories.first_published_text END, \
+                   first_published = CASE WHEN v.fp IS NOT NULL AND \
+                     (stories.first_published IS NULL OR v.fp < stories.first_published) \
+                     THEN v.fp ELSE stories.first_published END, \
+                   last_published_text = CASE WHEN v.lp IS NOT NULL AND \
+                     (stories.last_published IS NULL OR v.lp >= stories.last_published) \
+                     THEN v.lpt ELSE stories.last_published_text END, \
+                   last_published = CASE WHEN v.lp IS NOT NULL AND \
+                     (stories.last_published IS NULL OR v.lp >= stories.last_published) \
+                     THEN v.lp ELSE stories.last_published END, \
+                   last_seq = CASE WHEN v.last_seq > stories.last_seq THEN v.last_seq ELSE stories.last_seq END, \
+                   articles = stories.articles + v.n \
+                 FROM v WHERE stories.id = v.id",
+                crate::write::values(chunk.len(), 8, Some(&cast))
+            ),
+            &params,
+        )?;
+    }
+    Ok(())
+}
+
+/// What the reports of one batch add to one story's summary row.
+#[derive(Default)]
+struct StorySum {
+    /// The story's id and title, when a report of the batch founded it.
+    founder: Option<(i64, String)>,
+    reports: i64,
+    /// The earliest date (the first given of equal ones) and the latest (the last given).
+    first: Option<(i64, String)>,
+    last: Option<(i64, String)>,
+    last_seq: i64,
+    /// Whether any report counts something; and any after the founding one.
+    counting: bool,
+    later_counting: bool,
+}
+
+impl StorySum {
+    fn add(&mut self, u: &Unwritten) {
+        if u.founds && self.reports == 0 {
+            self.founder = Some((u.story, u.title.clone()));
+        } else {
+            self.later_counting |= u.counting;
+        }
+        self.reports += 1;
+        self.counting |= u.counting;
+        self.last_seq = self.last_seq.max(u.seq);
+        if let Some((unix, text)) = &u.published {
+            if self.first.as_ref().is_none_or(|(f, _)| unix < f) {
+                self.first = Some((*unix, text.clone()));
+            }
+            if self.last.as_ref().is_none_or(|(l, _)| unix >= l) {
+                self.last = Some((*unix, text.clone()));
+            }
+        }
     }
 }
 

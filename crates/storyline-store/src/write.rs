@@ -335,6 +335,7 @@ fn ingest_batch(
         let hash = hash_to_db(&a.content_hash)?;
         if let Some((seq, id)) = by_id(&stored, a) {
             pending.flush(tx, times)?;
+            stories.write_stories(tx)?;
             let started = Instant::now();
             outcomes.push(version_of(tx, bands, seq, id, p, hash, DuplicateReason::SameId, stamp)?);
             times.duplicates += crate::ns_since(started);
@@ -412,6 +413,7 @@ fn ingest_batch(
         times.articles += crate::ns_since(started);
         let Some(seq) = inserted else {
             pending.flush(tx, times)?;
+            stories.write_stories(tx)?;
             let started = Instant::now();
             let outcome = known_article(tx, bands, p, hash, stamp)?;
             times.duplicates += crate::ns_since(started);
@@ -446,7 +448,7 @@ fn ingest_batch(
             None => None,
         };
         let counting = storyline_core::dossier::counts(&p.analysis);
-        let decision = stories.assign(tx, seq, &p.features, near_seq, counting)?;
+        let decision = stories.assign_in_batch(tx, seq, a, &p.features, near_seq, counting)?;
         times.stories += crate::ns_since(started);
         merged |= decision.merged.is_some();
         outcomes.push(IngestOutcome::Inserted {
@@ -456,6 +458,9 @@ fn ingest_batch(
         });
     }
     pending.flush(tx, times)?;
+    let started = Instant::now();
+    stories.write_stories(tx)?;
+    times.stories += crate::ns_since(started);
     if keeps_features {
         let started = Instant::now();
         crate::stories::forget_old_features(tx)?;

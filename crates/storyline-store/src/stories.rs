@@ -538,33 +538,24 @@ pub fn newest_seq(tx: &mut dyn Sql) -> Result<i64, StoreError> {
 /// article counts something (a quantity with a noun or a unit: a figure for the dossier): a
 /// story of one report has no discrepancy, a report that counts nothing leaves a story's as it
 /// was, a lasting one stays, and otherwise the story's is unknown until [`settle`] reads it.
+/// The rules are those a batch's stories are written by ([`StoryState::write_stories`]), for
+/// one report.
 pub fn record(tx: &mut dyn Sql, seq: i64, story: i64, counting: bool) -> Result<(), StoreError> {
-    tx.execute("UPDATE articles SET story = ?1 WHERE seq = ?2", params![story, seq])?;
-    tx.execute(
-        "INSERT INTO stories AS s (id, title, articles, first_published, first_published_text, \
-         last_published, last_published_text, last_seq, discrepancies) \
-         SELECT CAST(?1 AS BIGINT), title, 1, published_unix, published, published_unix, published, seq, 0 \
-         FROM articles WHERE seq = ?2 \
-         ON CONFLICT(id) DO UPDATE SET \
-           articles = s.articles + 1, \
-           discrepancies = CASE WHEN s.articles + 1 <= ?4 AND (?3 = 0 OR s.discrepancies = 2) \
-             THEN s.discrepancies ELSE NULL END, \
-           first_published_text = CASE WHEN excluded.first_published IS NOT NULL AND \
-             (s.first_published IS NULL OR excluded.first_published < s.first_published) \
-             THEN excluded.first_published_text ELSE s.first_published_text END, \
-           first_published = CASE WHEN excluded.first_published IS NOT NULL AND \
-             (s.first_published IS NULL OR excluded.first_published < s.first_published) \
-             THEN excluded.first_published ELSE s.first_published END, \
-           last_published_text = CASE WHEN excluded.last_published IS NOT NULL AND \
-             (s.last_published IS NULL OR excluded.last_published >= s.last_published) \
-             THEN excluded.last_published_text ELSE s.last_published_text END, \
-           last_published = CASE WHEN excluded.last_published IS NOT NULL AND \
-             (s.last_published IS NULL OR excluded.last_published >= s.last_published) \
-             THEN excluded.last_published ELSE s.last_published END, \
-           last_seq = CASE WHEN excluded.last_seq > s.last_seq THEN excluded.last_seq ELSE s.last_seq END",
-        params![story, seq, counting, crate::DOSSIER_REPORTS as i64],
-    )?;
-    Ok(())
+    let Some(r) =
+        tx.query_row("SELECT title, published_unix, published FROM articles WHERE seq = ?1", params![seq])?
+    else {
+        return Err(StoreError::Corrupt(format!("article {seq} is not stored")));
+    };
+    let (title, unix, text): (String, Option<i64>, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
+    let report = Unwritten {
+        seq,
+        story,
+        founds: !story_exists(tx, story)?,
+        counting,
+        title,
+        published: unix.zip(text),
+    };
+    write_unwritten(tx, &[report])
 }
 
 /// Draws story `story`'s dates again from its reports after report `seq` was revised (its

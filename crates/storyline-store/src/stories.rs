@@ -285,11 +285,7 @@ impl StoryState {
         near_dup_of: Option<i64>,
         counting: bool,
     ) -> Result<Assignment, StoreError> {
-        let mut a = match self.pins.get(&seq) {
-            Some(&group) => self.clusterer.assign_pinned(seq, f, group),
-            None => self.clusterer.assign(seq, f, near_dup_of),
-        };
-        self.follow(tx, &mut a)?;
+        let a = self.decide(tx, seq, f, near_dup_of)?;
         record(tx, seq, a.story, counting)?;
         self.seen_up_to = self.seen_up_to.max(seq);
         Ok(a)
@@ -308,11 +304,7 @@ impl StoryState {
         near_dup_of: Option<i64>,
         counting: bool,
     ) -> Result<Assignment, StoreError> {
-        let mut a = match self.pins.get(&seq) {
-            Some(&group) => self.clusterer.assign_pinned(seq, f, group),
-            None => self.clusterer.assign(seq, f, near_dup_of),
-        };
-        self.follow(tx, &mut a)?;
+        let a = self.decide(tx, seq, f, near_dup_of)?;
         if a.new_story {
             self.present.insert(a.story);
         }
@@ -325,6 +317,23 @@ impl StoryState {
             published: article.published.map(|p| (p.unix, p.to_string())),
         });
         self.seen_up_to = self.seen_up_to.max(seq);
+        Ok(a)
+    }
+
+    /// The clusterer's decision for report `seq` (an editor's pin first), with a merge it
+    /// decided carried out and a story another writer merged meanwhile followed.
+    fn decide(
+        &mut self,
+        tx: &mut dyn Sql,
+        seq: i64,
+        f: &Features,
+        near_dup_of: Option<i64>,
+    ) -> Result<Assignment, StoreError> {
+        let mut a = match self.pins.get(&seq) {
+            Some(&group) => self.clusterer.assign_pinned(seq, f, group),
+            None => self.clusterer.assign(seq, f, near_dup_of),
+        };
+        self.follow(tx, &mut a)?;
         Ok(a)
     }
 

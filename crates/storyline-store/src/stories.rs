@@ -871,7 +871,7 @@ pub fn discrepancy_state_of(tx: &mut dyn Sql, story: i64) -> Result<DiscrepancyS
 fn state_of_story(
     tx: &mut dyn Sql,
     story: i64,
-    mut cache: Option<&mut FigureCache>,
+    cache: Option<&mut FigureCache>,
 ) -> Result<DiscrepancyState, StoreError> {
     // A story too large to read whole has the discrepancies of the reports its dossier reads,
     // which change as later reports arrive: none lasts.
@@ -879,21 +879,25 @@ fn state_of_story(
         // Its earliest reports change only when an earlier one arrives: when they were found to
         // hold a lasting discrepancy among themselves, every dossier of the story lists it.
         let earliest = &selected[..selected.len().min(crate::DOSSIER_REPORTS / 2)];
-        let fingerprint = match cache.as_deref_mut() {
-            Some(cache) => {
-                let fingerprint = fingerprint(tx, earliest)?;
-                if cache.lasting_earliest.get(&story) == Some(&fingerprint) {
-                    return Ok(DiscrepancyState::Present);
-                }
-                Some(fingerprint)
-            }
-            None => None,
+        let Some(cache) = cache else {
+            let state = state_of_reports(tx, &selected, false, None, None)?;
+            return Ok(match state {
+                DiscrepancyState::Lasting => DiscrepancyState::Present,
+                other => other,
+            });
         };
-        let state = state_of_reports(tx, &selected, false, cache.as_deref_mut())?;
-        if let (Some(cache), Some(fingerprint), true) = (cache, fingerprint, state.any()) {
-            if state_of_reports(tx, earliest, false, Some(&mut *cache))? == DiscrepancyState::Lasting {
-                cache.remember_lasting_earliest(story, fingerprint);
-            }
+        // What each selected report is read from now, read once for all that follows.
+        let keys = digests(tx, &selected)?;
+        let fingerprint = fingerprint(earliest, &keys);
+        if cache.lasting_earliest.get(&story) == Some(&fingerprint) {
+            return Ok(DiscrepancyState::Present);
+        }
+        let state = state_of_reports(tx, &selected, false, Some(&mut *cache), Some(&keys))?;
+        if state.any()
+            && state_of_reports(tx, earliest, false, Some(&mut *cache), Some(&keys))?
+                == DiscrepancyState::Lasting
+        {
+            cache.remember_lasting_earliest(story, fingerprint);
         }
         return Ok(match state {
             DiscrepancyState::Lasting => DiscrepancyState::Present,
@@ -905,7 +909,7 @@ fn state_of_story(
         .iter()
         .map(|r| r.get(0))
         .collect::<Result<_, _>>()?;
-    state_of_reports(tx, &seqs, seqs.len() > SETTLE_CHUNK, cache)
+    state_of_reports(tx, &seqs, seqs.len() > SETTLE_CHUNK, cache, None)
 }
 
 /// What a report's figures are read from, as one number: its text's digest and its date (a
@@ -934,26 +938,27 @@ fn digests(tx: &mut dyn Sql, seqs: &[i64]) -> Result<std::collections::HashMap<i
     Ok(found)
 }
 
-/// One number for the reports `seqs` in this order as they are stored now: another report, or
-/// a revised one, gives another.
-fn fingerprint(tx: &mut dyn Sql, seqs: &[i64]) -> Result<u64, StoreError> {
+/// One number for the reports `seqs` in this order as they are stored now (`keys`, from
+/// [`digests`]): another report, or a revised one, gives another.
+fn fingerprint(seqs: &[i64], keys: &std::collections::HashMap<i64, i64>) -> u64 {
     use std::hash::{Hash, Hasher};
-    let digests = digests(tx, seqs)?;
     let mut h = std::collections::hash_map::DefaultHasher::new();
     for seq in seqs {
-        (seq, digests.get(seq)).hash(&mut h);
+        (seq, keys.get(seq)).hash(&mut h);
     }
-    Ok(h.finish())
+    h.finish()
 }
 
 /// The discrepancy state of the reports `seqs`, read [`SETTLE_CHUNK`] at a time; with
 /// `chunked`, a chunk with a lasting discrepancy is enough. The reports kept in `cache` with
-/// the [`version_key`] of what is stored are not read; the others are, and kept there.
+/// the [`version_key`] of what is stored (`keys` when the caller read them, else read here)
+/// are not read; the others are, and kept there.
 fn state_of_reports(
     tx: &mut dyn Sql,
     seqs: &[i64],
     chunked: bool,
     mut cache: Option<&mut FigureCache>,
+    keys: Option<&std::collections::HashMap<i64, i64>>,
 ) -> Result<DiscrepancyState, StoreError> {
     let mut reports: Vec<FigureReport> = Vec::new();
     for chunk in seqs.chunks(SETTLE_CHUNK) {
@@ -963,7 +968,16 @@ fn state_of_reports(
         let mut missed: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
         if let Some(cache) = cache.as_deref_mut() {
             unread.clear();
-            for (seq, hash) in digests(tx, chunk)? {
+            let read_here;
+            let keys = match keys {
+                Some(keys) => keys,
+                None => {
+                    read_here = digests(tx, chunk)?;
+                    &read_here
+                }
+            };
+            // A report no longer stored has no key, and is passed over.
+            for (seq, hash) in chunk.iter().filter_map(|s| keys.get(s).map(|&k| (*s, k))) {
                 match cache.get(seq, hash) {
                     Some(kept) => reports.extend(kept),
                     None => {

@@ -872,6 +872,18 @@ fn discrepancy_fixtures() -> [[Prepared; 2]; 2] {
     [convoy, flood]
 }
 
+/// The convoy's second report revised to give the same number of fighters as the first.
+fn agreeing_revision() -> Prepared {
+    titled(
+        "k2",
+        "De Dagkoerier",
+        "2025-10-12T10:00:00Z",
+        "nl",
+        "Konvooi met strijders uit Busayra vertrokken",
+        &CONVOY_ABOUT_250.replace("Zo'n 250", "In totaal 275"),
+    )
+}
+
 /// The stories list says which stories have discrepancies, through ingest, revision and
 /// re-clustering, and filters on it both ways.
 pub fn stories_say_which_have_discrepancies(store: &dyn Store) {
@@ -901,14 +913,7 @@ pub fn stories_say_which_have_discrepancies(store: &dyn Store) {
     store.ingest(&[convoy[1].clone(), flood[1].clone()], &settings()).unwrap();
     assert_eq!(flags(store), by_id([(f, false), (k, true)]));
     // A revision that gives the same figure as the first report: no disagreement left.
-    let agreeing = titled(
-        "k2",
-        "De Dagkoerier",
-        "2025-10-12T10:00:00Z",
-        "nl",
-        "Konvooi met strijders uit Busayra vertrokken",
-        &CONVOY_ABOUT_250.replace("Zo'n 250", "In totaal 275"),
-    );
+    let agreeing = agreeing_revision();
     let out = store.ingest(&[agreeing], &settings()).unwrap();
     assert!(matches!(out[0], IngestOutcome::Revised { latest: true, .. }), "{out:?}");
     assert_eq!(flags(store), by_id([(f, false), (k, false)]));
@@ -962,14 +967,7 @@ pub fn a_report_revised_by_another_writer_is_read_again(first: &dyn Store, secon
     let k = inserted_story(&out[0]);
     assert_eq!(flags(first), by_id([(k, true)]), "275 against about 250 fighters");
     // The other writer revises the second report to agree with the first.
-    let agreeing = titled(
-        "k2",
-        "De Dagkoerier",
-        "2025-10-12T10:00:00Z",
-        "nl",
-        "Konvooi met strijders uit Busayra vertrokken",
-        &CONVOY_ABOUT_250.replace("Zo'n 250", "In totaal 275"),
-    );
+    let agreeing = agreeing_revision();
     let out = second.ingest(&[agreeing], &settings()).unwrap();
     assert!(matches!(out[0], IngestOutcome::Revised { latest: true, .. }), "{out:?}");
     assert_eq!(flags(first), by_id([(k, false)]));
